@@ -1,0 +1,263 @@
+"""actuals/<city>/*.csv -> Actuals, collecting every problem with file:line:column.
+
+Staff type these in Excel, so a file may be UTF-8, UTF-8 with BOM or CP932, with CRLF, full-width
+digits and units, Japanese headers and era years. Text is normalised (NFKC) once, here.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Protocol
+
+from kpicheck.errors import Problem, Severity
+from kpicheck.models import Actual, Indicator, Metric, Place, Plan, State, ValueKind
+from kpicheck.periods import fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
+
+# Column names a header may use (NFKC, lower case) -> the column.
+HEADER_ALIASES: dict[str, str] = {
+    "indicator": "indicator", "指標": "indicator", "指標id": "indicator", "指標番号": "indicator",
+    "year": "year", "年度": "year", "fiscal_year": "year",
+    "value": "value", "実績": "value", "実績値": "value", "値": "value",
+    "metric": "metric", "項目": "metric", "指標項目": "metric",
+    "as_of": "as_of", "基準日": "as_of", "時点": "as_of",
+    "note": "note", "備考": "note", "メモ": "note",
+    "plan": "plan", "計画": "plan",
+}  # fmt: skip
+REQUIRED = ("indicator", "year", "value")
+
+STATE_WORDS: dict[str, State] = {
+    **dict.fromkeys(
+        ["済", "済み", "完了", "完了済", "実施", "実施済", "実施済み", "達成", "策定済", "導入済", "○", "〇", "◯",
+         "有", "あり", "はい", "yes", "done", "true"], State.DONE),
+    **dict.fromkeys(
+        ["実施中", "検討中", "準備中", "着手", "着手済", "進行中", "作業中", "一部実施", "一部完了", "継続中", "△"],
+        State.IN_PROGRESS),
+    **dict.fromkeys(
+        ["未", "未実施", "未着手", "未完了", "未策定", "×", "✕", "無", "なし", "いいえ", "no", "false"],
+        State.NOT_STARTED),
+}  # fmt: skip
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+Actuals = dict[tuple[str, str, str, int], Actual]  # (plan, indicator, metric, fiscal year) -> actual
+
+
+@dataclass
+class ActualsResult:
+    actuals: Actuals = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else CP932. ValueError with the byte offset if neither."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError("UTF-16 text (Excel 'Unicode text'); save as 'CSV UTF-8' or 'CSV' instead")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8:
+        try:
+            return raw.decode("cp932")
+        except UnicodeDecodeError as cp932:
+            raise ValueError(
+                f"neither UTF-8 (bad byte at offset {utf8.start}) nor CP932 (bad byte at offset {cp932.start})"
+            ) from None
+
+
+def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
+    """Read one actual for a metric: 15,000 / １５，０００名 / 66% / 済 / ○ / a phase word."""
+    value = _unquote(normalize(text))
+    if value.startswith("=") or value.startswith("+=") or value.startswith("@"):
+        raise ValueError(f"{text!r} is a spreadsheet formula; paste the value instead")
+    if metric.kind is ValueKind.NUMBER:
+        return _number(value, metric)
+    state = STATE_WORDS.get(value.lower())
+    if metric.kind is ValueKind.PHASE:
+        word = plan.phase_aliases.get(value, value)
+        if word in plan.phases:
+            return word
+        if state is State.NOT_STARTED:
+            return state
+        raise ValueError(f"{text!r} is not a phase of this plan ({'、'.join(plan.phases)})")
+    if state is None:
+        raise ValueError(f"{text!r} is not a progress word (済/完了/○, 実施中/検討中, 未/未着手/×)")
+    return state
+
+
+def _unquote(value: str) -> str:
+    """Excel's ="0123" guard around a value."""
+    found = re.fullmatch(r'="(.*)"', value)
+    return found[1] if found else value
+
+
+def _number(value: str, metric: Metric) -> Decimal:
+    number = value
+    unit = normalize(metric.unit or "")
+    for suffix in (unit, "%") if unit == "%" else (unit,):
+        if suffix and number.endswith(suffix):
+            number = number[: -len(suffix)].strip()
+            break
+    if not _NUMBER.match(number):
+        raise ValueError(f"{value!r} is not a number in {metric.unit!r}")
+    try:
+        result = Decimal(number.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
+        raise ValueError(f"{value!r} is not a number") from None
+    if result < 0:
+        raise ValueError(f"{value!r} is negative; a count or rate cannot be")
+    if unit == "%" and result > 100:
+        raise ValueError(f"{value!r} is over 100%")
+    return result
+
+
+def load_actuals(files: list[Path], plans: list[Plan], root: Path | None = None) -> ActualsResult:
+    """Read and merge CSV files for one city's plans; every problem is collected, none is fatal."""
+    result = ActualsResult()
+    for path in files:
+        shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+        _load_file(path, shown, plans, result)
+    result.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
+    return result
+
+
+def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult) -> None:
+    try:
+        text = decode(path.read_bytes())
+    except OSError as exc:
+        result.problems.append(Problem(shown, None, None, "KC002", f"cannot read: {exc.strerror}"))
+        return
+    except ValueError as exc:
+        result.problems.append(Problem(shown, None, None, "KC001", str(exc)))
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: dict[str, int] | None = None
+    line = 1
+    for row in reader:
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = _header(row, shown, start, result)
+            if header is None:
+                return
+            continue
+        _row(row, header, shown, start, plans, result)
+    if header is None:
+        result.problems.append(Problem(shown, 1, None, "KC101", "empty file: expected a header indicator,year,value"))
+
+
+def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dict[str, int] | None:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        name = HEADER_ALIASES.get(normalize(cell).lower())
+        if name and name not in columns:
+            columns[name] = index
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        result.problems.append(
+            Problem(shown, line, None, "KC101", f"header lacks {', '.join(missing)} (need indicator,year,value)")
+        )
+        return None
+    return columns
+
+
+def _row(
+    row: list[str], header: dict[str, int], shown: str, line: int, plans: list[Plan], result: ActualsResult
+) -> None:
+    def cell(name: str) -> str:
+        index = header.get(name)
+        return row[index] if index is not None and index < len(row) else ""
+
+    def problem(name: str, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        column = header[name] + 1 if name in header else None
+        result.problems.append(Problem(shown, line, column, code, message, severity))
+
+    width = max(header.values()) + 1
+    if any(c.strip() for c in row[width:]):
+        extra = len(row) - width
+        problem("value", "KC109", f"{extra} cell(s) beyond the header's columns (a comma inside a value?)")
+    try:
+        year = parse_year(_unquote(normalize(cell("year"))))
+    except ValueError as exc:
+        problem("year", "KC104", str(exc))
+        return
+    plan = _plan_for(year, _unquote(normalize(cell("plan"))), plans)
+    if plan is None:
+        periods = ", ".join(f"{p.id} {p.first_year}–{p.last_year}" for p in plans) or "none"
+        problem("year", "KC105", f"year {year} is outside every plan of this city ({periods})")
+        return
+    indicator_id = _unquote(normalize(cell("indicator")))
+    indicator = plan.indicator(indicator_id)
+    if indicator is None:
+        hint = difflib.get_close_matches(indicator_id, [i.id for i in plan.indicators], n=1)
+        did_you = f"; did you mean {hint[0]!r}?" if hint else ""
+        problem("indicator", "KC102", f"{plan.id} has no indicator {indicator_id!r}{did_you}")
+        return
+    metric = _metric(indicator, normalize(cell("metric")), problem)
+    if metric is None:
+        return
+    try:
+        value = parse_value(cell("value"), metric, plan)
+    except ValueError as exc:
+        problem("value", "KC106", f"{indicator.id} {metric.id}: {exc}")
+        return
+    as_of = None
+    if normalize(cell("as_of")):
+        try:
+            as_of = parse_date(cell("as_of"))
+        except ValueError as exc:
+            problem("as_of", "KC108", str(exc))
+            return
+        if not fiscal_year_start(year) <= as_of <= fiscal_year_end(year):
+            problem("as_of", "KC108", f"as_of {as_of} lies outside fiscal year {year} ({year}-04-01 – {year + 1}-03-31)")
+            return
+    key = (plan.id, indicator.id, metric.id, year)
+    if key in result.actuals:
+        first = result.actuals[key].place
+        problem("indicator", "KC107", f"{indicator.id} {metric.id} {year} already given at {first.path}:{first.line}")
+        return
+    result.actuals[key] = Actual(
+        indicator=indicator.id,
+        metric=metric.id,
+        year=year,
+        value=value,
+        text=normalize(cell("value")),
+        as_of=as_of,
+        note=cell("note").strip(),
+        place=Place(shown, line),
+    )
+
+
+def _plan_for(year: int, plan_id: str, plans: list[Plan]) -> Plan | None:
+    """The plan named in the row, else the one covering the year, else the one starting the year after
+    (a baseline row for a growth target whose previous year lies before the plan)."""
+    if plan_id:
+        named = next((p for p in plans if p.id == plan_id), None)
+        return named if named and named.first_year - 1 <= year <= named.last_year else None
+    covering = next((p for p in plans if p.covers(year)), None)
+    return covering or next((p for p in plans if p.first_year - 1 == year), None)
+
+
+def _metric(indicator: Indicator, given: str, problem: ProblemSink) -> Metric | None:
+    if not given:
+        if len(indicator.metrics) == 1:
+            return indicator.metrics[0]
+        ids = ", ".join(m.id for m in indicator.metrics)
+        problem("metric", "KC103", f"{indicator.id} has several metrics; name one in the metric column ({ids})")
+        return None
+    found = next((m for m in indicator.metrics if given in (m.id, normalize(m.name))), None)
+    if found is None:
+        hint = difflib.get_close_matches(given, [m.id for m in indicator.metrics], n=1)
+        did_you = f"; did you mean {hint[0]!r}?" if hint else ""
+        ids = ", ".join(m.id for m in indicator.metrics)
+        problem("metric", "KC103", f"{indicator.id} has no metric {given!r} ({ids}){did_you}")
+    return found
+
+
+class ProblemSink(Protocol):
+    def __call__(self, name: str, code: str, message: str, severity: Severity = Severity.ERROR) -> None: ...

@@ -1,0 +1,84 @@
+"""Problems (records with a place and a stable code) and the one fatal error type."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# Stable codes. The README's code table is generated from the same words; a code is never reused.
+CODES: dict[str, str] = {
+    # files
+    "KC001": "file cannot be decoded (not UTF-8, UTF-8 with BOM or CP932)",
+    "KC002": "file cannot be read",
+    # actuals CSV
+    "KC101": "missing header or required column",
+    "KC102": "unknown indicator id",
+    "KC103": "unknown or missing metric",
+    "KC104": "year cannot be read",
+    "KC105": "year outside the plan period",
+    "KC106": "value of the wrong kind for the target",
+    "KC107": "the same indicator/metric/year twice",
+    "KC108": "as_of date cannot be read or lies outside its fiscal year",
+    "KC109": "row has the wrong number of cells",
+    "KC110": "actuals folder names no known city",
+    # targets TOML
+    "KC201": "TOML syntax error",
+    "KC202": "missing or wrong-typed key",
+    "KC203": "target cell cannot be read",
+    "KC204": "duplicate id",
+    "KC205": "plan periods of one city overlap",
+    "KC206": "reference to an unknown area, initiative or metric",
+    "KC207": "unknown phase word",
+    "KC208": "deadline is not a date",
+    # command line
+    "KC301": "unknown city",
+    "KC302": "no plan covers the year",
+    "KC303": "unknown plan",
+    "KC304": "argument cannot be read",
+    "KC399": "unexpected internal error",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input file, at a place, with a stable code."""
+
+    path: str
+    line: int | None
+    column: int | None
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        place = self.path
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return f"{place}: {self.code} {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+
+class KpicheckError(Exception):
+    """The one fatal error: carries the problems that stop a command (exit code 2)."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def usage_error(code: str, message: str, where: str = "kpicheck") -> KpicheckError:
+    """A fatal error about the command line rather than a file."""
+    return KpicheckError(Problem(where, None, None, code, message))

@@ -1,0 +1,252 @@
+"""Frozen records: the plan as read from TOML, actuals from CSV, and evaluation results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Counts(StrEnum):
+    PER_YEAR = "per_year"  # a count within each fiscal year (年4回, 新規実施件数)
+    LEVEL = "level"  # a state at a point in time (率, 登録者数)
+    CUMULATIVE = "cumulative"  # a running total: yearly rows summed from the plan's first year
+
+
+class ValueKind(StrEnum):
+    NUMBER = "number"
+    STATE = "state"  # done / in progress / not started
+    PHASE = "phase"  # one of the plan's phase words
+
+
+class RuleKind(StrEnum):
+    AT_LEAST = "at_least"  # 65%, 3件, 年4回以上
+    GROWTH = "growth"  # 前年比3%増
+    MILESTONE = "milestone"  # 方針策定, 運用継続, 定期監査 (3年に1回)
+    PHASE = "phase"  # 検討 → 構築 → 運用
+    DEADLINE = "deadline"  # a 取組 due by a date (R5末, 計画期間内)
+    END_TARGET = "end_target"  # 70申請・届出 at 令和7年度末
+    REDUCTION = "reduction"  # 削減率50％
+    TBD = "tbd"  # (見直し内容により指標を設定)
+    NONE = "none"  # blank, -
+
+
+class Status(StrEnum):
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    NO_DATA = "no_data"
+    NOT_APPLICABLE = "not_applicable"
+    TBD = "tbd"
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.ACHIEVED: "達成",
+    Status.MISSED: "未達成",
+    Status.ON_TRACK: "順調",
+    Status.BEHIND: "遅れ",
+    Status.NO_DATA: "実績未入力",
+    Status.NOT_APPLICABLE: "対象外",
+    Status.TBD: "目標未設定",
+}
+
+# Worst first: a compound indicator takes the first of these that any of its parts has.
+SEVERITY_ORDER: tuple[Status, ...] = (
+    Status.MISSED,
+    Status.BEHIND,
+    Status.NO_DATA,
+    Status.ON_TRACK,
+    Status.ACHIEVED,
+    Status.TBD,
+    Status.NOT_APPLICABLE,
+)
+
+
+class State(StrEnum):
+    """What a milestone or 取組 actual says."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class Place:
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    unit: str | None
+    counts: Counts
+    match: tuple[str, ...] = ()
+    kind: ValueKind = ValueKind.NUMBER
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One part of a target cell, read: what must hold for one metric in one year."""
+
+    kind: RuleKind
+    text: str
+    metric: str
+    value: Decimal | None = None  # threshold, growth or reduction percentage
+    unit: str | None = None
+    phases: tuple[str, ...] = ()  # PHASE: phases that meet the target (any of them)
+    due: date | None = None  # DEADLINE / END_TARGET
+    start: date | None = None  # DEADLINE: when the schedule starts the work
+    carried: bool = False  # PHASE: a blank cell continuing the previous phase
+    note: str = ""  # e.g. "3年に1回" for a periodic milestone
+
+    def describe(self) -> str:
+        """One line in Japanese-friendly English for `kpicheck show`."""
+        unit = self.unit or ""
+        match self.kind:
+            case RuleKind.AT_LEAST:
+                return f"{self.metric}: at least {self.value}{unit}"
+            case RuleKind.GROWTH:
+                return f"{self.metric}: previous year's actual × (1 + {self.value}%)"
+            case RuleKind.MILESTONE:
+                extra = f" ({self.note})" if self.note else ""
+                return f"{self.metric}: milestone done{extra}"
+            case RuleKind.PHASE:
+                carried = " (carried forward)" if self.carried else ""
+                return f"{self.metric}: phase reached {' or '.join(self.phases)}{carried}"
+            case RuleKind.DEADLINE:
+                return f"{self.metric}: completed by {self.due}"
+            case RuleKind.END_TARGET:
+                return f"{self.metric}: at least {self.value}{unit} by {self.due}"
+            case RuleKind.REDUCTION:
+                due = f" by {self.due}" if self.due else ""
+                return f"{self.metric}: reduced by at least {self.value}%{due}"
+            case RuleKind.TBD:
+                return "target to be set later"
+            case RuleKind.NONE:
+                return "no target this year"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target cell as printed and the rules it was read as."""
+
+    year: int | None  # None for a target due at a date
+    text: str
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    area: str
+    initiative: str
+    departments: tuple[str, ...]
+    metrics: tuple[Metric, ...]
+    targets: dict[int, Target]  # fiscal year -> target
+    category: str = ""
+    note: str = ""
+    place: Place = field(default_factory=lambda: Place(""))
+
+    def metric(self, metric_id: str) -> Metric | None:
+        return next((m for m in self.metrics if m.id == metric_id), None)
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Initiative:
+    id: str
+    area: str
+    name: str
+    departments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    city: str
+    city_name: str
+    title: str
+    first_year: int
+    last_year: int
+    areas: tuple[Area, ...]
+    initiatives: tuple[Initiative, ...]
+    indicators: tuple[Indicator, ...]
+    phases: tuple[str, ...] = ()
+    phase_aliases: dict[str, str] = field(default_factory=dict)
+    issued: str = ""
+    path: str = ""
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.id == indicator_id), None)
+
+    def area_name(self, area_id: str) -> str:
+        return next((a.name for a in self.areas if a.id == area_id), area_id)
+
+    def initiative_name(self, initiative_id: str) -> str:
+        return next((i.name for i in self.initiatives if i.id == initiative_id), initiative_id)
+
+
+@dataclass(frozen=True)
+class Actual:
+    indicator: str
+    metric: str
+    year: int
+    value: Decimal | State | str  # number, milestone state, or a phase word
+    text: str  # as typed (normalised)
+    as_of: date | None
+    note: str
+    place: Place
+
+
+ActualKey = tuple[str, str, int]  # indicator, metric, fiscal year
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    id: str
+    name: str
+    target: str | None
+    actual: Decimal | State | str | None
+    actual_text: str
+    status: Status
+    reason: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    indicator: Indicator
+    area_name: str
+    initiative_name: str
+    target: str | None
+    status: Status
+    reason: str
+    metrics: tuple[MetricResult, ...]
+    note: str  # notes from the actuals rows used
+
+
+@dataclass(frozen=True)
+class Report:
+    plan: Plan
+    year: int
+    as_of: date
+    evaluations: tuple[Evaluation, ...]
+
+    def summary(self) -> dict[Status, int]:
+        counts = {status: 0 for status in Status}
+        for evaluation in self.evaluations:
+            counts[evaluation.status] += 1
+        return counts

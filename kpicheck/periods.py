@@ -1,0 +1,103 @@
+"""Fiscal years (年度, April to March), 令和/平成 years and deadline words such as "R7末"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
+from fractions import Fraction
+
+JST = timezone(timedelta(hours=9), "JST")
+
+# First Gregorian year of each era: 令和元年 = 2019, 平成元年 = 1989.
+ERAS: dict[str, int] = {"令和": 2019, "R": 2019, "平成": 1989, "H": 1989}
+
+_YEAR = re.compile(
+    r"""^(?:
+        (?:FY|fy)?\s*(?P<western>\d{4})\s*(?:年度|年)?
+      | (?P<era>令和|平成|R|H|r|h)\s*(?P<num>\d{1,2}|元)\s*(?:年度|年)?
+    )$""",
+    re.VERBOSE,
+)
+
+_DUE = re.compile(r"^(?P<year>.+?)(?P<end>末|度末|年度末)?(?:時点|まで)?$")
+
+
+def normalize(text: str) -> str:
+    """NFKC and trimmed: full-width digits, ％ and spaces become their plain forms."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def fiscal_year_start(year: int) -> date:
+    return date(year, 4, 1)
+
+
+def fiscal_year_end(year: int) -> date:
+    return date(year + 1, 3, 31)
+
+
+def fiscal_year_of(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def parse_year(text: str) -> int:
+    """Read a fiscal year: 2027, 2027年度, FY2027, R9, 令和9年度, 令和元年度, H30. ValueError if not."""
+    match = _YEAR.match(normalize(text))
+    if not match:
+        raise ValueError(f"cannot read {text!r} as a fiscal year (e.g. 2027, 2027年度, FY2027, R9, 令和9年度)")
+    if match["western"]:
+        year = int(match["western"])
+    else:
+        era = match["era"].upper() if match["era"] in "rh" else match["era"]
+        num = 1 if match["num"] == "元" else int(match["num"])
+        if num < 1:
+            raise ValueError(f"{text!r}: an era year starts at 元年 (1)")
+        year = ERAS[era] + num - 1
+    if not 1900 <= year <= 2200:
+        raise ValueError(f"{text!r} is not a plausible fiscal year")
+    return year
+
+
+def parse_due(text: str, plan_last_year: int) -> date:
+    """Read a deadline: R7末 / 令和7年度末 / R3 (within FY) / 2025年度末 / 計画期間内 -> the last day it allows."""
+    cleaned = normalize(text)
+    if cleaned in {"計画期間内", "計画期間中", "計画期間末"}:
+        return fiscal_year_end(plan_last_year)
+    match = _DUE.match(cleaned)
+    if not match:
+        raise ValueError(f"cannot read {text!r} as a deadline")
+    return fiscal_year_end(parse_year(match["year"]))
+
+
+def parse_date(text: str) -> date:
+    """Read a calendar date: 2027-09-30, 2027/9/30, 2027年9月30日, R9.9.30, 令和9年9月30日."""
+    cleaned = normalize(text)
+    era = re.match(r"^(令和|平成|R|H)\s*(\d{1,2}|元)[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned)
+    if era:
+        base = ERAS[era[1]]
+        year = base + (1 if era[2] == "元" else int(era[2])) - 1
+        return date(year, int(era[3]), int(era[4]))
+    western = re.match(r"^(\d{4})[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned)
+    if western:
+        return date(int(western[1]), int(western[2]), int(western[3]))
+    raise ValueError(f"cannot read {text!r} as a date (e.g. 2027-09-30, 2027/9/30, 令和9年9月30日)")
+
+
+def share_of_period(start: date, end: date, day: date) -> Fraction:
+    """Share of the days from start to end (inclusive) gone by the end of `day`, clipped to 0..1."""
+    total = (end - start).days + 1
+    gone = (day - start).days + 1
+    return Fraction(min(max(gone, 0), total), total)
+
+
+def today_in_japan() -> date:
+    return datetime.now(JST).date()
+
+
+def wareki(year: int) -> str:
+    """2027 -> 令和9年度; 2019 -> 令和元年度 (fiscal years)."""
+    for era in ("令和", "平成"):
+        num = year - ERAS[era] + 1
+        if num >= 1:
+            return f"{era}{'元' if num == 1 else num}年度"
+    return f"{year}年度"

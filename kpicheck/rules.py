@@ -1,0 +1,350 @@
+"""Evaluate a plan's targets for one fiscal year: one evaluator per rule kind, in a plain dict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from kpicheck.actuals import Actuals
+from kpicheck.models import (
+    SEVERITY_ORDER,
+    Actual,
+    Counts,
+    Evaluation,
+    Indicator,
+    Metric,
+    MetricResult,
+    Plan,
+    Report,
+    Rule,
+    RuleKind,
+    State,
+    Status,
+    Target,
+)
+from kpicheck.periods import fiscal_year_end, fiscal_year_of, fiscal_year_start, share_of_period
+
+STATE_LABELS: dict[State, str] = {State.DONE: "完了", State.IN_PROGRESS: "実施中", State.NOT_STARTED: "未着手"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    reason: str
+    actual: Decimal | State | str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an evaluator may look at: the plan, the indicator, the year and the actuals known by as_of."""
+
+    plan: Plan
+    indicator: Indicator
+    metric: Metric
+    year: int
+    as_of: date
+    actuals: Actuals
+
+    def actual(self, year: int | None = None, metric: str | None = None) -> Actual | None:
+        key = (self.plan.id, self.indicator.id, metric or self.metric.id, self.year if year is None else year)
+        found = self.actuals.get(key)
+        if found is None or (found.as_of is not None and found.as_of > self.as_of):
+            return None  # not known yet on the as-of date
+        return found
+
+    def measured_on(self, actual: Actual | None) -> date:
+        """The day a value speaks for: its own as_of, else the as-of date, never past the year's end."""
+        if actual is not None and actual.as_of is not None:
+            return actual.as_of
+        return min(self.as_of, fiscal_year_end(self.year))
+
+    def number(self, year: int | None = None, metric: str | None = None) -> Decimal | None:
+        found = self.actual(year, metric)
+        return found.value if found is not None and isinstance(found.value, Decimal) else None
+
+    def running_total(self, year: int) -> Decimal | None:
+        """Sum of the yearly rows from the plan's first year to `year`; None if `year` has no row."""
+        if self.number(year) is None:
+            return None
+        return sum((self.number(y) or Decimal(0) for y in range(self.plan.first_year, year + 1)), Decimal(0))
+
+    def previous_target(self) -> Decimal | None:
+        before = self.indicator.targets.get(self.year - 1)
+        if before is None:
+            return None
+        rule = next((r for r in before.rules if r.metric == self.metric.id and r.kind is RuleKind.AT_LEAST), None)
+        return rule.value if rule else None
+
+
+Evaluator = Callable[[Rule, Context], Outcome]
+
+
+def quantity(value: Decimal | None, unit: str | None) -> str:
+    """15000 -> 15,000名; 65 -> 65%; exact, no float rounding."""
+    if value is None:
+        return "—"
+    text = f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}{unit or ''}"
+
+
+def show_actual(value: Decimal | State | str | None, unit: str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, State):
+        return STATE_LABELS[value]
+    if isinstance(value, Decimal):
+        return quantity(value, unit)
+    return value
+
+
+def _judge(
+    ctx: Context,
+    got: Decimal,
+    target: Decimal,
+    *,
+    start: Decimal | None,
+    window: tuple[date, date],
+    measured: date,
+) -> Outcome:
+    """Met, missed after the window's end, else on pace or behind pace from `start` to `target`."""
+    unit = ctx.metric.unit
+    if got >= target:
+        return Outcome(Status.ACHIEVED, f"実績 {quantity(got, unit)} ≥ 目標 {quantity(target, unit)}", got)
+    if ctx.as_of > window[1] and fiscal_year_end(ctx.year) >= window[1]:
+        return Outcome(
+            Status.MISSED, f"{window[1]} までに目標 {quantity(target, unit)} に届かず（実績 {quantity(got, unit)}）", got
+        )
+    if start is None:
+        return Outcome(
+            Status.BEHIND, f"実績 {quantity(got, unit)} < 目標 {quantity(target, unit)}（前年度の基準値なし）", got
+        )
+    share = share_of_period(window[0], window[1], measured)
+    expected = start + (target - start) * Decimal(share.numerator) / Decimal(share.denominator)
+    pace = f"{measured} 時点の目安 {quantity(expected.quantize(Decimal('0.1')), unit)}"
+    if got >= expected:
+        return Outcome(Status.ON_TRACK, f"実績 {quantity(got, unit)} ≥ {pace}", got)
+    return Outcome(Status.BEHIND, f"実績 {quantity(got, unit)} < {pace}", got)
+
+
+def _no_data(ctx: Context, what: str = "") -> Outcome:
+    return Outcome(Status.NO_DATA, what or f"{ctx.year}年度の実績が入力されていない")
+
+
+def _yearly(ctx: Context, target: Decimal, got: Decimal, actual: Actual | None, level_start: Decimal | None) -> Outcome:
+    window = (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
+    start = Decimal(0) if ctx.metric.counts is Counts.PER_YEAR else level_start
+    return _judge(ctx, got, target, start=start, window=window, measured=ctx.measured_on(actual))
+
+
+def at_least(rule: Rule, ctx: Context) -> Outcome:
+    assert rule.value is not None
+    actual = ctx.actual()
+    if actual is None:
+        return _no_data(ctx)
+    if ctx.metric.counts is Counts.CUMULATIVE:
+        got = ctx.running_total(ctx.year)
+        before = ctx.running_total(ctx.year - 1) if ctx.year > ctx.plan.first_year else Decimal(0)
+        assert got is not None
+        window = (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
+        return _judge(ctx, got, rule.value, start=before, window=window, measured=ctx.measured_on(actual))
+    got = ctx.number()
+    assert got is not None
+    baseline = ctx.number(ctx.year - 1)
+    return _yearly(ctx, rule.value, got, actual, baseline if baseline is not None else ctx.previous_target())
+
+
+def growth(rule: Rule, ctx: Context) -> Outcome:
+    assert rule.value is not None
+    previous = ctx.number(ctx.year - 1)
+    if previous is None:
+        return _no_data(ctx, f"前年度（{ctx.year - 1}年度）の実績がなく、増加率を判定できない")
+    target = previous * (1 + rule.value / 100)
+    actual = ctx.actual()
+    got = ctx.number()
+    if actual is None or got is None:
+        return _no_data(ctx)
+    outcome = _yearly(ctx, target, got, actual, previous)
+    rate = (got / previous - 1) * 100 if previous else Decimal(0)
+    return Outcome(outcome.status, f"前年度比 {rate:+.1f}%（目標 +{rule.value}%）: {outcome.reason}", got)
+
+
+def milestone(rule: Rule, ctx: Context) -> Outcome:
+    actual = ctx.actual()
+    if actual is None:
+        return _no_data(ctx)
+    state = actual.value
+    if state is State.DONE:
+        return Outcome(Status.ACHIEVED, f"{rule.text}: 完了", state)
+    if ctx.as_of > fiscal_year_end(ctx.year):
+        return Outcome(Status.MISSED, f"{rule.text}: 年度内に完了せず（{show_actual(state, None)}）", state)
+    if state is State.NOT_STARTED:
+        return Outcome(Status.BEHIND, f"{rule.text}: 未着手", state)
+    return Outcome(Status.ON_TRACK, f"{rule.text}: 実施中（{fiscal_year_end(ctx.year)} まで）", state)
+
+
+def phase(rule: Rule, ctx: Context) -> Outcome:
+    actual = ctx.actual()
+    if actual is None:
+        return _no_data(ctx)
+    order = {word: index for index, word in enumerate(ctx.plan.phases)}
+    reached = order.get(actual.value, -1) if isinstance(actual.value, str) else -1
+    needed = min(order[p] for p in rule.phases)
+    wanted = "・".join(rule.phases)
+    shown = show_actual(actual.value, None)
+    if reached >= needed:
+        return Outcome(Status.ACHIEVED, f"段階「{shown}」に到達（計画: {wanted}）", actual.value)
+    if ctx.as_of > fiscal_year_end(ctx.year):
+        return Outcome(Status.MISSED, f"年度末の段階「{shown}」が計画「{wanted}」に届かず", actual.value)
+    if reached >= needed - 1:
+        return Outcome(Status.ON_TRACK, f"段階「{shown}」、年度内に「{wanted}」へ（{fiscal_year_end(ctx.year)} まで）", actual.value)
+    return Outcome(Status.BEHIND, f"段階「{shown}」、計画「{wanted}」まで2段階以上ある", actual.value)
+
+
+def deadline(rule: Rule, ctx: Context) -> Outcome:
+    assert rule.due is not None
+    rows = [a for y in range(ctx.plan.first_year - 1, ctx.year + 1) if (a := ctx.actual(y)) is not None]
+    if not rows:
+        return _no_data(ctx)
+    latest = rows[-1]
+    due_text = f"期限 {rule.due}"
+    if latest.value is State.DONE:
+        done = next(a for a in rows if a.value is State.DONE)
+        if done.year <= fiscal_year_of(rule.due):
+            return Outcome(Status.ACHIEVED, f"{done.year}年度に完了（{due_text}）", latest.value)
+        return Outcome(Status.MISSED, f"{done.year}年度に完了、{due_text} より後", latest.value)
+    today = min(ctx.as_of, fiscal_year_end(ctx.year))
+    shown = show_actual(latest.value, None)
+    if today > rule.due:
+        return Outcome(Status.MISSED, f"{due_text} までに完了せず（{shown}）", latest.value)
+    start = rule.start or fiscal_year_start(ctx.plan.first_year)
+    if latest.value is State.NOT_STARTED and today >= start:
+        return Outcome(Status.BEHIND, f"未着手（着手予定 {start}、{due_text}）", latest.value)
+    return Outcome(Status.ON_TRACK, f"{shown}（{due_text}）", latest.value)
+
+
+def end_target(rule: Rule, ctx: Context) -> Outcome:
+    assert rule.value is not None and rule.due is not None
+    actual = ctx.actual()
+    if actual is None:
+        return _no_data(ctx)
+    got = ctx.running_total(ctx.year) if ctx.metric.counts is Counts.CUMULATIVE else ctx.number()
+    assert got is not None
+    window = (fiscal_year_start(ctx.plan.first_year), rule.due)
+    return _judge(ctx, got, rule.value, start=Decimal(0), window=window, measured=ctx.measured_on(actual))
+
+
+def reduction(rule: Rule, ctx: Context) -> Outcome:
+    """削減率: the rate itself, or (before - after) / before from metrics `before` and `after`."""
+    assert rule.value is not None
+    actual = ctx.actual()
+    rate = ctx.number()
+    if rate is None:
+        before, after = ctx.number(metric="before"), ctx.number(metric="after")
+        if before is None or after is None or before == 0:
+            return _no_data(ctx, f"{ctx.year}年度の削減率（または導入前・導入後の値）が入力されていない")
+        rate = ((before - after) / before * 100).quantize(Decimal("0.1"))
+        actual = ctx.actual(metric="after")
+    start, end = (
+        (fiscal_year_start(ctx.plan.first_year), rule.due)
+        if rule.due
+        else (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
+    )
+    return _judge(ctx, rate, rule.value, start=Decimal(0), window=(start, end), measured=ctx.measured_on(actual))
+
+
+def tbd(rule: Rule, ctx: Context) -> Outcome:
+    if rule.note == "missing_in_source":
+        return Outcome(Status.TBD, "計画の本文に目標が残っていない（原本で確認が必要）")
+    return Outcome(Status.TBD, f"目標は後日設定: {rule.text}")
+
+
+def none(rule: Rule, ctx: Context) -> Outcome:
+    return Outcome(Status.NOT_APPLICABLE, f"{ctx.year}年度の目標なし")
+
+
+EVALUATORS: dict[RuleKind, Evaluator] = {
+    RuleKind.AT_LEAST: at_least,
+    RuleKind.GROWTH: growth,
+    RuleKind.MILESTONE: milestone,
+    RuleKind.PHASE: phase,
+    RuleKind.DEADLINE: deadline,
+    RuleKind.END_TARGET: end_target,
+    RuleKind.REDUCTION: reduction,
+    RuleKind.TBD: tbd,
+    RuleKind.NONE: none,
+}
+
+
+def worst(statuses: list[Status]) -> Status:
+    """The worst status that says something; TBD/N/A only when every part is TBD/N/A."""
+    if not statuses:
+        return Status.NOT_APPLICABLE
+    return min(statuses, key=SEVERITY_ORDER.index)
+
+
+def target_for(indicator: Indicator, year: int) -> Target | None:
+    """The yearly cell, or the one target due at a date (which applies to every year of the plan)."""
+    return indicator.targets.get(year) or indicator.targets.get(0)
+
+
+def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals) -> Evaluation:
+    target = target_for(indicator, year)
+    results = []
+    for metric in indicator.metrics:
+        ctx = Context(plan, indicator, metric, year, as_of, actuals)
+        rules = [r for r in (target.rules if target else ()) if r.metric == metric.id]
+        if not rules:
+            reason = f"{year}年度の目標なし" if target else "目標・目標時期の記載なし"
+            found = ctx.actual()
+            value = found.value if found else None
+            results.append(
+                MetricResult(metric.id, metric.name, None, value, show_actual(value, metric.unit),
+                             Status.NOT_APPLICABLE, reason)  # fmt: skip
+            )
+            continue
+        outcomes = [EVALUATORS[r.kind](r, ctx) for r in rules]
+        status = worst([o.status for o in outcomes])
+        chosen = next(o for o in outcomes if o.status is status)
+        value = chosen.actual if chosen.actual is not None else (found.value if (found := ctx.actual()) else None)
+        results.append(
+            MetricResult(
+                id=metric.id,
+                name=metric.name,
+                target="、".join(r.text for r in rules),
+                actual=value,
+                actual_text=show_actual(value, metric.unit),
+                status=status,
+                reason=chosen.reason,
+            )
+        )
+    status = worst([m.status for m in results])
+    shown = [m for m in results if m.status is status]
+    reason = " / ".join(
+        (f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown
+    )
+    notes = []
+    for metric in indicator.metrics:
+        row = actuals.get((plan.id, indicator.id, metric.id, year))
+        if row and row.note and row.note not in notes:
+            notes.append(row.note)
+    return Evaluation(
+        indicator=indicator,
+        area_name=plan.area_name(indicator.area),
+        initiative_name=plan.initiative_name(indicator.initiative),
+        target=target.text if target and target.text else None,
+        status=status,
+        reason=reason,
+        metrics=tuple(results),
+        note=" / ".join(notes),
+    )
+
+
+def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date) -> Report:
+    """Evaluate every indicator of `plan` for fiscal `year` as known on `as_of`."""
+    evaluations = tuple(evaluate_indicator(plan, i, year, as_of, actuals) for i in plan.indicators)
+    return Report(plan=plan, year=year, as_of=as_of, evaluations=evaluations)
+

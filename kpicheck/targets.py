@@ -1,0 +1,341 @@
+"""targets/<city>/<plan>.toml -> Plan, collecting every problem with its place."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kpicheck.errors import Problem
+from kpicheck.models import (
+    Area,
+    Counts,
+    Indicator,
+    Initiative,
+    Metric,
+    Place,
+    Plan,
+    Rule,
+    RuleKind,
+    Target,
+    ValueKind,
+)
+from kpicheck.periods import fiscal_year_start, normalize, parse_due, parse_year
+from kpicheck.phrases import CellContext, PhraseError, read_cell, read_due_target
+
+SINGLE_METRIC = "value"
+
+
+@dataclass
+class _Reader:
+    """Reads one file's dict, recording problems at the line of the key they concern."""
+
+    path: str
+    lines: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, pattern: str, start: int = 0) -> int | None:
+        regex = re.compile(pattern)
+        for number, line in enumerate(self.lines[start:], start + 1):
+            if regex.search(line):
+                return number
+        return None
+
+    def problem(self, code: str, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(self.path, line, None, code, message))
+
+    def text(self, table: dict[str, Any], key: str, where: str, line: int | None, *, required: bool = True) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem("KC202", f"{where}: missing key {key!r}", line)
+            return ""
+        if not isinstance(value, str):
+            self.problem("KC202", f"{where}: {key!r} must be a string", line)
+            return ""
+        return value
+
+    def texts(self, table: dict[str, Any], key: str, where: str, line: int | None) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem("KC202", f"{where}: {key!r} must be a list of strings", line)
+            return ()
+        return tuple(value)
+
+    def tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.problem("KC202", f"[[{key}]] must be an array of tables")
+            return []
+        return value
+
+
+def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list[Problem]]:
+    """Read one plan file. Returns the plan (None if it cannot be built) and every problem found."""
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, None, None, "KC002", f"cannot read: {exc.strerror}")]
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, None, None, "KC001", f"not UTF-8 (byte {exc.start}); TOML files are UTF-8")]
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _toml_error_place(exc)
+        message = str(exc).split(" (at line")[0]
+        return None, [Problem(shown, line, column, "KC201", f"TOML syntax: {message}")]
+    reader = _Reader(shown, source.splitlines())
+    plan = _build_plan(data, reader)
+    return plan, reader.problems
+
+
+def _toml_error_place(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | None]:
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "colno", None)
+    if line is None:  # Python < 3.14 puts the place only in the message
+        found = re.search(r"at line (\d+), column (\d+)", str(exc))
+        if found:
+            return int(found[1]), int(found[2])
+    return line, column
+
+
+def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
+    head = data.get("plan")
+    if not isinstance(head, dict):
+        r.problem("KC202", "missing [plan] table", 1)
+        return None
+    plan_line = r.line_of(r"^\[plan\]")
+    first, last = head.get("first_year"), head.get("last_year")
+    if not isinstance(first, int) or not isinstance(last, int) or first > last:
+        r.problem("KC202", "[plan] needs integer first_year <= last_year", plan_line)
+        return None
+    phases = r.texts(head, "phases", "[plan]", plan_line)
+    aliases = head.get("phase_aliases", {})
+    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
+        r.problem("KC202", "[plan] phase_aliases must map words to phase words", plan_line)
+        aliases = {}
+    phases = tuple(normalize(p) for p in phases)
+    aliases = {normalize(k): normalize(v) for k, v in aliases.items()}
+    for word, target in aliases.items():
+        if target not in phases:
+            r.problem("KC207", f"phase_alias {word!r} points at {target!r}, which is not in phases", plan_line)
+    areas = _areas(data, r)
+    initiatives = _initiatives(data, r, {a.id for a in areas})
+    base_ctx = CellContext(
+        metrics=(),
+        phases=phases,
+        phase_aliases=tuple(aliases.items()),
+        milestone_words=r.texts(head, "milestone_words", "[plan]", plan_line),
+        carry_forward=bool(head.get("carry_forward", False)),
+    )
+    indicators = _indicators(data, r, {i.id: i for i in initiatives}, base_ctx, first, last)
+    return Plan(
+        id=r.text(head, "id", "[plan]", plan_line),
+        city=r.text(head, "city", "[plan]", plan_line),
+        city_name=r.text(head, "city_name", "[plan]", plan_line),
+        title=r.text(head, "title", "[plan]", plan_line),
+        issued=r.text(head, "issued", "[plan]", plan_line, required=False),
+        first_year=first,
+        last_year=last,
+        areas=tuple(areas),
+        initiatives=tuple(initiatives),
+        indicators=tuple(indicators),
+        phases=phases,
+        phase_aliases=dict(aliases),
+        path=r.path,
+    )
+
+
+def _unique(r: _Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> None:
+    seen: set[str] = set()
+    for item_id, line in ids:
+        if item_id in seen:
+            r.problem("KC204", f"duplicate {kind} id {item_id!r}", line)
+        seen.add(item_id)
+
+
+def _areas(data: dict[str, Any], r: _Reader) -> list[Area]:
+    areas = []
+    lines = []
+    for table in r.tables(data, "areas"):
+        line = r.line_of(rf"^id\s*=\s*\"{re.escape(str(table.get('id')))}\"", r.line_of(r"^\[\[areas\]\]") or 0)
+        areas.append(Area(r.text(table, "id", "area", line), r.text(table, "name", "area", line)))
+        lines.append(line)
+    _unique(r, "area", zip((a.id for a in areas), lines, strict=True))
+    return areas
+
+
+def _initiatives(data: dict[str, Any], r: _Reader, area_ids: set[str]) -> list[Initiative]:
+    result = []
+    lines = []
+    for table in r.tables(data, "initiatives"):
+        start = r.line_of(r"^\[\[initiatives\]\]") or 0
+        line = r.line_of(rf"^id\s*=\s*\"{re.escape(str(table.get('id')))}\"", start)
+        item = Initiative(
+            id=r.text(table, "id", "initiative", line),
+            area=r.text(table, "area", "initiative", line),
+            name=r.text(table, "name", "initiative", line),
+            departments=r.texts(table, "departments", "initiative", line),
+        )
+        if item.area not in area_ids:
+            r.problem("KC206", f"initiative {item.id!r} names unknown area {item.area!r}", line)
+        result.append(item)
+        lines.append(line)
+    _unique(r, "initiative", zip((i.id for i in result), lines, strict=True))
+    return result
+
+
+def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, phased: bool) -> tuple[Metric, ...]:
+    specs = table.get("metrics")
+    if specs is None:
+        specs = [{"id": SINGLE_METRIC, "name": table.get("name", ""), **{
+            k: table[k] for k in ("unit", "counts", "match") if k in table}}]
+    if not isinstance(specs, list) or not specs or not all(isinstance(s, dict) for s in specs):
+        r.problem("KC202", f"{where}: metrics must be a non-empty array of tables", line)
+        return ()
+    metrics = []
+    for spec in specs:
+        unit = spec.get("unit")
+        counts_text = spec.get("counts", "level")
+        if counts_text not in {c.value for c in Counts}:
+            r.problem("KC202", f"{where}: counts must be per_year, level or cumulative, not {counts_text!r}", line)
+            counts_text = "level"
+        if unit is not None and not isinstance(unit, str):
+            r.problem("KC202", f"{where}: unit must be a string", line)
+            unit = None
+        if unit is not None:
+            kind = ValueKind.NUMBER
+        else:
+            kind = ValueKind.PHASE if phased else ValueKind.STATE
+        metrics.append(
+            Metric(
+                id=r.text(spec, "id", where, line),
+                name=r.text(spec, "name", where, line),
+                unit=unit,
+                counts=Counts(counts_text),
+                match=r.texts(spec, "match", where, line),
+                kind=kind,
+            )
+        )
+    _unique(r, f"{where} metric", ((m.id, line) for m in metrics))
+    return tuple(metrics)
+
+
+def _indicators(
+    data: dict[str, Any],
+    r: _Reader,
+    initiatives: dict[str, Initiative],
+    base: CellContext,
+    first: int,
+    last: int,
+) -> list[Indicator]:
+    result = []
+    lines = []
+    section = r.line_of(r"^\[\[indicators\]\]") or 0
+    for table in r.tables(data, "indicators"):
+        ident = str(table.get("id"))
+        line = r.line_of(rf"^id\s*=\s*\"{re.escape(ident)}\"", section)
+        section = line or section
+        where = f"indicator {ident}"
+        initiative = initiatives.get(r.text(table, "initiative", where, line))
+        if initiative is None:
+            r.problem("KC206", f"{where}: unknown initiative {table.get('initiative')!r}", line)
+            continue
+        yearly = "targets" in table
+        phased = bool(base.phases) and yearly
+        metrics = _metrics(table, r, where, line, phased)
+        if not metrics:
+            continue
+        ctx = CellContext(metrics, base.phases, base.phase_aliases, base.milestone_words, base.carry_forward)
+        missing = bool(table.get("missing_in_source"))
+        targets = (
+            _yearly_targets(table, r, ctx, where, line, first, last, missing)
+            if yearly
+            else _due_target(table, r, ctx, where, line, last)
+        )
+        departments = r.texts(table, "departments", where, line) or initiative.departments
+        result.append(
+            Indicator(
+                id=ident,
+                name=r.text(table, "name", where, line),
+                area=initiative.area,
+                initiative=initiative.id,
+                departments=departments,
+                metrics=metrics,
+                targets=targets,
+                category=r.text(table, "category", where, line, required=False),
+                note=r.text(table, "note", where, line, required=False),
+                place=Place(r.path, line),
+            )
+        )
+        lines.append(line)
+    _unique(r, "indicator", zip((i.id for i in result), lines, strict=True))
+    return result
+
+
+def _yearly_targets(
+    table: dict[str, Any],
+    r: _Reader,
+    ctx: CellContext,
+    where: str,
+    line: int | None,
+    first: int,
+    last: int,
+    missing: bool,
+) -> dict[int, Target]:
+    cells = table["targets"]
+    if not isinstance(cells, dict):
+        r.problem("KC202", f"{where}: targets must be a table of year = \"cell\"", line)
+        return {}
+    targets: dict[int, Target] = {}
+    previous: tuple[Rule, ...] = ()
+    for year in range(first, last + 1):
+        text = cells.get(str(year))
+        if not isinstance(text, str):
+            r.problem("KC202", f"{where}: targets.{year} missing (use \"\" for a blank cell)", line)
+            continue
+        if missing:
+            rules: tuple[Rule, ...] = (Rule(RuleKind.TBD, text, ctx.metrics[0].id, note="missing_in_source"),)
+        else:
+            try:
+                rules = read_cell(text, ctx, previous)
+            except PhraseError as exc:
+                cell_line = r.line_of(rf"^{year}\s*=", line or 0) if line else None
+                r.problem(exc.code, f"{where}, {year}: {exc}", cell_line)
+                continue
+        targets[year] = Target(year, text, rules)
+        previous = rules
+    extra = sorted(set(cells) - {str(y) for y in range(first, last + 1)})
+    if extra:
+        r.problem("KC202", f"{where}: targets for years outside the plan: {', '.join(extra)}", line)
+    return targets
+
+
+def _due_target(
+    table: dict[str, Any], r: _Reader, ctx: CellContext, where: str, line: int | None, last: int
+) -> dict[int, Target]:
+    text = r.text(table, "target", where, line)
+    due_text = r.text(table, "due", where, line, required=False)
+    start_text = r.text(table, "start", where, line, required=False)
+    if not due_text:
+        # A schedule item without a 目標時期: tracked, but nothing is due.
+        return {}
+    try:
+        due = parse_due(due_text, last)
+        start = fiscal_year_start(parse_year(start_text)) if start_text else None
+    except ValueError as exc:
+        r.problem("KC208", f"{where}: {exc}", line)
+        return {}
+    try:
+        rules = read_due_target(text, due, start, ctx)
+    except PhraseError as exc:
+        r.problem(exc.code, f"{where}: {exc}", line)
+        return {}
+    return {0: Target(None, text, rules)}
+
