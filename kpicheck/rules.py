@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from kpicheck.actuals import Actuals
 from kpicheck.models import (
@@ -124,10 +124,12 @@ def _judge(
         )
     share = share_of_period(window[0], window[1], measured)
     expected = start + (target - start) * Decimal(share.numerator) / Decimal(share.denominator)
-    pace = f"{measured} 時点の目安 {quantity(expected.quantize(Decimal('0.1')), unit)}"
+    # Shown to 0.1, rounded the way that keeps the printed comparison true.
     if got >= expected:
-        return Outcome(Status.ON_TRACK, f"実績 {quantity(got, unit)} ≥ {pace}", got)
-    return Outcome(Status.BEHIND, f"実績 {quantity(got, unit)} < {pace}", got)
+        shown = quantity(expected.quantize(Decimal("0.1"), ROUND_FLOOR), unit)
+        return Outcome(Status.ON_TRACK, f"実績 {quantity(got, unit)} ≥ {measured} 時点の目安 {shown}", got)
+    shown = quantity(expected.quantize(Decimal("0.1"), ROUND_CEILING), unit)
+    return Outcome(Status.BEHIND, f"実績 {quantity(got, unit)} < {measured} 時点の目安 {shown}", got)
 
 
 def _no_data(ctx: Context, what: str = "") -> Outcome:
@@ -168,8 +170,9 @@ def growth(rule: Rule, ctx: Context) -> Outcome:
     if actual is None or got is None:
         return _no_data(ctx)
     outcome = _yearly(ctx, target, got, actual, previous)
-    rate = (got / previous - 1) * 100 if previous else Decimal(0)
-    return Outcome(outcome.status, f"前年度比 {rate:+.1f}%（目標 +{rule.value}%）: {outcome.reason}", got)
+    unit = ctx.metric.unit
+    basis = f"目標 = 前年度実績 {quantity(previous, unit)} × {1 + rule.value / 100}"
+    return Outcome(outcome.status, f"{basis}: {outcome.reason}", got)
 
 
 def milestone(rule: Rule, ctx: Context) -> Outcome:

@@ -1,0 +1,3 @@
+from kpicheck.cli import main
+
+main()

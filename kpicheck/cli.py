@@ -1,0 +1,166 @@
+"""The typer app: commands, options and exit codes. No domain logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from kpicheck import __version__
+from kpicheck.errors import KpicheckError, Problem, usage_error
+from kpicheck.models import SEVERITY_ORDER, Status
+from kpicheck.periods import parse_date, parse_year, today_in_japan
+from kpicheck.render import render_csv, render_json, render_table, use_color
+from kpicheck.rules import evaluate
+from kpicheck.workspace import load_city, pick_plan
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    help="Check a municipal DX plan's KPI targets (自治体DX推進計画) against the year's actuals.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_state = {"debug": False}
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class FailOn(StrEnum):
+    missed = "missed"
+    behind = "behind"
+
+
+def boundary(command: Callable[P, R]) -> Callable[P, R]:
+    """The one place that turns errors into one-line messages and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except KpicheckError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        except Exception as exc:  # the boundary: anything unexpected still ends in one line
+            if _state["debug"]:
+                traceback.print_exc()
+            typer.echo(f"kpicheck: KC399 internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kpicheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """kpicheck: status tables, reports and checks for DX plan KPIs."""
+    _state["debug"] = debug
+
+
+def _year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return parse_year(text)
+    except ValueError as exc:
+        raise usage_error("KC304", f"--year: {exc}") from None
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return today_in_japan()
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise usage_error("KC304", f"--as-of: {exc}") from None
+
+
+RootOption = Annotated[
+    Path, typer.Option("--root", help="Data root holding targets/ and actuals/.", file_okay=False)
+]
+CityOption = Annotated[str, typer.Option("--city", help="City id: the folder name under targets/ (e.g. abashiri).")]
+YearOption = Annotated[
+    str | None, typer.Option("--year", help="Fiscal year (年度): 2027, 2027年度, FY2027, R9, 令和9年度.")
+]
+PlanOption = Annotated[str | None, typer.Option("--plan", help="Plan id, when --year is not enough.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Judge as of this date (default: today in Japan). 2027-09-30.")
+]
+ColorOption = Annotated[
+    bool | None, typer.Option("--color/--no-color", help="Colour the status (default: only on a terminal; NO_COLOR).")
+]
+
+
+@app.command()
+@boundary
+def status(
+    city: CityOption,
+    year: YearOption = None,
+    plan: PlanOption = None,
+    as_of: AsOfOption = None,
+    root: RootOption = Path(),
+    output: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv.")] = OutputFormat.table,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 1 if any indicator is this bad or worse.")
+    ] = None,
+    color: ColorOption = None,
+) -> None:
+    """Show how each indicator of the plan stands for a fiscal year."""
+    loaded = load_city(root, city)
+    chosen = pick_plan(loaded, _year(year), plan)
+    fiscal_year = _year(year) or chosen.first_year
+    report = evaluate(chosen, loaded.actuals, fiscal_year, _as_of(as_of))
+    for warning in loaded.warnings:
+        typer.echo(str(warning), err=True)
+    if output is OutputFormat.json:
+        typer.echo(render_json(report), nl=False)
+    elif output is OutputFormat.csv:
+        typer.echo(render_csv(report), nl=False)
+    else:
+        typer.echo(render_table(report, use_color(color, sys.stdout)), nl=False)
+    if fail_on is not None:
+        limit = SEVERITY_ORDER.index(Status(fail_on.value))
+        if any(SEVERITY_ORDER.index(e.status) <= limit for e in report.evaluations):
+            raise typer.Exit(EXIT_FAIL)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KpicheckError as exc:  # pragma: no cover - commands convert these already
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        sys.exit(EXIT_ERROR)
+
+
+__all__ = ["Problem", "app", "main"]

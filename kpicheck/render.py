@@ -1,0 +1,153 @@
+"""Reports as text: the status table (tabulate), JSON (the contract other tools read) and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from decimal import Decimal
+from typing import Any, TextIO
+
+from tabulate import tabulate
+
+from kpicheck.models import STATUS_LABELS, Evaluation, Report, State, Status
+from kpicheck.periods import wareki
+
+# ANSI colours per status, and the empty twin used when colour is off.
+COLORS: dict[Status, str] = {
+    Status.ACHIEVED: "\033[32m",
+    Status.MISSED: "\033[1;31m",
+    Status.ON_TRACK: "\033[36m",
+    Status.BEHIND: "\033[33m",
+    Status.NO_DATA: "\033[35m",
+    Status.NOT_APPLICABLE: "\033[2m",
+    Status.TBD: "\033[2m",
+}
+COLORS_OFF: dict[Status, str] = dict.fromkeys(Status, "")
+RESET = "\033[0m"
+
+TABLE_HEADERS = ("ID", "指標", "目標", "実績", "状況", "担当")
+
+
+def use_color(choice: bool | None, stream: TextIO) -> bool:
+    """--color/--no-color win; otherwise colour only on a terminal and only without NO_COLOR."""
+    if choice is not None:
+        return choice
+    if os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def json_value(value: Decimal | State | str | None) -> Any:
+    """Numbers as JSON numbers (integers stay integers), states as their words."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, State):
+        return value.value
+    return value
+
+
+def actual_text(evaluation: Evaluation) -> str:
+    metrics = [m for m in evaluation.metrics if m.actual_text]
+    if len(evaluation.metrics) == 1:
+        return metrics[0].actual_text if metrics else ""
+    return "、".join(f"{m.name} {m.actual_text}" for m in metrics)
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The JSON contract: see README 'JSON output'."""
+    plan = report.plan
+    return {
+        "city": plan.city,
+        "city_name": plan.city_name,
+        "plan": plan.id,
+        "plan_title": plan.title,
+        "year": report.year,
+        "year_label": f"{report.year}年度（{wareki(report.year)}）",
+        "as_of": report.as_of.isoformat(),
+        "summary": {status.value: count for status, count in report.summary().items()},
+        "indicators": [
+            {
+                "id": e.indicator.id,
+                "name": e.indicator.name,
+                "area": e.area_name,
+                "initiative": e.initiative_name,
+                "departments": list(e.indicator.departments),
+                "target": e.target,
+                "actual": json_value(e.metrics[0].actual) if len(e.metrics) == 1 else None,
+                "actual_text": actual_text(e),
+                "status": e.status.value,
+                "status_label": STATUS_LABELS[e.status],
+                "reason": e.reason,
+                "note": e.note,
+                "metrics": [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "target": m.target,
+                        "actual": json_value(m.actual),
+                        "status": m.status.value,
+                        "reason": m.reason,
+                    }
+                    for m in e.metrics
+                ],
+            }
+            for e in report.evaluations
+        ],
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "name", "area", "initiative", "departments", "target", "actual", "status", "status_label",
+                     "reason"])  # fmt: skip
+    for e in report.evaluations:
+        writer.writerow([
+            e.indicator.id, e.indicator.name, e.area_name, e.initiative_name, "、".join(e.indicator.departments),
+            e.target or "", actual_text(e), e.status.value, STATUS_LABELS[e.status], e.reason,
+        ])  # fmt: skip
+    return out.getvalue()
+
+
+def summary_line(report: Report, color: bool = False) -> str:
+    colors = COLORS if color else COLORS_OFF
+    reset = RESET if color else ""
+    counts = report.summary()
+    return "  ".join(f"{colors[s]}{STATUS_LABELS[s]} {counts[s]}{reset}" for s in Status)
+
+
+def render_table(report: Report, color: bool = False) -> str:
+    """A table per area (重点戦略/基本方針), then one line counting each status."""
+    colors = COLORS if color else COLORS_OFF
+    reset = RESET if color else ""
+    plan = report.plan
+    lines = [
+        f"{plan.city_name} {plan.title}  {report.year}年度（{wareki(report.year)}）  {report.as_of} 時点",
+        "",
+    ]
+    for area in plan.areas:
+        rows = [
+            [
+                e.indicator.id,
+                e.indicator.name,
+                e.target or "",
+                actual_text(e),
+                f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
+                "、".join(e.indicator.departments),
+            ]
+            for e in report.evaluations
+            if e.indicator.area == area.id
+        ]
+        if not rows:
+            continue
+        lines.append(f"■ {area.name}")
+        lines.append(tabulate(rows, headers=TABLE_HEADERS, tablefmt="simple", disable_numparse=True))
+        lines.append("")
+    lines.append(f"計 {len(report.evaluations)} 指標: {summary_line(report, color)}")
+    return "\n".join(lines) + "\n"

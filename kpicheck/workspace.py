@@ -1,0 +1,102 @@
+"""A data root: targets/<city>/*.toml and actuals/<city>/*.csv. Read-only, always."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpicheck.actuals import Actuals, load_actuals
+from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
+from kpicheck.models import Plan
+from kpicheck.targets import load_plan
+
+CITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class City:
+    id: str
+    plans: tuple[Plan, ...]
+    actuals: Actuals
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.plans[0].city_name if self.plans else self.id
+
+
+def city_ids(root: Path) -> list[str]:
+    folder = root / "targets"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
+    """Every plan of a city, and the problems found in its target files (including overlaps)."""
+    if not CITY_ID.match(city):
+        raise usage_error("KC304", f"--city {city!r}: a city id is lower-case letters, digits, - and _")
+    folder = root / "targets" / city
+    if not folder.is_dir():
+        known = ", ".join(city_ids(root)) or "none"
+        raise usage_error("KC301", f"no city {city!r} under {root / 'targets'} (known: {known})")
+    plans: list[Plan] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.toml")):
+        plan, found = load_plan(path, _shown(path, root))
+        problems += found
+        if plan is None:
+            continue
+        if plan.city != city:
+            problems.append(Problem(plan.path, None, None, "KC202", f"[plan] city is {plan.city!r}, folder is {city!r}"))
+        for other in plans:
+            if plan.first_year <= other.last_year and other.first_year <= plan.last_year:
+                problems.append(
+                    Problem(plan.path, None, None, "KC205",
+                            f"period {plan.first_year}–{plan.last_year} overlaps {other.id} "
+                            f"({other.first_year}–{other.last_year}) in {other.path}")  # fmt: skip
+                )
+            if plan.id == other.id:
+                problems.append(Problem(plan.path, None, None, "KC204", f"plan id {plan.id!r} also in {other.path}"))
+        plans.append(plan)
+    return plans, problems
+
+
+def load_city(root: Path, city: str) -> City:
+    """Plans and actuals of one city; KpicheckError listing every error if any file is wrong."""
+    plans, problems = load_plans(root, city)
+    files = sorted((root / "actuals" / city).glob("*.csv")) if (root / "actuals" / city).is_dir() else []
+    if plans:
+        loaded = load_actuals(files, plans, root)
+        problems += loaded.problems
+        actuals = loaded.actuals
+    else:
+        actuals = {}
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors or not plans:
+        raise KpicheckError(errors or [Problem(str(root / "targets" / city), None, None, "KC202", "no plan files")])
+    return City(city, tuple(sorted(plans, key=lambda p: p.first_year)), actuals, tuple(problems))
+
+
+def pick_plan(city: City, year: int | None, plan_id: str | None) -> Plan:
+    """The plan named by --plan, else the one whose period covers --year."""
+    periods = ", ".join(f"{p.id} ({p.first_year}–{p.last_year})" for p in city.plans)
+    if plan_id:
+        plan = next((p for p in city.plans if p.id == plan_id), None)
+        if plan is None:
+            raise usage_error("KC303", f"--plan {plan_id!r}: {city.id} has {periods}")
+        if year is not None and not plan.covers(year):
+            raise usage_error("KC302", f"--year {year} is outside {plan.id} ({plan.first_year}–{plan.last_year})")
+        return plan
+    if year is None:
+        raise usage_error("KC304", "give --year (or --plan)")
+    plan = next((p for p in city.plans if p.covers(year)), None)
+    if plan is None:
+        raise usage_error("KC302", f"no plan of {city.id} covers {year}年度; plans: {periods}")
+    return plan
