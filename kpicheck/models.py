@@ -105,30 +105,38 @@ class Rule:
     note: str = ""  # e.g. "3年に1回" for a periodic milestone
 
     def describe(self) -> str:
-        """One line in Japanese-friendly English for `kpicheck show`."""
-        unit = self.unit or ""
+        """The reading in one line of Japanese, for `kpicheck show` and the reviewed golden tables."""
+        amount = quantity(self.value, self.unit)
         match self.kind:
             case RuleKind.AT_LEAST:
-                return f"{self.metric}: at least {self.value}{unit}"
+                text = f"{amount} 以上"
             case RuleKind.GROWTH:
-                return f"{self.metric}: previous year's actual × (1 + {self.value}%)"
+                text = f"前年度実績 × {1 + (self.value or 0) / 100} 以上"
             case RuleKind.MILESTONE:
-                extra = f" ({self.note})" if self.note else ""
-                return f"{self.metric}: milestone done{extra}"
+                text = "完了" + (f"（{self.note}）" if self.note else "")
             case RuleKind.PHASE:
-                carried = " (carried forward)" if self.carried else ""
-                return f"{self.metric}: phase reached {' or '.join(self.phases)}{carried}"
+                text = f"段階「{'・'.join(self.phases)}」に到達" + ("（前年度から継続）" if self.carried else "")
             case RuleKind.DEADLINE:
-                return f"{self.metric}: completed by {self.due}"
+                text = f"{self.due} までに完了"
             case RuleKind.END_TARGET:
-                return f"{self.metric}: at least {self.value}{unit} by {self.due}"
+                text = f"{self.due} までに {amount} 以上"
             case RuleKind.REDUCTION:
-                due = f" by {self.due}" if self.due else ""
-                return f"{self.metric}: reduced by at least {self.value}%{due}"
+                text = f"削減率 {amount} 以上" + (f"（{self.due} まで）" if self.due else "")
             case RuleKind.TBD:
-                return "target to be set later"
+                return "目標未設定（本文に残っていない）" if self.note == "missing_in_source" else "目標未設定（後日設定）"
             case RuleKind.NONE:
-                return "no target this year"
+                return "目標なし"
+        return f"[{self.metric}] {text}"
+
+
+def quantity(value: Decimal | None, unit: str | None) -> str:
+    """15000 -> 15,000名; 65 -> 65%; exact, no float rounding."""
+    if value is None:
+        return "—"
+    text = f"{value:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}{unit or ''}"
 
 
 @dataclass(frozen=True)

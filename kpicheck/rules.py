@@ -23,6 +23,7 @@ from kpicheck.models import (
     State,
     Status,
     Target,
+    quantity,
 )
 from kpicheck.periods import fiscal_year_end, fiscal_year_of, fiscal_year_start, share_of_period
 
@@ -79,16 +80,6 @@ class Context:
 
 
 Evaluator = Callable[[Rule, Context], Outcome]
-
-
-def quantity(value: Decimal | None, unit: str | None) -> str:
-    """15000 -> 15,000名; 65 -> 65%; exact, no float rounding."""
-    if value is None:
-        return "—"
-    text = f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}{unit or ''}"
 
 
 def show_actual(value: Decimal | State | str | None, unit: str | None) -> str:

@@ -1,0 +1,126 @@
+"""Shared fixtures: a data root written by the test itself, golden files, the repository's demo root."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/<name>; --update-golden rewrites it (review the diff)."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no golden file {path}; run pytest --update-golden and review it"
+        assert text == path.read_text(encoding="utf-8")
+
+    return check
+
+
+MINI_PLAN = """\
+schema = 1
+[plan]
+id = "mini"
+city = "mini"
+city_name = "見本市"
+title = "見本市DX推進計画"
+first_year = 2026
+last_year = 2028
+
+[[areas]]
+id = "1"
+name = "行政運営"
+
+[[initiatives]]
+id = "1-1"
+area = "1"
+name = "研修"
+departments = ["デジタル推進課"]
+
+[[indicators]]
+id = "rate"
+initiative = "1-1"
+name = "押印廃止実施率"
+unit = "%"
+counts = "level"
+[indicators.targets]
+2026 = "65%"
+2027 = "70%"
+2028 = ""
+
+[[indicators]]
+id = "count"
+initiative = "1-1"
+name = "研修回数"
+unit = "回"
+counts = "per_year"
+[indicators.targets]
+2026 = "年4回以上"
+2027 = "年4回以上"
+2028 = "-"
+
+[[indicators]]
+id = "plan"
+initiative = "1-1"
+name = "方針策定"
+[indicators.targets]
+2026 = "方針策定"
+2027 = "運用継続"
+2028 = "(検討結果により設定)"
+
+[[indicators]]
+id = "spend"
+initiative = "1-1"
+name = "観光消費額"
+unit = "円"
+counts = "per_year"
+[indicators.targets]
+2026 = "前年比3%増"
+2027 = "前年比3%増"
+2028 = "前年比3%増"
+
+[[indicators]]
+id = "school"
+initiative = "1-1"
+name = "実施率"
+metrics = [
+  { id = "es", name = "小学校", unit = "%", counts = "level" },
+  { id = "js", name = "中学校", unit = "%", counts = "level" },
+]
+[indicators.targets]
+2026 = "小学校50% 中学校30%"
+2027 = "小学校55% 中学校35%"
+2028 = ""
+"""
+
+
+@pytest.fixture
+def make_root(tmp_path: Path) -> Callable[..., Path]:
+    """Write a data root: one plan (default: the mini plan) and actuals files given as text or bytes."""
+
+    def make(actuals: dict[str, str | bytes] | None = None, plan: str = MINI_PLAN, city: str = "mini") -> Path:
+        root = tmp_path / "root"
+        (root / "targets" / city).mkdir(parents=True, exist_ok=True)
+        (root / "targets" / city / "plan.toml").write_text(textwrap.dedent(plan), encoding="utf-8")
+        folder = root / "actuals" / city
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in (actuals or {}).items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (folder / name).write_bytes(data)
+        return root
+
+    return make

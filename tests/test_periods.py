@@ -1,0 +1,94 @@
+"""Fiscal years, era years, deadlines and the share of a period gone."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import pytest
+
+from kpicheck.periods import fiscal_year_of, parse_date, parse_due, parse_year, share_of_period, wareki
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("2027", 2027),
+        ("2027年度", 2027),
+        ("FY2027", 2027),
+        ("fy 2027", 2027),
+        ("２０２７年度", 2027),
+        ("R9", 2027),
+        ("r9", 2027),
+        ("令和9年度", 2027),
+        ("令和９年度", 2027),
+        ("令和元年度", 2019),
+        ("R1", 2019),
+        ("H30", 2018),
+        ("平成30年度", 2018),
+    ],
+)
+def test_parse_year_reads_western_and_era_years(text: str, year: int) -> None:
+    assert parse_year(text) == year
+
+
+@pytest.mark.parametrize("text", ["", "27", "令和", "R0", "2027-04", "二〇二七", "FY", "1800"])
+def test_parse_year_refuses_what_it_cannot_read(text: str) -> None:
+    with pytest.raises(ValueError, match="fiscal year|plausible|元年"):
+        parse_year(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("R7末", date(2026, 3, 31)),
+        ("R3末", date(2022, 3, 31)),
+        ("R3", date(2022, 3, 31)),
+        ("令和７年度末", date(2026, 3, 31)),
+        ("令和7年度末時点", date(2026, 3, 31)),
+        ("2025年度末", date(2026, 3, 31)),
+        ("計画期間内", date(2031, 3, 31)),
+    ],
+)
+def test_parse_due_gives_the_last_day_of_the_fiscal_year(text: str, due: date) -> None:
+    assert parse_due(text, plan_last_year=2030) == due
+
+
+def test_parse_due_refuses_a_non_date() -> None:
+    with pytest.raises(ValueError):
+        parse_due("いつか", 2030)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2027-09-30", date(2027, 9, 30)),
+        ("2027/9/30", date(2027, 9, 30)),
+        ("2027年9月30日", date(2027, 9, 30)),
+        ("令和9年9月30日", date(2027, 9, 30)),
+        ("R9.9.30", date(2027, 9, 30)),
+    ],
+)
+def test_parse_date(text: str, day: date) -> None:
+    assert parse_date(text) == day
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [(date(2027, 4, 1), 2027), (date(2028, 3, 31), 2027), (date(2027, 3, 31), 2026), (date(2027, 12, 31), 2027)],
+)
+def test_fiscal_year_starts_in_april(day: date, year: int) -> None:
+    assert fiscal_year_of(day) == year
+
+
+def test_share_of_period_counts_whole_days_and_clips() -> None:
+    start, end = date(2027, 4, 1), date(2028, 3, 31)  # 366 days: 2028 is a leap year
+    assert share_of_period(start, end, date(2027, 4, 1)) == Fraction(1, 366)
+    assert share_of_period(start, end, end) == 1
+    assert share_of_period(start, end, date(2026, 1, 1)) == 0
+    assert share_of_period(start, end, date(2030, 1, 1)) == 1
+
+
+@pytest.mark.parametrize(("year", "label"), [(2027, "令和9年度"), (2019, "令和元年度"), (2018, "平成30年度")])
+def test_wareki(year: int, label: str) -> None:
+    assert wareki(year) == label

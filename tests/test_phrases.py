@@ -1,0 +1,156 @@
+"""Target cell text -> rules: the plans' phrasing, compound and segmented cells, and refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kpicheck.models import Counts, Metric, RuleKind, ValueKind
+from kpicheck.phrases import CellContext, PhraseError, read_cell
+from kpicheck.targets import load_plan
+
+from conftest import REPO
+
+PCT = Metric("value", "率", "%", Counts.LEVEL)
+KEN = Metric("value", "件数", "件", Counts.PER_YEAR)
+KAI = Metric("value", "回数", "回", Counts.PER_YEAR)
+MEI = Metric("value", "登録者数", "名", Counts.LEVEL)
+KIKAN = Metric("value", "参画医療機関", "機関", Counts.PER_YEAR)
+JIKAN = Metric("value", "削減時間数", "時間", Counts.PER_YEAR)
+YEN = Metric("value", "観光消費額", "円", Counts.PER_YEAR)
+DONE = Metric("value", "方針", None, Counts.LEVEL, kind=ValueKind.STATE)
+TRAINING = (
+    Metric("plan", "研修計画策定", None, Counts.LEVEL, kind=ValueKind.STATE),
+    Metric("sessions", "研修実施回数", "回", Counts.PER_YEAR, match=("年",)),
+    Metric("departments", "受講部署数", "部署", Counts.PER_YEAR),
+)
+CASES = (
+    Metric("sessions", "研修実施回数", "回", Counts.PER_YEAR, match=("研修",)),
+    Metric("cases", "活用事例創出件数", "件", Counts.PER_YEAR, match=("活用事例",)),
+)
+SCHOOLS = (Metric("es", "小学校", "%", Counts.LEVEL), Metric("js", "中学校", "%", Counts.LEVEL))
+
+Reading = list[tuple[str, str, str | None]]  # (kind, metric, value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "metrics", "expected"),
+    [
+        ("65%", (PCT,), [("at_least", "value", "65")]),
+        ("６５％", (PCT,), [("at_least", "value", "65")]),
+        ("3件", (KEN,), [("at_least", "value", "3")]),
+        ("240名", (MEI,), [("at_least", "value", "240")]),
+        ("公式SNS登録者数 延べ15,000名", (MEI,), [("at_least", "value", "15000")]),
+        ("公式SNS登録者数 16,000名", (MEI,), [("at_least", "value", "16000")]),
+        ("年4回以上", (KAI,), [("at_least", "value", "4")]),
+        ("2回以上実施", (KAI,), [("at_least", "value", "2")]),
+        ("参画医療機関 4機関以上", (KIKAN,), [("at_least", "value", "4")]),
+        ("削減時間数 200時間以上", (JIKAN,), [("at_least", "value", "200")]),
+        ("削減時間数 1,000時間以上", (JIKAN,), [("at_least", "value", "1000")]),
+        ("前年比3%増", (YEN,), [("growth", "value", "3")]),
+        ("前年比３％増", (YEN,), [("growth", "value", "3")]),
+        (
+            "研修計画策定、年4回以上実施 受講部署数4部署以上",
+            TRAINING,
+            [("milestone", "plan", None), ("at_least", "sessions", "4"), ("at_least", "departments", "4")],
+        ),
+        ("年4回以上実施 受講部署数6部署以上", TRAINING, [("at_least", "sessions", "4"), ("at_least", "departments", "6")]),
+        ("研修年2回実施、活用事例5件創出", CASES, [("at_least", "sessions", "2"), ("at_least", "cases", "5")]),
+        ("小学校55% 中学校35%", SCHOOLS, [("at_least", "es", "55"), ("at_least", "js", "35")]),
+        ("方針策定", (DONE,), [("milestone", "value", None)]),
+        ("運用継続", (DONE,), [("milestone", "value", None)]),
+        ("整備完了", (DONE,), [("milestone", "value", None)]),
+        ("サイト実装", (DONE,), [("milestone", "value", None)]),
+        ("試行開始", (DONE,), [("milestone", "value", None)]),
+        ("現状調査、課題整理の実施", (DONE,), [("milestone", "value", None)]),
+        ("(方針に基づき対象の拡大を実施)", (DONE,), [("milestone", "value", None)]),
+        ("（方針に基づき対象の拡大を実施）", (DONE,), [("milestone", "value", None)]),
+        ("定期監査 (3年に1回)", (DONE,), [("milestone", "value", None)]),
+        ("(見直し内容により指標を設定)", (DONE,), [("tbd", "value", None)]),
+        ("(検討結果により設定)", (DONE,), [("tbd", "value", None)]),
+        ("(活用計画に基づく施策創出件数)", (DONE,), [("tbd", "value", None)]),
+        ("", (PCT,), [("none", "value", None)]),
+        ("-", (PCT,), [("none", "value", None)]),
+        ("－", (DONE,), [("none", "value", None)]),
+    ],
+)
+def test_cell_reads_as_rules(cell: str, metrics: tuple[Metric, ...], expected: Reading) -> None:
+    rules = read_cell(cell, CellContext(metrics))
+    got = [(r.kind.value, r.metric, None if r.value is None else str(r.value)) for r in rules]
+    assert got == expected
+
+
+def test_periodic_milestone_keeps_its_period() -> None:
+    (rule,) = read_cell("定期監査 (3年に1回)", CellContext((DONE,)))
+    assert rule.note == "3年に1回"
+
+
+def test_thresholds_are_exact_decimals() -> None:
+    (rule,) = read_cell("12.5%", CellContext((PCT,)))
+    assert rule.value == Decimal("12.5")
+
+
+@pytest.mark.parametrize(
+    ("cell", "metrics", "message"),
+    [
+        ("よろしく", (DONE,), "cannot read"),
+        ("65%", (DONE,), "declares no unit"),
+        ("方針策定", (PCT,), "declares a unit"),
+        ("3件", (PCT,), "declared in '%'"),
+        ("5件", TRAINING, "which metric"),
+        ("前年比増", (YEN,), "cannot read"),
+    ],
+)
+def test_unreadable_cells_raise_with_a_message(cell: str, metrics: tuple[Metric, ...], message: str) -> None:
+    with pytest.raises(PhraseError, match=message):
+        read_cell(cell, CellContext(metrics))
+
+
+PHASED = CellContext(
+    (Metric("value", "取組", None, Counts.LEVEL, kind=ValueKind.PHASE),),
+    phases=("検討", "構築", "運用"),
+    phase_aliases=(("システム構築", "構築"),),
+    carry_forward=True,
+)
+
+
+def test_phase_cells_and_carry_forward() -> None:
+    first = read_cell("検討・構築", PHASED)
+    assert first[0].kind is RuleKind.PHASE and first[0].phases == ("検討", "構築")
+    carried = read_cell("", PHASED, first)
+    assert carried[0].kind is RuleKind.PHASE and carried[0].carried and carried[0].phases == ("検討", "構築")
+    assert read_cell("システム構築", PHASED)[0].phases == ("構築",)
+    assert read_cell("", PHASED)[0].kind is RuleKind.NONE  # blank before any phase: nothing to carry
+
+
+def test_unknown_phase_word_has_its_own_code() -> None:
+    with pytest.raises(PhraseError) as caught:
+        read_cell("廃止", PHASED)
+    assert caught.value.code == "KC207"
+
+
+PLAN_FILES = sorted((REPO / "targets").glob("*/*.toml"))
+
+
+@pytest.mark.parametrize("path", PLAN_FILES, ids=lambda p: p.stem)
+def test_every_cell_of_every_plan_reads_as_reviewed(path: Path, golden: Callable[[str, str], None]) -> None:
+    """Each plan's readings, cell by cell, against a reviewed golden table."""
+    plan, problems = load_plan(path)
+    assert problems == []
+    assert plan is not None
+    lines = []
+    for indicator in plan.indicators:
+        for year, target in sorted(indicator.targets.items()):
+            reading = "; ".join(rule.describe() for rule in target.rules)
+            lines.append(f"{indicator.id}\t{year or 'due'}\t{target.text}\t{reading}")
+    golden(f"readings-{path.stem}.tsv", "\n".join(lines) + "\n")
+
+
+def test_abashiri_v2_has_33_indicators_with_five_cells_each() -> None:
+    plan, _ = load_plan(REPO / "targets" / "abashiri" / "abashiri-v2.toml")
+    assert plan is not None
+    assert len(plan.indicators) == 33
+    assert {len(i.targets) for i in plan.indicators} == {5}
