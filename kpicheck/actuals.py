@@ -214,7 +214,9 @@ def _row(
             problem("as_of", "KC108", str(exc))
             return
         if not fiscal_year_start(year) <= as_of <= fiscal_year_end(year):
-            problem("as_of", "KC108", f"as_of {as_of} lies outside fiscal year {year} ({year}-04-01 – {year + 1}-03-31)")
+            problem(
+                "as_of", "KC108", f"as_of {as_of} lies outside fiscal year {year} ({year}-04-01 – {year + 1}-03-31)"
+            )
             return
     key = (plan.id, indicator.id, metric.id, year)
     if key in result.actuals:

@@ -78,7 +78,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def root_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False,
-    version: Annotated[
+    version: Annotated[  # noqa: ARG001 - handled eagerly by its callback
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
@@ -104,9 +104,7 @@ def _as_of(text: str | None) -> date:
         raise usage_error("KC304", f"--as-of: {exc}") from None
 
 
-RootOption = Annotated[
-    Path, typer.Option("--root", help="Data root holding targets/ and actuals/.", file_okay=False)
-]
+RootOption = Annotated[Path, typer.Option("--root", help="Data root holding targets/ and actuals/.", file_okay=False)]
 CityOption = Annotated[str, typer.Option("--city", help="City id: the folder name under targets/ (e.g. abashiri).")]
 YearOption = Annotated[
     str | None, typer.Option("--year", help="Fiscal year (年度): 2027, 2027年度, FY2027, R9, 令和9年度.")
@@ -146,7 +144,9 @@ def status(
     elif output is OutputFormat.csv:
         typer.echo(render_csv(report), nl=False)
     else:
-        typer.echo(render_table(report, use_color(color, sys.stdout)), nl=False)
+        colored = use_color(color, sys.stdout)
+        # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
+        typer.echo(render_table(report, colored), nl=False, color=colored)
     if fail_on is not None:
         limit = SEVERITY_ORDER.index(Status(fail_on.value))
         if any(SEVERITY_ORDER.index(e.status) <= limit for e in report.evaluations):

@@ -123,7 +123,9 @@ class Rule:
             case RuleKind.REDUCTION:
                 text = f"削減率 {amount} 以上" + (f"（{self.due} まで）" if self.due else "")
             case RuleKind.TBD:
-                return "目標未設定（本文に残っていない）" if self.note == "missing_in_source" else "目標未設定（後日設定）"
+                return (
+                    "目標未設定（本文に残っていない）" if self.note == "missing_in_source" else "目標未設定（後日設定）"
+                )
             case RuleKind.NONE:
                 return "目標なし"
         return f"[{self.metric}] {text}"
@@ -254,7 +256,7 @@ class Report:
     evaluations: tuple[Evaluation, ...]
 
     def summary(self) -> dict[Status, int]:
-        counts = {status: 0 for status in Status}
+        counts = dict.fromkeys(Status, 0)
         for evaluation in self.evaluations:
             counts[evaluation.status] += 1
         return counts

@@ -107,7 +107,9 @@ def _judge(
         return Outcome(Status.ACHIEVED, f"実績 {quantity(got, unit)} ≥ 目標 {quantity(target, unit)}", got)
     if ctx.as_of > window[1] and fiscal_year_end(ctx.year) >= window[1]:
         return Outcome(
-            Status.MISSED, f"{window[1]} までに目標 {quantity(target, unit)} に届かず（実績 {quantity(got, unit)}）", got
+            Status.MISSED,
+            f"{window[1]} までに目標 {quantity(target, unit)} に届かず（実績 {quantity(got, unit)}）",
+            got,
         )
     if start is None:
         return Outcome(
@@ -194,7 +196,11 @@ def phase(rule: Rule, ctx: Context) -> Outcome:
     if ctx.as_of > fiscal_year_end(ctx.year):
         return Outcome(Status.MISSED, f"年度末の段階「{shown}」が計画「{wanted}」に届かず", actual.value)
     if reached >= needed - 1:
-        return Outcome(Status.ON_TRACK, f"段階「{shown}」、年度内に「{wanted}」へ（{fiscal_year_end(ctx.year)} まで）", actual.value)
+        return Outcome(
+            Status.ON_TRACK,
+            f"段階「{shown}」、年度内に「{wanted}」へ（{fiscal_year_end(ctx.year)} まで）",
+            actual.value,
+        )
     return Outcome(Status.BEHIND, f"段階「{shown}」、計画「{wanted}」まで2段階以上ある", actual.value)
 
 
@@ -296,8 +302,9 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
             found = ctx.actual()
             value = found.value if found else None
             results.append(
-                MetricResult(metric.id, metric.name, None, value, show_actual(value, metric.unit),
-                             Status.NOT_APPLICABLE, reason)  # fmt: skip
+                MetricResult(
+                    metric.id, metric.name, None, value, show_actual(value, metric.unit), Status.NOT_APPLICABLE, reason
+                )
             )
             continue
         outcomes = [EVALUATORS[r.kind](r, ctx) for r in rules]
@@ -317,9 +324,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         )
     status = worst([m.status for m in results])
     shown = [m for m in results if m.status is status]
-    reason = " / ".join(
-        (f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown
-    )
+    reason = " / ".join((f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown)
     notes = []
     for metric in indicator.metrics:
         row = actuals.get((plan.id, indicator.id, metric.id, year))
@@ -341,4 +346,3 @@ def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date) -> Report:
     """Evaluate every indicator of `plan` for fiscal `year` as known on `as_of`."""
     evaluations = tuple(evaluate_indicator(plan, i, year, as_of, actuals) for i in plan.indicators)
     return Report(plan=plan, year=year, as_of=as_of, evaluations=evaluations)
-

@@ -194,8 +194,13 @@ def _initiatives(data: dict[str, Any], r: _Reader, area_ids: set[str]) -> list[I
 def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, phased: bool) -> tuple[Metric, ...]:
     specs = table.get("metrics")
     if specs is None:
-        specs = [{"id": SINGLE_METRIC, "name": table.get("name", ""), **{
-            k: table[k] for k in ("unit", "counts", "match") if k in table}}]
+        specs = [
+            {
+                "id": SINGLE_METRIC,
+                "name": table.get("name", ""),
+                **{k: table[k] for k in ("unit", "counts", "match") if k in table},
+            }
+        ]
     if not isinstance(specs, list) or not specs or not all(isinstance(s, dict) for s in specs):
         r.problem("KC202", f"{where}: metrics must be a non-empty array of tables", line)
         return ()
@@ -209,10 +214,7 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
         if unit is not None and not isinstance(unit, str):
             r.problem("KC202", f"{where}: unit must be a string", line)
             unit = None
-        if unit is not None:
-            kind = ValueKind.NUMBER
-        else:
-            kind = ValueKind.PHASE if phased else ValueKind.STATE
+        kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
         metrics.append(
             Metric(
                 id=r.text(spec, "id", where, line),
@@ -291,14 +293,14 @@ def _yearly_targets(
 ) -> dict[int, Target]:
     cells = table["targets"]
     if not isinstance(cells, dict):
-        r.problem("KC202", f"{where}: targets must be a table of year = \"cell\"", line)
+        r.problem("KC202", f'{where}: targets must be a table of year = "cell"', line)
         return {}
     targets: dict[int, Target] = {}
     previous: tuple[Rule, ...] = ()
     for year in range(first, last + 1):
         text = cells.get(str(year))
         if not isinstance(text, str):
-            r.problem("KC202", f"{where}: targets.{year} missing (use \"\" for a blank cell)", line)
+            r.problem("KC202", f'{where}: targets.{year} missing (use "" for a blank cell)', line)
             continue
         if missing:
             rules: tuple[Rule, ...] = (Rule(RuleKind.TBD, text, ctx.metrics[0].id, note="missing_in_source"),)
@@ -338,4 +340,3 @@ def _due_target(
         r.problem(exc.code, f"{where}: {exc}", line)
         return {}
     return {0: Target(None, text, rules)}
-

@@ -54,13 +54,20 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
         if plan is None:
             continue
         if plan.city != city:
-            problems.append(Problem(plan.path, None, None, "KC202", f"[plan] city is {plan.city!r}, folder is {city!r}"))
+            problems.append(
+                Problem(plan.path, None, None, "KC202", f"[plan] city is {plan.city!r}, folder is {city!r}")
+            )
         for other in plans:
             if plan.first_year <= other.last_year and other.first_year <= plan.last_year:
                 problems.append(
-                    Problem(plan.path, None, None, "KC205",
-                            f"period {plan.first_year}–{plan.last_year} overlaps {other.id} "
-                            f"({other.first_year}–{other.last_year}) in {other.path}")  # fmt: skip
+                    Problem(
+                        plan.path,
+                        None,
+                        None,
+                        "KC205",
+                        f"period {plan.first_year}–{plan.last_year} overlaps {other.id} "
+                        f"({other.first_year}–{other.last_year}) in {other.path}",
+                    )
                 )
             if plan.id == other.id:
                 problems.append(Problem(plan.path, None, None, "KC204", f"plan id {plan.id!r} also in {other.path}"))

@@ -111,7 +111,7 @@ def test_unknown_indicator_hints_the_nearest_id(make_root: Callable[..., Path]) 
     ("data", "message"),
     [
         ("indicator,year,value\n".encode("utf-16"), "UTF-16"),
-        (b"indicator,year,value\nrate,2026,\x81 \n", "offset 31")  # 0x81 then a space: neither,
+        (b"indicator,year,value\nrate,2026,\x81 \n", "offset 31"),  # 0x81 then a space: neither,
     ],
 )
 def test_undecodable_files_name_the_problem(make_root: Callable[..., Path], data: bytes, message: str) -> None:

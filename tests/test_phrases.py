@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from kpicheck.models import Counts, Metric, RuleKind, ValueKind
 from kpicheck.phrases import CellContext, PhraseError, read_cell
 from kpicheck.targets import load_plan
-
-from conftest import REPO
 
 PCT = Metric("value", "率", "%", Counts.LEVEL)
 KEN = Metric("value", "件数", "件", Counts.PER_YEAR)
@@ -57,7 +56,11 @@ Reading = list[tuple[str, str, str | None]]  # (kind, metric, value)
             TRAINING,
             [("milestone", "plan", None), ("at_least", "sessions", "4"), ("at_least", "departments", "4")],
         ),
-        ("年4回以上実施 受講部署数6部署以上", TRAINING, [("at_least", "sessions", "4"), ("at_least", "departments", "6")]),
+        (
+            "年4回以上実施 受講部署数6部署以上",
+            TRAINING,
+            [("at_least", "sessions", "4"), ("at_least", "departments", "6")],
+        ),
         ("研修年2回実施、活用事例5件創出", CASES, [("at_least", "sessions", "2"), ("at_least", "cases", "5")]),
         ("小学校55% 中学校35%", SCHOOLS, [("at_least", "es", "55"), ("at_least", "js", "35")]),
         ("方針策定", (DONE,), [("milestone", "value", None)]),

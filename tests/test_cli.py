@@ -1,0 +1,183 @@
+"""The command line through typer's CliRunner: exit code first, then output."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO
+from kpicheck import cli
+from kpicheck.models import STATUS_LABELS, Status
+from kpicheck.render import use_color
+
+runner = CliRunner()
+DEMO = ["--root", str(REPO), "--city", "abashiri", "--as-of", "2027-12-31"]
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200", **(env or {})})
+
+
+@pytest.mark.parametrize("command", [[], ["status"]])
+def test_help(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_status_table_of_the_demo(golden: Any) -> None:
+    result = invoke("status", *DEMO, "--year", "2027", "--no-color")
+    assert result.exit_code == 0, result.output
+    assert "\033[" not in result.output
+    golden("status-abashiri-2027.txt", result.output)
+
+
+def test_status_json_follows_the_contract() -> None:
+    result = invoke("status", *DEMO, "--year", "2027", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"city", "city_name", "plan", "year", "as_of", "summary", "indicators"} <= set(data)
+    assert (data["city"], data["city_name"], data["plan"], data["year"]) == ("abashiri", "網走市", "abashiri-v2", 2027)
+    assert data["as_of"] == "2027-12-31"
+    assert set(data["summary"]) == {s.value for s in Status}
+    assert len(data["indicators"]) == 33
+    assert sum(data["summary"].values()) == 33
+    for item in data["indicators"]:
+        assert {
+            "id",
+            "name",
+            "area",
+            "initiative",
+            "departments",
+            "target",
+            "actual",
+            "status",
+            "reason",
+            "metrics",
+        } <= set(item)
+        assert isinstance(item["departments"], list)
+        assert item["status"] in data["summary"]
+        assert item["reason"] and "\n" not in item["reason"]
+        for metric in item["metrics"]:
+            assert {"id", "name", "target", "actual", "status"} <= set(metric)
+    by_id = {i["id"]: i for i in data["indicators"]}
+    assert by_id["2-1-1"]["target"] == "65%" and by_id["2-1-1"]["actual"] == 67
+    assert by_id["3-4-1"]["target"] is None and by_id["3-4-1"]["status"] == "not_applicable"
+    assert [m["id"] for m in by_id["4-2-1"]["metrics"]] == ["elementary", "junior_high"]
+
+
+def test_the_demo_shows_every_status_across_its_years() -> None:
+    seen: set[str] = set()
+    for year in ("2025", "2026", "2027"):
+        result = invoke("status", *DEMO, "--year", year, "--format", "json")
+        assert result.exit_code == 0
+        seen |= {k for k, v in json.loads(result.output)["summary"].items() if v}
+    assert seen == {s.value for s in Status}
+
+
+def test_cp932_copy_of_the_demo_gives_the_same_json(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "targets", tmp_path / "targets")
+    shutil.copytree(REPO / "actuals", tmp_path / "actuals")
+    for path in (tmp_path / "actuals").rglob("*.csv"):
+        path.write_bytes(path.read_text(encoding="utf-8").encode("cp932"))
+    args = ["status", "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31", "--format", "json"]
+    original = invoke(*args, "--root", str(REPO))
+    converted = invoke(*args, "--root", str(tmp_path))
+    assert converted.exit_code == 0, converted.output
+    assert json.loads(converted.output) == json.loads(original.output)
+
+
+def test_csv_output_has_a_row_per_indicator() -> None:
+    result = invoke("status", *DEMO, "--year", "2027", "--format", "csv")
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("id,name,area") and len(lines) == 34
+
+
+@pytest.mark.parametrize(
+    ("year", "fail_on", "code"),
+    [("2026", "missed", 1), ("2027", "missed", 0), ("2027", "behind", 1)],
+)
+def test_fail_on(year: str, fail_on: str, code: int) -> None:
+    assert invoke("status", *DEMO, "--year", year, "--fail-on", fail_on).exit_code == code
+
+
+def test_year_in_era_form_picks_the_same_plan() -> None:
+    western = invoke("status", *DEMO, "--year", "2027", "--format", "json")
+    era = invoke("status", *DEMO, "--year", "令和9年度", "--format", "json")
+    assert era.exit_code == 0 and json.loads(era.output) == json.loads(western.output)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--city", "nowhere", "--year", "2027"], "KC301 no city 'nowhere'"),
+        (["--city", "../x", "--year", "2027"], "KC304"),
+        (["--city", "abashiri", "--year", "2040"], "KC302 no plan of abashiri covers 2040"),
+        (["--city", "abashiri", "--year", "someday"], "KC304 --year"),
+        (["--city", "abashiri", "--year", "2027", "--as-of", "soon"], "KC304 --as-of"),
+        (["--city", "abashiri", "--plan", "v9"], "KC303"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:
+    result = invoke("status", "--root", str(REPO), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_broken_toml_names_file_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "targets" / "x").mkdir(parents=True)
+    (tmp_path / "targets" / "x" / "p.toml").write_text('[plan]\nid = "x"\nfirst_year = \n', encoding="utf-8")
+    result = invoke("status", "--root", str(tmp_path), "--city", "x", "--year", "2027")
+    assert result.exit_code == 2
+    assert result.output.startswith("targets/x/p.toml:3:14: KC201 TOML syntax")
+
+
+def test_unexpected_errors_end_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(cli, "evaluate", boom)
+    result = invoke("status", *DEMO, "--year", "2027")
+    assert result.exit_code == 2
+    assert "KC399 internal error: RuntimeError: kaboom" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_color_is_forced_by_option_and_labels_are_japanese() -> None:
+    result = invoke("status", *DEMO, "--year", "2027", "--color")
+    assert "\033[32m達成\033[0m" in result.output
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("choice", "no_color", "tty", "expected"),
+    [
+        (None, "", True, True),
+        (None, "1", True, False),
+        (None, "", False, False),
+        (True, "1", False, True),
+        (False, "", True, False),
+    ],
+)
+def test_use_color(
+    monkeypatch: pytest.MonkeyPatch, choice: bool | None, no_color: str, tty: bool, expected: bool
+) -> None:
+    monkeypatch.setenv("NO_COLOR", no_color)
+    assert use_color(choice, _Tty() if tty else io.StringIO()) is expected
+
+
+def test_every_status_has_a_japanese_label() -> None:
+    assert set(STATUS_LABELS) == set(Status)
