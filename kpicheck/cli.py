@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
@@ -62,6 +61,8 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as exc:  # the boundary: anything unexpected still ends in one line
             if _state["debug"]:
+                import traceback  # noqa: PLC0415 - only --debug needs it; keeps start-up short
+
                 traceback.print_exc()
             typer.echo(f"kpicheck: KC399 internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True)
             raise typer.Exit(EXIT_ERROR) from None

@@ -9,8 +9,6 @@ import os
 from decimal import Decimal
 from typing import Any, TextIO
 
-from tabulate import tabulate
-
 from kpicheck.models import STATUS_LABELS, Evaluation, Report, State, Status
 from kpicheck.periods import wareki
 
@@ -124,6 +122,8 @@ def summary_line(report: Report, color: bool = False) -> str:
 
 def render_table(report: Report, color: bool = False) -> str:
     """A table per area (重点戦略/基本方針), then one line counting each status."""
+    from tabulate import tabulate  # noqa: PLC0415 - wcwidth tables are slow to import; json/csv never need them
+
     colors = COLORS if color else COLORS_OFF
     reset = RESET if color else ""
     plan = report.plan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from kpicheck.periods import fiscal_year_start, normalize, parse_due, parse_year
 from kpicheck.phrases import CellContext, PhraseError, read_cell, read_due_target
 
 SINGLE_METRIC = "value"
+_ID_LINE = re.compile(r'^\s*id\s*=\s*"([^"]*)"')
 
 
 @dataclass
@@ -36,6 +38,13 @@ class _Reader:
     path: str
     lines: list[str]
     problems: list[Problem] = field(default_factory=list)
+    id_lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for number, line in enumerate(self.lines, 1):
+            found = _ID_LINE.match(line)
+            if found:
+                self.id_lines.setdefault(found[1], []).append(number)
 
     def line_of(self, pattern: str, start: int = 0) -> int | None:
         regex = re.compile(pattern)
@@ -43,6 +52,12 @@ class _Reader:
             if regex.search(line):
                 return number
         return None
+
+    def line_of_id(self, ident: object, start: int = 0) -> int | None:
+        """The first `id = "..."` line for this id after `start` (ids may repeat across kinds)."""
+        numbers = self.id_lines.get(str(ident), [])
+        index = bisect.bisect_right(numbers, start)
+        return numbers[index] if index < len(numbers) else None
 
     def problem(self, code: str, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(self.path, line, None, code, message))
@@ -163,8 +178,9 @@ def _unique(r: _Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> Non
 def _areas(data: dict[str, Any], r: _Reader) -> list[Area]:
     areas = []
     lines = []
+    start = r.line_of(r"^\[\[areas\]\]") or 0
     for table in r.tables(data, "areas"):
-        line = r.line_of(rf"^id\s*=\s*\"{re.escape(str(table.get('id')))}\"", r.line_of(r"^\[\[areas\]\]") or 0)
+        line = r.line_of_id(table.get("id"), start)
         areas.append(Area(r.text(table, "id", "area", line), r.text(table, "name", "area", line)))
         lines.append(line)
     _unique(r, "area", zip((a.id for a in areas), lines, strict=True))
@@ -174,9 +190,9 @@ def _areas(data: dict[str, Any], r: _Reader) -> list[Area]:
 def _initiatives(data: dict[str, Any], r: _Reader, area_ids: set[str]) -> list[Initiative]:
     result = []
     lines = []
+    start = r.line_of(r"^\[\[initiatives\]\]") or 0
     for table in r.tables(data, "initiatives"):
-        start = r.line_of(r"^\[\[initiatives\]\]") or 0
-        line = r.line_of(rf"^id\s*=\s*\"{re.escape(str(table.get('id')))}\"", start)
+        line = r.line_of_id(table.get("id"), start)
         item = Initiative(
             id=r.text(table, "id", "initiative", line),
             area=r.text(table, "area", "initiative", line),
@@ -242,7 +258,7 @@ def _indicators(
     section = r.line_of(r"^\[\[indicators\]\]") or 0
     for table in r.tables(data, "indicators"):
         ident = str(table.get("id"))
-        line = r.line_of(rf"^id\s*=\s*\"{re.escape(ident)}\"", section)
+        line = r.line_of_id(ident, section)
         section = line or section
         where = f"indicator {ident}"
         initiative = initiatives.get(r.text(table, "initiative", where, line))
