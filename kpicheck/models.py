@@ -148,6 +148,14 @@ class Target:
     year: int | None  # None for a target due at a date
     text: str
     rules: tuple[Rule, ...]
+    due_text: str = ""  # as printed: R4末, 令和７年度末, 計画期間内
+
+    @property
+    def shown(self) -> str:
+        """The cell for a table: a due target with its printed deadline (70申請・届出（令和７年度末）)."""
+        if not self.due_text:
+            return self.text
+        return f"{self.text}（{self.due_text}）" if self.text else f"{self.due_text}までに完了"
 
 
 @dataclass(frozen=True)
@@ -241,7 +249,8 @@ class Evaluation:
     indicator: Indicator
     area_name: str
     initiative_name: str
-    target: str | None
+    target: str | None  # the cell as printed (a due target: its text, else its printed deadline)
+    target_shown: str  # for tables: carried phases and deadlines spelled out
     status: Status
     reason: str
     metrics: tuple[MetricResult, ...]

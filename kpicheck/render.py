@@ -136,7 +136,7 @@ def render_table(report: Report, color: bool = False) -> str:
             [
                 e.indicator.id,
                 e.indicator.name,
-                e.target or "",
+                e.target_shown,
                 actual_text(e),
                 f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
                 "、".join(e.indicator.departments),

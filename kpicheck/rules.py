@@ -35,6 +35,7 @@ class Outcome:
     status: Status
     reason: str
     actual: Decimal | State | str | None = None
+    shown: str = ""  # the actual as staff typed it, when that says more than the value (検討中)
 
 
 @dataclass(frozen=True)
@@ -172,14 +173,14 @@ def milestone(rule: Rule, ctx: Context) -> Outcome:
     actual = ctx.actual()
     if actual is None:
         return _no_data(ctx)
-    state = actual.value
+    state, typed = actual.value, actual.text
     if state is State.DONE:
-        return Outcome(Status.ACHIEVED, f"{rule.text}: 完了", state)
+        return Outcome(Status.ACHIEVED, f"{rule.text}: {typed}", state, typed)
     if ctx.as_of > fiscal_year_end(ctx.year):
-        return Outcome(Status.MISSED, f"{rule.text}: 年度内に完了せず（{show_actual(state, None)}）", state)
+        return Outcome(Status.MISSED, f"{rule.text}: 年度内に完了せず（{typed}）", state, typed)
     if state is State.NOT_STARTED:
-        return Outcome(Status.BEHIND, f"{rule.text}: 未着手", state)
-    return Outcome(Status.ON_TRACK, f"{rule.text}: 実施中（{fiscal_year_end(ctx.year)} まで）", state)
+        return Outcome(Status.BEHIND, f"{rule.text}: {typed}", state, typed)
+    return Outcome(Status.ON_TRACK, f"{rule.text}: {typed}（{fiscal_year_end(ctx.year)} まで）", state, typed)
 
 
 def phase(rule: Rule, ctx: Context) -> Outcome:
@@ -190,18 +191,19 @@ def phase(rule: Rule, ctx: Context) -> Outcome:
     reached = order.get(actual.value, -1) if isinstance(actual.value, str) else -1
     needed = min(order[p] for p in rule.phases)
     wanted = "・".join(rule.phases)
-    shown = show_actual(actual.value, None)
+    shown = actual.text
     if reached >= needed:
-        return Outcome(Status.ACHIEVED, f"段階「{shown}」に到達（計画: {wanted}）", actual.value)
+        return Outcome(Status.ACHIEVED, f"段階「{shown}」に到達（計画: {wanted}）", actual.value, shown)
     if ctx.as_of > fiscal_year_end(ctx.year):
-        return Outcome(Status.MISSED, f"年度末の段階「{shown}」が計画「{wanted}」に届かず", actual.value)
+        return Outcome(Status.MISSED, f"年度末の段階「{shown}」が計画「{wanted}」に届かず", actual.value, shown)
     if reached >= needed - 1:
         return Outcome(
             Status.ON_TRACK,
             f"段階「{shown}」、年度内に「{wanted}」へ（{fiscal_year_end(ctx.year)} まで）",
             actual.value,
+            shown,
         )
-    return Outcome(Status.BEHIND, f"段階「{shown}」、計画「{wanted}」まで2段階以上ある", actual.value)
+    return Outcome(Status.BEHIND, f"段階「{shown}」、計画「{wanted}」まで2段階以上ある", actual.value, shown)
 
 
 def deadline(rule: Rule, ctx: Context) -> Outcome:
@@ -210,20 +212,20 @@ def deadline(rule: Rule, ctx: Context) -> Outcome:
     if not rows:
         return _no_data(ctx)
     latest = rows[-1]
+    typed = latest.text if latest.year == ctx.year else f"{latest.text}（{latest.year}年度）"
     due_text = f"期限 {rule.due}"
     if latest.value is State.DONE:
         done = next(a for a in rows if a.value is State.DONE)
         if done.year <= fiscal_year_of(rule.due):
-            return Outcome(Status.ACHIEVED, f"{done.year}年度に完了（{due_text}）", latest.value)
-        return Outcome(Status.MISSED, f"{done.year}年度に完了、{due_text} より後", latest.value)
+            return Outcome(Status.ACHIEVED, f"{done.year}年度に完了（{due_text}）", latest.value, typed)
+        return Outcome(Status.MISSED, f"{done.year}年度に完了、{due_text} より後", latest.value, typed)
     today = min(ctx.as_of, fiscal_year_end(ctx.year))
-    shown = show_actual(latest.value, None)
     if today > rule.due:
-        return Outcome(Status.MISSED, f"{due_text} までに完了せず（{shown}）", latest.value)
+        return Outcome(Status.MISSED, f"{due_text} までに完了せず（{typed}）", latest.value, typed)
     start = rule.start or fiscal_year_start(ctx.plan.first_year)
     if latest.value is State.NOT_STARTED and today >= start:
-        return Outcome(Status.BEHIND, f"未着手（着手予定 {start}、{due_text}）", latest.value)
-    return Outcome(Status.ON_TRACK, f"{shown}（{due_text}）", latest.value)
+        return Outcome(Status.BEHIND, f"{typed}（着手予定 {start}、{due_text}）", latest.value, typed)
+    return Outcome(Status.ON_TRACK, f"{typed}（{due_text}）", latest.value, typed)
 
 
 def end_target(rule: Rule, ctx: Context) -> Outcome:
@@ -317,7 +319,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
                 name=metric.name,
                 target="、".join(r.text for r in rules),
                 actual=value,
-                actual_text=show_actual(value, metric.unit),
+                actual_text=chosen.shown or show_actual(value, metric.unit),
                 status=status,
                 reason=chosen.reason,
             )
@@ -334,12 +336,23 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         indicator=indicator,
         area_name=plan.area_name(indicator.area),
         initiative_name=plan.initiative_name(indicator.initiative),
-        target=target.text if target and target.text else None,
+        target=(target.text or target.due_text or None) if target else None,
+        target_shown=_target_shown(target),
         status=status,
         reason=reason,
         metrics=tuple(results),
         note=" / ".join(notes),
     )
+
+
+def _target_shown(target: Target | None) -> str:
+    """The printed cell, or for a blank carried phase the phase it continues (→ 運用)."""
+    if target is None:
+        return ""
+    carried = [r for r in target.rules if r.carried]
+    if not target.text.strip() and carried:
+        return "→ " + "・".join(carried[0].phases)
+    return target.shown
 
 
 def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date) -> Report:

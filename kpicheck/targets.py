@@ -355,4 +355,4 @@ def _due_target(
     except PhraseError as exc:
         r.problem(exc.code, f"{where}: {exc}", line)
         return {}
-    return {0: Target(None, text, rules)}
+    return {0: Target(None, text, rules, due_text=due_text)}
