@@ -13,12 +13,12 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from kpicheck import __version__
-from kpicheck.errors import KpicheckError, Problem, usage_error
-from kpicheck.models import SEVERITY_ORDER, Status
+from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
+from kpicheck.models import SEVERITY_ORDER, Plan, Status
 from kpicheck.periods import parse_date, parse_year, today_in_japan
-from kpicheck.render import render_csv, render_json, render_table, use_color
+from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
 from kpicheck.rules import evaluate
-from kpicheck.workspace import load_city, pick_plan
+from kpicheck.workspace import City, all_plans, load_city, load_plans, pick_plan
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -152,6 +152,56 @@ def status(
         limit = SEVERITY_ORDER.index(Status(fail_on.value))
         if any(SEVERITY_ORDER.index(e.status) <= limit for e in report.evaluations):
             raise typer.Exit(EXIT_FAIL)
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command("list")
+@boundary
+def list_plans(
+    root: RootOption = Path(),
+    output: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+) -> None:
+    """List the cities under targets/, their plans, periods and indicator counts."""
+    typer.echo(render_plans(all_plans(root), output.value), nl=False)
+
+
+@app.command()
+@boundary
+def show(
+    city: CityOption,
+    indicator: Annotated[str | None, typer.Argument(help="One indicator id (default: all).")] = None,
+    year: YearOption = None,
+    plan: PlanOption = None,
+    root: RootOption = Path(),
+    output: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+) -> None:
+    """Show each target cell as printed and the rule it was read as, to check against the plan."""
+    plans, problems = load_plans(root, city)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise KpicheckError(errors)
+    fiscal_year = _year(year)
+    chosen = (
+        [pick_plan_of(plans, city, fiscal_year, plan)]
+        if fiscal_year is not None or plan
+        else sorted(plans, key=lambda p: p.first_year)
+    )
+    for one in chosen:
+        rows = [i for i in one.indicators if indicator is None or i.id == indicator]
+        if indicator is not None and not rows:
+            if len(chosen) == 1:
+                ids = ", ".join(i.id for i in one.indicators[:8])
+                raise usage_error("KC304", f"{one.id} has no indicator {indicator!r} (e.g. {ids} …)")
+            continue
+        typer.echo(render_readings(one, rows, fiscal_year, output.value), nl=False)
+
+
+def pick_plan_of(plans: list[Plan], city: str, year: int | None, plan_id: str | None) -> Plan:
+    return pick_plan(City(city, tuple(plans), {}), year, plan_id)
 
 
 def main() -> None:

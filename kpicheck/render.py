@@ -9,7 +9,7 @@ import os
 from decimal import Decimal
 from typing import Any, TextIO
 
-from kpicheck.models import STATUS_LABELS, Evaluation, Report, State, Status
+from kpicheck.models import STATUS_LABELS, Evaluation, Indicator, Plan, Report, State, Status
 from kpicheck.periods import wareki
 
 # ANSI colours per status, and the empty twin used when colour is off.
@@ -151,3 +151,70 @@ def render_table(report: Report, color: bool = False) -> str:
         lines.append("")
     lines.append(f"計 {len(report.evaluations)} 指標: {summary_line(report, color)}")
     return "\n".join(lines) + "\n"
+
+
+def plan_rows(plans: list[Plan]) -> list[dict[str, Any]]:
+    return [
+        {
+            "city": p.city,
+            "city_name": p.city_name,
+            "plan": p.id,
+            "title": p.title,
+            "first_year": p.first_year,
+            "last_year": p.last_year,
+            "indicators": len(p.indicators),
+        }
+        for p in plans
+    ]
+
+
+def render_plans(plans: list[Plan], output: str) -> str:
+    """`kpicheck list`: cities, their plans, periods and indicator counts."""
+    rows = plan_rows(plans)
+    if output == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    from tabulate import tabulate  # noqa: PLC0415 - see render_table
+
+    table = [
+        [r["city"], r["city_name"], r["plan"], r["title"], f"{r['first_year']}–{r['last_year']}年度", r["indicators"]]
+        for r in rows
+    ]
+    headers = ("city", "市", "plan", "計画", "期間", "指標数")
+    cities = len({r["city"] for r in rows})
+    return tabulate(table, headers=headers, disable_numparse=True) + f"\n\n{cities} 市, {len(rows)} 計画\n"
+
+
+def reading_rows(plan: Plan, indicators: list[Indicator], year: int | None) -> list[dict[str, Any]]:
+    rows = []
+    for indicator in indicators:
+        for key, target in sorted(indicator.targets.items()):
+            if year is not None and key not in (year, 0):
+                continue
+            rows.append(
+                {
+                    "plan": plan.id,
+                    "indicator": indicator.id,
+                    "name": indicator.name,
+                    "year": target.year,
+                    "target": target.text,
+                    "due": target.due_text or None,
+                    "reading": "; ".join(rule.describe() for rule in target.rules),
+                }
+            )
+        if not indicator.targets:
+            rows.append({"plan": plan.id, "indicator": indicator.id, "name": indicator.name, "year": None,
+                         "target": "", "due": None, "reading": "目標・目標時期の記載なし"})  # fmt: skip
+    return rows
+
+
+def render_readings(plan: Plan, indicators: list[Indicator], year: int | None, output: str) -> str:
+    """`kpicheck show`: each target cell as printed and the rule it was read as."""
+    rows = reading_rows(plan, indicators, year)
+    if output == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    from tabulate import tabulate  # noqa: PLC0415 - see render_table
+
+    table = [[r["indicator"], r["name"], r["due"] or r["year"] or "", r["target"], r["reading"]] for r in rows]
+    title = f"{plan.city_name} {plan.title}（{plan.first_year}–{plan.last_year}年度） {plan.path}"
+    body = tabulate(table, headers=("ID", "指標", "年度/期限", "目標（計画の記載）", "読み取り"), disable_numparse=True)
+    return f"{title}\n{body}\n"

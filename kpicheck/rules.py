@@ -219,9 +219,9 @@ def deadline(rule: Rule, ctx: Context) -> Outcome:
         if done.year <= fiscal_year_of(rule.due):
             return Outcome(Status.ACHIEVED, f"{done.year}年度に完了（{due_text}）", latest.value, typed)
         return Outcome(Status.MISSED, f"{done.year}年度に完了、{due_text} より後", latest.value, typed)
-    today = min(ctx.as_of, fiscal_year_end(ctx.year))
-    if today > rule.due:
+    if ctx.as_of > rule.due and fiscal_year_end(ctx.year) >= rule.due:
         return Outcome(Status.MISSED, f"{due_text} までに完了せず（{typed}）", latest.value, typed)
+    today = min(ctx.as_of, fiscal_year_end(ctx.year))
     start = rule.start or fiscal_year_start(ctx.plan.first_year)
     if latest.value is State.NOT_STARTED and today >= start:
         return Outcome(Status.BEHIND, f"{typed}（着手予定 {start}、{due_text}）", latest.value, typed)

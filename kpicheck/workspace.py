@@ -107,3 +107,16 @@ def pick_plan(city: City, year: int | None, plan_id: str | None) -> Plan:
     if plan is None:
         raise usage_error("KC302", f"no plan of {city.id} covers {year}年度; plans: {periods}")
     return plan
+
+
+def all_plans(root: Path) -> list[Plan]:
+    """Every plan of every city, for `kpicheck list`; KpicheckError if any target file is wrong."""
+    plans: list[Plan] = []
+    problems: list[Problem] = []
+    for city in city_ids(root):
+        found, trouble = load_plans(root, city)
+        plans += sorted(found, key=lambda p: p.first_year)
+        problems += [p for p in trouble if p.severity is Severity.ERROR]
+    if problems:
+        raise KpicheckError(problems)
+    return plans

@@ -1,0 +1,258 @@
+"""Roadmap phases, targets due at a date, running totals, reduction rates; plans chosen by year."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO
+from kpicheck import cli
+from kpicheck.errors import KpicheckError
+from kpicheck.rules import evaluate
+from kpicheck.workspace import load_city
+
+ROADMAP = """\
+[plan]
+id = "road"
+city = "mini"
+city_name = "見本市"
+title = "見本市DX推進計画"
+first_year = 2021
+last_year = 2025
+phases = ["検討", "構築", "運用"]
+phase_aliases = { "システム構築" = "構築" }
+carry_forward = true
+
+[[areas]]
+id = "1"
+name = "行政"
+
+[[initiatives]]
+id = "1"
+area = "1"
+name = "取組"
+departments = []
+
+[[indicators]]
+id = "road"
+initiative = "1"
+name = "窓口システム"
+[indicators.targets]
+2021 = ""
+2022 = "検討・システム構築"
+2023 = "運用"
+2024 = ""
+2025 = ""
+
+[[indicators]]
+id = "apps"
+initiative = "1"
+name = "オンライン申請が可能な行政手続数"
+unit = "申請・届出"
+counts = "level"
+target = "70申請・届出"
+due = "令和７年度末"
+
+[[indicators]]
+id = "class"
+initiative = "1"
+name = "スマホ教室受講者（累計）"
+unit = "人"
+counts = "cumulative"
+target = "900人"
+due = "R7末"
+
+[[indicators]]
+id = "rpa"
+initiative = "1"
+name = "作業時間削減率"
+unit = "%"
+counts = "level"
+metrics = [
+  { id = "rate", name = "削減率", unit = "%", counts = "level" },
+  { id = "before", name = "導入前", unit = "時間", counts = "per_year" },
+  { id = "after", name = "導入後", unit = "時間", counts = "per_year" },
+]
+target = "削減率50％"
+due = "R7末"
+
+[[indicators]]
+id = "task"
+initiative = "1"
+name = "電子契約の導入"
+target = ""
+due = "R4末"
+start = "R4"
+"""
+
+HEADER = "indicator,metric,year,value\n"
+PLAN_END = date(2026, 3, 31)
+
+
+@pytest.fixture
+def judge(make_root: Callable[..., Path]) -> Callable[[str, int, date], dict[str, str]]:
+    def go(rows: str, year: int, as_of: date) -> dict[str, str]:
+        city = load_city(make_root({"a.csv": HEADER + rows}, plan=ROADMAP), "mini")
+        report = evaluate(city.plans[0], city.actuals, year, as_of)
+        return {e.indicator.id: e.status.value for e in report.evaluations}
+
+    return go
+
+
+@pytest.mark.parametrize(
+    ("year", "value", "as_of", "expected"),
+    [
+        (2022, "構築", date(2023, 4, 1), "achieved"),  # a combined cell is met by either phase
+        (2022, "検討", date(2023, 4, 1), "achieved"),
+        (2023, "構築", date(2024, 3, 31), "on_track"),  # one phase short on the year's last day
+        (2023, "構築", date(2024, 4, 1), "missed"),  # ... and on the next day
+        (2023, "未着手", date(2023, 10, 1), "behind"),  # two or more phases short
+        (2024, "運用", date(2025, 4, 1), "achieved"),  # the blank year carries 運用 on
+        (2024, "システム構築", date(2025, 4, 1), "missed"),  # aliases read as their phase
+        (2021, "検討", date(2022, 4, 1), "not_applicable"),  # blank before any phase
+    ],
+)
+def test_phases(judge: Callable[..., dict[str, str]], year: int, value: str, as_of: date, expected: str) -> None:
+    assert judge(f"road,,{year},{value}\n", year, as_of)["road"] == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "year", "as_of", "expected"),
+    [
+        ("apps,,2025,70\n", 2025, PLAN_END, "achieved"),
+        ("apps,,2025,69\n", 2025, PLAN_END, "behind"),  # the plan's last day: still running
+        ("apps,,2025,69\n", 2025, date(2026, 4, 1), "missed"),  # the day after
+        # by FY2023's end 1096 of the plan's 1826 days are gone: pace 70 x 1096/1826 = 42.01
+        ("apps,,2023,43\n", 2023, date(2030, 1, 1), "on_track"),
+        ("apps,,2023,42\n", 2023, date(2030, 1, 1), "behind"),
+    ],
+)
+def test_end_of_plan_target_paces_over_the_plan(
+    judge: Callable[..., dict[str, str]], rows: str, year: int, as_of: date, expected: str
+) -> None:
+    assert judge(rows, year, as_of)["apps"] == expected
+
+
+def test_running_total_sums_yearly_rows_from_the_plans_first_year(judge: Callable[..., dict[str, str]]) -> None:
+    rows = "class,,2021,200\nclass,,2022,200\nclass,,2023,200\nclass,,2024,200\nclass,,2025,100\n"
+    assert judge(rows, 2025, date(2026, 4, 1))["class"] == "achieved"  # 900 exactly
+    assert judge(rows.replace("2025,100", "2025,99"), 2025, date(2026, 4, 1))["class"] == "missed"
+    assert judge("class,,2021,200\n", 2022, date(2023, 4, 1))["class"] == "no_data"  # 2022 not entered
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("rpa,rate,2025,50\n", "achieved"),
+        ("rpa,before,2025,1000\nrpa,after,2025,500\n", "achieved"),  # (1000 - 500) / 1000 = 50%
+        ("rpa,before,2025,1000\nrpa,after,2025,501\n", "missed"),
+        ("rpa,before,2025,1000\n", "no_data"),
+    ],
+)
+def test_reduction_rate(judge: Callable[..., dict[str, str]], rows: str, expected: str) -> None:
+    assert judge(rows, 2025, date(2026, 4, 1))["rpa"] == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "year", "as_of", "expected"),
+    [
+        ("task,,2022,完了\n", 2022, date(2023, 3, 31), "achieved"),
+        ("task,,2022,実施中\n", 2022, date(2023, 3, 31), "on_track"),  # the deadline day
+        ("task,,2022,実施中\n", 2022, date(2023, 4, 1), "missed"),  # the day after
+        ("task,,2023,完了\n", 2023, date(2024, 4, 1), "missed"),  # done, but after the deadline
+        ("task,,2021,未着手\n", 2021, date(2022, 1, 1), "on_track"),  # not started, start (R4) not yet due
+        ("task,,2022,未着手\n", 2022, date(2022, 6, 1), "behind"),  # not started after the start
+        ("task,,2021,完了\n", 2024, date(2025, 1, 1), "achieved"),  # an earlier year's report still holds
+        ("", 2022, date(2023, 1, 1), "no_data"),
+    ],
+)
+def test_deadline(judge: Callable[..., dict[str, str]], rows: str, year: int, as_of: date, expected: str) -> None:
+    assert judge(rows, year, as_of)["task"] == expected
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "code"),
+    [
+        ('2023 = "運用"', '2023 = "稼働"', "KC207"),
+        ('due = "R4末"', 'due = "いつか"', "KC208"),
+        ('target = "70申請・届出"', 'target = "たくさん"', "KC203"),
+    ],
+)
+def test_bad_target_files(make_root: Callable[..., Path], replace: str, by: str, code: str) -> None:
+    root = make_root(plan=ROADMAP.replace(replace, by))
+    with pytest.raises(KpicheckError) as caught:
+        load_city(root, "mini")
+    assert [p.code for p in caught.value.problems] == [code]
+    assert caught.value.problems[0].line is not None
+
+
+def test_overlapping_plans_of_one_city_are_refused(make_root: Callable[..., Path]) -> None:
+    root = make_root(plan=ROADMAP)
+    later = ROADMAP.split("[[areas]]", maxsplit=1)[0].replace('id = "road"', 'id = "road2"').replace("2021", "2025")
+    (root / "targets" / "mini" / "later.toml").write_text(later.replace("last_year = 2025", "last_year = 2029"))
+    with pytest.raises(KpicheckError, match=r"plan.toml: KC205 period 2021–2025 overlaps road2 \(2025–2029\)"):
+        load_city(root, "mini")
+
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(cli.app, [*args, "--root", str(REPO)], env={"COLUMNS": "200"})
+
+
+@pytest.mark.parametrize(
+    ("city", "year", "plan", "count"),
+    [
+        ("abashiri", "2024", "abashiri-v1", 65),
+        ("abashiri", "2027", "abashiri-v2", 33),
+        ("nemuro", "2027", "nemuro", 34),
+        ("chitose", "2025", "chitose", 35),
+        ("hyuga", "2025", "hyuga", 33),
+    ],
+)
+def test_every_city_reports_every_row_of_its_plan(city: str, year: str, plan: str, count: int) -> None:
+    result = invoke("status", "--city", city, "--year", year, "--as-of", "2027-12-31", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["plan"] == plan
+    assert len(data["indicators"]) == count == sum(data["summary"].values())
+
+
+def test_plan_option_and_a_year_outside_every_plan() -> None:
+    assert (
+        json.loads(invoke("status", "--city", "abashiri", "--plan", "abashiri-v1", "--format", "json").output)["year"]
+        == 2021
+    )
+    result = invoke("status", "--city", "abashiri", "--year", "2019")
+    assert result.exit_code == 2
+    assert "abashiri-v1 (2021–2025), abashiri-v2 (2026–2030)" in result.output
+
+
+def test_list_shows_five_plans_in_four_cities() -> None:
+    result = invoke("list", "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert len(rows) == 5 and len({r["city"] for r in rows}) == 4
+    assert "4 市, 5 計画" in invoke("list").output
+
+
+def test_show_prints_cells_and_their_readings() -> None:
+    result = invoke("show", "--city", "abashiri", "--year", "2027", "4-2-1", "--format", "json")
+    assert result.exit_code == 0
+    (row,) = json.loads(result.output)
+    assert row["target"] == "小学校55% 中学校35%"
+    assert row["reading"] == "[elementary] 55% 以上; [junior_high] 35% 以上"
+    assert invoke("show", "--city", "abashiri", "--year", "2027", "9-9-9").exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["list", "show"])
+def test_help(command: str) -> None:
+    result = runner.invoke(cli.app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
