@@ -28,6 +28,8 @@ CODES: dict[str, str] = {
     "KC108": "as_of date cannot be read or lies outside its fiscal year",
     "KC109": "row has the wrong number of cells",
     "KC110": "actuals folder names no known city",
+    "KC111": "an actual for a year with no target (warning)",
+    "KC112": "a file with no data rows (warning)",
     # targets TOML
     "KC201": "TOML syntax error",
     "KC202": "missing or wrong-typed key",

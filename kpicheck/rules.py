@@ -27,6 +27,9 @@ from kpicheck.models import (
 )
 from kpicheck.periods import fiscal_year_end, fiscal_year_of, fiscal_year_start, share_of_period
 
+# A reduction target (削減率) may be given as the rate, or as these two metrics of the indicator.
+REDUCTION_INPUTS = ("before", "after")
+
 STATE_LABELS: dict[State, str] = {State.DONE: "完了", State.IN_PROGRESS: "実施中", State.NOT_STARTED: "未着手"}
 
 
@@ -245,11 +248,11 @@ def reduction(rule: Rule, ctx: Context) -> Outcome:
     actual = ctx.actual()
     rate = ctx.number()
     if rate is None:
-        before, after = ctx.number(metric="before"), ctx.number(metric="after")
+        before, after = (ctx.number(metric=m) for m in REDUCTION_INPUTS)
         if before is None or after is None or before == 0:
             return _no_data(ctx, f"{ctx.year}年度の削減率（または導入前・導入後の値）が入力されていない")
         rate = ((before - after) / before * 100).quantize(Decimal("0.1"))
-        actual = ctx.actual(metric="after")
+        actual = ctx.actual(metric=REDUCTION_INPUTS[1])
     start, end = (
         (fiscal_year_start(ctx.plan.first_year), rule.due)
         if rule.due

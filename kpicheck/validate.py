@@ -1,0 +1,125 @@
+"""Check target and actuals files without evaluating anything: every problem, each with a place and a code.
+
+`status`, `report` and `validate` share the loaders (targets.py, actuals.py, workspace.py); this module
+only decides which files to read and adds the checks that are warnings rather than errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpicheck.actuals import load_actuals
+from kpicheck.errors import Problem, Severity
+from kpicheck.models import Counts, Indicator, RuleKind
+from kpicheck.rules import REDUCTION_INPUTS, target_for
+from kpicheck.workspace import CITY_ID, city_ids, load_plans
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which cities to check, and (when files were named) which files' problems to report."""
+
+    cities: tuple[str, ...]
+    files: frozenset[Path] | None  # None: report every file
+
+
+def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
+    """Map named files (as pre-commit passes them) to their cities; no files means everything."""
+    if not files:
+        found = set(city_ids(root))
+        actuals = root / "actuals"
+        if actuals.is_dir():
+            found |= {p.name for p in actuals.iterdir() if p.is_dir()}
+        return Selection(tuple(sorted(found)), None), []
+    cities: set[str] = set()
+    problems: list[Problem] = []
+    chosen: set[Path] = set()
+    for file in files:
+        path = (file if file.is_absolute() else Path.cwd() / file).resolve()
+        try:
+            parts = path.relative_to(root.resolve()).parts
+        except ValueError:
+            problems.append(Problem(str(file), None, None, "KC002", f"outside the data root {root}"))
+            continue
+        if len(parts) == 3 and parts[0] in {"targets", "actuals"}:  # targets|actuals / city / file
+            cities.add(parts[1])
+            chosen.add(path)
+    return Selection(tuple(sorted(cities)), frozenset(chosen)), problems
+
+
+def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
+    """Every problem in the selected files, sorted by file and line."""
+    selection, problems = select(root, files or [])
+    for city in selection.cities:
+        problems += _city(root, city, selection.files)
+    if selection.files is not None:
+        # Problems in actuals files that were not named are not this commit's; a broken target file
+        # is always shown, since the named files cannot be checked without it.
+        keep = {_shown(p, root) for p in selection.files}
+        problems = [p for p in problems if p.path in keep or not p.path.startswith("actuals/")]
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code))
+
+
+def _used(indicator: Indicator, metric: str, year: int) -> bool:
+    """Evaluated in its own year, or the baseline of next year's growth or level target."""
+    own = target_for(indicator, year)
+    if own is not None and any(
+        (r.metric == metric and r.kind is not RuleKind.NONE)
+        or (r.kind is RuleKind.REDUCTION and metric in REDUCTION_INPUTS)
+        for r in own.rules
+    ):
+        return True
+    following = indicator.targets.get(year + 1)
+    counts = next((m.counts for m in indicator.metrics if m.id == metric), None)
+    return following is not None and any(
+        r.metric == metric and (r.kind is RuleKind.GROWTH or (r.kind is RuleKind.AT_LEAST and counts is Counts.LEVEL))
+        for r in following.rules
+    )
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]:
+    folder = root / "actuals" / city
+    if not CITY_ID.match(city):
+        return [Problem(f"actuals/{city}", None, None, "KC110", f"{city!r} is not a city id")]
+    if not (root / "targets" / city).is_dir():
+        known = ", ".join(city_ids(root)) or "none"
+        return [Problem(f"actuals/{city}", None, None, "KC110", f"no targets/{city}/ for this folder (known: {known})")]
+    plans, problems = load_plans(root, city)
+    if not plans:
+        return problems
+    files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    if named is not None:
+        # Files not named first, so a duplicate row is reported in the file being committed.
+        files = [f for f in files if f.resolve() not in named] + [f for f in files if f.resolve() in named]
+    loaded = load_actuals(files, plans, root)
+    problems += loaded.problems
+    by_id = {p.id: p for p in plans}
+    for (plan_id, indicator_id, metric, year), actual in loaded.actuals.items():
+        indicator = by_id[plan_id].indicator(indicator_id)
+        if indicator is not None and not _used(indicator, metric, year):
+            place = actual.place
+            problems.append(
+                Problem(
+                    place.path,
+                    place.line,
+                    None,
+                    "KC111",
+                    f"{indicator_id} has no target in {year}年度; the value is kept but not evaluated",
+                    Severity.WARNING,
+                )
+            )
+    with_rows = {a.place.path for a in loaded.actuals.values()}
+    with_problems = {p.path for p in problems}
+    for path in files:
+        shown = _shown(path, root)
+        if shown not in with_rows and shown not in with_problems:
+            problems.append(Problem(shown, None, None, "KC112", "no data rows", Severity.WARNING))
+    return problems
