@@ -134,10 +134,17 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
     except ValueError as exc:
         result.problems.append(Problem(shown, None, None, "KC001", str(exc)))
         return
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: dict[str, int] | None = None
     line = 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over the size limit, a stray quote at the end of the file
+            result.problems.append(Problem(shown, line, None, "KC113", f"cannot parse this row as CSV: {exc}"))
+            return
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue

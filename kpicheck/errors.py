@@ -30,6 +30,7 @@ CODES: dict[str, str] = {
     "KC110": "actuals folder names no known city",
     "KC111": "an actual for a year with no target (warning)",
     "KC112": "a file with no data rows (warning)",
+    "KC113": "a row that cannot be parsed as CSV",
     # targets TOML
     "KC201": "TOML syntax error",
     "KC202": "missing or wrong-typed key",

@@ -1,0 +1,120 @@
+"""`kpicheck validate`: the bad-file corpus, the command's output and exit codes, and no crashes on any text."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import MINI_PLAN, REPO
+from kpicheck.actuals import parse_value
+from kpicheck.models import Counts, Metric, ValueKind
+from kpicheck.periods import parse_year
+from kpicheck.phrases import CellContext, PhraseError, read_cell
+from kpicheck.targets import load_plan
+from kpicheck.validate import validate
+
+BAD = Path(__file__).resolve().parent / "bad"
+CORPUS = [
+    line.split("\t") for line in (BAD / "expected.tsv").read_text(encoding="utf-8").splitlines() if line[:1] != "#"
+]
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CORPUS) >= 40
+    on_disk = {f"{p.parent.name}/{p.name}" for p in BAD.glob("*/*")}
+    assert on_disk == {name for name, _, _ in CORPUS}
+
+
+@pytest.mark.parametrize(("name", "code", "line"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_each_bad_file_gives_exactly_its_code_and_line(
+    make_root: Callable[..., Path], name: str, code: str, line: str
+) -> None:
+    source = BAD / name
+    if name.startswith("targets/"):
+        root = make_root()
+        shutil.copy(source, root / "targets" / "mini" / "plan.toml")
+    else:
+        root = make_root({source.name: source.read_bytes()})
+    found = [(p.code, "-" if p.line is None else str(p.line)) for p in validate(root)]
+    assert found == [(code, line)]
+
+
+def test_a_10_mb_file_is_read_and_its_bad_row_found(make_root: Callable[..., Path]) -> None:
+    padding = "".join(f",,,{' ' * 100}\n" for _ in range(100_000))  # Excel's empty rows: skipped
+    big = "indicator,year,value,note\nrate,2026,60,\n" + padding + "rtae,2027,1,\n"
+    assert len(big.encode()) > 10_000_000
+    problems = validate(make_root({"big.csv": big}))
+    assert [(p.code, p.line) for p in problems] == [("KC102", 100_003)]
+
+
+def test_named_files_report_only_their_own_problems(make_root: Callable[..., Path], monkeypatch: Any) -> None:
+    root = make_root(
+        {"good.csv": "indicator,year,value\nrate,2026,60\n", "bad.csv": "indicator,year,value\nx,2026,1\n"}
+    )
+    monkeypatch.chdir(root)
+    assert validate(root, [Path("actuals/mini/good.csv")]) == []
+    assert [p.code for p in validate(root, [Path("actuals/mini/bad.csv")])] == ["KC102"]
+
+
+def test_a_duplicate_is_reported_in_the_file_being_committed(make_root: Callable[..., Path], monkeypatch: Any) -> None:
+    root = make_root({"a.csv": "indicator,year,value\nrate,2026,60\n", "z.csv": "indicator,year,value\nrate,2026,61\n"})
+    monkeypatch.chdir(root)
+    (problem,) = validate(root, [Path("actuals/mini/a.csv")])
+    assert (problem.path, problem.code) == ("actuals/mini/a.csv", "KC107")
+
+
+def test_an_actuals_folder_for_no_city(make_root: Callable[..., Path]) -> None:
+    root = make_root()
+    (root / "actuals" / "atlantis").mkdir()
+    (root / "actuals" / "atlantis" / "a.csv").write_text("indicator,year,value\n")
+    assert [p.code for p in validate(root)] == ["KC110"]
+
+
+# Any text either reads or gives a coded problem; never another exception.
+METRICS = (
+    Metric("value", "率", "%", Counts.LEVEL),
+    Metric("value", "件数", "件", Counts.PER_YEAR),
+    Metric("value", "方針", None, Counts.LEVEL, kind=ValueKind.STATE),
+)
+JAPANESE_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789０１２３,，.%％年回件名以上実施策定継続完了前年比増()（）、 ・-小学校中学校R令和度末")
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=30), JAPANESE_TEXT), which=st.integers(0, 2))
+def test_phrases_never_crash(text: str, which: int) -> None:
+    try:
+        read_cell(text, CellContext((METRICS[which],)))
+    except PhraseError as exc:
+        assert exc.code.startswith("KC2")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=20), JAPANESE_TEXT))
+def test_years_never_crash(text: str) -> None:
+    with contextlib.suppress(ValueError):
+        assert 1900 <= parse_year(text) <= 2200
+
+
+ANY_PLAN, _ = load_plan(REPO / "targets" / "abashiri" / "abashiri-v2.toml")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=20), JAPANESE_TEXT), which=st.integers(0, 2))
+def test_values_never_crash(text: str, which: int) -> None:
+    with contextlib.suppress(ValueError):
+        parse_value(text, METRICS[which], ANY_PLAN)
+
+
+def test_mini_plan_itself_is_clean(make_root: Callable[..., Path]) -> None:
+    assert validate(make_root(plan=MINI_PLAN)) == []
