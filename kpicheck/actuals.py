@@ -98,10 +98,8 @@ def _unquote(value: str) -> str:
 def _number(value: str, metric: Metric) -> Decimal:
     number = value
     unit = normalize(metric.unit or "")
-    for suffix in (unit, "%") if unit == "%" else (unit,):
-        if suffix and number.endswith(suffix):
-            number = number[: -len(suffix)].strip()
-            break
+    if unit and number.endswith(unit):
+        number = number[: -len(unit)].strip()
     if not _NUMBER.match(number):
         raise ValueError(f"{value!r} is not a number in {metric.unit!r}")
     try:
@@ -136,6 +134,7 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
         return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: dict[str, int] | None = None
+    width = 0
     line = 1
     while True:
         try:
@@ -149,11 +148,11 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
-            header = _header(row, shown, start, result)
+            header, width = _header(row, shown, start, result), len(row)
             if header is None:
                 return
             continue
-        _row(row, header, shown, start, plans, result)
+        _row(row, header, width, shown, start, plans, result)
     if header is None:
         result.problems.append(Problem(shown, 1, None, "KC101", "empty file: expected a header indicator,year,value"))
 
@@ -174,38 +173,43 @@ def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dic
 
 
 def _row(
-    row: list[str], header: dict[str, int], shown: str, line: int, plans: list[Plan], result: ActualsResult
+    row: list[str], header: dict[str, int], width: int, shown: str, line: int, plans: list[Plan], result: ActualsResult
 ) -> None:
+    cells = [_unquote(normalize(c)) for c in row]
+
     def cell(name: str) -> str:
         index = header.get(name)
-        return row[index] if index is not None and index < len(row) else ""
+        return cells[index] if index is not None and index < len(cells) else ""
 
     def problem(name: str, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
         column = header[name] + 1 if name in header else None
         result.problems.append(Problem(shown, line, column, code, message, severity))
 
-    width = max(header.values()) + 1
     if any(c.strip() for c in row[width:]):
         extra = len(row) - width
         problem("value", "KC109", f"{extra} cell(s) beyond the header's columns (a comma inside a value?)")
     try:
-        year = parse_year(_unquote(normalize(cell("year"))))
+        year = parse_year(cell("year"))
     except ValueError as exc:
         problem("year", "KC104", str(exc))
         return
-    plan = _plan_for(year, _unquote(normalize(cell("plan"))), plans)
+    plan_id = cell("plan")
+    if plan_id and all(p.id != plan_id for p in plans):
+        problem("plan", "KC114", f"unknown plan {plan_id!r} (this city has {', '.join(p.id for p in plans)})")
+        return
+    plan = _plan_for(year, plan_id, plans)
     if plan is None:
         periods = ", ".join(f"{p.id} {p.first_year}–{p.last_year}" for p in plans) or "none"
         problem("year", "KC105", f"year {year} is outside every plan of this city ({periods})")
         return
-    indicator_id = _unquote(normalize(cell("indicator")))
+    indicator_id = cell("indicator")
     indicator = plan.indicator(indicator_id)
     if indicator is None:
         hint = difflib.get_close_matches(indicator_id, [i.id for i in plan.indicators], n=1)
         did_you = f"; did you mean {hint[0]!r}?" if hint else ""
         problem("indicator", "KC102", f"{plan.id} has no indicator {indicator_id!r}{did_you}")
         return
-    metric = _metric(indicator, normalize(cell("metric")), problem)
+    metric = _metric(indicator, cell("metric"), problem)
     if metric is None:
         return
     try:
@@ -214,7 +218,7 @@ def _row(
         problem("value", "KC106", f"{indicator.id} {metric.id}: {exc}")
         return
     as_of = None
-    if normalize(cell("as_of")):
+    if cell("as_of"):
         try:
             as_of = parse_date(cell("as_of"))
         except ValueError as exc:
@@ -235,9 +239,9 @@ def _row(
         metric=metric.id,
         year=year,
         value=value,
-        text=normalize(cell("value")),
+        text=cell("value"),
         as_of=as_of,
-        note=cell("note").strip(),
+        note=row[header["note"]].strip() if "note" in header and header["note"] < len(row) else "",
         place=Place(shown, line),
     )
 

@@ -12,7 +12,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-# Stable codes. The README's code table is generated from the same words; a code is never reused.
+# Stable codes, each listed in the README's code table (a test compares the two); a code is never reused.
 CODES: dict[str, str] = {
     # files
     "KC001": "file cannot be decoded (not UTF-8, UTF-8 with BOM or CP932)",
@@ -26,11 +26,12 @@ CODES: dict[str, str] = {
     "KC106": "value of the wrong kind for the target",
     "KC107": "the same indicator/metric/year twice",
     "KC108": "as_of date cannot be read or lies outside its fiscal year",
-    "KC109": "row has the wrong number of cells",
+    "KC109": "more cells than the header has columns",
     "KC110": "actuals folder names no known city",
     "KC111": "an actual for a year with no target (warning)",
     "KC112": "a file with no data rows (warning)",
     "KC113": "a row that cannot be parsed as CSV",
+    "KC114": "unknown plan id in the plan column",
     # targets TOML
     "KC201": "TOML syntax error",
     "KC202": "missing or wrong-typed key",
@@ -45,6 +46,9 @@ CODES: dict[str, str] = {
     "KC302": "no plan covers the year",
     "KC303": "unknown plan",
     "KC304": "argument cannot be read",
+    "KC305": "report template not found",
+    "KC306": "report template failed to render",
+    "KC307": "report output path refused or not writable",
     "KC399": "unexpected internal error",
 }
 

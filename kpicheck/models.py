@@ -135,6 +135,8 @@ def quantity(value: Decimal | None, unit: str | None) -> str:
     """15000 -> 15,000名; 65 -> 65%; exact, no float rounding."""
     if value is None:
         return "—"
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]  # shown to 0.01 (33.333…% -> 33.33%)
+        value = value.quantize(Decimal("0.01"))
     text = f"{value:,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -72,9 +72,9 @@ def parse_due(text: str, plan_last_year: int) -> date:
 def parse_date(text: str) -> date:
     """Read a calendar date: 2027-09-30, 2027/9/30, 2027年9月30日, R9.9.30, 令和9年9月30日."""
     cleaned = normalize(text)
-    era = re.match(r"^(令和|平成|R|H)\s*(\d{1,2}|元)[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned)
+    era = re.match(r"^(令和|平成|R|H)\s*(\d{1,2}|元)[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned, re.IGNORECASE)
     if era:
-        base = ERAS[era[1]]
+        base = ERAS[era[1].upper() if era[1] in "rh" else era[1]]
         year = base + (1 if era[2] == "元" else int(era[2])) - 1
         return date(year, int(era[3]), int(era[4]))
     western = re.match(r"^(\d{4})[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned)

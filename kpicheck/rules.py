@@ -69,10 +69,8 @@ class Context:
         found = self.actual(year, metric)
         return found.value if found is not None and isinstance(found.value, Decimal) else None
 
-    def running_total(self, year: int) -> Decimal | None:
-        """Sum of the yearly rows from the plan's first year to `year`; None if `year` has no row."""
-        if self.number(year) is None:
-            return None
+    def running_total(self, year: int) -> Decimal:
+        """Sum of the yearly rows from the plan's first year to `year`; a year without a row adds 0."""
         return sum((self.number(y) or Decimal(0) for y in range(self.plan.first_year, year + 1)), Decimal(0))
 
     def previous_target(self) -> Decimal | None:
@@ -145,11 +143,9 @@ def at_least(rule: Rule, ctx: Context) -> Outcome:
     if actual is None:
         return _no_data(ctx)
     if ctx.metric.counts is Counts.CUMULATIVE:
-        got = ctx.running_total(ctx.year)
-        before = ctx.running_total(ctx.year - 1) if ctx.year > ctx.plan.first_year else Decimal(0)
-        assert got is not None
+        total, before = ctx.running_total(ctx.year), ctx.running_total(ctx.year - 1)
         window = (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
-        return _judge(ctx, got, rule.value, start=before, window=window, measured=ctx.measured_on(actual))
+        return _judge(ctx, total, rule.value, start=before, window=window, measured=ctx.measured_on(actual))
     got = ctx.number()
     assert got is not None
     baseline = ctx.number(ctx.year - 1)
@@ -217,8 +213,8 @@ def deadline(rule: Rule, ctx: Context) -> Outcome:
     latest = rows[-1]
     typed = latest.text if latest.year == ctx.year else f"{latest.text}（{latest.year}年度）"
     due_text = f"期限 {rule.due}"
-    if latest.value is State.DONE:
-        done = next(a for a in rows if a.value is State.DONE)
+    done = next((a for a in rows if a.value is State.DONE), None)
+    if done is not None:  # once done, a later 継続中 does not undo it
         if done.year <= fiscal_year_of(rule.due):
             return Outcome(Status.ACHIEVED, f"{done.year}年度に完了（{due_text}）", latest.value, typed)
         return Outcome(Status.MISSED, f"{done.year}年度に完了、{due_text} より後", latest.value, typed)
@@ -233,10 +229,12 @@ def deadline(rule: Rule, ctx: Context) -> Outcome:
 
 def end_target(rule: Rule, ctx: Context) -> Outcome:
     assert rule.value is not None and rule.due is not None
-    actual = ctx.actual()
+    # After the due year, the target is judged on what stood at the due date.
+    year = min(ctx.year, fiscal_year_of(rule.due))
+    actual = ctx.actual(year)
     if actual is None:
-        return _no_data(ctx)
-    got = ctx.running_total(ctx.year) if ctx.metric.counts is Counts.CUMULATIVE else ctx.number()
+        return _no_data(ctx, f"{year}年度の実績が入力されていない")
+    got = ctx.running_total(year) if ctx.metric.counts is Counts.CUMULATIVE else ctx.number(year)
     assert got is not None
     window = (fiscal_year_start(ctx.plan.first_year), rule.due)
     return _judge(ctx, got, rule.value, start=Decimal(0), window=window, measured=ctx.measured_on(actual))
@@ -251,7 +249,7 @@ def reduction(rule: Rule, ctx: Context) -> Outcome:
         before, after = (ctx.number(metric=m) for m in REDUCTION_INPUTS)
         if before is None or after is None or before == 0:
             return _no_data(ctx, f"{ctx.year}年度の削減率（または導入前・導入後の値）が入力されていない")
-        rate = ((before - after) / before * 100).quantize(Decimal("0.1"))
+        rate = (before - after) / before * 100  # exact: compared unrounded
         actual = ctx.actual(metric=REDUCTION_INPUTS[1])
     start, end = (
         (fiscal_year_start(ctx.plan.first_year), rule.due)
@@ -332,7 +330,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
     reason = " / ".join((f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown)
     notes = []
     for metric in indicator.metrics:
-        row = actuals.get((plan.id, indicator.id, metric.id, year))
+        row = Context(plan, indicator, metric, year, as_of, actuals).actual()  # only rows known by as_of
         if row and row.note and row.note not in notes:
             notes.append(row.note)
     return Evaluation(

@@ -127,9 +127,15 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
         return None
     plan_line = r.line_of(r"^\[plan\]")
     first, last = head.get("first_year"), head.get("last_year")
-    if not isinstance(first, int) or not isinstance(last, int) or first > last:
-        r.problem("KC202", "[plan] needs integer first_year <= last_year", plan_line)
+    if not all(isinstance(y, int) and not isinstance(y, bool) and 1900 <= y <= 2200 for y in (first, last)):
+        r.problem("KC202", "[plan] needs first_year and last_year as fiscal years (e.g. 2026)", plan_line)
         return None
+    assert isinstance(first, int) and isinstance(last, int)
+    if not first <= last <= first + 30:
+        r.problem("KC202", f"[plan] period {first}–{last}: first_year must come first, within 30 years", plan_line)
+        return None
+    if not isinstance(head.get("carry_forward", False), bool):
+        r.problem("KC202", "[plan] carry_forward must be true or false", plan_line)
     phases = r.texts(head, "phases", "[plan]", plan_line)
     aliases = head.get("phase_aliases", {})
     if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
@@ -224,7 +230,7 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
     for spec in specs:
         unit = spec.get("unit")
         counts_text = spec.get("counts", "level")
-        if counts_text not in {c.value for c in Counts}:
+        if not isinstance(counts_text, str) or counts_text not in {c.value for c in Counts}:
             r.problem("KC202", f"{where}: counts must be per_year, level or cumulative, not {counts_text!r}", line)
             counts_text = "level"
         if unit is not None and not isinstance(unit, str):
@@ -257,10 +263,14 @@ def _indicators(
     lines = []
     section = r.line_of(r"^\[\[indicators\]\]") or 0
     for table in r.tables(data, "indicators"):
-        ident = str(table.get("id"))
-        line = r.line_of_id(ident, section)
+        line = r.line_of_id(table.get("id"), section)
         section = line or section
+        ident = r.text(table, "id", f"indicator after line {section}", line)
+        if not ident:
+            continue
         where = f"indicator {ident}"
+        if not isinstance(table.get("missing_in_source", ""), str):
+            r.problem("KC202", f"{where}: missing_in_source must be a sentence saying what was lost", line)
         initiative = initiatives.get(r.text(table, "initiative", where, line))
         if initiative is None:
             r.problem("KC206", f"{where}: unknown initiative {table.get('initiative')!r}", line)
@@ -316,7 +326,8 @@ def _yearly_targets(
     for year in range(first, last + 1):
         text = cells.get(str(year))
         if not isinstance(text, str):
-            r.problem("KC202", f'{where}: targets.{year} missing (use "" for a blank cell)', line)
+            said = 'missing (use "" for a blank cell)' if text is None else "must be the cell's text in quotes"
+            r.problem("KC202", f"{where}: targets.{year} {said}", line)
             continue
         if missing:
             rules: tuple[Rule, ...] = (Rule(RuleKind.TBD, text, ctx.metrics[0].id, note="missing_in_source"),)

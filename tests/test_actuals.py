@@ -96,6 +96,21 @@ def test_bad_rows_give_coded_problems_at_their_place(
     assert problems_of(make_root, content) == expected
 
 
+def test_an_extra_column_of_staffs_own_is_fine(make_root: Callable[..., Path]) -> None:
+    city = load_city(make_root({"a.csv": "indicator,year,value,担当者\nrate,2026,60,佐藤\n"}), "mini")
+    assert city.actuals[("mini", "rate", "value", 2026)].value == Decimal(60)
+
+
+def test_excel_guard_is_removed_from_every_cell(make_root: Callable[..., Path]) -> None:
+    text = 'indicator,metric,year,value,as_of\n"=""school""","=""es""","=""2026""",50,"=""2026/9/30"""\n'
+    city = load_city(make_root({"a.csv": text}), "mini")
+    assert str(city.actuals[("mini", "school", "es", 2026)].as_of) == "2026-09-30"
+
+
+def test_an_unknown_plan_is_named(make_root: Callable[..., Path]) -> None:
+    assert problems_of(make_root, "indicator,year,value,plan\nrate,2026,60,nope\n") == ["2:4:KC114"]
+
+
 def test_every_problem_is_reported_not_only_the_first(make_root: Callable[..., Path]) -> None:
     rows = "indicator,year,value\n" + "".join(f"nope{i},2026,1\n" for i in range(5))
     assert len(problems_of(make_root, rows)) == 5

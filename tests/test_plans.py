@@ -139,6 +139,23 @@ def test_end_of_plan_target_paces_over_the_plan(
     assert judge(rows, year, as_of)["apps"] == expected
 
 
+def test_running_total_counts_a_year_without_a_row_as_zero(judge: Callable[..., dict[str, str]]) -> None:
+    rows = "class,,2021,300\nclass,,2023,300\nclass,,2025,300\n"
+    assert judge(rows, 2025, date(2026, 4, 1))["class"] == "achieved"
+    # by FY2023's end 1096/1826 of the plan is gone: pace 540.2; 600 is ahead of it
+    assert judge(rows, 2023, date(2024, 4, 1))["class"] == "on_track"
+
+
+def test_an_end_target_is_judged_at_its_due_date(make_root: Callable[..., Path]) -> None:
+    plan = ROADMAP.replace("last_year = 2025", "last_year = 2027")
+    plan = plan.replace('2025 = ""\n', '2025 = ""\n2026 = ""\n2027 = ""\n')
+    root = make_root({"a.csv": HEADER + "class,,2021,400\nclass,,2026,600\n"}, plan=plan)
+    city = load_city(root, "mini")
+    report = evaluate(city.plans[0], city.actuals, 2026, date(2027, 4, 1))
+    (result,) = [e for e in report.evaluations if e.indicator.id == "class"]
+    assert result.status.value == "no_data"  # FY2025 (the due year) has no row; FY2026's 600 came too late
+
+
 def test_running_total_sums_yearly_rows_from_the_plans_first_year(judge: Callable[..., dict[str, str]]) -> None:
     rows = "class,,2021,200\nclass,,2022,200\nclass,,2023,200\nclass,,2024,200\nclass,,2025,100\n"
     assert judge(rows, 2025, date(2026, 4, 1))["class"] == "achieved"  # 900 exactly
@@ -152,6 +169,7 @@ def test_running_total_sums_yearly_rows_from_the_plans_first_year(judge: Callabl
         ("rpa,rate,2025,50\n", "achieved"),
         ("rpa,before,2025,1000\nrpa,after,2025,500\n", "achieved"),  # (1000 - 500) / 1000 = 50%
         ("rpa,before,2025,1000\nrpa,after,2025,501\n", "missed"),
+        ("rpa,before,2025,1000\nrpa,after,2025,500.5\n", "missed"),  # 49.95%: compared unrounded
         ("rpa,before,2025,1000\n", "no_data"),
     ],
 )
@@ -169,6 +187,7 @@ def test_reduction_rate(judge: Callable[..., dict[str, str]], rows: str, expecte
         ("task,,2021,未着手\n", 2021, date(2022, 1, 1), "on_track"),  # not started, start (R4) not yet due
         ("task,,2022,未着手\n", 2022, date(2022, 6, 1), "behind"),  # not started after the start
         ("task,,2021,完了\n", 2024, date(2025, 1, 1), "achieved"),  # an earlier year's report still holds
+        ("task,,2022,済\ntask,,2023,継続中\n", 2023, date(2024, 4, 1), "achieved"),  # done once stays done
         ("", 2022, date(2023, 1, 1), "no_data"),
     ],
 )

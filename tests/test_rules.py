@@ -54,8 +54,9 @@ def test_level_paces_from_last_years_actual(run: Callable[..., dict[str, str]]) 
 
 
 def test_level_paces_from_last_years_target_without_an_actual(run: Callable[..., dict[str, str]]) -> None:
-    rows = "rate,,2027,66,2027-09-30,\n"  # baseline = 2026 target 65 -> pace 67.5 by Sep 30
-    assert run(rows, 2027, date(2027, 10, 1))["rate"] == "behind"
+    # baseline = 2026 target 65 -> pace 65 + 5 x 183/366 = 67.5 by Sep 30 (no baseline at all would be behind)
+    assert run("rate,,2027,67.5,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "on_track"
+    assert run("rate,,2027,67.4,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "behind"
 
 
 @pytest.mark.parametrize(
@@ -139,3 +140,20 @@ def test_a_row_dated_after_as_of_is_not_known_yet(run: Callable[..., dict[str, s
 )
 def test_worst(parts: list[Status], expected: Status) -> None:
     assert worst(parts) is expected
+
+
+def test_notes_of_rows_not_yet_known_do_not_show(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": HEADER + "count,,2026,4,2026-12-01,後から分かった値\n"})
+    city = load_city(root, "mini")
+    (early,) = [
+        e
+        for e in evaluate(city.plans[0], city.actuals, 2026, date(2026, 6, 1)).evaluations
+        if e.indicator.id == "count"
+    ]
+    (late,) = [
+        e
+        for e in evaluate(city.plans[0], city.actuals, 2026, date(2026, 12, 1)).evaluations
+        if e.indicator.id == "count"
+    ]
+    assert (early.status.value, early.note) == ("no_data", "")
+    assert (late.status.value, late.note) == ("achieved", "後から分かった値")

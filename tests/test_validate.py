@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import re
 import shutil
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import MINI_PLAN, REPO
 from kpicheck.actuals import parse_value
+from kpicheck.errors import CODES
 from kpicheck.models import Counts, Metric, ValueKind
 from kpicheck.periods import parse_year
 from kpicheck.phrases import CellContext, PhraseError, read_cell
@@ -118,3 +123,42 @@ def test_values_never_crash(text: str, which: int) -> None:
 
 def test_mini_plan_itself_is_clean(make_root: Callable[..., Path]) -> None:
     assert validate(make_root(plan=MINI_PLAN)) == []
+
+
+def test_the_readme_lists_every_problem_code() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (KC\d{3}) \|", readme, re.MULTILINE))
+    assert listed == set(CODES)
+
+
+PLAN_DATA = tomllib.loads(MINI_PLAN)
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 10**7), st.text(max_size=8), st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)  # fmt: skip
+PATHS = [
+    ("plan", key) for key in PLAN_DATA["plan"]
+] + [("indicators", 0, key) for key in PLAN_DATA["indicators"][0]] + [
+    ("indicators", 4, "metrics", 0, "counts"), ("indicators", 1, "targets", "2026"), ("areas", 0, "id"),
+    ("initiatives", 0, "departments"), ("plan", "phases"), ("plan", "carry_forward"), ("indicators", 0, "due"),
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.sampled_from(PATHS), value=ODD_VALUES)
+def test_target_files_with_wrong_types_give_problems_not_crashes(
+    tmp_path_factory: Any, path: tuple[Any, ...], value: Any
+) -> None:
+    data = copy.deepcopy(PLAN_DATA)
+    node = data
+    for step in path[:-1]:
+        node = node[step]
+    if value is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+    file = tmp_path_factory.mktemp("odd") / "plan.toml"
+    file.write_text(tomli_w.dumps(data), encoding="utf-8")
+    plan, problems = load_plan(file)
+    assert plan is not None or problems
+    assert all(p.code in CODES for p in problems)
