@@ -154,6 +154,7 @@ def test_unexpected_errors_end_in_one_line(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_color_is_forced_by_option_and_labels_are_japanese() -> None:
     result = invoke("status", *DEMO, "--year", "2027", "--color")
+    assert result.exit_code == 0
     assert "\033[32m達成\033[0m" in result.output
 
 
