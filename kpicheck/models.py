@@ -169,6 +169,7 @@ class Indicator:
     departments: tuple[str, ...]
     metrics: tuple[Metric, ...]
     targets: dict[int, Target]  # fiscal year -> target
+    due: Target | None = None  # one target due at a date (日向 令和7年度末, a 取組 due R5末)
     category: str = ""
     note: str = ""
     place: Place = field(default_factory=lambda: Place(""))

@@ -187,9 +187,8 @@ def render_plans(plans: list[Plan], output: str) -> str:
 def reading_rows(plan: Plan, indicators: list[Indicator], year: int | None) -> list[dict[str, Any]]:
     rows = []
     for indicator in indicators:
-        for key, target in sorted(indicator.targets.items()):
-            if year is not None and key not in (year, 0):
-                continue
+        yearly = [t for y, t in sorted(indicator.targets.items()) if year is None or y == year]
+        for target in [*yearly, *([indicator.due] if indicator.due else [])]:
             rows.append(
                 {
                     "plan": plan.id,
@@ -201,7 +200,7 @@ def reading_rows(plan: Plan, indicators: list[Indicator], year: int | None) -> l
                     "reading": "; ".join(rule.describe() for rule in target.rules),
                 }
             )
-        if not indicator.targets:
+        if not indicator.targets and not indicator.due:
             rows.append({"plan": plan.id, "indicator": indicator.id, "name": indicator.name, "year": None,
                          "target": "", "due": None, "reading": "目標・目標時期の記載なし"})  # fmt: skip
     return rows

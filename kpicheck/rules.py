@@ -291,7 +291,7 @@ def worst(statuses: list[Status]) -> Status:
 
 def target_for(indicator: Indicator, year: int) -> Target | None:
     """The yearly cell, or the one target due at a date (which applies to every year of the plan)."""
-    return indicator.targets.get(year) or indicator.targets.get(0)
+    return indicator.targets.get(year) or indicator.due
 
 
 def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals) -> Evaluation:

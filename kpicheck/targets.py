@@ -282,11 +282,8 @@ def _indicators(
             continue
         ctx = CellContext(metrics, base.phases, base.phase_aliases, base.milestone_words, base.carry_forward)
         missing = bool(table.get("missing_in_source"))
-        targets = (
-            _yearly_targets(table, r, ctx, where, line, first, last, missing)
-            if yearly
-            else _due_target(table, r, ctx, where, line, last)
-        )
+        targets = _yearly_targets(table, r, ctx, where, line, first, last, missing) if yearly else {}
+        due = None if yearly else _due_target(table, r, ctx, where, line, last)
         departments = r.texts(table, "departments", where, line) or initiative.departments
         result.append(
             Indicator(
@@ -297,6 +294,7 @@ def _indicators(
                 departments=departments,
                 metrics=metrics,
                 targets=targets,
+                due=due,
                 category=r.text(table, "category", where, line, required=False),
                 note=r.text(table, "note", where, line, required=False),
                 place=Place(r.path, line),
@@ -348,22 +346,21 @@ def _yearly_targets(
 
 def _due_target(
     table: dict[str, Any], r: _Reader, ctx: CellContext, where: str, line: int | None, last: int
-) -> dict[int, Target]:
+) -> Target | None:
     text = r.text(table, "target", where, line)
     due_text = r.text(table, "due", where, line, required=False)
     start_text = r.text(table, "start", where, line, required=False)
     if not due_text:
-        # A schedule item without a 目標時期: tracked, but nothing is due.
-        return {}
+        return None  # a schedule item without a 目標時期: listed, but nothing is due
     try:
         due = parse_due(due_text, last)
         start = fiscal_year_start(parse_year(start_text)) if start_text else None
     except ValueError as exc:
         r.problem("KC208", f"{where}: {exc}", line)
-        return {}
+        return None
     try:
         rules = read_due_target(text, due, start, ctx)
     except PhraseError as exc:
         r.problem(exc.code, f"{where}: {exc}", line)
-        return {}
-    return {0: Target(None, text, rules, due_text=due_text)}
+        return None
+    return Target(None, text, rules, due_text=due_text)

@@ -146,9 +146,9 @@ def test_every_cell_of_every_plan_reads_as_reviewed(path: Path, golden: Callable
     assert plan is not None
     lines = []
     for indicator in plan.indicators:
-        for year, target in sorted(indicator.targets.items()):
+        for target in [*(t for _, t in sorted(indicator.targets.items())), *([indicator.due] if indicator.due else [])]:
             reading = "; ".join(rule.describe() for rule in target.rules)
-            lines.append(f"{indicator.id}\t{year or 'due'}\t{target.text}\t{reading}")
+            lines.append(f"{indicator.id}\t{target.year or 'due ' + target.due_text}\t{target.text}\t{reading}")
     golden(f"readings-{path.stem}.tsv", "\n".join(lines) + "\n")
 
 
