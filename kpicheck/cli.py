@@ -17,6 +17,7 @@ from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.models import SEVERITY_ORDER, Plan, Status
 from kpicheck.periods import parse_date, parse_year, today_in_japan
 from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
+from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
 from kpicheck.rules import evaluate
 from kpicheck.workspace import City, all_plans, load_city, load_plans, pick_plan
 
@@ -198,6 +199,75 @@ def show(
                 raise usage_error("KC304", f"{one.id} has no indicator {indicator!r} (e.g. {ids} …)")
             continue
         typer.echo(render_readings(one, rows, fiscal_year, output.value), nl=False)
+
+
+@app.command("report")
+@boundary
+def report_command(
+    city: CityOption,
+    year: YearOption = None,
+    years: Annotated[
+        str | None,
+        typer.Option(
+            "--years",
+            help="Several fiscal years side by side: 2026-2030 (the plan is picked by the first year, or --plan; "
+            "every year must lie in that plan; not together with --year) or all (the plan's whole period; the "
+            "plan of --plan, --year, else of the as-of date).",
+        ),
+    ] = None,
+    plan: PlanOption = None,
+    as_of: AsOfOption = None,
+    root: RootOption = Path(),
+    output_format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", help="markdown or html (default: html for an -o ending in .html, else markdown)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write to this file (via a temporary file, then renamed) instead of standard output; a Markdown "
+            "report also gets its charts as <name>.summary.svg etc. beside it. Never inside targets/ or actuals/.",
+        ),
+    ] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Only indicators whose 担当 includes this department.")
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="Jinja template to render instead of the default (ROOT/templates/ overrides defaults by file name).",
+        ),
+    ] = None,
+) -> None:
+    """Write a report for the DX推進本部 or the council: summary, a table per area, what is late or missing."""
+    loaded = load_city(root, city)
+    when = _as_of(as_of)
+    if years is None:
+        chosen = pick_plan(loaded, _year(year), plan)
+        fiscal_years = [_year(year) or chosen.first_year]
+    else:
+        chosen, fiscal_years = choose_years(loaded, years, _year(year), plan, when)
+    reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
+    for warning in loaded.warnings:
+        typer.echo(str(warning), err=True)
+    fmt = report_format(output_format, output)
+    rendered = render_report(
+        reports,
+        fmt=fmt,
+        multi=years is not None,
+        root=root,
+        template=template,
+        department=department,
+        chart_stem=output.stem if output is not None else None,
+    )
+    if output is None:
+        typer.echo(rendered.text, nl=False)
+    else:
+        written = write_report(output, rendered, root)
+        typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 
 
 def pick_plan_of(plans: list[Plan], city: str, year: int | None, plan_id: str | None) -> Plan:
