@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -15,10 +16,11 @@ import typer
 from kpicheck import __version__
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.models import SEVERITY_ORDER, Plan, Status
-from kpicheck.periods import parse_date, parse_year, today_in_japan
+from kpicheck.periods import fiscal_year_of, parse_date, parse_year, today_in_japan
 from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
 from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
 from kpicheck.rules import evaluate
+from kpicheck.validate import validate
 from kpicheck.workspace import City, all_plans, load_city, load_plans, pick_plan
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
@@ -97,6 +99,11 @@ def _year(text: str | None) -> int | None:
         raise usage_error("KC304", f"--year: {exc}") from None
 
 
+def _plan_year(plan: Plan, as_of: date) -> int:
+    """With --plan and no --year: the fiscal year of the as-of date, kept within the plan's period."""
+    return min(max(fiscal_year_of(as_of), plan.first_year), plan.last_year)
+
+
 def _as_of(text: str | None) -> date:
     if text is None:
         return today_in_japan()
@@ -136,9 +143,9 @@ def status(
 ) -> None:
     """Show how each indicator of the plan stands for a fiscal year."""
     loaded = load_city(root, city)
-    chosen = pick_plan(loaded, _year(year), plan)
-    fiscal_year = _year(year) or chosen.first_year
-    report = evaluate(chosen, loaded.actuals, fiscal_year, _as_of(as_of))
+    wanted, when = _year(year), _as_of(as_of)
+    chosen = pick_plan(loaded, wanted, plan)
+    report = evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when)
     for warning in loaded.warnings:
         typer.echo(str(warning), err=True)
     if output is OutputFormat.json:
@@ -246,8 +253,9 @@ def report_command(
     loaded = load_city(root, city)
     when = _as_of(as_of)
     if years is None:
-        chosen = pick_plan(loaded, _year(year), plan)
-        fiscal_years = [_year(year) or chosen.first_year]
+        wanted = _year(year)
+        chosen = pick_plan(loaded, wanted, plan)
+        fiscal_years = [wanted or _plan_year(chosen, when)]
     else:
         chosen, fiscal_years = choose_years(loaded, years, _year(year), plan, when)
     reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
@@ -268,6 +276,38 @@ def report_command(
     else:
         written = write_report(output, rendered, root)
         typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+
+
+class ProblemFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("validate")
+@boundary
+def validate_command(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Files to check, as pre-commit passes them (default: every file).")
+    ] = None,
+    root: RootOption = Path(),
+    output: Annotated[ProblemFormat, typer.Option("--format", help="text or json.")] = ProblemFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+) -> None:
+    """Check targets/ and actuals/: every problem, one per line, as path:line:column: CODE message."""
+    if not (root / "targets").is_dir():
+        raise usage_error("KC304", f"--root {root}: no targets/ folder here (run it in the data repository)")
+    problems = validate(root, files or [])
+    if output is ProblemFormat.json:
+        typer.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem} (warning)")
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    if problems and output is ProblemFormat.text:
+        typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    failed = errors or (strict and warnings)
+    raise typer.Exit(EXIT_FAIL if failed else EXIT_OK)
 
 
 def pick_plan_of(plans: list[Plan], city: str, year: int | None, plan_id: str | None) -> Plan:

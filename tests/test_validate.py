@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import re
 import shutil
 import tomllib
@@ -15,8 +16,10 @@ import pytest
 import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from conftest import MINI_PLAN, REPO
+from kpicheck import cli
 from kpicheck.actuals import parse_value
 from kpicheck.errors import CODES
 from kpicheck.models import Counts, Metric, ValueKind
@@ -162,3 +165,48 @@ def test_target_files_with_wrong_types_give_problems_not_crashes(
     plan, problems = load_plan(file)
     assert plan is not None or problems
     assert all(p.code in CODES for p in problems)
+
+
+runner = CliRunner()
+
+
+def run_validate(root: Path, *args: str) -> Any:
+    return runner.invoke(cli.app, ["validate", "--root", str(root), *args])
+
+
+def test_validate_help() -> None:
+    result = runner.invoke(cli.app, ["validate", "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_validate_exit_codes_and_sorted_lines(make_root: Callable[..., Path]) -> None:
+    assert run_validate(make_root({"ok.csv": "indicator,year,value\nrate,2026,60\n"})).exit_code == 0
+    root = make_root(
+        {"b.csv": "indicator,year,value\nx,2026,1\nrate,2026,x\n", "a.csv": "indicator,year,value\ny,2026,1\n"}
+    )
+    result = run_validate(root)
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert [line.split(": ")[0] for line in lines] == [
+        "actuals/mini/a.csv:2:1",
+        "actuals/mini/b.csv:2:1",
+        "actuals/mini/b.csv:3:3",
+    ]
+    assert lines[2].startswith("actuals/mini/b.csv:3:3: KC106 ")
+    assert run_validate(root.parent / "nowhere").exit_code == 2
+
+
+def test_validate_json_and_strict(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": "indicator,year,value\ncount,2028,3\n"})  # 2028 is "-": a warning only
+    result = run_validate(root, "--format", "json")
+    assert result.exit_code == 0
+    (problem,) = json.loads(result.stdout)
+    assert problem == {"path": "actuals/mini/a.csv", "line": 2, "column": None, "code": "KC111",
+                       "message": problem["message"], "severity": "warning"}  # fmt: skip
+    assert run_validate(root, "--strict").exit_code == 1
+
+
+def test_status_with_plan_and_no_year_takes_the_as_of_year() -> None:
+    args = ["status", "--root", str(REPO), "--city", "abashiri", "--plan", "abashiri-v2", "--format", "json"]
+    assert json.loads(runner.invoke(cli.app, [*args, "--as-of", "2027-12-31"]).stdout)["year"] == 2027
+    assert json.loads(runner.invoke(cli.app, [*args, "--as-of", "2040-01-01"]).stdout)["year"] == 2030
