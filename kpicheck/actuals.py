@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
-from kpicheck.errors import Problem, Severity
+from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.models import Actual, Indicator, Metric, Place, Plan, State, ValueKind
 from kpicheck.periods import fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
 
@@ -117,8 +117,7 @@ def load_actuals(files: list[Path], plans: list[Plan], root: Path | None = None)
     """Read and merge CSV files for one city's plans; every problem is collected, none is fatal."""
     result = ActualsResult()
     for path in files:
-        shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-        _load_file(path, shown, plans, result)
+        _load_file(path, display_path(path, root), plans, result)
     result.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
     return result
 

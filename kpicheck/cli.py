@@ -14,14 +14,14 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from kpicheck import __version__
-from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
+from kpicheck.errors import KpicheckError, Severity, usage_error
 from kpicheck.models import SEVERITY_ORDER, Plan, Status
 from kpicheck.periods import fiscal_year_of, parse_date, parse_year, today_in_japan
 from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
 from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
 from kpicheck.rules import evaluate
 from kpicheck.validate import validate
-from kpicheck.workspace import City, all_plans, load_city, load_plans, pick_plan
+from kpicheck.workspace import all_plans, city_plans, load_city, pick_plan
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
@@ -144,7 +144,7 @@ def status(
     """Show how each indicator of the plan stands for a fiscal year."""
     loaded = load_city(root, city)
     wanted, when = _year(year), _as_of(as_of)
-    chosen = pick_plan(loaded, wanted, plan)
+    chosen = pick_plan(loaded.plans, wanted, plan)
     report = evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when)
     for warning in loaded.warnings:
         typer.echo(str(warning), err=True)
@@ -188,16 +188,9 @@ def show(
     output: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
 ) -> None:
     """Show each target cell as printed and the rule it was read as, to check against the plan."""
-    plans, problems = load_plans(root, city)
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
-        raise KpicheckError(errors)
+    plans = city_plans(root, city)
     fiscal_year = _year(year)
-    chosen = (
-        [pick_plan_of(plans, city, fiscal_year, plan)]
-        if fiscal_year is not None or plan
-        else sorted(plans, key=lambda p: p.first_year)
-    )
+    chosen = [pick_plan(plans, fiscal_year, plan)] if fiscal_year is not None or plan else plans
     for one in chosen:
         rows = [i for i in one.indicators if indicator is None or i.id == indicator]
         if indicator is not None and not rows:
@@ -254,7 +247,7 @@ def report_command(
     when = _as_of(as_of)
     if years is None:
         wanted = _year(year)
-        chosen = pick_plan(loaded, wanted, plan)
+        chosen = pick_plan(loaded.plans, wanted, plan)
         fiscal_years = [wanted or _plan_year(chosen, when)]
     else:
         chosen, fiscal_years = choose_years(loaded, years, _year(year), plan, when)
@@ -310,18 +303,6 @@ def validate_command(
     raise typer.Exit(EXIT_FAIL if failed else EXIT_OK)
 
 
-def pick_plan_of(plans: list[Plan], city: str, year: int | None, plan_id: str | None) -> Plan:
-    return pick_plan(City(city, tuple(plans), {}), year, plan_id)
-
-
 def main() -> None:
     """Console-script entry point."""
-    try:
-        app()
-    except KpicheckError as exc:  # pragma: no cover - commands convert these already
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        sys.exit(EXIT_ERROR)
-
-
-__all__ = ["Problem", "app", "main"]
+    app()

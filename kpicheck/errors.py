@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 
@@ -84,6 +85,16 @@ class KpicheckError(Exception):
     def __init__(self, problems: list[Problem] | Problem) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """A file as problems name it: relative to the data root when inside it, else as given."""
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
 
 
 def usage_error(code: str, message: str, where: str = "kpicheck") -> KpicheckError:

@@ -233,9 +233,6 @@ class Actual:
     place: Place
 
 
-ActualKey = tuple[str, str, int]  # indicator, metric, fiscal year
-
-
 @dataclass(frozen=True)
 class MetricResult:
     id: str

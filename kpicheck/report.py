@@ -195,7 +195,7 @@ def choose_years(city: City, years: str, year: int | None, plan_id: str | None, 
                 periods = ", ".join(f"{p.id} ({p.first_year}–{p.last_year})" for p in city.plans)
                 message = f"no plan of {city.id} covers {year}年度 (that of --as-of); give --plan or --year: {periods}"
                 raise usage_error("KC302", f"--years all: {message}")
-        plan = pick_plan(city, year, plan_id)
+        plan = pick_plan(city.plans, year, plan_id)
         return plan, list(range(plan.first_year, plan.last_year + 1))
     if year is not None:
         raise usage_error("KC304", "give --year or --years A-B, not both (--year with --years all picks the plan)")
@@ -206,7 +206,7 @@ def choose_years(city: City, years: str, year: int | None, plan_id: str | None, 
         raise usage_error("KC304", f"--years: {exc}; give A-B (2026-2030) or all") from None
     if first > last:
         raise usage_error("KC304", f"--years {years}: the first year comes after the last")
-    plan = pick_plan(city, None if plan_id else first, plan_id)
+    plan = pick_plan(city.plans, None if plan_id else first, plan_id)
     outside = [y for y in (first, last) if not plan.covers(y)]
     if outside:
         period = f"{plan.id} ({plan.first_year}–{plan.last_year})"

@@ -148,8 +148,11 @@ def at_least(rule: Rule, ctx: Context) -> Outcome:
         return _judge(ctx, total, rule.value, start=before, window=window, measured=ctx.measured_on(actual))
     got = ctx.number()
     assert got is not None
-    baseline = ctx.number(ctx.year - 1)
-    return _yearly(ctx, rule.value, got, actual, baseline if baseline is not None else ctx.previous_target())
+    baseline = None
+    if ctx.metric.counts is Counts.LEVEL:  # a per-year count paces from zero and needs no baseline
+        baseline = ctx.number(ctx.year - 1)
+        baseline = baseline if baseline is not None else ctx.previous_target()
+    return _yearly(ctx, rule.value, got, actual, baseline)
 
 
 def growth(rule: Rule, ctx: Context) -> Outcome:

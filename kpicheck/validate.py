@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpicheck.actuals import load_actuals
-from kpicheck.errors import Problem, Severity
+from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.models import Counts, Indicator, RuleKind
 from kpicheck.rules import REDUCTION_INPUTS, target_for
 from kpicheck.workspace import CITY_ID, city_ids, load_plans
@@ -56,7 +56,7 @@ def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
     if selection.files is not None:
         # Problems in actuals files that were not named are not this commit's; a broken target file
         # is always shown, since the named files cannot be checked without it.
-        keep = {_shown(p, root) for p in selection.files}
+        keep = {display_path(p, root) for p in selection.files}
         problems = [p for p in problems if p.path in keep or not p.path.startswith("actuals/")]
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code))
 
@@ -76,13 +76,6 @@ def _used(indicator: Indicator, metric: str, year: int) -> bool:
         r.metric == metric and (r.kind is RuleKind.GROWTH or (r.kind is RuleKind.AT_LEAST and counts is Counts.LEVEL))
         for r in following.rules
     )
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]:
@@ -119,7 +112,7 @@ def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]
     with_rows = {a.place.path for a in loaded.actuals.values()}
     with_problems = {p.path for p in problems}
     for path in files:
-        shown = _shown(path, root)
+        shown = display_path(path, root)
         if shown not in with_rows and shown not in with_problems:
             problems.append(Problem(shown, None, None, "KC112", "no data rows", Severity.WARNING))
     return problems

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpicheck.actuals import Actuals, load_actuals
-from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
+from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
 from kpicheck.models import Plan
 from kpicheck.targets import load_plan
 
@@ -31,13 +32,6 @@ def city_ids(root: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
 def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
     """Every plan of a city, and the problems found in its target files (including overlaps)."""
     if not CITY_ID.match(city):
@@ -49,7 +43,7 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
     plans: list[Plan] = []
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.toml")):
-        plan, found = load_plan(path, _shown(path, root))
+        plan, found = load_plan(path, display_path(path, root))
         problems += found
         if plan is None:
             continue
@@ -91,22 +85,32 @@ def load_city(root: Path, city: str) -> City:
     return City(city, tuple(sorted(plans, key=lambda p: p.first_year)), actuals, tuple(problems))
 
 
-def pick_plan(city: City, year: int | None, plan_id: str | None) -> Plan:
-    """The plan named by --plan, else the one whose period covers --year."""
-    periods = ", ".join(f"{p.id} ({p.first_year}–{p.last_year})" for p in city.plans)
+def pick_plan(plans: Sequence[Plan], year: int | None, plan_id: str | None) -> Plan:
+    """The plan named by --plan, else the one whose period covers --year (plans of one city)."""
+    city = plans[0].city if plans else "?"
+    periods = ", ".join(f"{p.id} ({p.first_year}–{p.last_year})" for p in plans)
     if plan_id:
-        plan = next((p for p in city.plans if p.id == plan_id), None)
+        plan = next((p for p in plans if p.id == plan_id), None)
         if plan is None:
-            raise usage_error("KC303", f"--plan {plan_id!r}: {city.id} has {periods}")
+            raise usage_error("KC303", f"--plan {plan_id!r}: {city} has {periods}")
         if year is not None and not plan.covers(year):
             raise usage_error("KC302", f"--year {year} is outside {plan.id} ({plan.first_year}–{plan.last_year})")
         return plan
     if year is None:
         raise usage_error("KC304", "give --year (or --plan)")
-    plan = next((p for p in city.plans if p.covers(year)), None)
+    plan = next((p for p in plans if p.covers(year)), None)
     if plan is None:
-        raise usage_error("KC302", f"no plan of {city.id} covers {year}年度; plans: {periods}")
+        raise usage_error("KC302", f"no plan of {city} covers {year}年度; plans: {periods}")
     return plan
+
+
+def city_plans(root: Path, city: str) -> list[Plan]:
+    """A city's plans in period order; KpicheckError listing every error in its target files."""
+    plans, problems = load_plans(root, city)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise KpicheckError(errors)
+    return sorted(plans, key=lambda p: p.first_year)
 
 
 def all_plans(root: Path) -> list[Plan]:
@@ -114,9 +118,10 @@ def all_plans(root: Path) -> list[Plan]:
     plans: list[Plan] = []
     problems: list[Problem] = []
     for city in city_ids(root):
-        found, trouble = load_plans(root, city)
-        plans += sorted(found, key=lambda p: p.first_year)
-        problems += [p for p in trouble if p.severity is Severity.ERROR]
+        try:
+            plans += city_plans(root, city)
+        except KpicheckError as exc:
+            problems += exc.problems
     if problems:
         raise KpicheckError(problems)
     return plans
