@@ -20,9 +20,49 @@ class ValueKind(StrEnum):
     PHASE = "phase"  # one of the plan's phase words
 
 
+class Bound(StrEnum):
+    """Which side of a threshold meets it: 以上 ≧, 超 ＞, 以下・以内・まで ≦, 未満 ＜."""
+
+    AT_LEAST = "at_least"
+    ABOVE = "above"
+    AT_MOST = "at_most"
+    BELOW = "below"
+
+    @property
+    def ceiling(self) -> bool:
+        """A ceiling (15分以内, 0件): lower is better."""
+        return self in (Bound.AT_MOST, Bound.BELOW)
+
+    @property
+    def symbol(self) -> str:
+        return BOUND_SYMBOLS[self]
+
+    def met(self, got: Decimal, target: Decimal) -> bool:
+        match self:
+            case Bound.AT_LEAST:
+                return got >= target
+            case Bound.ABOVE:
+                return got > target
+            case Bound.AT_MOST:
+                return got <= target
+            case Bound.BELOW:
+                return got < target
+        raise AssertionError(self)  # pragma: no cover - every member is matched above
+
+
+BOUND_SYMBOLS: dict[Bound, str] = {Bound.AT_LEAST: "≧", Bound.ABOVE: "＞", Bound.AT_MOST: "≦", Bound.BELOW: "＜"}
+
+# How a number is counted, as `show` spells it beside a reading.
+COUNTS_LABELS: dict[Counts, str] = {
+    Counts.PER_YEAR: "年度内の数",
+    Counts.LEVEL: "時点の値",
+    Counts.CUMULATIVE: "計画初年度からの累計",
+}
+
+
 class RuleKind(StrEnum):
-    AT_LEAST = "at_least"  # 65%, 3件, 年4回以上
-    GROWTH = "growth"  # 前年比3%増
+    THRESHOLD = "threshold"  # 65%, 3件, 年4回以上, 15分以内, 0件, 39%→100%, 30%削減 (from a baseline)
+    GROWTH = "growth"  # 前年比3%増, 前年度比5%減, 前年度以上
     MILESTONE = "milestone"  # 方針策定, 運用継続, 定期監査 (3年に1回)
     PHASE = "phase"  # 検討 → 構築 → 運用
     DEADLINE = "deadline"  # a 取組 due by a date (R5末, 計画期間内)
@@ -87,6 +127,9 @@ class Metric:
     counts: Counts
     match: tuple[str, ...] = ()
     kind: ValueKind = ValueKind.NUMBER
+    counts_declared: bool = True  # False: `counts` was left out, so the cells may say (/年, 累計)
+    baseline: Decimal | None = None  # 基準値 / 現状値 as declared
+    baseline_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,8 +139,12 @@ class Rule:
     kind: RuleKind
     text: str
     metric: str
-    value: Decimal | None = None  # threshold, growth or reduction percentage
+    value: Decimal | None = None  # threshold; GROWTH: change on last year in % (-5 for 5%減)
     unit: str | None = None
+    bound: Bound = Bound.AT_LEAST
+    counts: Counts | None = None  # how the metric counts (set once the indicator is read)
+    baseline: Decimal | None = None  # 基準値: printed in the cell (39%→100%) or declared on the metric
+    baseline_year: int | None = None
     phases: tuple[str, ...] = ()  # PHASE: phases that meet the target (any of them)
     due: date | None = None  # DEADLINE / END_TARGET
     start: date | None = None  # DEADLINE: when the schedule starts the work
@@ -106,12 +153,12 @@ class Rule:
 
     def describe(self) -> str:
         """The reading in one line of Japanese, for `kpicheck show` and the reviewed golden tables."""
-        amount = quantity(self.value, self.unit)
+        amount = f"{self.bound.symbol} {quantity(self.value, self.unit)}"
         match self.kind:
-            case RuleKind.AT_LEAST:
-                text = f"{amount} 以上"
+            case RuleKind.THRESHOLD:
+                text = amount + self._context()
             case RuleKind.GROWTH:
-                text = f"前年度実績 × {1 + (self.value or 0) / 100} 以上"
+                text = f"{self.bound.symbol} 前年度実績 × {growth_factor(self.value)}" + self._context()
             case RuleKind.MILESTONE:
                 text = "完了" + (f"（{self.note}）" if self.note else "")
             case RuleKind.PHASE:
@@ -119,9 +166,9 @@ class Rule:
             case RuleKind.DEADLINE:
                 text = f"{self.due} までに完了"
             case RuleKind.END_TARGET:
-                text = f"{self.due} までに {amount} 以上"
+                text = f"{self.due} までに {amount}" + self._context()
             case RuleKind.REDUCTION:
-                text = f"削減率 {amount} 以上" + (f"（{self.due} まで）" if self.due else "")
+                text = f"削減率 {amount}" + (f"（{self.due} まで）" if self.due else "")
             case RuleKind.TBD:
                 return (
                     "目標未設定（本文に残っていない）" if self.note == "missing_in_source" else "目標未設定（後日設定）"
@@ -129,6 +176,26 @@ class Rule:
             case RuleKind.NONE:
                 return "目標なし"
         return f"[{self.metric}] {text}"
+
+    def _context(self) -> str:
+        """（年度内の数、基準値 39%（2022年度）、…）: the period, baseline and note of a numeric reading."""
+        parts = [COUNTS_LABELS[self.counts]] if self.counts else []
+        if self.baseline is not None:
+            year = f"（{self.baseline_year}年度）" if self.baseline_year else ""
+            parts.append(f"基準値 {quantity(self.baseline, self.unit)}{year}")
+        if self.note:
+            parts.append(self.note)
+        return f"（{'、'.join(parts)}）" if parts else ""
+
+
+def plain(value: Decimal) -> Decimal:
+    """3.00 -> 3, 0.950 -> 0.95, 0E+2 -> 0 (never exponent notation)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def growth_factor(change: Decimal | None) -> Decimal:
+    """前年比3%増 (change 3) -> 1.03; 5%減 (-5) -> 0.95."""
+    return plain(1 + (change or Decimal(0)) / 100)
 
 
 def quantity(value: Decimal | None, unit: str | None) -> str:

@@ -1,19 +1,21 @@
-"""Target cell text -> rules: a table of patterns, one small builder each.
+"""Target cell text -> rules: tables of the words kpicheck understands, one small reader each.
 
 A cell is read as the plan prints it. Compound cells (研修年2回実施、活用事例5件創出) and segmented
 cells (小学校55% 中学校35%) are split into parts and each part is given to one of the indicator's
-metrics. Anything not recognised raises PhraseError: never a silent "no target".
+metrics. A numeric part is `label prefix NUMBER unit qualifiers verb`; every word in it must be a
+label (a noun naming the measure), a word of QUALIFIERS, or a word of NEUTRAL_WORDS. Anything else
+raises PhraseError naming the word: never a silent misreading, never a silent "no target".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from kpicheck.models import Metric, Rule, RuleKind, ValueKind
-from kpicheck.periods import normalize
+from kpicheck.models import Bound, Counts, Metric, Rule, RuleKind, ValueKind, plain, quantity
+from kpicheck.periods import fiscal_year_end, normalize, parse_year
 
 DASHES = frozenset({"-", "－", "‐", "―", "—", "ー", "–"})
 ARROWS = "→⇒➡"
@@ -27,18 +29,118 @@ MILESTONE_ENDINGS: tuple[str, ...] = (
     "推進", "見直し", "検討", "調査", "作成", "締結", "更新", "周知", "達成",
 )  # fmt: skip
 
-_PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
-_GROWTH = re.compile(r"^(?P<label>.*?)前年(?:度)?比\s*(?P<pct>\d+(?:\.\d+)?)%\s*(?:以上)?(?:増|増加|アップ)$")
-_NUMBER = re.compile(
-    r"""^(?P<label>.*?)
-        (?P<total>延べ|累計)?
-        (?P<per>年)?
-        (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
-        (?P<unit>.*?)
-        (?P<ge>以上)?
-        (?P<verb>実施|創出|達成|開催|受講|導入|以上実施)?$""",
-    re.VERBOSE,
+
+@dataclass(frozen=True)
+class Qualifier:
+    """A word around a number that kpicheck understands, and what it does to the reading."""
+
+    word: str
+    before: bool  # printed before the number (約, 延べ) rather than after it (以上, /年)
+    reading: str  # for the README's phrase table
+    bound: Bound | None = None
+    counts: Counts | None = None
+
+
+QUALIFIERS: tuple[Qualifier, ...] = (
+    Qualifier("以上", False, "≧ N", Bound.AT_LEAST),
+    Qualifier("超", False, "＞ N (the bound itself misses)", Bound.ABOVE),
+    Qualifier("以下", False, "≦ N", Bound.AT_MOST),
+    Qualifier("以内", False, "≦ N", Bound.AT_MOST),
+    Qualifier("未満", False, "＜ N (the bound itself misses)", Bound.BELOW),
+    Qualifier("まで", False, "≦ N", Bound.AT_MOST),
+    Qualifier("を維持", False, "keep the level: as the number without it (≧ N; 0 is ≦ 0)"),
+    Qualifier("維持", False, "as を維持"),
+    Qualifier("程度", False, "an approximate target, read as the number without it (≧ N)"),
+    Qualifier("/年度", False, "per year", counts=Counts.PER_YEAR),
+    Qualifier("/年", False, "per year", counts=Counts.PER_YEAR),
+    Qualifier("(年間)", False, "per year", counts=Counts.PER_YEAR),
+    Qualifier("(累計)", False, "cumulative", counts=Counts.CUMULATIVE),
+    Qualifier("(延べ)", False, "cumulative", counts=Counts.CUMULATIVE),
+    Qualifier("約", True, "an approximate target, read as the number without it (≧ N)"),
+    Qualifier("延べ", True, "cumulative", counts=Counts.CUMULATIVE),
+    Qualifier("累計", True, "cumulative", counts=Counts.CUMULATIVE),
+    Qualifier("毎年度", True, "per year", counts=Counts.PER_YEAR),
+    Qualifier("毎年", True, "per year", counts=Counts.PER_YEAR),
+    Qualifier("各年度", True, "per year", counts=Counts.PER_YEAR),
+    Qualifier("年間", True, "per year", counts=Counts.PER_YEAR),
+    Qualifier("年", True, "per year (年4回)", counts=Counts.PER_YEAR),
 )
+_AFTER = sorted((q for q in QUALIFIERS if not q.before), key=lambda q: -len(q.word))
+_BEFORE = sorted((q for q in QUALIFIERS if q.before), key=lambda q: -len(q.word))
+
+# Verbs that may follow a number and its qualifiers without changing what is counted
+# (4回以上実施, 5件創出, 20業務の標準化). A plan adds its own in `neutral_words`.
+NEUTRAL_WORDS: tuple[str, ...] = (
+    "実施", "創出", "達成", "開催", "受講", "導入", "設置", "整備", "公開", "作成", "登録", "参加",
+    "配置", "取得", "発行", "交付", "提供", "配信", "確保", "育成", "活用", "利用", "構築", "運用",
+    "策定", "標準化", "デジタル化", "電子化", "オンライン化", "実現",
+)  # fmt: skip
+
+# Words that bound or turn around a number and that kpicheck does not read in this place.
+# In a label (before the number) or a verb (after it) they are refused, naming the word.
+BOUND_WORDS: tuple[str, ...] = (
+    "最大", "最小", "最低", "最高", "上限", "下限", "以上", "以下", "以内", "未満", "超", "まで",
+    "程度", "約", "前後", "±", "〜", "~",
+)  # fmt: skip
+# Words that reverse a direction. Allowed in a label that names a measure (削減時間数: hours saved, a
+# count that rises), refused elsewhere.
+REVERSING_WORDS: tuple[str, ...] = (
+    "削減", "短縮", "減少", "抑制", "低減", "縮減", "軽減", "減", "増", "向上", "改善", "比",
+)  # fmt: skip
+MEASURE_SUFFIXES: tuple[str, ...] = ("数", "率", "額", "量", "時間", "割合")
+_PARTICLES = frozenset("をにがはでとへの")
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = re.compile(_NUM)
+_PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
+# A deadline inside a year's cell: R9年度までに100%, 2027年度末を目途に20業務の標準化.
+_DEADLINE = re.compile(
+    r"^(?P<year>(?:令和|平成|R|H)\s*(?:\d{1,2}|元)\s*(?:年度|年)?|(?:19|20)\d\d\s*(?:年度|年))"
+    r"\s*末?\s*(?:までに|を目途に|目途に|まで)"
+)
+# The printed context of a target in brackets after it: 1,200件（前年度比20%増）.
+_ASIDE = re.compile(r"^\((?P<aside>前年度?比[^()]*)\)")
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A target relative to last year (前年度比) or to the baseline (30%削減): one row per wording."""
+
+    pattern: re.Pattern[str]
+    to_baseline: bool
+    reading: str  # for the README's phrase table
+
+    def factor(self, found: re.Match[str]) -> tuple[Decimal, Bound]:
+        """The multiplier on the reference value, and which side of the result meets the target."""
+        groups = found.groupdict()
+        num = Decimal(groups["num"].replace(",", "")) if groups.get("num") else None
+        per = {"%": Decimal(100), "割": Decimal(10)}.get(groups.get("per") or "", Decimal(1))
+        down = bool(re.search(r"減|削減|ダウン|以下|半", found["dir"]))
+        if "倍" in found["dir"]:
+            return (num if num is not None else Decimal(2)), Bound.AT_LEAST
+        if found["dir"] == "半減":
+            return Decimal("0.5"), Bound.AT_MOST
+        change = (num or Decimal(0)) / per
+        return (1 - change if down else 1 + change), (Bound.AT_MOST if down else Bound.AT_LEAST)
+
+
+def _rel(pattern: str, to_baseline: bool, reading: str) -> Relative:
+    return Relative(re.compile(rf"^(?P<label>.*?){pattern}$"), to_baseline, reading)
+
+
+RELATIVES: tuple[Relative, ...] = (
+    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{_NUM})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", False,
+         "≧ last year's actual × (1 + N/100)"),
+    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{_NUM})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)", False,
+         "≦ last year's actual × (1 − N/100)"),
+    _rel(r"前年度?(?:実績|値|水準)?(?P<dir>以上|以下)", False, "≧ (≦) last year's actual"),
+    _rel(r"前年度?(?:実績)?比(?P<dir>増加?|減少?)", False, "増: ≧ last year's actual; 減: ≦ it"),
+    _rel(rf"(?P<num>{_NUM})\s*(?P<per>%|割)\s*(?P<dir>削減|減少?|増加?)", True,
+         "≦ baseline × (1 − N/100) (割: N/10); 増: ≧ baseline × (1 + N/100)"),
+    _rel(r"(?P<dir>半減)", True, "≦ baseline × 0.5"),
+    _rel(rf"(?P<num>{_NUM})\s*(?P<dir>倍増?)", True, "≧ baseline × N"),
+    _rel(r"(?P<dir>倍増)", True, "≧ baseline × 2"),
+)  # fmt: skip
 
 
 class PhraseError(ValueError):
@@ -58,6 +160,7 @@ class CellContext:
     phase_aliases: tuple[tuple[str, str], ...] = ()
     milestone_words: tuple[str, ...] = ()
     carry_forward: bool = False
+    neutral_words: tuple[str, ...] = ()
 
     def phase_word(self, word: str) -> str:
         aliases = dict(self.phase_aliases)
@@ -76,6 +179,8 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
         return _read_phase(cell, ctx, previous)
     if not cell or cell in DASHES:
         return (Rule(RuleKind.NONE, cell, ctx.metrics[0].id),)
+    if "=" in cell:
+        raise PhraseError(f"cannot read {text!r}: '=' (a formula?) is not a target kpicheck understands")
     inner = re.fullmatch(r"\((.+)\)", cell)
     if inner and (inner[1].endswith("設定") or inner[1].endswith("数")):
         # "(見直し内容により指標を設定)", "(活用計画に基づく施策創出件数)": the plan defers the target.
@@ -86,14 +191,11 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     if periodic:
         metric = _assign(cell, None, numeric=False, ctx=ctx)
         return (Rule(RuleKind.MILESTONE, cell, metric.id, note=periodic["every"]),)
-    growth = _GROWTH.match(cell)
-    if growth:
-        metric = _assign(cell, None, numeric=True, ctx=ctx, any_unit=True)
-        return (Rule(RuleKind.GROWTH, cell, metric.id, value=Decimal(growth["pct"]), unit=metric.unit),)
+    cell = re.sub(rf"\s*([{ARROWS}])\s*", r"\1", cell)
     parts = _split(cell, ctx)
-    if not any(_has_digit(p) for p in parts):
+    if not any(_quantitative(p) for p in parts):
         return (_milestone(cell, ctx),)
-    return tuple(_numeric(p, ctx) if _has_digit(p) else _milestone(p, ctx) for p in parts)
+    return tuple(_quantity(p, ctx) if _quantitative(p) else _milestone(p, ctx) for p in parts)
 
 
 def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) -> tuple[Rule, ...]:
@@ -104,10 +206,10 @@ def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) 
         return (Rule(RuleKind.DEADLINE, cell, metric.id, due=due, start=start),)
     rules = []
     for rule in read_cell(cell, ctx):
-        if rule.kind is RuleKind.AT_LEAST:
-            rules.append(Rule(RuleKind.END_TARGET, rule.text, rule.metric, rule.value, rule.unit, due=due))
+        if rule.kind in (RuleKind.THRESHOLD, RuleKind.END_TARGET):
+            rules.append(replace(rule, kind=RuleKind.END_TARGET, due=due))
         elif rule.kind is RuleKind.REDUCTION:
-            rules.append(Rule(RuleKind.REDUCTION, rule.text, rule.metric, rule.value, rule.unit, due=due))
+            rules.append(replace(rule, due=due))
         elif rule.kind is RuleKind.MILESTONE:
             rules.append(Rule(RuleKind.DEADLINE, rule.text, rule.metric, due=due, start=start))
         else:
@@ -115,8 +217,8 @@ def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) 
     return tuple(rules)
 
 
-def _has_digit(text: str) -> bool:
-    return any(ch.isdigit() for ch in text)
+def _quantitative(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) or bool(re.search(r"前年|半減|倍増|ゼロ", text))
 
 
 def _ends_as_milestone(text: str, ctx: CellContext) -> bool:
@@ -130,13 +232,13 @@ def _split(cell: str, ctx: CellContext) -> list[str]:
     parts: list[str] = []
     pending = ""
     for part in raw:
-        if not _has_digit(part) and not _ends_as_milestone(part, ctx):
+        if not _quantitative(part) and not _ends_as_milestone(part, ctx):
             pending += part
             continue
         parts.append(pending + part)
         pending = ""
     if pending:
-        if parts and not _has_digit(pending):
+        if parts and not _quantitative(pending):
             parts[-1] += pending
         else:
             parts.append(pending)
@@ -153,18 +255,250 @@ def _milestone(text: str, ctx: CellContext) -> Rule:
     return Rule(RuleKind.MILESTONE, text, metric.id)
 
 
-def _numeric(text: str, ctx: CellContext) -> Rule:
-    match = _NUMBER.match(text)
-    if not match:
+@dataclass
+class _Reading:
+    """What has been read of one numeric part so far."""
+
+    bound: Bound | None = None
+    counts: Counts | None = None
+    notes: tuple[str, ...] = ()
+
+    def add(self, qualifier: Qualifier, text: str) -> None:
+        if qualifier.bound is not None:
+            if self.bound is not None:
+                raise PhraseError(f"cannot read {text!r}: two bounds ({qualifier.word!r} and another)")
+            self.bound = qualifier.bound
+        if qualifier.counts is not None:
+            if self.counts is not None and self.counts is not qualifier.counts:
+                raise PhraseError(f"cannot read {text!r}: {qualifier.word!r} contradicts how the rest counts")
+            self.counts = qualifier.counts
+
+
+def _quantity(text: str, ctx: CellContext) -> Rule:
+    """A part with a number: a relative target, a baseline→target pair, or a threshold."""
+    body, due = _deadline(text)
+    for relative in RELATIVES:
+        found = relative.pattern.match(body)
+        if found:
+            return _relative(text, found, relative, ctx, due)
+    if any(a in body for a in ARROWS):
+        return _arrow(text, body, ctx, due)
+    value, unit, reading, label = _threshold(text, body, ctx)
+    metric = _assign(text, unit, numeric=True, ctx=ctx)
+    unit = _unit(text, unit, metric)
+    kind = RuleKind.REDUCTION if label.endswith("削減率") else RuleKind.THRESHOLD
+    bound = reading.bound or (Bound.AT_MOST if value == 0 and kind is RuleKind.THRESHOLD else Bound.AT_LEAST)
+    rule = Rule(
+        kind,
+        text,
+        metric.id,
+        value=value,
+        unit=unit,
+        bound=bound,
+        counts=reading.counts,
+        baseline=metric.baseline,
+        baseline_year=metric.baseline_year,
+        note="、".join(reading.notes),
+    )
+    return _with_due(rule, due)
+
+
+def _deadline(text: str) -> tuple[str, date | None]:
+    """R9年度までに100% -> ("100%", 2028-03-31)."""
+    found = _DEADLINE.match(text)
+    if not found:
+        return text, None
+    try:
+        year = parse_year(found["year"])
+    except ValueError as exc:
+        raise PhraseError(f"cannot read {text!r}: {exc}") from None
+    return text[found.end() :], fiscal_year_end(year)
+
+
+def _with_due(rule: Rule, due: date | None) -> Rule:
+    if due is None:
+        return rule
+    if rule.kind is not RuleKind.THRESHOLD:
+        raise PhraseError(f"cannot read {rule.text!r}: a deadline before a {rule.kind.value} target")
+    return replace(rule, kind=RuleKind.END_TARGET, due=due)
+
+
+def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | None, _Reading, str]:
+    """`label prefix NUMBER unit qualifiers verb` -> value, printed unit, reading, label."""
+    body = re.sub(r"ゼロ(?=$|[件人回名%をの])", "0", body)
+    found = _NUMBER.search(body)
+    if not found:
         raise PhraseError(f"cannot read {text!r} as a numeric target")
-    unit = match["unit"].strip()
-    metric = _assign(text, unit or None, numeric=True, ctx=ctx)
-    if unit and metric.unit and normalize(metric.unit) != unit:
-        raise PhraseError(f"{text!r} is in {unit!r} but metric {metric.id!r} is declared in {metric.unit!r}")
-    value = Decimal(match["num"].replace(",", ""))
-    label = match["label"]
-    kind = RuleKind.REDUCTION if label.endswith("削減率") else RuleKind.AT_LEAST
-    return Rule(kind, text, metric.id, value=value, unit=metric.unit or unit or None)
+    reading = _Reading()
+    label = _prefix(text, body[: found.start()], reading)
+    _check_label(text, label, ctx)
+    unit = _tail(text, body[found.end() :], reading, ctx)
+    return Decimal(found[0].replace(",", "")), unit, reading, label
+
+
+def _prefix(text: str, before: str, reading: _Reading) -> str:
+    """Strip the qualifiers printed before the number (延べ, 年間, 約); what is left is the label."""
+    label = before.strip()
+    stripped = True
+    while stripped:
+        stripped = False
+        for qualifier in _BEFORE:
+            if label.endswith(qualifier.word):
+                reading.add(qualifier, text)
+                label = label[: -len(qualifier.word)].rstrip(" :")
+                stripped = True
+                break
+    return label.rstrip(" :は")
+
+
+def _check_label(text: str, label: str, ctx: CellContext) -> None:
+    """A label names the measure; a word in it that bounds or turns the number around is refused."""
+    checked = label
+    for word in (*ctx.neutral_words, *(m.name for m in ctx.metrics if m.name)):
+        checked = checked.replace(word, "")
+    for word in BOUND_WORDS:
+        if word in checked:
+            raise PhraseError(f"cannot read {text!r}: {word!r} before the number is not understood")
+    if checked.endswith(MEASURE_SUFFIXES):
+        return
+    for word in REVERSING_WORDS:
+        if word in checked:
+            raise PhraseError(f"cannot read {text!r}: {word!r} before the number is not understood")
+
+
+def _unit_like(text: str) -> bool:
+    return (
+        len(text) <= 8
+        and not any(ch.isdigit() or ch in _PARTICLES or ch in "/():=" + ARROWS for ch in text)
+        and not any(w in text for w in (*BOUND_WORDS, *REVERSING_WORDS, *(q.word for q in _AFTER)))
+    )
+
+
+def _tail(text: str, after: str, reading: _Reading, ctx: CellContext) -> str | None:
+    """Read `unit qualifiers verb` after the number; the unit is the shortest that leaves a readable tail."""
+    after = after.strip()
+    best = (-1, "")
+    conflict: PhraseError | None = None
+    for size in [*range(1, len(after) + 1), 0]:
+        unit = after[:size]
+        if not _unit_like(unit):
+            continue
+        trial = _Reading(reading.bound, reading.counts, reading.notes)
+        try:
+            used = _qualifiers(text, after[size:], trial, ctx)
+        except PhraseError as exc:  # two bounds, or counts that contradict: say that, not "not understood"
+            conflict = conflict or exc
+            continue
+        if used == len(after) - size:
+            reading.bound, reading.counts, reading.notes = trial.bound, trial.counts, trial.notes
+            return unit.strip() or None
+        if size + used > best[0]:
+            best = (size + used, after[size + used :])
+    if conflict is not None:
+        raise conflict
+    leftover = best[1] if best[0] >= 0 else after
+    raise PhraseError(
+        f"cannot read {text!r}: {leftover!r} after the number is not understood "
+        f"(understood: {'、'.join(q.word for q in QUALIFIERS if not q.before)}, and a verb such as 実施)"
+    )
+
+
+def _qualifiers(text: str, rest: str, reading: _Reading, ctx: CellContext) -> int:
+    """How much of `rest` is qualifiers, an aside and a neutral verb; fills `reading`."""
+    position = 0
+    progress = True
+    while progress and position < len(rest):
+        progress = False
+        aside = _ASIDE.match(rest[position:])
+        if aside:
+            reading.notes = (*reading.notes, f"括弧内「{aside['aside']}」は参考")
+            position += aside.end()
+            progress = True
+            continue
+        for qualifier in _AFTER:
+            if rest.startswith(qualifier.word, position):
+                reading.add(qualifier, text)
+                position += len(qualifier.word)
+                progress = True
+                break
+    verb = rest[position:]
+    if verb and _neutral_verb(verb, ctx):
+        return len(rest)
+    return position
+
+
+def _neutral_verb(verb: str, ctx: CellContext) -> bool:
+    body = verb[1:] if verb[0] in "のを" else verb
+    words = NEUTRAL_WORDS + ctx.neutral_words
+    return body in words
+
+
+def _unit(text: str, printed: str | None, metric: Metric) -> str | None:
+    if printed and metric.unit and normalize(metric.unit) != printed:
+        raise PhraseError(f"{text!r} is in {printed!r} but metric {metric.id!r} is declared in {metric.unit!r}")
+    unit = metric.unit or printed
+    if unit is None:
+        raise PhraseError(f"{text!r} prints no unit and metric {metric.id!r} declares none (add unit = ...)")
+    return unit
+
+
+def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellContext, due: date | None) -> Rule:
+    label = found["label"].strip()
+    _check_label(text, label, ctx)
+    factor, bound = relative.factor(found)
+    metric = _assign(text, None, numeric=True, ctx=ctx, any_unit=True)
+    if not relative.to_baseline:
+        if due is not None:
+            raise PhraseError(f"cannot read {text!r}: a deadline before a target relative to last year")
+        change = plain((factor - 1) * 100)
+        return Rule(RuleKind.GROWTH, text, metric.id, value=change, unit=metric.unit, bound=bound)
+    if metric.baseline is None:
+        raise PhraseError(
+            f"{text!r} is relative to a baseline, but metric {metric.id!r} declares none "
+            '(add baseline = { value = "...", year = "..." } as the plan prints its 基準値/現状値)'
+        )
+    value = metric.baseline * factor
+    note = f"基準値 {quantity(metric.baseline, metric.unit)} × {plain(factor)}"
+    rule = Rule(
+        RuleKind.THRESHOLD,
+        text,
+        metric.id,
+        value=value,
+        unit=metric.unit,
+        bound=bound,
+        baseline=metric.baseline,
+        baseline_year=metric.baseline_year,
+        note=note,
+    )
+    return _with_due(rule, due)
+
+
+def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
+    """39%→100%, 60分→30分: the baseline as printed, then the target; the direction from the two."""
+    left, right = re.split(rf"[{ARROWS}]", body, maxsplit=1)
+    base, base_unit, base_reading, _ = _threshold(text, left, ctx)
+    if base_reading.bound or base_reading.counts:
+        raise PhraseError(f"cannot read {text!r}: the baseline before the arrow takes no qualifier")
+    value, unit, reading, _ = _threshold(text, right, ctx)
+    if base_unit and unit and base_unit != unit:
+        raise PhraseError(f"cannot read {text!r}: the baseline is in {base_unit!r}, the target in {unit!r}")
+    metric = _assign(text, unit or base_unit, numeric=True, ctx=ctx)
+    unit = _unit(text, unit or base_unit, metric)
+    bound = reading.bound or (Bound.AT_MOST if value < base else Bound.AT_LEAST)
+    year = metric.baseline_year if metric.baseline == base else None
+    rule = Rule(
+        RuleKind.THRESHOLD,
+        text,
+        metric.id,
+        value=value,
+        unit=unit,
+        bound=bound,
+        counts=reading.counts,
+        baseline=base,
+        baseline_year=year,
+        note="、".join(reading.notes),
+    )
+    return _with_due(rule, due)
 
 
 def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tuple[Rule, ...]:
@@ -184,10 +518,10 @@ def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any
     metrics = ctx.metrics
     wanted = [m for m in metrics if (m.unit is not None) == numeric]
     if len(metrics) == 1:
-        if not wanted:
-            kind = "a number" if numeric else "a milestone"
-            raise PhraseError(f"{text!r} is {kind}, but the indicator declares {'no ' if numeric else 'a '}unit")
-        return metrics[0]
+        only = metrics[0]
+        if not wanted and not (numeric and only.kind is ValueKind.STATE and not only.unit):
+            raise PhraseError(f"{text!r} is a milestone, but the indicator declares a unit")
+        return only
     for words in (lambda m: (m.name,), lambda m: m.match):
         named = [m for m in wanted if any(w and w in text for w in words(m))]
         if len(named) == 1:

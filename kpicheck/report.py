@@ -143,7 +143,7 @@ ACHIEVEMENT_DEFINITION = (
     "（達成・未達成・順調・遅れ）。実績未入力・対象外・目標未設定の指標は含めない。"
 )
 # Rules whose threshold is a plain number the actual can be set against.
-BAR_RULES = (RuleKind.AT_LEAST, RuleKind.END_TARGET, RuleKind.REDUCTION)
+BAR_RULES = (RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.REDUCTION)
 
 
 @dataclass(frozen=True)
@@ -265,9 +265,9 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
         if len(rules) != 1 or rules[0].kind not in BAR_RULES or not isinstance(result.actual, Decimal):
             continue
         rule = rules[0]
-        if rule.value is None or rule.value <= 0:
+        if rule.value is None or rule.value < 0 or (rule.value == 0 and not rule.bound.ceiling):
             continue
-        ratio = result.actual / rule.value
+        ratio = _ratio(result.actual, rule.value, upper=rule.bound.ceiling)
         several = len(evaluation.metrics) > 1
         items.append(
             {
@@ -279,12 +279,22 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
                 "ratio": float(ratio.quantize(Decimal("0.001"), ROUND_HALF_UP)),
                 "percent": quantity((ratio * 100).quantize(Decimal(1), ROUND_HALF_UP), "%"),
                 "actual_text": quantity(result.actual, rule.unit),
-                "target_text": quantity(rule.value, rule.unit),
+                "target_text": f"{rule.bound.symbol}{quantity(rule.value, rule.unit)}",
+                "direction": "down" if rule.bound.ceiling else "up",
                 "status": result.status.value,
                 "color": COLORS[result.status],
             }
         )
     return items
+
+
+def _ratio(actual: Decimal, target: Decimal, *, upper: bool) -> Decimal:
+    """How far along the bar is: actual ÷ target, or for a ceiling target ÷ actual (at or under it is 100%+)."""
+    if not upper:
+        return actual / target
+    if actual <= 0:
+        return Decimal(1)
+    return target / actual
 
 
 def _common(plan: Plan, as_of: date, department: str | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from kpicheck.actuals import Actuals
 from kpicheck.models import (
     SEVERITY_ORDER,
     Actual,
+    Bound,
     Counts,
     Evaluation,
     Indicator,
@@ -23,6 +24,7 @@ from kpicheck.models import (
     State,
     Status,
     Target,
+    growth_factor,
     quantity,
 )
 from kpicheck.periods import fiscal_year_end, fiscal_year_of, fiscal_year_start, share_of_period
@@ -77,7 +79,7 @@ class Context:
         before = self.indicator.targets.get(self.year - 1)
         if before is None:
             return None
-        rule = next((r for r in before.rules if r.metric == self.metric.id and r.kind is RuleKind.AT_LEAST), None)
+        rule = next((r for r in before.rules if r.metric == self.metric.id and r.kind is RuleKind.THRESHOLD), None)
         return rule.value if rule else None
 
 
@@ -94,6 +96,10 @@ def show_actual(value: Decimal | State | str | None, unit: str | None) -> str:
     return value
 
 
+# The comparison that fails each bound, for reasons: 実績 60% ＜ 目標 65%.
+FAILS: dict[Bound, str] = {Bound.AT_LEAST: "＜", Bound.ABOVE: "≦", Bound.AT_MOST: "＞", Bound.BELOW: "≧"}
+
+
 def _judge(
     ctx: Context,
     got: Decimal,
@@ -102,42 +108,74 @@ def _judge(
     start: Decimal | None,
     window: tuple[date, date],
     measured: date,
+    bound: Bound = Bound.AT_LEAST,
 ) -> Outcome:
-    """Met, missed after the window's end, else on pace or behind pace from `start` to `target`."""
+    """Met, missed after the window's end, else on pace or behind pace from `start` to `target`.
+
+    An upper bound (15分以内) paces down from `start`; a count that only grows (per year, 累計) under
+    a ceiling is missed as soon as it passes it, and met only when the window has ended within it.
+    """
     unit = ctx.metric.unit
-    if got >= target:
-        return Outcome(Status.ACHIEVED, f"実績 {quantity(got, unit)} ≥ 目標 {quantity(target, unit)}", got)
-    if ctx.as_of > window[1] and fiscal_year_end(ctx.year) >= window[1]:
+    shown_got, shown_target = quantity(got, unit), quantity(target, unit)
+    ended = ctx.as_of > window[1] and fiscal_year_end(ctx.year) >= window[1]
+    if bound.ceiling and ctx.metric.counts is not Counts.LEVEL:
+        if not bound.met(got, target):
+            return Outcome(
+                Status.MISSED, f"実績 {shown_got} {FAILS[bound]} 上限 {shown_target}（期間内に戻らない）", got
+            )
+        if ended:
+            return Outcome(
+                Status.ACHIEVED, f"{window[1]} まで 実績 {shown_got} {bound.symbol} 上限 {shown_target}", got
+            )
+        return Outcome(Status.ON_TRACK, f"実績 {shown_got} {bound.symbol} 上限 {shown_target}（{window[1]} まで）", got)
+    if bound.met(got, target):
+        return Outcome(Status.ACHIEVED, f"実績 {shown_got} {bound.symbol} 目標 {shown_target}", got)
+    if ended:
         return Outcome(
-            Status.MISSED,
-            f"{window[1]} までに目標 {quantity(target, unit)} に届かず（実績 {quantity(got, unit)}）",
-            got,
+            Status.MISSED, f"{window[1]} までに目標 {bound.symbol} {shown_target} に届かず（実績 {shown_got}）", got
         )
     if start is None:
         return Outcome(
-            Status.BEHIND, f"実績 {quantity(got, unit)} < 目標 {quantity(target, unit)}（前年度の基準値なし）", got
+            Status.BEHIND, f"実績 {shown_got} {FAILS[bound]} 目標 {shown_target}（前年度の値・基準値なし）", got
         )
     share = share_of_period(window[0], window[1], measured)
     expected = start + (target - start) * Decimal(share.numerator) / Decimal(share.denominator)
+    on_pace = got <= expected if bound.ceiling else got >= expected
     # Shown to 0.1, rounded the way that keeps the printed comparison true.
-    if got >= expected:
-        shown = quantity(expected.quantize(Decimal("0.1"), ROUND_FLOOR), unit)
-        return Outcome(Status.ON_TRACK, f"実績 {quantity(got, unit)} ≥ {measured} 時点の目安 {shown}", got)
-    shown = quantity(expected.quantize(Decimal("0.1"), ROUND_CEILING), unit)
-    return Outcome(Status.BEHIND, f"実績 {quantity(got, unit)} < {measured} 時点の目安 {shown}", got)
+    down = ROUND_CEILING if bound.ceiling else ROUND_FLOOR
+    up = ROUND_FLOOR if bound.ceiling else ROUND_CEILING
+    if on_pace:
+        shown = quantity(expected.quantize(Decimal("0.1"), down), unit)
+        sign = "≦" if bound.ceiling else "≧"
+        return Outcome(Status.ON_TRACK, f"実績 {shown_got} {sign} {measured} 時点の目安 {shown}", got)
+    shown = quantity(expected.quantize(Decimal("0.1"), up), unit)
+    sign = "＞" if bound.ceiling else "＜"
+    return Outcome(Status.BEHIND, f"実績 {shown_got} {sign} {measured} 時点の目安 {shown}", got)
 
 
 def _no_data(ctx: Context, what: str = "") -> Outcome:
     return Outcome(Status.NO_DATA, what or f"{ctx.year}年度の実績が入力されていない")
 
 
-def _yearly(ctx: Context, target: Decimal, got: Decimal, actual: Actual | None, level_start: Decimal | None) -> Outcome:
+def _yearly(
+    ctx: Context, target: Decimal, got: Decimal, actual: Actual | None, level_start: Decimal | None, bound: Bound
+) -> Outcome:
     window = (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
     start = Decimal(0) if ctx.metric.counts is Counts.PER_YEAR else level_start
-    return _judge(ctx, got, target, start=start, window=window, measured=ctx.measured_on(actual))
+    return _judge(ctx, got, target, start=start, window=window, measured=ctx.measured_on(actual), bound=bound)
 
 
-def at_least(rule: Rule, ctx: Context) -> Outcome:
+def _level_start(rule: Rule, ctx: Context) -> Decimal | None:
+    """Where a level's pace starts: last year's actual, else the baseline, else last year's target."""
+    before = ctx.number(ctx.year - 1)
+    if before is not None:
+        return before
+    if rule.baseline is not None and (rule.baseline_year is None or rule.baseline_year < ctx.year):
+        return rule.baseline
+    return ctx.previous_target()
+
+
+def threshold(rule: Rule, ctx: Context) -> Outcome:
     assert rule.value is not None
     actual = ctx.actual()
     if actual is None:
@@ -145,14 +183,13 @@ def at_least(rule: Rule, ctx: Context) -> Outcome:
     if ctx.metric.counts is Counts.CUMULATIVE:
         total, before = ctx.running_total(ctx.year), ctx.running_total(ctx.year - 1)
         window = (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
-        return _judge(ctx, total, rule.value, start=before, window=window, measured=ctx.measured_on(actual))
+        measured = ctx.measured_on(actual)
+        return _judge(ctx, total, rule.value, start=before, window=window, measured=measured, bound=rule.bound)
     got = ctx.number()
     assert got is not None
-    baseline = None
-    if ctx.metric.counts is Counts.LEVEL:  # a per-year count paces from zero and needs no baseline
-        baseline = ctx.number(ctx.year - 1)
-        baseline = baseline if baseline is not None else ctx.previous_target()
-    return _yearly(ctx, rule.value, got, actual, baseline)
+    # A per-year count paces from zero and needs no baseline.
+    start = _level_start(rule, ctx) if ctx.metric.counts is Counts.LEVEL else None
+    return _yearly(ctx, rule.value, got, actual, start, rule.bound)
 
 
 def growth(rule: Rule, ctx: Context) -> Outcome:
@@ -165,9 +202,9 @@ def growth(rule: Rule, ctx: Context) -> Outcome:
     got = ctx.number()
     if actual is None or got is None:
         return _no_data(ctx)
-    outcome = _yearly(ctx, target, got, actual, previous)
+    outcome = _yearly(ctx, target, got, actual, previous, rule.bound)
     unit = ctx.metric.unit
-    basis = f"目標 = 前年度実績 {quantity(previous, unit)} × {1 + rule.value / 100}"
+    basis = f"目標 {rule.bound.symbol} 前年度実績 {quantity(previous, unit)} × {growth_factor(rule.value)}"
     return Outcome(outcome.status, f"{basis}: {outcome.reason}", got)
 
 
@@ -240,7 +277,9 @@ def end_target(rule: Rule, ctx: Context) -> Outcome:
     got = ctx.running_total(year) if ctx.metric.counts is Counts.CUMULATIVE else ctx.number(year)
     assert got is not None
     window = (fiscal_year_start(ctx.plan.first_year), rule.due)
-    return _judge(ctx, got, rule.value, start=Decimal(0), window=window, measured=ctx.measured_on(actual))
+    start = rule.baseline if rule.baseline is not None else Decimal(0)
+    measured = ctx.measured_on(actual)
+    return _judge(ctx, got, rule.value, start=start, window=window, measured=measured, bound=rule.bound)
 
 
 def reduction(rule: Rule, ctx: Context) -> Outcome:
@@ -273,7 +312,7 @@ def none(rule: Rule, ctx: Context) -> Outcome:
 
 
 EVALUATORS: dict[RuleKind, Evaluator] = {
-    RuleKind.AT_LEAST: at_least,
+    RuleKind.THRESHOLD: threshold,
     RuleKind.GROWTH: growth,
     RuleKind.MILESTONE: milestone,
     RuleKind.PHASE: phase,

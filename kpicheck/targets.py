@@ -6,7 +6,8 @@ import bisect
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ from kpicheck.periods import fiscal_year_start, normalize, parse_due, parse_year
 from kpicheck.phrases import CellContext, PhraseError, read_cell, read_due_target
 
 SINGLE_METRIC = "value"
+# Rules that compare a number with the metric's value: their unit and counts come from the metric.
+NUMERIC_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
+_BASELINE_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
 _ID_LINE = re.compile(r'^\s*id\s*=\s*"([^"]*)"')
 
 
@@ -154,6 +158,7 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
         phase_aliases=tuple(aliases.items()),
         milestone_words=r.texts(head, "milestone_words", "[plan]", plan_line),
         carry_forward=bool(head.get("carry_forward", False)),
+        neutral_words=tuple(normalize(w) for w in r.texts(head, "neutral_words", "[plan]", plan_line)),
     )
     indicators = _indicators(data, r, {i.id: i for i in initiatives}, base_ctx, first, last)
     return Plan(
@@ -220,7 +225,7 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
             {
                 "id": SINGLE_METRIC,
                 "name": table.get("name", ""),
-                **{k: table[k] for k in ("unit", "counts", "match") if k in table},
+                **{k: table[k] for k in ("unit", "counts", "match", "baseline") if k in table},
             }
         ]
     if not isinstance(specs, list) or not specs or not all(isinstance(s, dict) for s in specs):
@@ -229,6 +234,7 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
     metrics = []
     for spec in specs:
         unit = spec.get("unit")
+        declared = "counts" in spec
         counts_text = spec.get("counts", "level")
         if not isinstance(counts_text, str) or counts_text not in {c.value for c in Counts}:
             r.problem("KC202", f"{where}: counts must be per_year, level or cumulative, not {counts_text!r}", line)
@@ -237,6 +243,7 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
             r.problem("KC202", f"{where}: unit must be a string", line)
             unit = None
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
+        baseline, baseline_year = _baseline(spec.get("baseline"), unit, r, where, line)
         metrics.append(
             Metric(
                 id=r.text(spec, "id", where, line),
@@ -245,10 +252,94 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
                 counts=Counts(counts_text),
                 match=r.texts(spec, "match", where, line),
                 kind=kind,
+                counts_declared=declared,
+                baseline=baseline,
+                baseline_year=baseline_year,
             )
         )
     _unique(r, f"{where} metric", ((m.id, line) for m in metrics))
     return tuple(metrics)
+
+
+def _baseline(
+    spec: object, unit: str | None, r: _Reader, where: str, line: int | None
+) -> tuple[Decimal | None, int | None]:
+    """baseline = { value = "60分", year = "令和4年度" }: the plan's 基準値/現状値 as printed."""
+    if spec is None:
+        return None, None
+    shape = 'baseline must be { value = "60分", year = "令和4年度" } (year optional)'
+    if not isinstance(spec, dict) or not isinstance(spec.get("value"), str) or set(spec) - {"value", "year"}:
+        r.problem("KC202", f"{where}: {shape}", line)
+        return None, None
+    found = _BASELINE_VALUE.match(normalize(spec["value"]))
+    if not found:
+        r.problem("KC202", f'{where}: baseline value {spec["value"]!r} is not a number (e.g. "60分", "39%")', line)
+        return None, None
+    printed = found["unit"].strip()
+    if printed and unit is not None and printed != normalize(unit):
+        r.problem("KC202", f"{where}: baseline {spec['value']!r} is in {printed!r}, the metric in {unit!r}", line)
+        return None, None
+    year_text = spec.get("year")
+    if year_text is None:
+        return Decimal(found["num"].replace(",", "")), None
+    try:
+        year = parse_year(str(year_text))
+    except ValueError as exc:
+        r.problem("KC202", f"{where}: baseline year: {exc}", line)
+        return None, None
+    return Decimal(found["num"].replace(",", "")), year
+
+
+def _settle(
+    metrics: tuple[Metric, ...],
+    targets: dict[int, Target],
+    due: Target | None,
+    r: _Reader,
+    where: str,
+    line: int | None,
+) -> tuple[tuple[Metric, ...], dict[int, Target], Target | None]:
+    """Give each metric the unit and counts its cells print where the TOML leaves them out.
+
+    A declared `counts` wins over the cell (網走 Ver2.0's 延べ15,000名 is a level); a metric with no
+    declared unit takes the one unit its numeric cells print.
+    """
+    cells = [*targets.values(), *([due] if due else [])]
+    settled = []
+    for metric in metrics:
+        rules = [rule for t in cells for rule in t.rules if rule.metric == metric.id]
+        numeric = [rule for rule in rules if rule.kind in NUMERIC_KINDS]
+        unit = metric.unit
+        if unit is None and numeric:
+            units = sorted({rule.unit for rule in numeric if rule.unit})
+            if len(units) != 1:
+                said = "print no unit" if not units else f"print different units ({'、'.join(units)})"
+                r.problem("KC203", f"{where}: the cells {said}; declare the metric's unit", line)
+                continue
+            if len(numeric) != len(rules) and any(rule.kind is RuleKind.MILESTONE for rule in rules):
+                r.problem("KC203", f"{where}: cells mix numbers ({units[0]}) and milestones; split the metric", line)
+                continue
+            unit = units[0]
+        counts = metric.counts
+        if not metric.counts_declared:
+            printed = sorted({rule.counts for rule in numeric if rule.counts})
+            if len(printed) > 1:
+                r.problem("KC203", f"{where}: the cells count both {' and '.join(printed)}; declare counts", line)
+                continue
+            counts = printed[0] if printed else Counts.LEVEL
+        kind = ValueKind.NUMBER if unit is not None else metric.kind
+        settled.append(replace(metric, unit=unit, counts=counts, kind=kind))
+
+    def fix(target: Target) -> Target:
+        by_id = {m.id: m for m in settled}
+        rules = tuple(
+            replace(rule, unit=by_id[rule.metric].unit, counts=by_id[rule.metric].counts)
+            if rule.kind in NUMERIC_KINDS and rule.metric in by_id
+            else rule
+            for rule in target.rules
+        )
+        return replace(target, rules=rules)
+
+    return tuple(settled), {y: fix(t) for y, t in targets.items()}, fix(due) if due else None
 
 
 def _indicators(
@@ -280,10 +371,11 @@ def _indicators(
         metrics = _metrics(table, r, where, line, phased)
         if not metrics:
             continue
-        ctx = CellContext(metrics, base.phases, base.phase_aliases, base.milestone_words, base.carry_forward)
+        ctx = replace(base, metrics=metrics)
         missing = bool(table.get("missing_in_source"))
         targets = _yearly_targets(table, r, ctx, where, line, first, last, missing) if yearly else {}
         due = None if yearly else _due_target(table, r, ctx, where, line, last)
+        metrics, targets, due = _settle(metrics, targets, due, r, where, line)
         departments = r.texts(table, "departments", where, line) or initiative.departments
         result.append(
             Indicator(

@@ -73,7 +73,7 @@ def _used(indicator: Indicator, metric: str, year: int) -> bool:
     following = indicator.targets.get(year + 1)
     counts = next((m.counts for m in indicator.metrics if m.id == metric), None)
     return following is not None and any(
-        r.metric == metric and (r.kind is RuleKind.GROWTH or (r.kind is RuleKind.AT_LEAST and counts is Counts.LEVEL))
+        r.metric == metric and (r.kind is RuleKind.GROWTH or (r.kind is RuleKind.THRESHOLD and counts is Counts.LEVEL))
         for r in following.rules
     )
 

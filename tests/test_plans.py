@@ -265,7 +265,7 @@ def test_show_prints_cells_and_their_readings() -> None:
     assert result.exit_code == 0
     (row,) = json.loads(result.output)
     assert row["target"] == "小学校55% 中学校35%"
-    assert row["reading"] == "[elementary] 55% 以上; [junior_high] 35% 以上"
+    assert row["reading"] == "[elementary] ≧ 55%（時点の値）; [junior_high] ≧ 35%（時点の値）"
     assert invoke("show", "--city", "abashiri", "--year", "2027", "9-9-9").exit_code == 2
 
 

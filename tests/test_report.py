@@ -599,7 +599,7 @@ def test_progress_bars_only_for_numeric_thresholds(make_root: Callable[..., Path
     progress = {i["id"]: i["progress"] for i in context["indicators"]}
     assert progress["plan"] == [] and progress["spend"] == []  # a milestone; growth has no fixed threshold
     assert [(p["label"], p["ratio"], p["percent"], p["actual_text"], p["target_text"]) for p in progress["rate"]] == [
-        ("rate", 0.8, "80%", "52%", "65%")
+        ("rate", 0.8, "80%", "52%", "≧65%")
     ]
     assert progress["count"][0]["ratio"] == 1.25 and progress["count"][0]["percent"] == "125%"
     assert [p["label"] for p in progress["school"]] == ["school 小学校", "school 中学校"]

@@ -1,0 +1,422 @@
+"""Any municipality's wording: bounds, relative targets, baselines, units and periods, and refusals.
+
+Cells here come from plans that are not shipped (浜松市 DX計画, 三重県) and from everyday KPI wording,
+not only from the seeds. Each is read into rules and checked through the reading `show` prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpicheck.models import Bound, Counts, Metric, ValueKind, quantity
+from kpicheck.phrases import QUALIFIERS, CellContext, PhraseError, read_cell
+from kpicheck.rules import evaluate
+from kpicheck.targets import load_plan
+from kpicheck.workspace import load_city
+
+
+def metric(unit: str | None = None, counts: Counts = Counts.LEVEL, *, declared: bool = False, **kw: object) -> Metric:
+    kind = ValueKind.NUMBER if unit else ValueKind.STATE
+    return Metric("value", "指標", unit, counts, kind=kind, counts_declared=declared, **kw)  # type: ignore[arg-type]
+
+
+FREE = metric()  # no unit declared: the cell's own unit is enough
+BASE = metric("件", baseline=Decimal(200), baseline_year=2024)
+BASE_MIN = metric("分", baseline=Decimal(60), baseline_year=2024)
+
+
+def reading(cell: str, m: Metric = FREE) -> str:
+    return "; ".join(r.describe() for r in read_cell(cell, CellContext((m,))))
+
+
+@pytest.mark.parametrize(
+    ("cell", "m", "expected"),
+    [
+        # bounds
+        ("65%", FREE, "[value] ≧ 65%"),
+        ("30%以上", FREE, "[value] ≧ 30%"),
+        ("30%超", FREE, "[value] ＞ 30%"),
+        ("30%以下", FREE, "[value] ≦ 30%"),
+        ("15分以内", FREE, "[value] ≦ 15分"),
+        ("15分以内", metric("分"), "[value] ≦ 15分"),
+        ("10件未満", FREE, "[value] ＜ 10件"),
+        ("30分まで", FREE, "[value] ≦ 30分"),
+        ("待ち時間 15分以内", FREE, "[value] ≦ 15分"),
+        ("待ち時間15分以内", FREE, "[value] ≦ 15分"),
+        ("1,000件超", FREE, "[value] ＞ 1,000件"),
+        ("０件", FREE, "[value] ≦ 0件"),
+        ("0件", FREE, "[value] ≦ 0件"),
+        ("事故0回", FREE, "[value] ≦ 0回"),
+        ("待機児童数0人", FREE, "[value] ≦ 0人"),
+        ("待機児童数ゼロ", metric("人"), "[value] ≦ 0人"),
+        ("ゼロ", metric("件"), "[value] ≦ 0件"),
+        ("0件以上", FREE, "[value] ≧ 0件"),
+        # keep a level
+        ("100%を維持", FREE, "[value] ≧ 100%"),
+        ("80%以上を維持", FREE, "[value] ≧ 80%"),
+        ("100%維持", FREE, "[value] ≧ 100%"),
+        ("0件を維持", FREE, "[value] ≦ 0件"),
+        ("10分以内を維持", FREE, "[value] ≦ 10分"),
+        # approximate
+        ("約200件", FREE, "[value] ≧ 200件"),
+        ("200件程度", FREE, "[value] ≧ 200件"),
+        # units and periods printed in the cell
+        ("DX人材育成研修受講者:1,000人/年", FREE, "[value] ≧ 1,000人（年度内の数）"),
+        ("75人(累計)", FREE, "[value] ≧ 75人（計画初年度からの累計）"),
+        ("75人（累計）", FREE, "[value] ≧ 75人（計画初年度からの累計）"),
+        ("サテライトオフィス設置:4箇所(累計)", FREE, "[value] ≧ 4箇所（計画初年度からの累計）"),
+        ("50件以上/年", FREE, "[value] ≧ 50件（年度内の数）"),
+        ("3,000件/年", FREE, "[value] ≧ 3,000件（年度内の数）"),
+        ("年間2回", FREE, "[value] ≧ 2回（年度内の数）"),
+        ("毎年度1回以上", FREE, "[value] ≧ 1回（年度内の数）"),
+        ("年4回以上", FREE, "[value] ≧ 4回（年度内の数）"),
+        ("延べ15,000名", FREE, "[value] ≧ 15,000名（計画初年度からの累計）"),
+        ("累計900人", FREE, "[value] ≧ 900人（計画初年度からの累計）"),
+        ("1.5千人", FREE, "[value] ≧ 1.5千人"),
+        ("12億円", FREE, "[value] ≧ 12億円"),
+        ("3万件", FREE, "[value] ≧ 3万件"),
+        ("5‰以下", FREE, "[value] ≦ 5‰"),
+        ("70申請・届出", FREE, "[value] ≧ 70申請・届出"),
+        # verbs after the number
+        ("2回以上実施", FREE, "[value] ≧ 2回"),
+        ("5件創出", FREE, "[value] ≧ 5件"),
+        ("研修年2回実施", FREE, "[value] ≧ 2回（年度内の数）"),
+        # the number is the target; a bracketed 前年度比 is its printed context
+        ("1,200件（前年度比20%増）", FREE, "[value] ≧ 1,200件（括弧内「前年度比20%増」は参考）"),
+        # a deadline inside a year's cell
+        ("R9年度までに100%", FREE, "[value] 2028-03-31 までに ≧ 100%"),
+        ("令和9年度末までに100%", FREE, "[value] 2028-03-31 までに ≧ 100%"),
+        ("2027年度末を目途に20業務の標準化", FREE, "[value] 2028-03-31 までに ≧ 20業務"),
+        # relative to last year
+        ("前年比3%増", metric("円"), "[value] ≧ 前年度実績 × 1.03"),
+        ("前年度比5%減", metric("件"), "[value] ≦ 前年度実績 × 0.95"),
+        ("前年度比5%以上減", metric("件"), "[value] ≦ 前年度実績 × 0.95"),
+        ("前年度比2.5%増加", metric("件"), "[value] ≧ 前年度実績 × 1.025"),
+        ("前年度以上", metric("件"), "[value] ≧ 前年度実績 × 1"),
+        ("前年度実績以上", metric("件"), "[value] ≧ 前年度実績 × 1"),
+        ("前年度比増", metric("件"), "[value] ≧ 前年度実績 × 1"),
+        ("前年度以下", metric("件"), "[value] ≦ 前年度実績 × 1"),
+        ("前年度比減", metric("件"), "[value] ≦ 前年度実績 × 1"),
+        ("来庁者数 前年度比10%減", metric("人"), "[value] ≦ 前年度実績 × 0.9"),
+        # relative to a declared baseline
+        ("30%削減", BASE, "[value] ≦ 140件（基準値 200件（2024年度）、基準値 200件 × 0.7）"),
+        ("3割削減", BASE, "[value] ≦ 140件（基準値 200件（2024年度）、基準値 200件 × 0.7）"),
+        ("半減", BASE, "[value] ≦ 100件（基準値 200件（2024年度）、基準値 200件 × 0.5）"),
+        ("2倍", BASE, "[value] ≧ 400件（基準値 200件（2024年度）、基準値 200件 × 2）"),
+        ("倍増", BASE, "[value] ≧ 400件（基準値 200件（2024年度）、基準値 200件 × 2）"),
+        ("1.5倍", BASE, "[value] ≧ 300件（基準値 200件（2024年度）、基準値 200件 × 1.5）"),
+        ("10%増", BASE, "[value] ≧ 220件（基準値 200件（2024年度）、基準値 200件 × 1.1）"),
+        ("待ち時間を半減", BASE_MIN, "[value] ≦ 30分（基準値 60分（2024年度）、基準値 60分 × 0.5）"),
+        # a baseline printed in the cell
+        ("39%→100%", FREE, "[value] ≧ 100%（基準値 39%）"),
+        ("39% → 100%", FREE, "[value] ≧ 100%（基準値 39%）"),
+        ("60分→30分", FREE, "[value] ≦ 30分（基準値 60分）"),
+        ("待ち時間60分⇒30分以内", FREE, "[value] ≦ 30分（基準値 60分）"),
+        ("現状39%→目標100%", FREE, "[value] ≧ 100%（基準値 39%）"),
+        ("200→250件", FREE, "[value] ≧ 250件（基準値 200件）"),
+        ("200件→200件", FREE, "[value] ≧ 200件（基準値 200件）"),
+        # labels: the metric's own name or a plain noun before the number
+        ("公式SNS登録者数 延べ15,000名", FREE, "[value] ≧ 15,000名（計画初年度からの累計）"),
+        ("削減時間数 200時間以上", FREE, "[value] ≧ 200時間"),
+        ("削減率50％", FREE, "[value] 削減率 ≧ 50%"),
+        ("小学校55%", FREE, "[value] ≧ 55%"),
+    ],
+)
+def test_wording_reads_as(cell: str, m: Metric, expected: str) -> None:
+    assert reading(cell, m) == expected
+
+
+def test_at_least_sixty_shapes_are_in_the_table() -> None:
+    marks = test_wording_reads_as.pytestmark  # type: ignore[attr-defined]
+    (param,) = [m for m in marks if m.name == "parametrize"]
+    assert len(param.args[1]) >= 60
+
+
+@pytest.mark.parametrize(
+    ("cell", "m", "named"),
+    [
+        ("最大3回", FREE, "最大"),
+        ("最小10件", FREE, "最小"),
+        ("上限15分", FREE, "上限"),
+        ("15分以内に短縮", FREE, "に短縮"),
+        ("10件以下に抑制", FREE, "に抑制"),
+        ("20%を削減", FREE, "を削減"),
+        ("=A1*2", FREE, "'='"),
+        ("3回以上以下", FREE, "two bounds"),
+        ("5ポイント増", FREE, "ポイント増"),
+        ("100%前後", FREE, "前後"),
+        ("30%削減", FREE, "declares none"),  # a baseline-relative target needs a baseline
+        ("半減", metric("件"), "declares none"),
+        ("倍増", metric("件"), "declares none"),
+        ("65%", metric("件"), "declared in '件'"),
+        ("65", FREE, "prints no unit"),
+        ("前年比", metric("円"), "cannot read"),
+        ("30%以上(累計)/年", FREE, "contradicts"),
+        ("待ち時間の短縮20%以上", FREE, "短縮"),
+        ("前年度比3%増を目標", metric("円"), "cannot read"),
+    ],
+)
+def test_unknown_wording_is_refused_naming_the_word(cell: str, m: Metric, named: str) -> None:
+    with pytest.raises(PhraseError) as caught:
+        reading(cell, m)
+    assert caught.value.code == "KC203"
+    assert named in str(caught.value)
+
+
+# ------------------------------------------------------------------ property: restate or refuse
+
+LABELS = ("", "待ち時間", "公式SNS登録者数 ", "研修", "最大", "上限", "事故")
+PREFIXES = ("", "約", "年間", "延べ", "累計", "毎年度")
+UNITS = ("%", "件", "人", "分", "回", "箇所", "億円")
+TAILS = ("", "以上", "超", "以下", "以内", "未満", "まで", "を維持", "以上を維持", "程度", "/年", "(累計)")
+ENDS = ("", "実施", "に短縮", "を削減", "達成", "に抑制", "の確保")
+SYMBOLS = {"以上": "≧", "超": "＞", "以下": "≦", "以内": "≦", "未満": "＜", "まで": "≦"}
+UNDERSTOOD_ENDS = {"", "実施", "達成", "の確保"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(LABELS),
+    st.sampled_from(PREFIXES),
+    st.decimals(min_value=0, max_value=100000, places=1, allow_nan=False, allow_infinity=False),
+    st.sampled_from(UNITS),
+    st.sampled_from(TAILS),
+    st.sampled_from(ENDS),
+)
+def test_any_cell_is_restated_or_refused(
+    label: str, prefix: str, number: Decimal, unit: str, tail: str, end: str
+) -> None:
+    """A reading restates the cell's number and bound; a word kpicheck does not know is KC203."""
+    printed = f"{number:f}".rstrip("0").rstrip(".") if "." in f"{number:f}" else f"{number:f}"
+    cell = f"{label}{prefix}{printed}{unit}{tail}{end}"
+    try:
+        (rule,) = read_cell(cell, CellContext((FREE,)))
+    except PhraseError as exc:
+        assert exc.code == "KC203"
+        return
+    text = rule.describe()
+    assert label.strip() not in {"最大", "上限"} and end in UNDERSTOOD_ENDS
+    value = Decimal(printed)
+    assert rule.value == value
+    assert quantity(value, unit) in text
+    bound = next((SYMBOLS[w] for w in SYMBOLS if w in tail), None)
+    expected = bound or ("≦" if value == 0 else "≧")
+    assert text.startswith(f"[value] {expected} ")
+    assert rule.unit == unit
+
+
+def test_the_readme_lists_every_qualifier() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## How target cells are read", 1)[1].split("\n## ", 1)[0]
+    missing = [q.word for q in QUALIFIERS if f"`{q.word}`" not in table and q.word not in table]
+    assert missing == []
+
+
+# ------------------------------------------------------------------ statuses in both directions
+
+PLAN = """\
+schema = 1
+[plan]
+id = "w"
+city = "w"
+city_name = "見本町"
+title = "見本町DX計画"
+first_year = 2026
+last_year = 2027
+
+[[areas]]
+id = "1"
+name = "行政"
+
+[[initiatives]]
+id = "1"
+area = "1"
+name = "窓口"
+departments = ["市民課"]
+
+[[indicators]]
+id = "wait"
+initiative = "1"
+name = "窓口待ち時間"
+[indicators.targets]
+2026 = "15分以内"
+2027 = "60分→30分"
+
+[[indicators]]
+id = "under"
+initiative = "1"
+name = "苦情件数"
+[indicators.targets]
+2026 = "10件未満/年"
+2027 = "前年度比10%減"
+
+[[indicators]]
+id = "over"
+initiative = "1"
+name = "利用率"
+[indicators.targets]
+2026 = "30%超"
+2027 = "100%を維持"
+
+[[indicators]]
+id = "zero"
+initiative = "1"
+name = "システム停止"
+[indicators.targets]
+2026 = "事故0回"
+2027 = "0回"
+
+[[indicators]]
+id = "paper"
+initiative = "1"
+name = "紙の使用量"
+unit = "枚"
+counts = "per_year"
+baseline = { value = "10,000枚", year = "令和6年度" }
+[indicators.targets]
+2026 = "30%削減"
+2027 = "半減"
+
+[[indicators]]
+id = "by"
+initiative = "1"
+name = "標準化業務数"
+[indicators.targets]
+2026 = "R8年度までに10業務"
+2027 = "2027年度末を目途に20業務の標準化"
+"""
+HEADER = "indicator,metric,year,value,as_of,note\n"
+YEAR_END = date(2027, 3, 31)
+AFTER = date(2027, 4, 1)
+
+
+@pytest.fixture
+def judge(make_root: Callable[..., Path]) -> Callable[[str, int, date], dict[str, str]]:
+    def go(rows: str, year: int, as_of: date) -> dict[str, str]:
+        root = make_root({"a.csv": HEADER + rows}, plan=PLAN, city="w")
+        city = load_city(root, "w")
+        report = evaluate(city.plans[0], city.actuals, year, as_of)
+        return {e.indicator.id: e.status.value for e in report.evaluations}
+
+    return go
+
+
+@pytest.mark.parametrize(
+    ("row", "year", "as_of", "indicator", "expected"),
+    [
+        # ≦ 15分: on the bound meets it, just above misses after the year
+        ("wait,,2026,15,,", 2026, AFTER, "wait", "achieved"),
+        ("wait,,2026,15.1,,", 2026, AFTER, "wait", "missed"),
+        ("wait,,2026,15.1,,", 2026, YEAR_END, "wait", "behind"),  # no start to pace down from
+        # 60分→30分 (≦ 30, paced down from last year's 40): halfway at 35
+        ("wait,,2026,40,,\nwait,,2027,35,2027-09-30,", 2027, date(2027, 10, 1), "wait", "on_track"),
+        ("wait,,2026,40,,\nwait,,2027,35.1,2027-09-30,", 2027, date(2027, 10, 1), "wait", "behind"),
+        ("wait,,2027,30,,", 2027, date(2028, 4, 1), "wait", "achieved"),
+        # ＜ 10件 per year: 10 itself misses, at once (a count never comes back down)
+        ("under,,2026,9,,", 2026, AFTER, "under", "achieved"),
+        ("under,,2026,9,2026-12-31,", 2026, date(2027, 1, 1), "under", "on_track"),
+        ("under,,2026,10,2026-12-31,", 2026, date(2027, 1, 1), "under", "missed"),
+        # 前年度比10%減: ≦ 9 from last year's 10
+        ("under,,2026,10,,\nunder,,2027,9,,", 2027, date(2028, 4, 1), "under", "achieved"),
+        ("under,,2026,10,,\nunder,,2027,9.5,,", 2027, date(2028, 4, 1), "under", "missed"),
+        # ＞ 30%: the bound itself misses
+        ("over,,2026,30,,", 2026, AFTER, "over", "missed"),
+        ("over,,2026,30.1,,", 2026, AFTER, "over", "achieved"),
+        ("over,,2027,100,,", 2027, date(2028, 4, 1), "over", "achieved"),
+        ("over,,2027,99.9,,", 2027, date(2028, 4, 1), "over", "missed"),
+        # a zero target is at most zero
+        ("zero,,2026,0,,", 2026, AFTER, "zero", "achieved"),
+        ("zero,,2026,1,,", 2026, AFTER, "zero", "missed"),
+        # 30%削減 from 10,000枚 (≦ 7,000 a year), 半減 (≦ 5,000)
+        ("paper,,2026,7000,,", 2026, AFTER, "paper", "achieved"),
+        ("paper,,2026,7001,,", 2026, AFTER, "paper", "missed"),
+        ("paper,,2027,5000,,", 2027, date(2028, 4, 1), "paper", "achieved"),
+        ("paper,,2027,5001,,", 2027, date(2028, 4, 1), "paper", "missed"),
+        # at least N by the end of a named year
+        ("by,,2026,10,,", 2026, AFTER, "by", "achieved"),
+        ("by,,2026,9,,", 2026, AFTER, "by", "missed"),
+        # paced from zero over the plan to the due date: 20 x 640/731 days = 17.5 on 2027-12-31
+        ("by,,2027,17,,", 2027, date(2027, 12, 31), "by", "behind"),
+        ("by,,2027,18,,", 2027, date(2027, 12, 31), "by", "on_track"),
+        ("by,,2027,20,,", 2027, date(2027, 12, 31), "by", "achieved"),
+    ],
+)
+def test_status_on_each_side_of_the_bound(
+    judge: Callable[..., dict[str, str]], row: str, year: int, as_of: date, indicator: str, expected: str
+) -> None:
+    assert judge(row + "\n", year, as_of)[indicator] == expected
+
+
+def test_units_and_periods_come_from_the_cells(tmp_path: Path) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(PLAN, encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None
+    by_id = {i.id: i for i in plan.indicators}
+    assert by_id["wait"].metrics[0].unit == "分" and by_id["wait"].metrics[0].counts is Counts.LEVEL
+    assert by_id["under"].metrics[0].unit == "件" and by_id["under"].metrics[0].counts is Counts.PER_YEAR
+    assert by_id["paper"].targets[2026].rules[0].value == Decimal(7000)
+    assert by_id["wait"].targets[2027].rules[0].bound is Bound.AT_MOST
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (('"15分以内"', '"2時間以内"'), "print different units"),
+        (('"15分以内"', '"方針策定"'), "mix numbers"),
+        (('"10件/年"', '"30件(累計)"'), "count both"),
+        (('"30%削減"', '"15%"'), "declares none"),
+    ],
+)
+def test_cells_that_disagree_are_refused_with_place(tmp_path: Path, cells: tuple[str, str], message: str) -> None:
+    text = re.sub(
+        r'(id = "wait".*?\[indicators.targets\]\n)2026 = "15分以内"\n2027 = "60分→30分"',
+        lambda m: f"{m[1]}2026 = {cells[0]}\n2027 = {cells[1]}",
+        PLAN,
+        flags=re.DOTALL,
+    )
+    path = tmp_path / "w.toml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = load_plan(path)
+    assert [p.code for p in problems] == ["KC203"]
+    assert message in problems[0].message and "indicator wait" in problems[0].message
+    assert problems[0].line is not None
+
+
+def test_a_declared_counts_wins_over_the_cell(tmp_path: Path) -> None:
+    """網走 Ver2.0's 延べ15,000名 is a level of registrations: the TOML says so and wins."""
+    text = PLAN.replace('name = "利用率"\n', 'name = "利用率"\ncounts = "per_year"\n')
+    text = text.replace('2026 = "30%超"', '2026 = "延べ30%超"')
+    path = tmp_path / "w.toml"
+    path.write_text(text, encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None
+    over = next(i for i in plan.indicators if i.id == "over")
+    assert over.metrics[0].counts is Counts.PER_YEAR
+    assert over.targets[2026].rules[0].counts is Counts.PER_YEAR
+
+
+@pytest.mark.parametrize(
+    ("baseline", "message"),
+    [
+        ('"60分"', "baseline must be"),
+        ('{ value = "60件" }', "is in '件'"),
+        ('{ value = "たくさん" }', "is not a number"),
+        ('{ value = "60", year = "昔" }', "baseline year"),
+    ],
+)
+def test_bad_baselines_are_kc202(tmp_path: Path, baseline: str, message: str) -> None:
+    text = PLAN.replace('baseline = { value = "10,000枚", year = "令和6年度" }', f"baseline = {baseline}")
+    text = text.replace('unit = "枚"', 'unit = "分"')
+    path = tmp_path / "w.toml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = load_plan(path)
+    assert any(p.code == "KC202" and message in p.message for p in problems), problems
