@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpicheck.models import Bound, Counts, Metric, ValueKind, quantity
+from kpicheck.models import COUNTS_LABELS, Bound, Counts, Metric, ValueKind, quantity
 from kpicheck.phrases import QUALIFIERS, CellContext, PhraseError, read_cell
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
@@ -420,3 +420,33 @@ def test_bad_baselines_are_kc202(tmp_path: Path, baseline: str, message: str) ->
     path.write_text(text, encoding="utf-8")
     _, problems = load_plan(path)
     assert any(p.code == "KC202" and message in p.message for p in problems), problems
+
+
+def test_a_plan_written_with_every_shape_loads_and_show_restates_it(tmp_path: Path) -> None:
+    """Every cell of the phrase table as one indicator of one plan file: no problem, same readings."""
+    marks = test_wording_reads_as.pytestmark  # type: ignore[attr-defined]
+    (param,) = [m for m in marks if m.name == "parametrize"]
+    head = PLAN.split("[[indicators]]", 1)[0].replace("last_year = 2027", "last_year = 2026")
+    blocks, expected = [], {}
+    for number, (cell, m, reading_text) in enumerate(param.args[1]):
+        lines = [f'id = "c{number}"', 'initiative = "1"', f'name = "{m.name}"']
+        lines += [f'unit = "{m.unit}"'] if m.unit else []
+        if m.baseline is not None:
+            lines.append(f'baseline = {{ value = "{m.baseline}", year = "{m.baseline_year}" }}')
+        cell_text = cell.replace("\\", "\\\\").replace('"', '\\"')
+        blocks.append("[[indicators]]\n" + "\n".join(lines) + f'\n[indicators.targets]\n2026 = "{cell_text}"\n')
+        expected[f"c{number}"] = reading_text
+    path = tmp_path / "all.toml"
+    path.write_text(head + "\n".join(blocks), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None
+    for indicator in plan.indicators:
+        shown = "; ".join(r.describe() for r in indicator.targets[2026].rules)
+        # Loaded, each reading also names how the metric counts (時点の値 where the cell says nothing).
+        assert _without_period(shown) == _without_period(expected[indicator.id]), indicator.id
+
+
+def _without_period(text: str) -> str:
+    for label in COUNTS_LABELS.values():
+        text = text.replace(f"（{label}）", "").replace(f"（{label}、", "（")
+    return text
