@@ -14,12 +14,13 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from kpicheck import __version__
+from kpicheck.actuals import Actuals
 from kpicheck.errors import KpicheckError, Severity, usage_error
 from kpicheck.models import SEVERITY_ORDER, Plan, Status
 from kpicheck.periods import fiscal_year_of, parse_date, parse_year, today_in_japan
 from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
 from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
-from kpicheck.rules import evaluate
+from kpicheck.rules import evaluate, not_yet_known
 from kpicheck.validate import validate
 from kpicheck.workspace import all_plans, city_plans, load_city, pick_plan
 
@@ -127,6 +128,17 @@ ColorOption = Annotated[
 ]
 
 
+def _say_not_yet_known(plan: Plan, actuals: Actuals, as_of: date) -> None:
+    """One line on stderr when rows are dated after the as-of date (they are ignored, not lost)."""
+    count, earliest = not_yet_known(plan, actuals, as_of)
+    if count and earliest is not None:
+        typer.echo(
+            f"kpicheck: 基準日 {as_of} より後の日付の実績 {count} 行は未反映です"
+            f"（最も早い日付 {earliest}）。--as-of で基準日を指定できます",
+            err=True,
+        )
+
+
 @app.command()
 @boundary
 def status(
@@ -156,6 +168,7 @@ def status(
         colored = use_color(color, sys.stdout)
         # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
         typer.echo(render_table(report, colored), nl=False, color=colored)
+    _say_not_yet_known(chosen, loaded.actuals, when)
     if fail_on is not None:
         limit = SEVERITY_ORDER.index(Status(fail_on.value))
         if any(SEVERITY_ORDER.index(e.status) <= limit for e in report.evaluations):
@@ -269,6 +282,7 @@ def report_command(
     else:
         written = write_report(output, rendered, root)
         typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    _say_not_yet_known(chosen, loaded.actuals, when)
 
 
 class ProblemFormat(StrEnum):

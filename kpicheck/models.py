@@ -65,6 +65,7 @@ class RuleKind(StrEnum):
     GROWTH = "growth"  # 前年比3%増, 前年度比5%減, 前年度以上
     MILESTONE = "milestone"  # 方針策定, 運用継続, 定期監査 (3年に1回)
     PHASE = "phase"  # 検討 → 構築 → 運用
+    CONTINUOUS = "continuous"  # a 取組 carried out every year it is scheduled, with no completion condition
     DEADLINE = "deadline"  # a 取組 due by a date (R5末, 計画期間内)
     END_TARGET = "end_target"  # 70申請・届出 at 令和7年度末
     REDUCTION = "reduction"  # 削減率50％
@@ -80,6 +81,7 @@ class Status(StrEnum):
     NO_DATA = "no_data"
     NOT_APPLICABLE = "not_applicable"
     TBD = "tbd"
+    UPCOMING = "upcoming"  # the fiscal year has not started on the as-of date
 
 
 STATUS_LABELS: dict[Status, str] = {
@@ -90,6 +92,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.NO_DATA: "実績未入力",
     Status.NOT_APPLICABLE: "対象外",
     Status.TBD: "目標未設定",
+    Status.UPCOMING: "未到来",
 }
 
 # Worst first: a compound indicator takes the first of these that any of its parts has.
@@ -99,6 +102,7 @@ SEVERITY_ORDER: tuple[Status, ...] = (
     Status.NO_DATA,
     Status.ON_TRACK,
     Status.ACHIEVED,
+    Status.UPCOMING,
     Status.TBD,
     Status.NOT_APPLICABLE,
 )
@@ -145,7 +149,9 @@ class Rule:
     counts: Counts | None = None  # how the metric counts (set once the indicator is read)
     baseline: Decimal | None = None  # 基準値: printed in the cell (39%→100%) or declared on the metric
     baseline_year: int | None = None
-    phases: tuple[str, ...] = ()  # PHASE: phases that meet the target (any of them)
+    phases: tuple[str, ...] = ()  # PHASE: the phases of the printed cell, in the plan's order
+    reach: str = ""  # PHASE: the phase this year needs (the bar's last phase in its last year, else its first)
+    bar: tuple[int, int] | None = None  # PHASE: the fiscal years the printed cell's bar covers
     due: date | None = None  # DEADLINE / END_TARGET
     start: date | None = None  # DEADLINE: when the schedule starts the work
     carried: bool = False  # PHASE: a blank cell continuing the previous phase
@@ -162,7 +168,9 @@ class Rule:
             case RuleKind.MILESTONE:
                 text = "完了" + (f"（{self.note}）" if self.note else "")
             case RuleKind.PHASE:
-                text = f"段階「{'・'.join(self.phases)}」に到達" + ("（前年度から継続）" if self.carried else "")
+                text = self._phase()
+            case RuleKind.CONTINUOUS:
+                text = "その年度に取組を実施（完了条件なし" + (f"：{self.note}" if self.note else "") + "）"
             case RuleKind.DEADLINE:
                 text = f"{self.due} までに完了"
             case RuleKind.END_TARGET:
@@ -176,6 +184,17 @@ class Rule:
             case RuleKind.NONE:
                 return "目標なし"
         return f"[{self.metric}] {text}"
+
+    def _phase(self) -> str:
+        """段階「構築」に到達（「検討・構築」2026–2027年度の最終年度）."""
+        reach = self.reach or self.phases[0]
+        if len(self.phases) > 1 and self.bar is not None:
+            cell, (first, last) = "・".join(self.phases), self.bar
+            years = f"{first}年度" if first == last else f"{first}–{last}年度"
+            if reach == self.phases[-1]:
+                return f"段階「{reach}」に到達（「{cell}」{years}の最終年度）"
+            return f"段階「{reach}」に到達（「{cell}」{years}、{last}年度に「{self.phases[-1]}」）"
+        return f"段階「{reach}」に到達" + ("（前年度から継続）" if self.carried else "")
 
     def _context(self) -> str:
         """（年度内の数、基準値 39%（2022年度）、…）: the period, baseline and note of a numeric reading."""
@@ -223,6 +242,8 @@ class Target:
     def shown(self) -> str:
         """The cell for a table: a due target with its printed deadline (70申請・届出（令和７年度末）)."""
         if not self.due_text:
+            if not self.text and any(r.kind is RuleKind.CONTINUOUS for r in self.rules):
+                return "毎年度の取組"
             return self.text
         return f"{self.text}（{self.due_text}）" if self.text else f"{self.due_text}までに完了"
 
@@ -274,6 +295,7 @@ class Plan:
     phase_aliases: dict[str, str] = field(default_factory=dict)
     issued: str = ""
     path: str = ""
+    pace_tolerance: Decimal = Decimal("0.95")  # 遅れ below this share of the pace value
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
@@ -309,6 +331,7 @@ class MetricResult:
     actual_text: str
     status: Status
     reason: str
+    pace: Decimal | None = None  # the value expected by now, where a pace was computed
 
 
 @dataclass(frozen=True)

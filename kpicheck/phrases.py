@@ -502,12 +502,14 @@ def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
 
 
 def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """A roadmap cell: phase words, a bare arrow (work under way, no phase named), or a blank."""
     metric = ctx.metrics[0].id
     words = [w for w in re.split(rf"[・、\s{ARROWS}]+", cell) if w and w not in DASHES]
+    if not words and any(a in cell for a in ARROWS):
+        return (Rule(RuleKind.CONTINUOUS, cell, metric, note="矢印のみ（段階の記載なし）"),)
     if not words:
-        if ctx.carry_forward and previous and previous[0].kind is RuleKind.PHASE:
-            before = previous[0]
-            return (Rule(RuleKind.PHASE, cell, metric, phases=before.phases, carried=True),)
+        if ctx.carry_forward and previous and previous[0].kind in (RuleKind.PHASE, RuleKind.CONTINUOUS):
+            return (replace(previous[0], text=cell, carried=True),)
         return (Rule(RuleKind.NONE, cell, metric),)
     phases = tuple(dict.fromkeys(ctx.phase_word(w) for w in words))
     return (Rule(RuleKind.PHASE, cell, metric, phases=phases),)

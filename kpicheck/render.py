@@ -21,6 +21,7 @@ COLORS: dict[Status, str] = {
     Status.NO_DATA: "\033[35m",
     Status.NOT_APPLICABLE: "\033[2m",
     Status.TBD: "\033[2m",
+    Status.UPCOMING: "\033[2;34m",
 }
 COLORS_OFF: dict[Status, str] = dict.fromkeys(Status, "")
 RESET = "\033[0m"

@@ -114,6 +114,7 @@ MARKS: dict[Status, str] = {
     Status.NO_DATA: "？",
     Status.NOT_APPLICABLE: "－",
     Status.TBD: "＊",
+    Status.UPCOMING: "◇",
 }
 
 # Chart and label colours, the same hues as the terminal table's ANSI colours.
@@ -125,16 +126,18 @@ COLORS: dict[Status, str] = {
     Status.NO_DATA: "#8e24aa",
     Status.NOT_APPLICABLE: "#9e9e9e",
     Status.TBD: "#bdbdbd",
+    Status.UPCOMING: "#5c7ca3",
 }
 
 MEANINGS: dict[Status, str] = {
     Status.ACHIEVED: "目標を満たしている",
     Status.MISSED: "年度（または期限）が終わり、目標に届かなかった",
-    Status.ON_TRACK: "年度の途中で、実績が経過日数に応じた目安以上",
-    Status.BEHIND: "年度の途中で、実績が経過日数に応じた目安を下回る",
+    Status.ON_TRACK: "年度の途中で、実績が経過日数に応じた目安の95%以上（計画の設定による）",
+    Status.BEHIND: "年度の途中で、実績が経過日数に応じた目安の95%を下回る、または年度初めの値を下回る",
     Status.NO_DATA: "その年度の実績が入力されていない（前年比の目標では前年度の実績がない場合も）",
     Status.NOT_APPLICABLE: "計画にその年度の目標がない",
     Status.TBD: "計画で目標が後日設定とされている、または原文から読み取れない",
+    Status.UPCOMING: "基準日にはまだその年度が始まっていない",
 }
 
 EVALUABLE = (Status.ACHIEVED, Status.MISSED, Status.ON_TRACK, Status.BEHIND)
@@ -268,6 +271,7 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
         if rule.value is None or rule.value < 0 or (rule.value == 0 and not rule.bound.ceiling):
             continue
         ratio = _ratio(result.actual, rule.value, upper=rule.bound.ceiling)
+        pace = None if result.pace is None else _ratio(result.pace, rule.value, upper=rule.bound.ceiling)
         several = len(evaluation.metrics) > 1
         items.append(
             {
@@ -281,6 +285,10 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
                 "actual_text": quantity(result.actual, rule.unit),
                 "target_text": f"{rule.bound.symbol}{quantity(rule.value, rule.unit)}",
                 "direction": "down" if rule.bound.ceiling else "up",
+                # where the pace value stands on the bar (None when none was computed), so a reader
+                # sees why a value short of the target is 順調 or 遅れ
+                "pace_ratio": None if pace is None else float(pace.quantize(Decimal("0.001"), ROUND_HALF_UP)),
+                "pace_text": None if result.pace is None else quantity(result.pace.quantize(Decimal("0.1")), rule.unit),
                 "status": result.status.value,
                 "color": COLORS[result.status],
             }

@@ -41,6 +41,7 @@ class Outcome:
     reason: str
     actual: Decimal | State | str | None = None
     shown: str = ""  # the actual as staff typed it, when that says more than the value (検討中)
+    pace: Decimal | None = None  # the pace value on the day measured, where one was computed
 
 
 @dataclass(frozen=True)
@@ -112,22 +113,23 @@ def _judge(
 ) -> Outcome:
     """Met, missed after the window's end, else on pace or behind pace from `start` to `target`.
 
-    An upper bound (15分以内) paces down from `start`; a count that only grows (per year, 累計) under
-    a ceiling is missed as soon as it passes it, and met only when the window has ended within it.
+    The pace value is where a straight line from `start` to `target` stands on `measured`; counts
+    of events (per year, 累計) pace in whole events. 遅れ is below the plan's tolerance of the pace
+    value (95%: 浜松市's 計画通り band, Open SDG's), or below `start` (a level that fell). An upper
+    bound (15分以内) mirrors all of this downwards; a count that only grows under a ceiling is missed
+    as soon as it passes it, and met only when the window has ended within it.
     """
     unit = ctx.metric.unit
     shown_got, shown_target = quantity(got, unit), quantity(target, unit)
     ended = ctx.as_of > window[1] and fiscal_year_end(ctx.year) >= window[1]
-    if bound.ceiling and ctx.metric.counts is not Counts.LEVEL:
+    counted = ctx.metric.counts is not Counts.LEVEL
+    if bound.ceiling and counted:
+        within = f"実績 {shown_got} {bound.symbol} 上限 {shown_target}"
         if not bound.met(got, target):
-            return Outcome(
-                Status.MISSED, f"実績 {shown_got} {FAILS[bound]} 上限 {shown_target}（期間内に戻らない）", got
-            )
+            return Outcome(Status.MISSED, f"実績 {shown_got} {FAILS[bound]} 上限 {shown_target}（減ることはない）", got)
         if ended:
-            return Outcome(
-                Status.ACHIEVED, f"{window[1]} まで 実績 {shown_got} {bound.symbol} 上限 {shown_target}", got
-            )
-        return Outcome(Status.ON_TRACK, f"実績 {shown_got} {bound.symbol} 上限 {shown_target}（{window[1]} まで）", got)
+            return Outcome(Status.ACHIEVED, f"{window[1]} まで{within}", got)
+        return Outcome(Status.ON_TRACK, f"{within}（{window[1]} まで）", got)
     if bound.met(got, target):
         return Outcome(Status.ACHIEVED, f"実績 {shown_got} {bound.symbol} 目標 {shown_target}", got)
     if ended:
@@ -140,17 +142,42 @@ def _judge(
         )
     share = share_of_period(window[0], window[1], measured)
     expected = start + (target - start) * Decimal(share.numerator) / Decimal(share.denominator)
-    on_pace = got <= expected if bound.ceiling else got >= expected
+    if counted:  # whole events: nothing is due before the first one is
+        expected = start + (expected - start).to_integral_value(ROUND_FLOOR)
+    if share == 1:  # the window's last day: the target itself, judged exactly
+        return Outcome(
+            Status.BEHIND,
+            f"実績 {shown_got} {FAILS[bound]} 目標 {shown_target}（{window[1]} が期限）",
+            got,
+            pace=target,
+        )
+    return _pace(ctx, got, start, expected, measured, bound)
+
+
+def _pace(ctx: Context, got: Decimal, start: Decimal, expected: Decimal, measured: date, bound: Bound) -> Outcome:
+    """順調 or 遅れ against the pace value, with the plan's tolerance, never past where the year started."""
+    unit = ctx.metric.unit
+    tolerance = ctx.plan.pace_tolerance
+    floor = expected * (2 - tolerance) if bound.ceiling else expected * tolerance
+    shown_got = quantity(got, unit)
     # Shown to 0.1, rounded the way that keeps the printed comparison true.
-    down = ROUND_CEILING if bound.ceiling else ROUND_FLOOR
-    up = ROUND_FLOOR if bound.ceiling else ROUND_CEILING
-    if on_pace:
-        shown = quantity(expected.quantize(Decimal("0.1"), down), unit)
+    pace = quantity(expected.quantize(Decimal("0.1"), ROUND_FLOOR if bound.ceiling else ROUND_CEILING), unit)
+    percent = quantity(((2 - tolerance) if bound.ceiling else tolerance) * 100, "%")
+    if (got > start) if bound.ceiling else (got < start):
+        sign = "＞" if bound.ceiling else "＜"
+        return Outcome(
+            Status.BEHIND, f"実績 {shown_got} {sign} 年度初めの値 {quantity(start, unit)}", got, pace=expected
+        )
+    if (got <= expected) if bound.ceiling else (got >= expected):
         sign = "≦" if bound.ceiling else "≧"
-        return Outcome(Status.ON_TRACK, f"実績 {shown_got} {sign} {measured} 時点の目安 {shown}", got)
-    shown = quantity(expected.quantize(Decimal("0.1"), up), unit)
+        shown = quantity(expected.quantize(Decimal("0.1"), ROUND_CEILING if bound.ceiling else ROUND_FLOOR), unit)
+        return Outcome(Status.ON_TRACK, f"実績 {shown_got} {sign} {measured} 時点の目安 {shown}", got, pace=expected)
+    edge = quantity(floor.quantize(Decimal("0.1"), ROUND_FLOOR if bound.ceiling else ROUND_CEILING), unit)
+    limit = f"{measured} 時点の目安 {pace} の{percent}（{edge}）"
+    if (got <= floor) if bound.ceiling else (got >= floor):
+        return Outcome(Status.ON_TRACK, f"実績 {shown_got} は {limit} の範囲内", got, pace=expected)
     sign = "＞" if bound.ceiling else "＜"
-    return Outcome(Status.BEHIND, f"実績 {shown_got} {sign} {measured} 時点の目安 {shown}", got)
+    return Outcome(Status.BEHIND, f"実績 {shown_got} {sign} {limit}", got, pace=expected)
 
 
 def _no_data(ctx: Context, what: str = "") -> Outcome:
@@ -223,18 +250,19 @@ def milestone(rule: Rule, ctx: Context) -> Outcome:
 
 
 def phase(rule: Rule, ctx: Context) -> Outcome:
+    """The phase this year needs (its bar's last phase in the bar's last year, else its first) or a later one."""
     actual = ctx.actual()
     if actual is None:
         return _no_data(ctx)
     order = {word: index for index, word in enumerate(ctx.plan.phases)}
     reached = order.get(actual.value, -1) if isinstance(actual.value, str) else -1
-    needed = min(order[p] for p in rule.phases)
-    wanted = "・".join(rule.phases)
+    wanted = rule.reach or rule.phases[0]
+    needed = order[wanted]
     shown = actual.text
     if reached >= needed:
-        return Outcome(Status.ACHIEVED, f"段階「{shown}」に到達（計画: {wanted}）", actual.value, shown)
+        return Outcome(Status.ACHIEVED, f"段階「{shown}」に到達（今年度の計画: {wanted}）", actual.value, shown)
     if ctx.as_of > fiscal_year_end(ctx.year):
-        return Outcome(Status.MISSED, f"年度末の段階「{shown}」が計画「{wanted}」に届かず", actual.value, shown)
+        return Outcome(Status.MISSED, f"年度末の段階「{shown}」が今年度の計画「{wanted}」に届かず", actual.value, shown)
     if reached >= needed - 1:
         return Outcome(
             Status.ON_TRACK,
@@ -242,7 +270,28 @@ def phase(rule: Rule, ctx: Context) -> Outcome:
             actual.value,
             shown,
         )
-    return Outcome(Status.BEHIND, f"段階「{shown}」、計画「{wanted}」まで2段階以上ある", actual.value, shown)
+    return Outcome(Status.BEHIND, f"段階「{shown}」、今年度の計画「{wanted}」まで2段階以上ある", actual.value, shown)
+
+
+# While its year runs, a scheduled 取組 not yet started is 遅れ from this day of the fiscal year on
+# (month, day): the second half of the year, when half of the year's work time is gone.
+CONTINUOUS_START_BY = (10, 1)
+
+
+def continuous(rule: Rule, ctx: Context) -> Outcome:
+    """A 取組 to carry out this year: 実施 or 実施中 (or any phase reached) is 達成 for the year."""
+    actual = ctx.actual()
+    if actual is None:
+        return _no_data(ctx)
+    typed = actual.text
+    if actual.value is not State.NOT_STARTED:
+        return Outcome(Status.ACHIEVED, f"{ctx.year}年度の取組を実施（{typed}）", actual.value, typed)
+    if ctx.as_of > fiscal_year_end(ctx.year):
+        return Outcome(Status.MISSED, f"{ctx.year}年度に実施せず（{typed}）", actual.value, typed)
+    point = date(ctx.year, *CONTINUOUS_START_BY)
+    if ctx.measured_on(actual) >= point:
+        return Outcome(Status.BEHIND, f"{typed}（{point} を過ぎても未着手）", actual.value, typed)
+    return Outcome(Status.ON_TRACK, f"{typed}（{point} までに着手すれば順調）", actual.value, typed)
 
 
 def deadline(rule: Rule, ctx: Context) -> Outcome:
@@ -316,6 +365,7 @@ EVALUATORS: dict[RuleKind, Evaluator] = {
     RuleKind.GROWTH: growth,
     RuleKind.MILESTONE: milestone,
     RuleKind.PHASE: phase,
+    RuleKind.CONTINUOUS: continuous,
     RuleKind.DEADLINE: deadline,
     RuleKind.END_TARGET: end_target,
     RuleKind.REDUCTION: reduction,
@@ -332,8 +382,18 @@ def worst(statuses: list[Status]) -> Status:
 
 
 def target_for(indicator: Indicator, year: int) -> Target | None:
-    """The yearly cell, or the one target due at a date (which applies to every year of the plan)."""
-    return indicator.targets.get(year) or indicator.due
+    """The yearly cell and the one target due at a date (which applies to every year of the plan).
+
+    A 作業工程 row with both (日向: work printed in R3, due R7末) must meet both.
+    """
+    yearly, due = indicator.targets.get(year), indicator.due
+    if yearly is None or due is None:
+        return yearly or due
+    return Target(year, yearly.text, yearly.rules + due.rules, due_text=due.due_text)
+
+
+# Rules with nothing to wait for: a year that has not started is still 対象外 or 目標未設定 under them.
+IDLE_KINDS = frozenset({RuleKind.NONE, RuleKind.TBD})
 
 
 def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals) -> Evaluation:
@@ -352,7 +412,10 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
                 )
             )
             continue
-        outcomes = [EVALUATORS[r.kind](r, ctx) for r in rules]
+        if as_of < fiscal_year_start(year) and any(r.kind not in IDLE_KINDS for r in rules):
+            outcomes = [Outcome(Status.UPCOMING, f"{year}年度は {fiscal_year_start(year)} から")]
+        else:
+            outcomes = [EVALUATORS[r.kind](r, ctx) for r in rules]
         status = worst([o.status for o in outcomes])
         chosen = next(o for o in outcomes if o.status is status)
         value = chosen.actual if chosen.actual is not None else (found.value if (found := ctx.actual()) else None)
@@ -365,6 +428,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
                 actual_text=chosen.shown or show_actual(value, metric.unit),
                 status=status,
                 reason=chosen.reason,
+                pace=chosen.pace,
             )
         )
     status = worst([m.status for m in results])
@@ -394,7 +458,8 @@ def _target_shown(target: Target | None) -> str:
         return ""
     carried = [r for r in target.rules if r.carried]
     if not target.text.strip() and carried:
-        return "→ " + "・".join(carried[0].phases)
+        rule = carried[0]
+        return "→ " + (rule.reach or "・".join(rule.phases) if rule.kind is RuleKind.PHASE else "（継続）")
     return target.shown
 
 
@@ -402,3 +467,9 @@ def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date) -> Report:
     """Evaluate every indicator of `plan` for fiscal `year` as known on `as_of`."""
     evaluations = tuple(evaluate_indicator(plan, i, year, as_of, actuals) for i in plan.indicators)
     return Report(plan=plan, year=year, as_of=as_of, evaluations=evaluations)
+
+
+def not_yet_known(plan: Plan, actuals: Actuals, as_of: date) -> tuple[int, date | None]:
+    """Rows of `plan` dated after `as_of`: ignored by the evaluation, but counted so the CLI can say so."""
+    later = [a.as_of for key, a in actuals.items() if key[0] == plan.id and a.as_of is not None and a.as_of > as_of]
+    return len(later), min(later, default=None)

@@ -26,7 +26,7 @@ from kpicheck.models import (
     ValueKind,
 )
 from kpicheck.periods import fiscal_year_start, normalize, parse_due, parse_year
-from kpicheck.phrases import CellContext, PhraseError, read_cell, read_due_target
+from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
 
 SINGLE_METRIC = "value"
 # Rules that compare a number with the metric's value: their unit and counts come from the metric.
@@ -161,7 +161,12 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
         neutral_words=tuple(normalize(w) for w in r.texts(head, "neutral_words", "[plan]", plan_line)),
     )
     indicators = _indicators(data, r, {i.id: i for i in initiatives}, base_ctx, first, last)
+    tolerance = head.get("pace_tolerance", 0.95)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0.5 <= tolerance <= 1:
+        r.problem("KC202", "[plan] pace_tolerance must be a share from 0.5 to 1 (e.g. 0.95)", plan_line)
+        tolerance = 0.95
     return Plan(
+        pace_tolerance=Decimal(str(tolerance)),
         id=r.text(head, "id", "[plan]", plan_line),
         city=r.text(head, "city", "[plan]", plan_line),
         city_name=r.text(head, "city_name", "[plan]", plan_line),
@@ -375,6 +380,8 @@ def _indicators(
         missing = bool(table.get("missing_in_source"))
         targets = _yearly_targets(table, r, ctx, where, line, first, last, missing) if yearly else {}
         due = None if yearly else _due_target(table, r, ctx, where, line, last)
+        if not yearly:
+            targets = _continuous(table, r, ctx, where, line, first, last)
         metrics, targets, due = _settle(metrics, targets, due, r, where, line)
         departments = r.texts(table, "departments", where, line) or initiative.departments
         result.append(
@@ -411,6 +418,8 @@ def _yearly_targets(
     if not isinstance(cells, dict):
         r.problem("KC202", f'{where}: targets must be a table of year = "cell"', line)
         return {}
+    part = _part(table, r, where, line)
+    ends = _schedule_ends(table, r, where, line, first, last)
     targets: dict[int, Target] = {}
     previous: tuple[Rule, ...] = ()
     for year in range(first, last + 1):
@@ -419,13 +428,18 @@ def _yearly_targets(
             said = 'missing (use "" for a blank cell)' if text is None else "must be the cell's text in quotes"
             r.problem("KC202", f"{where}: targets.{year} {said}", line)
             continue
+        cell_line = r.line_of(rf"^{year}\s*=", line or 0) if line else None
+        if year > ends:
+            if normalize(text):
+                r.problem("KC202", f"{where}: targets.{year} is printed after schedule_ends = {ends}", cell_line)
+            targets[year] = Target(year, text, (Rule(RuleKind.NONE, "", ctx.metrics[0].id),))
+            continue
         if missing:
             rules: tuple[Rule, ...] = (Rule(RuleKind.TBD, text, ctx.metrics[0].id, note="missing_in_source"),)
         else:
             try:
-                rules = read_cell(text, ctx, previous)
+                rules = read_cell(_share(text, part), ctx, previous)
             except PhraseError as exc:
-                cell_line = r.line_of(rf"^{year}\s*=", line or 0) if line else None
                 r.problem(exc.code, f"{where}, {year}: {exc}", cell_line)
                 continue
         targets[year] = Target(year, text, rules)
@@ -433,13 +447,106 @@ def _yearly_targets(
     extra = sorted(set(cells) - {str(y) for y in range(first, last + 1)})
     if extra:
         r.problem("KC202", f"{where}: targets for years outside the plan: {', '.join(extra)}", line)
+    return _bars(targets)
+
+
+def _part(table: dict[str, Any], r: _Reader, where: str, line: int | None) -> int | None:
+    """`part = 2`: the row's own activity is the 2nd of each printed cell's ・-separated list."""
+    part = table.get("part")
+    if part is None:
+        return None
+    if not isinstance(part, int) or isinstance(part, bool) or not 1 <= part <= 20:
+        r.problem("KC202", f"{where}: part must be a whole number from 1 (the activity's place in the cell)", line)
+        return None
+    return part
+
+
+def _share(text: str, part: int | None) -> str:
+    """This row's activity of a cell shared by several rows (時間外窓口開設・情報提供・… -> 情報提供)."""
+    if part is None or not normalize(text):
+        return text
+    pieces = [p for p in re.split(r"[・、]", normalize(text)) if p]
+    if len(pieces) < part:
+        raise PhraseError(f"{text!r} lists {len(pieces)} activities, but part = {part}")
+    return pieces[part - 1]
+
+
+def _schedule_ends(table: dict[str, Any], r: _Reader, where: str, line: int | None, first: int, last: int) -> int:
+    """`schedule_ends = 2023`: the plan's bars stop there, so later blank years carry nothing."""
+    ends = table.get("schedule_ends", last)
+    if not isinstance(ends, int) or isinstance(ends, bool) or not first <= ends <= last:
+        r.problem("KC202", f"{where}: schedule_ends must be a fiscal year of the plan ({first}–{last})", line)
+        return last
+    return ends
+
+
+def _bars(targets: dict[int, Target]) -> dict[int, Target]:
+    """A printed phase cell and the blank years it carries into are one bar.
+
+    In the bar's last year the target is the cell's last phase; in its earlier years the first
+    (the work is under way). A single-phase bar needs its phase every year.
+    """
+    years = sorted(targets)
+    result = dict(targets)
+    index = 0
+    while index < len(years):
+        rules = targets[years[index]].rules
+        if len(rules) != 1 or rules[0].kind is not RuleKind.PHASE:
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(years) and _carried_phase(targets[years[end + 1]]):
+            end += 1
+        bar = (years[index], years[end])
+        for position in range(index, end + 1):
+            year = years[position]
+            rule = targets[year].rules[0]
+            reach = rule.phases[-1] if position == end else rule.phases[0]
+            result[year] = replace(targets[year], rules=(replace(rule, reach=reach, bar=bar),))
+        index = end + 1
+    return result
+
+
+def _carried_phase(target: Target) -> bool:
+    return len(target.rules) == 1 and target.rules[0].kind is RuleKind.PHASE and target.rules[0].carried
+
+
+def _continuous(
+    table: dict[str, Any], r: _Reader, ctx: CellContext, where: str, line: int | None, first: int, last: int
+) -> dict[int, Target]:
+    """`continuous = true` (every plan year) or the printed `schedule` cells: 取組 to carry out each year."""
+    flag = table.get("continuous", False)
+    schedule = table.get("schedule")
+    if not isinstance(flag, bool):
+        r.problem("KC202", f"{where}: continuous must be true or false", line)
+        return {}
+    metric = ctx.metrics[0].id
+    if flag:
+        if schedule is not None:
+            r.problem("KC202", f"{where}: continuous = true and a schedule: give one", line)
+        rule = Rule(RuleKind.CONTINUOUS, "", metric)
+        return {year: Target(year, "", (rule,)) for year in range(first, last + 1)}
+    if schedule is None:
+        return {}
+    if not isinstance(schedule, dict) or not all(isinstance(v, str) for v in schedule.values()):
+        r.problem("KC202", f'{where}: schedule must be a table of year = "cell"', line)
+        return {}
+    targets = {}
+    for year in range(first, last + 1):
+        text = schedule.get(str(year), "")
+        work = normalize(text)
+        if work and work not in DASHES:
+            targets[year] = Target(year, text, (Rule(RuleKind.CONTINUOUS, text, metric, note=work),))
+    extra = sorted(set(schedule) - {str(y) for y in range(first, last + 1)})
+    if extra:
+        r.problem("KC202", f"{where}: schedule for years outside the plan: {', '.join(extra)}", line)
     return targets
 
 
 def _due_target(
     table: dict[str, Any], r: _Reader, ctx: CellContext, where: str, line: int | None, last: int
 ) -> Target | None:
-    text = r.text(table, "target", where, line)
+    text = r.text(table, "target", where, line, required="due" in table)
     due_text = r.text(table, "due", where, line, required=False)
     start_text = r.text(table, "start", where, line, required=False)
     if not due_text:

@@ -46,26 +46,40 @@ def test_rate_level(run: Callable[..., dict[str, str]], value: str, as_of: date,
 
 
 def test_level_paces_from_last_years_actual(run: Callable[..., dict[str, str]]) -> None:
-    # 2027 target 70% from 2026's 60%: halfway through the year (Sep 30 = 183/366 days) the pace is 65%.
+    # 2027 target 70% from 2026's 60%: by Sep 30 (183 of 366 days) the pace value is 65%.
     rows = "rate,,2026,60,,\nrate,,2027,65,2027-09-30,\n"
-    assert run(rows, 2027, date(2027, 10, 1))["rate"] == "on_track"  # exactly on pace: 60 + 10 x 183/366 = 65
-    rows = "rate,,2026,60,,\nrate,,2027,64.9,2027-09-30,\n"
+    assert run(rows, 2027, date(2027, 10, 1))["rate"] == "on_track"  # exactly on pace
+    rows = "rate,,2026,60,,\nrate,,2027,61.75,2027-09-30,\n"
+    assert run(rows, 2027, date(2027, 10, 1))["rate"] == "on_track"  # exactly 95% of the pace value
+    rows = "rate,,2026,60,,\nrate,,2027,61.74,2027-09-30,\n"
     assert run(rows, 2027, date(2027, 10, 1))["rate"] == "behind"
+    rows = "rate,,2026,60,,\nrate,,2027,59.9,2027-09-30,\n"
+    assert run(rows, 2027, date(2027, 10, 1))["rate"] == "behind"  # below where the year started
+
+
+def test_tolerance_is_on_the_pace_value_itself(run: Callable[..., dict[str, str]]) -> None:
+    # From 2026's 0% to 70%: by Sep 30 the pace value is 35%, and 95% of it 33.25%.
+    rows = "rate,,2026,0,,\nrate,,2027,{},2027-09-30,\n"
+    assert run(rows.format("33.25"), 2027, date(2027, 10, 1))["rate"] == "on_track"
+    assert run(rows.format("33.24"), 2027, date(2027, 10, 1))["rate"] == "behind"
 
 
 def test_level_paces_from_last_years_target_without_an_actual(run: Callable[..., dict[str, str]]) -> None:
-    # baseline = 2026 target 65 -> pace 65 + 5 x 183/366 = 67.5 by Sep 30 (no baseline at all would be behind)
-    assert run("rate,,2027,67.5,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "on_track"
-    assert run("rate,,2027,67.4,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "behind"
+    # start = 2026 target 65 -> pace 65 + 5 x 183/366 = 67.5 by Sep 30; 95% of it is 64.125, but a
+    # value below the start (65) is behind whatever the tolerance.
+    assert run("rate,,2027,65,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "on_track"
+    assert run("rate,,2027,64.9,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "behind"
 
 
 @pytest.mark.parametrize(
     ("value", "as_of", "expected"),
     [
         ("4", date(2026, 5, 1), "achieved"),  # met early
-        ("2", date(2026, 9, 29), "on_track"),  # 4 x 182/365 = 1.99
-        ("2", date(2026, 9, 30), "behind"),  # 4 x 183/365 = 2.005
-        ("3", LAST_DAY_2026, "behind"),
+        ("0", date(2026, 6, 30), "on_track"),  # pace in whole events: ⌊4 x 91/365⌋ = 0, nothing due yet
+        ("1", date(2026, 9, 29), "on_track"),  # ⌊4 x 182/365⌋ = 1
+        ("1", date(2026, 9, 30), "behind"),  # ⌊4 x 183/365⌋ = 2, and 1 < 95% of 2
+        ("2", date(2026, 9, 30), "on_track"),
+        ("3", LAST_DAY_2026, "behind"),  # the year's last day: the target itself, exactly
         ("3", NEXT_DAY, "missed"),
     ],
 )

@@ -318,7 +318,9 @@ def judge(make_root: Callable[..., Path]) -> Callable[[str, int, date], dict[str
         ("wait,,2026,15.1,,", 2026, YEAR_END, "wait", "behind"),  # no start to pace down from
         # 60分→30分 (≦ 30, paced down from last year's 40): halfway at 35
         ("wait,,2026,40,,\nwait,,2027,35,2027-09-30,", 2027, date(2027, 10, 1), "wait", "on_track"),
-        ("wait,,2026,40,,\nwait,,2027,35.1,2027-09-30,", 2027, date(2027, 10, 1), "wait", "behind"),
+        ("wait,,2026,40,,\nwait,,2027,36.75,2027-09-30,", 2027, date(2027, 10, 1), "wait", "on_track"),  # 105%
+        ("wait,,2026,40,,\nwait,,2027,36.8,2027-09-30,", 2027, date(2027, 10, 1), "wait", "behind"),
+        ("wait,,2026,40,,\nwait,,2027,40.1,2027-09-30,", 2027, date(2027, 10, 1), "wait", "behind"),  # rose
         ("wait,,2027,30,,", 2027, date(2028, 4, 1), "wait", "achieved"),
         # ＜ 10件 per year: 10 itself misses, at once (a count never comes back down)
         ("under,,2026,9,,", 2026, AFTER, "under", "achieved"),
@@ -343,9 +345,10 @@ def judge(make_root: Callable[..., Path]) -> Callable[[str, int, date], dict[str
         # at least N by the end of a named year
         ("by,,2026,10,,", 2026, AFTER, "by", "achieved"),
         ("by,,2026,9,,", 2026, AFTER, "by", "missed"),
-        # paced from zero over the plan to the due date: 20 x 640/731 days = 17.5 on 2027-12-31
-        ("by,,2027,17,,", 2027, date(2027, 12, 31), "by", "behind"),
-        ("by,,2027,18,,", 2027, date(2027, 12, 31), "by", "on_track"),
+        # paced from zero over the plan to the due date: 20 x 640/731 days = 17.5 on 2027-12-31,
+        # 遅れ below 95% of it (16.6)
+        ("by,,2027,16,,", 2027, date(2027, 12, 31), "by", "behind"),
+        ("by,,2027,17,,", 2027, date(2027, 12, 31), "by", "on_track"),
         ("by,,2027,20,,", 2027, date(2027, 12, 31), "by", "achieved"),
     ],
 )
