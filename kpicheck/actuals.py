@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kpicheck.errors import Problem, Severity, display_path
+from kpicheck.inputs import InputError, read_input
 from kpicheck.models import Actual, Indicator, Metric, Place, Plan, State, ValueKind
 from kpicheck.periods import fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
 
@@ -54,19 +55,44 @@ class ActualsResult:
     problems: list[Problem] = field(default_factory=list)
 
 
+class DecodeError(ValueError):
+    """Bytes that are neither UTF-8 nor CP932, with the line and column of the first bad byte."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
 def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else CP932. ValueError with the byte offset if neither."""
+    """UTF-8 (with or without BOM), else CP932. DecodeError at the first bad byte's line and column."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValueError("UTF-16 text (Excel 'Unicode text'); save as 'CSV UTF-8' or 'CSV' instead")
+        raise DecodeError("UTF-16 text (Excel 'Unicode text'); save as 'CSV UTF-8' or 'CSV' instead", 1, 1)
+    if raw.startswith(b"PK\x03\x04"):
+        raise DecodeError("a zip file (an Excel workbook renamed .csv?); save as 'CSV UTF-8' or 'CSV' instead", 1, 1)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as utf8:
         try:
             return raw.decode("cp932")
         except UnicodeDecodeError as cp932:
-            raise ValueError(
-                f"neither UTF-8 (bad byte at offset {utf8.start}) nor CP932 (bad byte at offset {cp932.start})"
+            # The place where UTF-8 failed: the first byte that is wrong in the more likely encoding.
+            line, column = _place(raw, utf8.start)
+            raise DecodeError(
+                f"neither UTF-8 (bad byte 0x{raw[utf8.start]:02x}) nor CP932 (bad byte at offset {cp932.start}); "
+                "save as 'CSV UTF-8' or 'CSV'",
+                line,
+                column,
             ) from None
+
+
+def _place(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters, from 1) of a byte offset in text that is UTF-8 before it."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    prefix = raw[line_start:offset].decode("utf-8", errors="replace")
+    if line_start == 0 and prefix.startswith("\ufeff"):
+        prefix = prefix[1:]
+    return raw.count(b"\n", 0, offset) + 1, len(prefix) + 1
 
 
 def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
@@ -124,12 +150,12 @@ def load_actuals(files: list[Path], plans: list[Plan], root: Path | None = None)
 
 def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult) -> None:
     try:
-        text = decode(path.read_bytes())
-    except OSError as exc:
-        result.problems.append(Problem(shown, None, None, "KC002", f"cannot read: {exc.strerror}"))
+        text = decode(read_input(path))
+    except InputError as exc:
+        result.problems.append(Problem(shown, None, None, exc.code, str(exc)))
         return
-    except ValueError as exc:
-        result.problems.append(Problem(shown, None, None, "KC001", str(exc)))
+    except DecodeError as exc:
+        result.problems.append(Problem(shown, exc.line, exc.column, "KC001", str(exc)))
         return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: dict[str, int] | None = None

@@ -17,7 +17,7 @@ from kpicheck import __version__
 from kpicheck.actuals import Actuals
 from kpicheck.errors import KpicheckError, Severity, usage_error
 from kpicheck.models import SEVERITY_ORDER, Plan, Status
-from kpicheck.periods import fiscal_year_of, parse_date, parse_year, today_in_japan
+from kpicheck.periods import fiscal_year_of, normalize, parse_date, parse_year, today_in_japan
 from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
 from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
 from kpicheck.rules import evaluate, not_yet_known
@@ -204,14 +204,18 @@ def show(
     plans = city_plans(root, city)
     fiscal_year = _year(year)
     chosen = [pick_plan(plans, fiscal_year, plan)] if fiscal_year is not None or plan else plans
+    wanted = normalize(indicator) if indicator is not None else None
+    shown = 0
     for one in chosen:
-        rows = [i for i in one.indicators if indicator is None or i.id == indicator]
-        if indicator is not None and not rows:
-            if len(chosen) == 1:
-                ids = ", ".join(i.id for i in one.indicators[:8])
-                raise usage_error("KC304", f"{one.id} has no indicator {indicator!r} (e.g. {ids} …)")
+        rows = [i for i in one.indicators if wanted is None or i.id == wanted]
+        if not rows:
             continue
+        shown += 1
         typer.echo(render_readings(one, rows, fiscal_year, output.value), nl=False)
+    if not shown:
+        ids = ", ".join(i.id for i in chosen[0].indicators[:8]) if chosen else ""
+        where = "、".join(p.id for p in chosen)
+        raise usage_error("KC304", f"no indicator {indicator!r} in {where} (e.g. {ids} …)")
 
 
 @app.command("report")

@@ -18,6 +18,8 @@ CODES: dict[str, str] = {
     # files
     "KC001": "file cannot be decoded (not UTF-8, UTF-8 with BOM or CP932)",
     "KC002": "file cannot be read",
+    "KC003": "not a regular file (a folder, FIFO, device or socket)",
+    "KC004": "file larger than the size cap (KPICHECK_MAX_FILE_MB)",
     # actuals CSV
     "KC101": "missing header or required column",
     "KC102": "unknown indicator id",
@@ -42,6 +44,8 @@ CODES: dict[str, str] = {
     "KC206": "reference to an unknown area, initiative or metric",
     "KC207": "unknown phase word",
     "KC208": "deadline is not a date",
+    "KC209": "a folder under targets/ that is not a city id",
+    "KC210": "unknown key in a target file (warning, with the nearest known key)",
     # command line
     "KC301": "unknown city",
     "KC302": "no plan covers the year",
@@ -91,8 +95,9 @@ def display_path(path: Path, root: Path | None) -> str:
     """A file as problems name it: relative to the data root when inside it, else as given."""
     if root is not None:
         try:
-            return str(path.resolve().relative_to(root.resolve()))
-        except ValueError:
+            # The folder resolved, the name kept: a symlink is named as itself, not as what it points to.
+            return str((path.absolute().parent.resolve() / path.name).relative_to(root.resolve()))
+        except (ValueError, OSError, RuntimeError):  # outside the root, or a loop in the folders above
             pass
     return str(path)
 

@@ -75,8 +75,12 @@ The stand-alone chart template (chart.svg.j2) gets the report's variables plus `
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -540,16 +544,33 @@ _SUFFIX = {ReportFormat.markdown: "md", ReportFormat.html: "html"}
 
 
 def _check_output(path: Path, root: Path) -> None:
-    """KC307 unless `path` is a file we may write: its folder exists, outside ROOT/targets and ROOT/actuals."""
-    resolved = path.resolve()
+    """KC307 unless `path` names a file we may write or replace.
+
+    Its folder must exist, outside ROOT/targets and ROOT/actuals; an existing entry must be a regular
+    file (a symlink, FIFO or device named by -o is never replaced by a file).
+    """
+    if path.name in {"", ".", ".."}:
+        raise usage_error("KC307", f"{str(path)!r}: not a file name (give -o report.html)")
+    try:
+        resolved = path.absolute().parent.resolve() / path.name
+    except (OSError, RuntimeError) as exc:
+        raise usage_error("KC307", f"{path}: cannot resolve its folder: {exc}") from None
     for name in ("targets", "actuals"):
         guarded = (root / name).resolve()
         if resolved.is_relative_to(guarded):
             raise usage_error("KC307", f"{path}: refusing to write into {root / name} (kpicheck only reads it)")
     if not path.parent.is_dir():
         raise usage_error("KC307", f"{path}: folder {path.parent} does not exist")
-    if path.is_dir():
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise usage_error("KC307", f"{path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
         raise usage_error("KC307", f"{path}: is a folder")
+    if not stat.S_ISREG(mode):
+        raise usage_error("KC307", f"{path}: exists and is not a regular file (a link, pipe or device); not replaced")
 
 
 def _mode(path: Path) -> int:
@@ -570,23 +591,53 @@ def write_report(output: Path, rendered: Rendered, root: Path) -> list[Path]:
     """
     import tempfile  # noqa: PLC0415 - 3 ms (random, hashlib) that `kpicheck status` never needs
 
+    _check_output(output, root)
     files = {output: rendered.text} | {output.with_name(name): svg for name, svg in rendered.charts.items()}
     for path in files:
         _check_output(path, root)
     staged: list[tuple[str, Path]] = []
     try:
-        for path, text in files.items():
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((temp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            Path(temp).chmod(_mode(path))
-        for temp, path in staged:
-            Path(temp).replace(path)  # atomic on one file system: all or nothing
+        with _signals_as_exit():
+            for path, text in files.items():
+                # A short name, so a legal 255-byte output name still fits beside it.
+                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".kpicheck-", suffix=".tmp")
+                staged.append((temp, path))
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+                    stream.write(text)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                Path(temp).chmod(_mode(path))
+            for temp, path in staged:
+                Path(temp).replace(path)  # atomic on one file system: all or nothing
     except OSError as exc:
-        for temp, _ in staged:
-            Path(temp).unlink(missing_ok=True)
+        _discard(staged)
         raise usage_error("KC307", f"{output}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: nothing half-written is left behind
+        _discard(staged)
+        raise
     return list(files)
+
+
+def _discard(staged: list[tuple[str, Path]]) -> None:
+    for temp, _ in staged:
+        Path(temp).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _signals_as_exit() -> Iterator[None]:
+    """While files are written, SIGTERM and SIGHUP raise SystemExit, so the clean-up above runs."""
+
+    def leave(number: int, _frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    wanted = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    try:
+        previous = {name: signal.signal(getattr(signal, name), leave) for name in wanted}
+    except ValueError:  # not the main thread: signals cannot be caught here
+        yield
+        return
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)

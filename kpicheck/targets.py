@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kpicheck.errors import Problem
+from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
     Area,
     Counts,
@@ -96,19 +97,24 @@ def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list
     """Read one plan file. Returns the plan (None if it cannot be built) and every problem found."""
     shown = display or str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown, None, None, "KC002", f"cannot read: {exc.strerror}")]
+        raw = read_input(path)
+    except InputError as exc:
+        return None, [Problem(shown, None, None, exc.code, str(exc))]
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem(shown, None, None, "KC001", f"not UTF-8 (byte {exc.start}); TOML files are UTF-8")]
+        bad_line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(shown, bad_line, None, "KC001", f"not UTF-8 (byte {exc.start}); TOML files are UTF-8")]
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_place(exc)
         message = str(exc).split(" (at line")[0]
         return None, [Problem(shown, line, column, "KC201", f"TOML syntax: {message}")]
+    except RecursionError:
+        return None, [
+            Problem(shown, None, None, "KC201", "TOML nested too deeply (arrays or tables within each other)")
+        ]
     reader = _Reader(shown, source.splitlines())
     plan = _build_plan(data, reader)
     return plan, reader.problems

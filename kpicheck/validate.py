@@ -6,11 +6,13 @@ only decides which files to read and adds the checks that are warnings rather th
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpicheck.actuals import load_actuals
 from kpicheck.errors import Problem, Severity, display_path
+from kpicheck.inputs import anchored, list_files, list_folders
 from kpicheck.models import Counts, Indicator, RuleKind
 from kpicheck.rules import REDUCTION_INPUTS, target_for
 from kpicheck.workspace import CITY_ID, city_ids, load_plans
@@ -27,24 +29,35 @@ class Selection:
 def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
     """Map named files (as pre-commit passes them) to their cities; no files means everything."""
     if not files:
-        found = set(city_ids(root))
-        actuals = root / "actuals"
-        if actuals.is_dir():
-            found |= {p.name for p in actuals.iterdir() if p.is_dir()}
-        return Selection(tuple(sorted(found)), None), []
+        found = set(city_ids(root)) | set(list_folders(root / "actuals"))
+        odd = [
+            Problem(
+                f"targets/{name}", None, None, "KC209", f"{name!r} is not a city id (lower-case letters, digits, - _)"
+            )
+            for name in list_folders(root / "targets")
+            if not CITY_ID.match(name)
+        ]
+        return Selection(tuple(sorted(found)), None), odd
     cities: set[str] = set()
     problems: list[Problem] = []
     chosen: set[Path] = set()
     for file in files:
-        path = (file if file.is_absolute() else Path.cwd() / file).resolve()
+        path = anchored(file)
         try:
             parts = path.relative_to(root.resolve()).parts
         except ValueError:
             problems.append(Problem(str(file), None, None, "KC002", f"outside the data root {root}"))
             continue
+        if not os.path.lexists(path):
+            problems.append(Problem(str(file), None, None, "KC002", "no such file"))
+            continue
         if len(parts) == 3 and parts[0] in {"targets", "actuals"}:  # targets|actuals / city / file
             cities.add(parts[1])
             chosen.add(path)
+        else:
+            problems.append(
+                Problem(str(file), None, None, "KC304", "not a data file (targets/<city>/*.toml, actuals/<city>/*.csv)")
+            )
     return Selection(tuple(sorted(cities)), frozenset(chosen)), problems
 
 
@@ -88,10 +101,11 @@ def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]
     plans, problems = load_plans(root, city)
     if not plans:
         return problems
-    files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    files, unlisted = list_files(folder, ".csv", display_path(folder, root)) if folder.is_dir() else ([], [])
+    problems += unlisted
     if named is not None:
         # Files not named first, so a duplicate row is reported in the file being committed.
-        files = [f for f in files if f.resolve() not in named] + [f for f in files if f.resolve() in named]
+        files = [f for f in files if anchored(f) not in named] + [f for f in files if anchored(f) in named]
     loaded = load_actuals(files, plans, root)
     problems += loaded.problems
     by_id = {p.id: p for p in plans}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kpicheck.actuals import Actuals, load_actuals
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
+from kpicheck.inputs import list_files, list_folders
 from kpicheck.models import Plan
 from kpicheck.targets import load_plan
 
@@ -28,8 +29,8 @@ class City:
 
 
 def city_ids(root: Path) -> list[str]:
-    folder = root / "targets"
-    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    """The city folders under targets/ (only names that are city ids)."""
+    return [name for name in list_folders(root / "targets") if CITY_ID.match(name)]
 
 
 def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
@@ -41,8 +42,8 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
         known = ", ".join(city_ids(root)) or "none"
         raise usage_error("KC301", f"no city {city!r} under {root / 'targets'} (known: {known})")
     plans: list[Plan] = []
-    problems: list[Problem] = []
-    for path in sorted(folder.glob("*.toml")):
+    files, problems = list_files(folder, ".toml", display_path(folder, root))
+    for path in files:
         plan, found = load_plan(path, display_path(path, root))
         problems += found
         if plan is None:
@@ -72,7 +73,9 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
 def load_city(root: Path, city: str) -> City:
     """Plans and actuals of one city; KpicheckError listing every error if any file is wrong."""
     plans, problems = load_plans(root, city)
-    files = sorted((root / "actuals" / city).glob("*.csv")) if (root / "actuals" / city).is_dir() else []
+    folder = root / "actuals" / city
+    files, unlisted = list_files(folder, ".csv", display_path(folder, root)) if folder.is_dir() else ([], [])
+    problems += unlisted
     if plans:
         loaded = load_actuals(files, plans, root)
         problems += loaded.problems

@@ -1,0 +1,199 @@
+"""Hostile and broken inputs made at test time (special files, broken trees, odd paths, extreme values).
+
+Each ends in one coded line with a place, exit 1 or 2, within seconds: never KC399, never a hang,
+never a replaced file. The static bad files live in tests/bad/ (test_validate.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpicheck import cli
+from kpicheck.validate import validate
+
+GOOD_ROWS = "indicator,year,value\nrate,2026,60\n"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def codes(root: Path) -> list[tuple[str, str, int | None]]:
+    return [(p.path, p.code, p.line) for p in validate(root)]
+
+
+# ------------------------------------------------------------------ special files and endless input
+
+
+def test_a_fifo_named_like_a_csv_is_refused_not_read(make_root: Callable[..., Path]) -> None:
+    root = make_root({"good.csv": GOOD_ROWS})
+    os.mkfifo(root / "actuals" / "mini" / "x.csv")
+    assert codes(root) == [("actuals/mini/x.csv", "KC003", None)]
+
+
+def test_a_symlink_to_an_endless_device_is_refused(make_root: Callable[..., Path]) -> None:
+    root = make_root()
+    (root / "actuals" / "mini" / "zero.csv").symlink_to("/dev/zero")
+    (root / "targets" / "mini" / "null.toml").symlink_to("/dev/null")
+    found = codes(root)
+    assert ("actuals/mini/zero.csv", "KC003", None) in found
+    assert ("targets/mini/null.toml", "KC003", None) in found
+
+
+def test_a_folder_named_like_a_csv_is_refused(make_root: Callable[..., Path]) -> None:
+    root = make_root()
+    (root / "actuals" / "mini" / "dir.csv").mkdir()
+    assert codes(root) == [("actuals/mini/dir.csv", "KC003", None)]
+
+
+def test_a_file_over_the_size_cap_is_refused(make_root: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_root({"big.csv": GOOD_ROWS + "rate,2027,61\n" * 1000})
+    monkeypatch.setenv("KPICHECK_MAX_FILE_MB", "0.01")  # 10 KB
+    assert codes(root) == [("actuals/mini/big.csv", "KC004", None)]
+    monkeypatch.setenv("KPICHECK_MAX_FILE_MB", "1")
+    assert [c for _, c, _ in codes(root)] == ["KC107"] * 999  # read, and its duplicates found
+
+
+# ------------------------------------------------------------------ broken trees
+
+
+def test_a_symlink_loop_is_one_problem_and_the_rest_is_still_checked(make_root: Callable[..., Path]) -> None:
+    root = make_root({"bad.csv": "indicator,year,value\nnope,2026,1\n"})
+    loop = root / "targets" / "mini" / "loop.toml"
+    loop.symlink_to(loop)
+    found = codes(root)
+    assert ("targets/mini/loop.toml", "KC002", None) in found
+    assert ("actuals/mini/bad.csv", "KC102", 2) in found
+
+
+def test_an_unreadable_folder_is_one_problem(make_root: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_root({"bad.csv": "indicator,year,value\nnope,2026,1\n"})
+    real = os.listdir
+
+    def refuse(path: os.PathLike[str] | str) -> list[str]:
+        if Path(path).parts[-2:] == ("actuals", "mini"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    # Tests run as root, which ignores file modes: the refusal is simulated where kpicheck lists.
+    monkeypatch.setattr(os, "listdir", refuse)
+    assert codes(root) == [("actuals/mini", "KC002", None)]
+
+
+def test_a_target_folder_that_is_not_a_city_id_is_named_as_such(make_root: Callable[..., Path]) -> None:
+    root = make_root()
+    (root / "targets" / "Foo").mkdir()
+    assert codes(root) == [("targets/Foo", "KC209", None)]
+
+
+def test_deep_toml_nesting_is_a_syntax_problem(make_root: Callable[..., Path]) -> None:
+    root = make_root()
+    (root / "targets" / "mini" / "deep.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert ("targets/mini/deep.toml", "KC201", None) in codes(root)
+
+
+def test_status_on_a_tree_with_a_fifo_exits_2_with_one_line(make_root: Callable[..., Path]) -> None:
+    root = make_root({"good.csv": GOOD_ROWS})
+    os.mkfifo(root / "actuals" / "mini" / "x.csv")
+    code, out, err = run("status", "--city", "mini", "--year", "2026", "--root", str(root), "--format", "json")
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [f"actuals/mini/x.csv: KC003 {err.split('KC003 ', 1)[1].strip()}"]
+    assert "KC399" not in err
+
+
+def test_validate_json_is_valid_with_special_files(make_root: Callable[..., Path]) -> None:
+    root = make_root()
+    os.mkfifo(root / "actuals" / "mini" / "x.csv")
+    code, out, _ = run("validate", "--root", str(root), "--format", "json")
+    assert code == 1
+    assert [p["code"] for p in json.loads(out)] == ["KC003"]
+
+
+# ------------------------------------------------------------------ output paths
+
+
+@pytest.mark.parametrize("target", [".", "", "/", "..", "sub/.."])
+def test_report_o_that_names_no_file_is_kc307(make_root: Callable[..., Path], target: str) -> None:
+    root = make_root({"good.csv": GOOD_ROWS})
+    code, _, err = run("report", "--city", "mini", "--year", "2026", "--root", str(root), "-o", target)
+    assert code == 2
+    assert "KC307" in err and "KC399" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "device", "dangling"])
+def test_report_never_replaces_what_is_not_a_regular_file(
+    make_root: Callable[..., Path], tmp_path: Path, kind: str
+) -> None:
+    root = make_root({"good.csv": GOOD_ROWS})
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = out / "r.md"
+    kept = tmp_path / "kept.md"
+    kept.write_text("keep me", encoding="utf-8")
+    if kind == "symlink":
+        victim.symlink_to(kept)
+    elif kind == "fifo":
+        os.mkfifo(victim)
+    elif kind == "device":
+        victim.symlink_to("/dev/null")
+    else:
+        victim.symlink_to(tmp_path / "nowhere.md")
+    code, _, err = run("report", "--city", "mini", "--year", "2026", "--root", str(root), "-o", str(victim))
+    assert code == 2 and "KC307" in err
+    assert victim.is_symlink() or victim.is_fifo()
+    assert kept.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["r.md"]
+
+
+def test_a_legal_250_byte_name_is_written(make_root: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_root({"good.csv": GOOD_ROWS})
+    name = "報" * 80 + "x" * 5 + ".html"  # 80 x 3 bytes + 5 + 5 = 250 bytes (HTML: no chart files beside it)
+    assert len(name.encode()) == 250
+    code, _, err = run("report", "--city", "mini", "--year", "2026", "--root", str(root), "-o", str(tmp_path / name))
+    assert code == 0, err
+    assert (tmp_path / name).is_file()
+
+
+def test_an_interrupted_write_leaves_nothing_behind(
+    make_root: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_root({"good.csv": GOOD_ROWS})
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    run("report", "--city", "mini", "--year", "2026", "--root", str(root), "-o", str(tmp_path / "r.md"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["root"]
+
+
+def test_sigterm_during_the_write_leaves_nothing_behind(make_root: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_root({"good.csv": GOOD_ROWS})
+    out = tmp_path / "out"
+    out.mkdir()
+    script = (
+        "import os, signal, sys\n"
+        "from kpicheck import cli\n"
+        "real = os.fsync\n"
+        "def slow(fd):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    real(fd)\n"
+        "os.fsync = slow\n"
+        f"sys.argv = ['kpicheck', 'report', '--city', 'mini', '--year', '2026', '--root', {str(root)!r},"
+        f" '-o', {str(out / 'r.md')!r}]\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert list(out.iterdir()) == []
