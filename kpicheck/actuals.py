@@ -17,7 +17,7 @@ from typing import Protocol
 
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import InputError, read_input
-from kpicheck.models import Actual, Indicator, Metric, Place, Plan, State, ValueKind
+from kpicheck.models import Actual, Indicator, Metric, Place, Plan, State, ValueKind, magnitude_problem
 from kpicheck.periods import fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
 
 # Column names a header may use (NFKC, lower case) -> the column.
@@ -99,7 +99,7 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
     """Read one actual for a metric: 15,000 / １５，０００名 / 66% / 済 / ○ / a phase word."""
     value = _unquote(normalize(text))
     if value.startswith("=") or value.startswith("+=") or value.startswith("@"):
-        raise ValueError(f"{text!r} is a spreadsheet formula; paste the value instead")
+        raise ValueError(f"{_cut(text)!r} is a spreadsheet formula; paste the value instead")
     if metric.kind is ValueKind.NUMBER:
         return _number(value, metric)
     state = STATE_WORDS.get(value.lower())
@@ -109,9 +109,9 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
             return word
         if state is State.NOT_STARTED:
             return state
-        raise ValueError(f"{text!r} is not a phase of this plan ({'、'.join(plan.phases)})")
+        raise ValueError(f"{_cut(text)!r} is not a phase of this plan ({'、'.join(plan.phases)})")
     if state is None:
-        raise ValueError(f"{text!r} is not a progress word (済/完了/○, 実施中/検討中, 未/未着手/×)")
+        raise ValueError(f"{_cut(text)!r} is not a progress word (済/完了/○, 実施中/検討中, 未/未着手/×)")
     return state
 
 
@@ -121,21 +121,29 @@ def _unquote(value: str) -> str:
     return found[1] if found else value
 
 
+def _cut(text: str, limit: int = 40) -> str:
+    """A value as a message quotes it: long input is cut, so one bad cell is one short line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _number(value: str, metric: Metric) -> Decimal:
     number = value
     unit = normalize(metric.unit or "")
     if unit and number.endswith(unit):
         number = number[: -len(unit)].strip()
-    if not _NUMBER.match(number):
-        raise ValueError(f"{value!r} is not a number in {metric.unit!r}")
+    if not _NUMBER.match(number) or len(number) > 64:
+        raise ValueError(f"{_cut(value)!r} is not a number in {metric.unit!r}")
     try:
         result = Decimal(number.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
         raise ValueError(f"{value!r} is not a number") from None
     if result < 0:
-        raise ValueError(f"{value!r} is negative; a count or rate cannot be")
+        raise ValueError(f"{_cut(value)!r} is negative; a count or rate cannot be")
+    too_big = magnitude_problem(result)
+    if too_big:
+        raise ValueError(f"{_cut(value)!r}: {too_big}")
     if unit == "%" and result > 100:
-        raise ValueError(f"{value!r} is over 100%")
+        raise ValueError(f"{_cut(value)!r} is over 100%")
     return result
 
 

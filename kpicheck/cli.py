@@ -25,6 +25,9 @@ from kpicheck.validate import validate
 from kpicheck.workspace import all_plans, city_plans, load_city, pick_plan
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+# Problems listed before "N more": enough to fix a file, few enough to read (millions of bad rows
+# would otherwise print millions of lines).
+MAX_PROBLEMS = 200
 
 app = typer.Typer(
     help="Check a municipal DX plan's KPI targets (自治体DX推進計画) against the year's actuals.",
@@ -60,8 +63,11 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except KpicheckError as exc:
-            for problem in exc.problems:
+            for problem in exc.problems[:MAX_PROBLEMS]:
                 typer.echo(str(problem), err=True)
+            if len(exc.problems) > MAX_PROBLEMS:
+                more = len(exc.problems) - MAX_PROBLEMS
+                typer.echo(f"kpicheck: {more} more problem(s) not listed (kpicheck validate lists them)", err=True)
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as exc:  # the boundary: anything unexpected still ends in one line
             if _state["debug"]:
@@ -303,18 +309,26 @@ def validate_command(
     root: RootOption = Path(),
     output: Annotated[ProblemFormat, typer.Option("--format", help="text or json.")] = ProblemFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    max_problems: Annotated[
+        int, typer.Option("--max-problems", min=0, help="List at most this many problems (0: all).")
+    ] = MAX_PROBLEMS,
 ) -> None:
     """Check targets/ and actuals/: every problem, one per line, as path:line:column: CODE message."""
     if not (root / "targets").is_dir():
         raise usage_error("KC304", f"--root {root}: no targets/ folder here (run it in the data repository)")
     problems = validate(root, files or [])
+    shown = problems[:max_problems] if max_problems else problems
     if output is ProblemFormat.json:
-        typer.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
     else:
-        for problem in problems:
+        for problem in shown:
             typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem} (warning)")
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
+    if len(shown) < len(problems):
+        typer.echo(
+            f"kpicheck: {len(problems) - len(shown)} more problem(s) not listed (--max-problems 0 lists all)", err=True
+        )
     if problems and output is ProblemFormat.text:
         typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     failed = errors or (strict and warnings)

@@ -207,6 +207,26 @@ class Rule:
         return f"（{'、'.join(parts)}）" if parts else ""
 
 
+# The numbers kpicheck accepts, in targets and actuals: up to 15 digits before the point (1兆 has
+# 13) and 6 after. Anything else is a typo or an attack, and would not survive float conversion
+# into JSON and charts exactly.
+MAX_INTEGER_DIGITS = 15
+MAX_FRACTION_DIGITS = 6
+
+
+def magnitude_problem(value: Decimal) -> str | None:
+    """Why `value` is out of the accepted range, or None if it is fine."""
+    if not value.is_finite():
+        return "not a finite number"
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if len(digits) + exponent > MAX_INTEGER_DIGITS:
+        return f"more than {MAX_INTEGER_DIGITS} digits before the point"
+    if -exponent > MAX_FRACTION_DIGITS and value != value.quantize(Decimal(1).scaleb(-MAX_FRACTION_DIGITS)):
+        return f"more than {MAX_FRACTION_DIGITS} digits after the point"
+    return None
+
+
 def plain(value: Decimal) -> Decimal:
     """3.00 -> 3, 0.950 -> 0.95, 0E+2 -> 0 (never exponent notation)."""
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

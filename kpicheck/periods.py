@@ -75,8 +75,10 @@ def parse_date(text: str) -> date:
     era = re.match(r"^(令和|平成|R|H)\s*(\d{1,2}|元)[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned, re.IGNORECASE)
     if era:
         base = ERAS[era[1].upper() if era[1] in "rh" else era[1]]
-        year = base + (1 if era[2] == "元" else int(era[2])) - 1
-        return date(year, int(era[3]), int(era[4]))
+        number = 1 if era[2] == "元" else int(era[2])
+        if number < 1:
+            raise ValueError(f"{text!r}: an era year starts at 元年 (1)")
+        return date(base + number - 1, int(era[3]), int(era[4]))
     western = re.match(r"^(\d{4})[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned)
     if western:
         return date(int(western[1]), int(western[2]), int(western[3]))
@@ -86,6 +88,8 @@ def parse_date(text: str) -> date:
 def share_of_period(start: date, end: date, day: date) -> Fraction:
     """Share of the days from start to end (inclusive) gone by the end of `day`, clipped to 0..1."""
     total = (end - start).days + 1
+    if total <= 0:  # an empty period (loaders refuse one): all of it is gone
+        return Fraction(1)
     gone = (day - start).days + 1
     return Fraction(min(max(gone, 0), total), total)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from kpicheck.models import Bound, Counts, Metric, Rule, RuleKind, ValueKind, plain, quantity
+from kpicheck.models import Bound, Counts, Metric, Rule, RuleKind, ValueKind, magnitude_problem, plain, quantity
 from kpicheck.periods import fiscal_year_end, normalize, parse_year
 
 DASHES = frozenset({"-", "－", "‐", "―", "—", "ー", "–"})
@@ -329,6 +329,9 @@ def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | N
     found = _NUMBER.search(body)
     if not found:
         raise PhraseError(f"cannot read {text!r} as a numeric target")
+    too_big = magnitude_problem(Decimal(found[0].replace(",", "")))
+    if too_big:
+        raise PhraseError(f"cannot read {text[:40]!r}: {too_big}")
     reading = _Reading()
     label = _prefix(text, body[: found.start()], reading)
     _check_label(text, label, ctx)
@@ -445,6 +448,9 @@ def _unit(text: str, printed: str | None, metric: Metric) -> str | None:
 def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellContext, due: date | None) -> Rule:
     label = found["label"].strip()
     _check_label(text, label, ctx)
+    printed = found.groupdict().get("num")
+    if printed and magnitude_problem(Decimal(printed.replace(",", ""))):
+        raise PhraseError(f"cannot read {text[:40]!r}: {magnitude_problem(Decimal(printed.replace(',', '')))}")
     factor, bound = relative.factor(found)
     metric = _assign(text, None, numeric=True, ctx=ctx, any_unit=True)
     if not relative.to_baseline:
@@ -458,6 +464,8 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
             '(add baseline = { value = "...", year = "..." } as the plan prints its 基準値/現状値)'
         )
     value = metric.baseline * factor
+    if magnitude_problem(value):
+        raise PhraseError(f"cannot read {text!r}: the target {value:f} is {magnitude_problem(value)}")
     note = f"基準値 {quantity(metric.baseline, metric.unit)} × {plain(factor)}"
     rule = Rule(
         RuleKind.THRESHOLD,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpicheck.errors import Problem
+from kpicheck.errors import Problem, Severity
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
     Area,
@@ -25,6 +25,7 @@ from kpicheck.models import (
     RuleKind,
     Target,
     ValueKind,
+    magnitude_problem,
 )
 from kpicheck.periods import fiscal_year_start, normalize, parse_due, parse_year
 from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
@@ -33,7 +34,25 @@ SINGLE_METRIC = "value"
 # Rules that compare a number with the metric's value: their unit and counts come from the metric.
 NUMERIC_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
 _BASELINE_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
-_ID_LINE = re.compile(r'^\s*id\s*=\s*"([^"]*)"')
+_ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+SCHEMA = 1
+
+# Every key a target file may hold, per table (docs/targets-format.md). Another key is KC210.
+KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "file": frozenset({"schema", "plan", "areas", "initiatives", "indicators"}),
+    "plan": frozenset({
+        "id", "city", "city_name", "title", "issued", "first_year", "last_year", "source", "phases",
+        "phase_aliases", "carry_forward", "milestone_words", "neutral_words", "pace_tolerance",
+    }),
+    "area": frozenset({"id", "name"}),
+    "initiative": frozenset({"id", "area", "name", "departments"}),
+    "indicator": frozenset({
+        "id", "initiative", "name", "departments", "category", "note", "unit", "counts", "match", "baseline",
+        "metrics", "targets", "target", "due", "start", "schedule", "continuous", "part", "schedule_ends",
+        "missing_in_source",
+    }),
+    "metric": frozenset({"id", "name", "unit", "counts", "match", "baseline"}),
+}  # fmt: skip
 
 
 @dataclass
@@ -49,7 +68,46 @@ class _Reader:
         for number, line in enumerate(self.lines, 1):
             found = _ID_LINE.match(line)
             if found:
-                self.id_lines.setdefault(found[1], []).append(number)
+                self.id_lines.setdefault(normalize(found[1] or found[2] or ""), []).append(number)
+
+    def block_end(self, start: int) -> int:
+        """The last line of the table that starts at line `start` (before the next [[...]] or [...])."""
+        for number in range(start + 1, len(self.lines) + 1):
+            if re.match(r"^\s*\[", self.lines[number - 1]) and not re.match(
+                r"^\s*\[indicators\.", self.lines[number - 1]
+            ):
+                return number - 1
+        return len(self.lines)
+
+    def line_of_key(self, key: str, start: int | None) -> int | None:
+        """The line of `key = ...` (bare or quoted, also inside an inline table) in the table at `start`."""
+        if start is None:
+            return None
+        end = self.block_end(start)
+        quoted = re.escape(key)
+        for pattern in (rf"^\s*[\"']?{quoted}[\"']?\s*=", rf"(?<![\w-])[\"']?{quoted}[\"']?\s*="):
+            regex = re.compile(pattern)
+            for number in range(start, end + 1):
+                if regex.search(self.lines[number - 1]):
+                    return number
+        return start
+
+    def unknown_keys(self, table: dict[str, Any], kind: str, where: str, line: int | None) -> None:
+        """KC210 (a warning) for each key the format does not know, with the nearest known one."""
+        import difflib  # noqa: PLC0415 - only files with a typo need it
+
+        known = KNOWN_KEYS[kind]
+        for key in table:
+            if key in known:
+                continue
+            near = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f" (known: {', '.join(sorted(known))})"
+            message = f"{where}: unknown key {key!r}{hint}"
+            if kind == "file":  # a top-level table header [plan_] or a key before the first table
+                place = self.line_of(rf"^\s*(\[+\s*{re.escape(key)}\s*\]+|{re.escape(key)}\s*=)") or line
+            else:
+                place = self.line_of_key(key, line) or line
+            self.problems.append(Problem(self.path, place, None, "KC210", message, Severity.WARNING))
 
     def line_of(self, pattern: str, start: int = 0) -> int | None:
         regex = re.compile(pattern)
@@ -60,11 +118,24 @@ class _Reader:
 
     def line_of_id(self, ident: object, start: int = 0) -> int | None:
         """The first `id = "..."` line for this id after `start` (ids may repeat across kinds)."""
-        numbers = self.id_lines.get(str(ident), [])
+        numbers = self.id_lines.get(normalize(str(ident)), [])
         index = bisect.bisect_right(numbers, start)
         return numbers[index] if index < len(numbers) else None
 
+    def ident(self, table: dict[str, Any], where: str, line: int | None) -> str:
+        """An id: a non-empty string, NFKC-normalised as CSV ids are (ＡＢ-１ -> AB-1)."""
+        value = table.get("id")
+        if value is None:
+            self.problem("KC202", f"{where}: missing key 'id'", line)
+            return ""
+        if not isinstance(value, str) or not normalize(value):
+            self.problem("KC202", f"{where}: 'id' must be a non-empty string", line)
+            return ""
+        return normalize(value)
+
     def problem(self, code: str, message: str, line: int | None = None) -> None:
+        if len(message) > 400:  # a 5,000-character cell is still one readable line
+            message = message[:399] + "…"
         self.problems.append(Problem(self.path, line, None, code, message))
 
     def text(self, table: dict[str, Any], key: str, where: str, line: int | None, *, required: bool = True) -> str:
@@ -130,12 +201,53 @@ def _toml_error_place(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | N
     return line, column
 
 
-def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
+def _plan_table(data: dict[str, Any], r: _Reader) -> tuple[dict[str, Any], int | None] | None:
+    """The [plan] table and its line, after checking the file's top level (schema, known keys)."""
+    r.unknown_keys(data, "file", "the file", 1)
+    schema = data.get("schema")
+    if schema is None:
+        r.problem("KC202", f"missing schema = {SCHEMA} at the top (the format version this file is written in)", 1)
+    elif schema != SCHEMA or isinstance(schema, bool):
+        r.problem("KC202", f"schema = {schema!r}: this kpicheck reads schema {SCHEMA}", r.line_of(r"^\s*schema\s*="))
     head = data.get("plan")
+    if isinstance(head, list):
+        message = "[plan] must be one table, not an array of tables ([[plan]])"
+        r.problem("KC202", message, r.line_of(r"^\s*\[\[plan\]\]"))
+        return None
     if not isinstance(head, dict):
         r.problem("KC202", "missing [plan] table", 1)
         return None
-    plan_line = r.line_of(r"^\[plan\]")
+    plan_line = r.line_of(r"^\s*\[plan\]") or r.line_of(r"^\s*plan\s*=")
+    r.unknown_keys(head, "plan", "[plan]", plan_line)
+    return head, plan_line
+
+
+def _phase_words(head: dict[str, Any], r: _Reader, plan_line: int | None) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The plan's phases and phase_aliases, NFKC-normalised, with every inconsistency reported."""
+    phases = tuple(normalize(p) for p in r.texts(head, "phases", "[plan]", plan_line))
+    aliases = head.get("phase_aliases", {})
+    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
+        r.problem("KC202", "[plan] phase_aliases must map words to phase words", plan_line)
+        aliases = {}
+    aliases = {normalize(k): normalize(v) for k, v in aliases.items()}
+    for word in sorted({p for p in phases if phases.count(p) > 1}):
+        r.problem("KC204", f"phase word {word!r} is listed twice in phases", r.line_of_key("phases", plan_line))
+    if "" in phases:
+        r.problem("KC202", "[plan] phases: an empty phase word", plan_line)
+    for word, target in aliases.items():
+        if target not in phases:
+            r.problem("KC207", f"phase_alias {word!r} points at {target!r}, which is not in phases", plan_line)
+        if word in phases and word != target:
+            message = f"phase_alias {word!r} is itself a phase word; it would read {word} as {target}"
+            r.problem("KC207", message, r.line_of_key("phase_aliases", plan_line))
+    return phases, aliases
+
+
+def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
+    found = _plan_table(data, r)
+    if found is None:
+        return None
+    head, plan_line = found
     first, last = head.get("first_year"), head.get("last_year")
     if not all(isinstance(y, int) and not isinstance(y, bool) and 1900 <= y <= 2200 for y in (first, last)):
         r.problem("KC202", "[plan] needs first_year and last_year as fiscal years (e.g. 2026)", plan_line)
@@ -146,25 +258,20 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
         return None
     if not isinstance(head.get("carry_forward", False), bool):
         r.problem("KC202", "[plan] carry_forward must be true or false", plan_line)
-    phases = r.texts(head, "phases", "[plan]", plan_line)
-    aliases = head.get("phase_aliases", {})
-    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
-        r.problem("KC202", "[plan] phase_aliases must map words to phase words", plan_line)
-        aliases = {}
-    phases = tuple(normalize(p) for p in phases)
-    aliases = {normalize(k): normalize(v) for k, v in aliases.items()}
-    for word, target in aliases.items():
-        if target not in phases:
-            r.problem("KC207", f"phase_alias {word!r} points at {target!r}, which is not in phases", plan_line)
+    phases, aliases = _phase_words(head, r, plan_line)
+    words = {key: r.texts(head, key, "[plan]", plan_line) for key in ("milestone_words", "neutral_words")}
+    for key, listed in words.items():
+        if any(not normalize(w) for w in listed):
+            r.problem("KC202", f"[plan] {key}: an empty word would match any text", r.line_of_key(key, plan_line))
     areas = _areas(data, r)
     initiatives = _initiatives(data, r, {a.id for a in areas})
     base_ctx = CellContext(
         metrics=(),
         phases=phases,
         phase_aliases=tuple(aliases.items()),
-        milestone_words=r.texts(head, "milestone_words", "[plan]", plan_line),
+        milestone_words=tuple(normalize(w) for w in words["milestone_words"] if normalize(w)),
         carry_forward=bool(head.get("carry_forward", False)),
-        neutral_words=tuple(normalize(w) for w in r.texts(head, "neutral_words", "[plan]", plan_line)),
+        neutral_words=tuple(normalize(w) for w in words["neutral_words"] if normalize(w)),
     )
     indicators = _indicators(data, r, {i.id: i for i in initiatives}, base_ctx, first, last)
     tolerance = head.get("pace_tolerance", 0.95)
@@ -203,7 +310,8 @@ def _areas(data: dict[str, Any], r: _Reader) -> list[Area]:
     start = r.line_of(r"^\[\[areas\]\]") or 0
     for table in r.tables(data, "areas"):
         line = r.line_of_id(table.get("id"), start)
-        areas.append(Area(r.text(table, "id", "area", line), r.text(table, "name", "area", line)))
+        r.unknown_keys(table, "area", "area", line)
+        areas.append(Area(r.ident(table, "area", line), r.text(table, "name", "area", line)))
         lines.append(line)
     _unique(r, "area", zip((a.id for a in areas), lines, strict=True))
     return areas
@@ -215,9 +323,10 @@ def _initiatives(data: dict[str, Any], r: _Reader, area_ids: set[str]) -> list[I
     start = r.line_of(r"^\[\[initiatives\]\]") or 0
     for table in r.tables(data, "initiatives"):
         line = r.line_of_id(table.get("id"), start)
+        r.unknown_keys(table, "initiative", "initiative", line)
         item = Initiative(
-            id=r.text(table, "id", "initiative", line),
-            area=r.text(table, "area", "initiative", line),
+            id=r.ident(table, "initiative", line),
+            area=normalize(r.text(table, "area", "initiative", line)),
             name=r.text(table, "name", "initiative", line),
             departments=r.texts(table, "departments", "initiative", line),
         )
@@ -255,9 +364,11 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
             unit = None
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
         baseline, baseline_year = _baseline(spec.get("baseline"), unit, r, where, line)
+        if "metrics" in table:
+            r.unknown_keys(spec, "metric", f"{where} metric", line)
         metrics.append(
             Metric(
-                id=r.text(spec, "id", where, line),
+                id=r.ident(spec, f"{where} metric", line),
                 name=r.text(spec, "name", where, line),
                 unit=unit,
                 counts=Counts(counts_text),
@@ -285,6 +396,9 @@ def _baseline(
     found = _BASELINE_VALUE.match(normalize(spec["value"]))
     if not found:
         r.problem("KC202", f'{where}: baseline value {spec["value"]!r} is not a number (e.g. "60分", "39%")', line)
+        return None, None
+    if magnitude_problem(Decimal(found["num"].replace(",", ""))):
+        r.problem("KC202", f"{where}: baseline value {spec['value'][:40]!r} is out of range", line)
         return None, None
     printed = found["unit"].strip()
     if printed and unit is not None and printed != normalize(unit):
@@ -367,13 +481,14 @@ def _indicators(
     for table in r.tables(data, "indicators"):
         line = r.line_of_id(table.get("id"), section)
         section = line or section
-        ident = r.text(table, "id", f"indicator after line {section}", line)
+        ident = r.ident(table, f"indicator after line {section}", line or section)
         if not ident:
             continue
         where = f"indicator {ident}"
+        r.unknown_keys(table, "indicator", where, line)
         if not isinstance(table.get("missing_in_source", ""), str):
             r.problem("KC202", f"{where}: missing_in_source must be a sentence saying what was lost", line)
-        initiative = initiatives.get(r.text(table, "initiative", where, line))
+        initiative = initiatives.get(normalize(r.text(table, "initiative", where, line)))
         if initiative is None:
             r.problem("KC206", f"{where}: unknown initiative {table.get('initiative')!r}", line)
             continue
@@ -385,7 +500,7 @@ def _indicators(
         ctx = replace(base, metrics=metrics)
         missing = bool(table.get("missing_in_source"))
         targets = _yearly_targets(table, r, ctx, where, line, first, last, missing) if yearly else {}
-        due = None if yearly else _due_target(table, r, ctx, where, line, last)
+        due = None if yearly else _due_target(table, r, ctx, where, line, first, last)
         if not yearly:
             targets = _continuous(table, r, ctx, where, line, first, last)
         metrics, targets, due = _settle(metrics, targets, due, r, where, line)
@@ -434,7 +549,7 @@ def _yearly_targets(
             said = 'missing (use "" for a blank cell)' if text is None else "must be the cell's text in quotes"
             r.problem("KC202", f"{where}: targets.{year} {said}", line)
             continue
-        cell_line = r.line_of(rf"^{year}\s*=", line or 0) if line else None
+        cell_line = r.line_of_key(str(year), line)
         if year > ends:
             if normalize(text):
                 r.problem("KC202", f"{where}: targets.{year} is printed after schedule_ends = {ends}", cell_line)
@@ -448,6 +563,12 @@ def _yearly_targets(
             except PhraseError as exc:
                 r.problem(exc.code, f"{where}, {year}: {exc}", cell_line)
                 continue
+        early = next((rule.due for rule in rules if rule.due is not None and rule.due < fiscal_year_start(first)), None)
+        if early is not None:
+            r.problem(
+                "KC208", f"{where}, {year}: the deadline {early} is before the plan begins ({first}年度)", cell_line
+            )
+            continue
         targets[year] = Target(year, text, rules)
         previous = rules
     extra = sorted(set(cells) - {str(y) for y in range(first, last + 1)})
@@ -550,7 +671,7 @@ def _continuous(
 
 
 def _due_target(
-    table: dict[str, Any], r: _Reader, ctx: CellContext, where: str, line: int | None, last: int
+    table: dict[str, Any], r: _Reader, ctx: CellContext, where: str, line: int | None, first: int, last: int
 ) -> Target | None:
     text = r.text(table, "target", where, line, required="due" in table)
     due_text = r.text(table, "due", where, line, required=False)
@@ -562,6 +683,9 @@ def _due_target(
         start = fiscal_year_start(parse_year(start_text)) if start_text else None
     except ValueError as exc:
         r.problem("KC208", f"{where}: {exc}", line)
+        return None
+    if due < fiscal_year_start(first):
+        r.problem("KC208", f"{where}: due {due_text!r} ({due}) is before the plan begins ({first}年度)", line)
         return None
     try:
         rules = read_due_target(text, due, start, ctx)

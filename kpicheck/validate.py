@@ -64,14 +64,16 @@ def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
 def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
     """Every problem in the selected files, sorted by file and line."""
     selection, problems = select(root, files or [])
+    found: list[Problem] = []
     for city in selection.cities:
-        problems += _city(root, city, selection.files)
+        found += _city(root, city, selection.files)
+    found += _shared_plan_ids(root, selection.cities)
     if selection.files is not None:
         # Problems in actuals files that were not named are not this commit's; a broken target file
         # is always shown, since the named files cannot be checked without it.
         keep = {display_path(p, root) for p in selection.files}
-        problems = [p for p in problems if p.path in keep or not p.path.startswith("actuals/")]
-    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code))
+        found = [p for p in found if p.path in keep or not p.path.startswith("actuals/")]
+    return sorted(set(problems + found), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code))
 
 
 def _used(indicator: Indicator, metric: str, year: int) -> bool:
@@ -89,6 +91,25 @@ def _used(indicator: Indicator, metric: str, year: int) -> bool:
         r.metric == metric and (r.kind is RuleKind.GROWTH or (r.kind is RuleKind.THRESHOLD and counts is Counts.LEVEL))
         for r in following.rules
     )
+
+
+def _shared_plan_ids(root: Path, checked: tuple[str, ...]) -> list[Problem]:
+    """KC204 for a plan id that two cities use: --plan and the actuals' plan column name plans by id."""
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for city in city_ids(root):
+        plans, _ = load_plans(root, city)
+        for plan in plans:
+            owners.setdefault(plan.id, []).append((city, plan.path))
+    problems = []
+    for plan_id, places in owners.items():
+        cities = {city for city, _ in places}
+        if len(cities) < 2:
+            continue
+        for city, path in places:
+            if city in checked:
+                others = ", ".join(sorted(f"{c} ({p})" for c, p in places if c != city))
+                problems.append(Problem(path, None, None, "KC204", f"plan id {plan_id!r} is also used by {others}"))
+    return problems
 
 
 def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]:

@@ -197,3 +197,46 @@ def test_sigterm_during_the_write_leaves_nothing_behind(make_root: Callable[...,
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
     assert list(out.iterdir()) == []
+
+
+# ------------------------------------------------------------------ target files that were accepted
+
+
+def test_a_plan_id_shared_by_two_cities_is_reported(make_root: Callable[..., Path]) -> None:
+    root = make_root()
+    other = root / "targets" / "other"
+    other.mkdir()
+    text = (root / "targets" / "mini" / "plan.toml").read_text(encoding="utf-8")
+    (other / "plan.toml").write_text(text.replace('city = "mini"', 'city = "other"'), encoding="utf-8")
+    found = codes(root)
+    assert ("targets/mini/plan.toml", "KC204", None) in found
+    assert ("targets/other/plan.toml", "KC204", None) in found
+
+
+def test_full_width_ids_in_toml_match_csv_ids(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": "indicator,year,value\nrate,2026,66\n"})
+    plan = root / "targets" / "mini" / "plan.toml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace('id = "rate"', 'id = "ｒａｔｅ"'), encoding="utf-8")
+    assert codes(root) == []
+    code, out, _ = run("status", "--city", "mini", "--year", "2026", "--as-of", "2027-04-01", "--root", str(root),
+                       "--format", "json")  # fmt: skip
+    assert code == 0
+    assert {i["id"]: i["status"] for i in json.loads(out)["indicators"]}["rate"] == "achieved"
+
+
+# ------------------------------------------------------------------ silent success
+
+
+def test_validate_of_a_missing_file_says_so(make_root: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_root()
+    monkeypatch.chdir(root)
+    code, out, _ = run("validate", "actuals/mini/nope.csv")
+    assert code == 1
+    assert out.strip() == "actuals/mini/nope.csv: KC002 no such file"
+
+
+def test_show_of_an_unknown_indicator_says_so(make_root: Callable[..., Path]) -> None:
+    root = make_root()
+    code, out, err = run("show", "--city", "mini", "9-9-9", "--root", str(root))
+    assert code == 2 and out == ""
+    assert "KC304" in err and "9-9-9" in err

@@ -18,6 +18,7 @@ from kpicheck.rules import evaluate
 from kpicheck.workspace import load_city
 
 ROADMAP = """\
+schema = 1
 [plan]
 id = "road"
 city = "mini"

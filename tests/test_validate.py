@@ -51,7 +51,8 @@ def test_each_bad_file_gives_exactly_its_code_and_line(
     else:
         root = make_root({source.name: source.read_bytes()})
     found = [(p.code, "-" if p.line is None else str(p.line)) for p in validate(root)]
-    assert found == [(code, line)]
+    # A file may have a second, related problem: codes and lines are then listed with ';'.
+    assert found == list(zip(code.split(";"), line.split(";"), strict=True))
 
 
 def test_a_10_mb_file_is_read_and_its_bad_row_found(make_root: Callable[..., Path]) -> None:
