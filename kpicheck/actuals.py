@@ -18,7 +18,7 @@ from typing import Protocol
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import Actual, Indicator, Metric, Place, Plan, State, ValueKind, magnitude_problem
-from kpicheck.periods import fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
+from kpicheck.periods import clean, fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
 
 # Column names a header may use (NFKC, lower case) -> the column.
 HEADER_ALIASES: dict[str, str] = {
@@ -274,7 +274,7 @@ def _row(
         value=value,
         text=cell("value"),
         as_of=as_of,
-        note=row[header["note"]].strip() if "note" in header and header["note"] < len(row) else "",
+        note=clean(row[header["note"]]).strip() if "note" in header and header["note"] < len(row) else "",
         place=Place(shown, line),
     )
 

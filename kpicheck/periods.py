@@ -25,7 +25,19 @@ _DUE = re.compile(r"^(?P<year>.+?)(?P<end>末|度末|年度末)?(?:時点|まで
 
 def normalize(text: str) -> str:
     """NFKC and trimmed: full-width digits, ％ and spaces become their plain forms."""
-    return unicodedata.normalize("NFKC", text).strip()
+    return unicodedata.normalize("NFKC", clean(text)).strip()
+
+
+# Control characters (C0, DEL, C1) and the two non-characters XML refuses: an ESC sequence in a
+# department name must not reach a terminal, nor U+0001 an SVG, nor NUL an HTML page. Line breaks
+# and tabs become spaces (a cell is one line in every output).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
+
+
+def clean(text: str) -> str:
+    """Text as every output may show it: control characters removed, line breaks as spaces."""
+    return _CONTROLS.sub("", _BREAKS.sub(" ", text))
 
 
 def fiscal_year_start(year: int) -> date:

@@ -107,11 +107,20 @@ def render_csv(report: Report) -> str:
     writer.writerow(["id", "name", "area", "initiative", "departments", "target", "actual", "status", "status_label",
                      "reason"])  # fmt: skip
     for e in report.evaluations:
-        writer.writerow([
+        writer.writerow([guard(cell) for cell in (
             e.indicator.id, e.indicator.name, e.area_name, e.initiative_name, "、".join(e.indicator.departments),
             e.target or "", actual_text(e), e.status.value, STATUS_LABELS[e.status], e.reason,
-        ])  # fmt: skip
+        )])  # fmt: skip
     return out.getvalue()
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def guard(cell: str) -> str:
+    """A CSV cell Excel shows as text: a leading ' before what would start a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def summary_line(report: Report, color: bool = False) -> str:

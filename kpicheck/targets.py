@@ -27,7 +27,7 @@ from kpicheck.models import (
     ValueKind,
     magnitude_problem,
 )
-from kpicheck.periods import fiscal_year_start, normalize, parse_due, parse_year
+from kpicheck.periods import clean, fiscal_year_start, normalize, parse_due, parse_year
 from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
 
 SINGLE_METRIC = "value"
@@ -147,14 +147,14 @@ class _Reader:
         if not isinstance(value, str):
             self.problem("KC202", f"{where}: {key!r} must be a string", line)
             return ""
-        return value
+        return clean(value)
 
     def texts(self, table: dict[str, Any], key: str, where: str, line: int | None) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem("KC202", f"{where}: {key!r} must be a list of strings", line)
             return ()
-        return tuple(value)
+        return tuple(clean(v) for v in value)
 
     def tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
         value = data.get(key, [])
@@ -549,6 +549,7 @@ def _yearly_targets(
             said = 'missing (use "" for a blank cell)' if text is None else "must be the cell's text in quotes"
             r.problem("KC202", f"{where}: targets.{year} {said}", line)
             continue
+        text = clean(text)
         cell_line = r.line_of_key(str(year), line)
         if year > ends:
             if normalize(text):
@@ -660,7 +661,7 @@ def _continuous(
         return {}
     targets = {}
     for year in range(first, last + 1):
-        text = schedule.get(str(year), "")
+        text = clean(schedule.get(str(year), ""))
         work = normalize(text)
         if work and work not in DASHES:
             targets[year] = Target(year, text, (Rule(RuleKind.CONTINUOUS, text, metric, note=work),))

@@ -6,6 +6,8 @@ never a replaced file. The static bad files live in tests/bad/ (test_validate.py
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -13,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from typer.testing import CliRunner
@@ -240,3 +243,41 @@ def test_show_of_an_unknown_indicator_says_so(make_root: Callable[..., Path]) ->
     code, out, err = run("show", "--city", "mini", "9-9-9", "--root", str(root))
     assert code == 2 and out == ""
     assert "KC304" in err and "9-9-9" in err
+
+
+# ------------------------------------------------------------------ output that others open
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_guarded(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": "indicator,year,value,note\nrate,2026,60,x\n"})
+    plan = root / "targets" / "mini" / "plan.toml"
+    text = plan.read_text(encoding="utf-8").replace('name = "押印廃止実施率"', 'name = "=HYPERLINK(\\"http://x\\")"')
+    plan.write_text(text.replace('departments = ["デジタル推進課"]', 'departments = ["@SUM(A1)", "+1", "-1"]'), "utf-8")
+    code, out, _ = run("status", "--city", "mini", "--year", "2026", "--root", str(root), "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    rate = next(r for r in rows if r[0] == "rate")
+    assert rate[1] == '\'=HYPERLINK("http://x")'
+    assert rate[4] == "'@SUM(A1)、+1、-1"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_control_characters_never_reach_any_output(make_root: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_root({"a.csv": 'indicator,year,value,note\nrate,2026,60,"bell\x07 nul\x00 esc\x1b[2J"\n'})
+    plan = root / "targets" / "mini" / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace('departments = ["デジタル推進課"]', 'departments = ["課\\u001b[31m赤"]')
+    plan.write_text(text.replace('name = "押印廃止実施率"', 'name = "率\\u0001\\uffff"'), encoding="utf-8")
+    args = ["--city", "mini", "--year", "2026", "--as-of", "2026-12-31", "--root", str(root)]
+    outputs = [run("status", *args, "--color")[1], run("status", *args, "--format", "csv")[1]]
+    outputs.append(run("status", *args, "--format", "json")[1])
+    for fmt in ("html", "markdown"):
+        target = tmp_path / f"r.{'html' if fmt == 'html' else 'md'}"
+        code, _, err = run("report", *args, "--format", fmt, "-o", str(target))
+        assert code == 0, err
+        outputs += [p.read_text(encoding="utf-8") for p in tmp_path.glob("r.*")]
+    for output in outputs:
+        assert not any(ch in output for ch in "\x00\x01\x07\uffff"), output[:200]
+        assert "\x1b[31m" not in output and "\x1b[2J" not in output
+    for svg in tmp_path.glob("*.svg"):
+        ElementTree.fromstring(svg.read_text(encoding="utf-8"))  # well-formed XML
