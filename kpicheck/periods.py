@@ -29,15 +29,16 @@ def normalize(text: str) -> str:
 
 
 # Control characters (C0, DEL, C1) and the two non-characters XML refuses: an ESC sequence in a
-# department name must not reach a terminal, nor U+0001 an SVG, nor NUL an HTML page. Line breaks
-# and tabs become spaces (a cell is one line in every output).
+# department name must not reach a terminal, nor U+0001 an SVG, nor NUL an HTML page. A line
+# break stays a line break (\n: a note may have several lines; each output escapes it); a tab is
+# a space.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
+_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
 
 
 def clean(text: str) -> str:
-    """Text as every output may show it: control characters removed, line breaks as spaces."""
-    return _CONTROLS.sub("", _BREAKS.sub(" ", text))
+    """Text as every output may show it: control characters removed, line breaks as \n, tabs as spaces."""
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text).replace("\t", " "))
 
 
 def fiscal_year_start(year: int) -> date:
