@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,10 @@ STATE_WORDS: dict[str, State] = {
 }  # fmt: skip
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+# Problems kept per file: a file of a million bad rows is one cause, and a million Problem records
+# would take gigabytes. The rest are counted (KC115).
+MAX_FILE_PROBLEMS = 1000
 
 Actuals = dict[tuple[str, str, str, int], Actual]  # (plan, indicator, metric, fiscal year) -> actual
 
@@ -121,6 +126,13 @@ def _unquote(value: str) -> str:
     return found[1] if found else value
 
 
+@functools.lru_cache(maxsize=4096)
+def _nearest_id(known: tuple[str, ...], wanted: str) -> str | None:
+    """The known id closest to a mistyped one (cached: a file repeats its typos)."""
+    found = difflib.get_close_matches(wanted, known, n=1)
+    return found[0] if found else None
+
+
 def _cut(text: str, limit: int = 40) -> str:
     """A value as a message quotes it: long input is cut, so one bad cell is one short line."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -165,6 +177,7 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
     except DecodeError as exc:
         result.problems.append(Problem(shown, exc.line, exc.column, "KC001", str(exc)))
         return
+    first_problem, unlisted = len(result.problems), 0
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: dict[str, int] | None = None
     width = 0
@@ -186,8 +199,14 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
                 return
             continue
         _row(row, header, width, shown, start, plans, result)
+        if len(result.problems) - first_problem > MAX_FILE_PROBLEMS:  # keep counting, stop keeping
+            unlisted += len(result.problems) - first_problem - MAX_FILE_PROBLEMS
+            del result.problems[first_problem + MAX_FILE_PROBLEMS :]
     if header is None:
         result.problems.append(Problem(shown, 1, None, "KC101", "empty file: expected a header indicator,year,value"))
+    if unlisted:
+        message = f"{unlisted:,} more problem(s) in this file after the first {MAX_FILE_PROBLEMS:,} (fix those first)"
+        result.problems.append(Problem(shown, None, None, "KC115", message))
 
 
 def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dict[str, int] | None:
@@ -238,8 +257,8 @@ def _row(
     indicator_id = cell("indicator")
     indicator = plan.indicator(indicator_id)
     if indicator is None:
-        hint = difflib.get_close_matches(indicator_id, [i.id for i in plan.indicators], n=1)
-        did_you = f"; did you mean {hint[0]!r}?" if hint else ""
+        hint = _nearest_id(plan.indicator_ids, indicator_id)
+        did_you = f"; did you mean {hint!r}?" if hint else ""
         problem("indicator", "KC102", f"{plan.id} has no indicator {indicator_id!r}{did_you}")
         return
     metric = _metric(indicator, cell("metric"), problem)

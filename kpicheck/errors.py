@@ -35,6 +35,7 @@ CODES: dict[str, str] = {
     "KC112": "a file with no data rows (warning)",
     "KC113": "a row that cannot be parsed as CSV",
     "KC114": "unknown plan id in the plan column",
+    "KC115": "more problems in one file than are listed (the rest counted)",
     # targets TOML
     "KC201": "TOML syntax error",
     "KC202": "missing or wrong-typed key",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -321,7 +322,16 @@ class Plan:
         return self.first_year <= year <= self.last_year
 
     def indicator(self, indicator_id: str) -> Indicator | None:
-        return next((i for i in self.indicators if i.id == indicator_id), None)
+        return self._by_id.get(indicator_id)
+
+    @functools.cached_property
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.indicators)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Indicator]:
+        """Indicators by id, built once: actuals rows look one up each."""
+        return {i.id: i for i in self.indicators}
 
     def area_name(self, area_id: str) -> str:
         return next((a.name for a in self.areas if a.id == area_id), area_id)

@@ -25,7 +25,10 @@ _DUE = re.compile(r"^(?P<year>.+?)(?P<end>末|度末|年度末)?(?:時点|まで
 
 def normalize(text: str) -> str:
     """NFKC and trimmed: full-width digits, ％ and spaces become their plain forms."""
-    return unicodedata.normalize("NFKC", clean(text)).strip()
+    text = clean(text)
+    if not unicodedata.is_normalized("NFKC", text):  # most cells already are: skip the rewrite
+        text = unicodedata.normalize("NFKC", text)
+    return text.strip()
 
 
 # Control characters (C0, DEL, C1) and the two non-characters XML refuses: an ESC sequence in a
@@ -38,6 +41,8 @@ _BREAKS = re.compile("\r\n?|[\u2028\u2029]")
 
 def clean(text: str) -> str:
     """Text as every output may show it: control characters removed, line breaks as \n, tabs as spaces."""
+    if text.isprintable():  # no control character, no line break: nothing to do (most text)
+        return text
     return _CONTROLS.sub("", _BREAKS.sub("\n", text).replace("\t", " "))
 
 

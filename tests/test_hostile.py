@@ -10,14 +10,20 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kpicheck import cli
@@ -281,3 +287,70 @@ def test_control_characters_never_reach_any_output(make_root: Callable[..., Path
         assert "\x1b[31m" not in output and "\x1b[2J" not in output
     for svg in tmp_path.glob("*.svg"):
         ElementTree.fromstring(svg.read_text(encoding="utf-8"))  # well-formed XML
+
+
+# ------------------------------------------------------------------ property: valid but extreme, end to end
+
+NAMES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
+AMOUNTS = st.decimals(min_value=0, max_value=Decimal("999999999999999"), places=6, allow_nan=False)
+UNITS = st.sampled_from(["%", "件", "人", "億円", "千人", "申請・届出", "分"])
+SHAPES = st.sampled_from(["{n}{u}", "{n}{u}以上", "{n}{u}以内", "{n}{u}未満", "年{n}{u}", "延べ{n}{u}", "{n}{u}を維持"])
+
+
+def _toml_string(text: str) -> str:
+    return tomli_w.dumps({"v": text})[4:].strip()  # the value of v = "...", escaped as TOML wants
+
+
+def _plain(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(NAMES, NAMES, NAMES, AMOUNTS, AMOUNTS, UNITS, SHAPES, st.sampled_from(["level", "per_year", "cumulative"]))
+def test_extreme_but_valid_inputs_reach_status_and_report(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    department: str,
+    note: str,
+    target: Decimal,
+    actual: Decimal,
+    unit: str,
+    shape: str,
+    counts: str,
+) -> None:
+    """Exit 0 with valid JSON, HTML and Markdown, or exit 2 with coded lines: never KC399."""
+    root = tmp_path_factory.mktemp("root")
+    (root / "targets" / "x").mkdir(parents=True)
+    (root / "actuals" / "x").mkdir(parents=True)
+    if unit == "%":
+        target, actual = min(target, Decimal(100)), min(actual, Decimal(100))
+    cell = shape.format(n=_plain(target), u=unit)
+    plan = (
+        'schema = 1\n[plan]\nid = "x"\ncity = "x"\ncity_name = "某市"\ntitle = "計画"\nfirst_year = 2026\n'
+        'last_year = 2027\n[[areas]]\nid = "1"\nname = "分野"\n[[initiatives]]\nid = "1"\narea = "1"\n'
+        f"name = {_toml_string(name)}\ndepartments = [{_toml_string(department)}]\n"
+        f'[[indicators]]\nid = "k"\ninitiative = "1"\nname = {_toml_string(name)}\nunit = {_toml_string(unit)}\n'
+        f'counts = "{counts}"\n[indicators.targets]\n2026 = {_toml_string(cell)}\n2027 = {_toml_string(cell)}\n'
+    )
+    (root / "targets" / "x" / "plan.toml").write_text(plan, encoding="utf-8")
+    quoted = '"' + note.replace('"', '""') + '"'
+    rows = f"indicator,year,value,as_of,note\nk,2026,{_plain(actual)},2026-10-01,{quoted}\n"
+    (root / "actuals" / "x" / "a.csv").write_text(rows, encoding="utf-8")
+    args = ["--city", "x", "--year", "2026", "--as-of", "2026-12-31", "--root", str(root)]
+    code, out, err = run("status", *args, "--format", "json")
+    assert "KC399" not in err
+    if code == 2:
+        assert err and all(re.match(r"^\S.*: KC\d{3} ", line) for line in err.strip().splitlines()), err
+        return
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["indicators"][0]["id"] == "k"
+    for fmt in ("html", "markdown"):
+        code, page, err = run("report", *args, "--format", fmt)
+        assert code == 0 and "KC399" not in err, err
+        if fmt == "html":
+            HTMLParser().feed(page)
+            assert not any(ch in page for ch in "\x00\x01\x1b")
+    code, _, err = run("status", *args)
+    assert code == 0 and "KC399" not in err, err
