@@ -354,3 +354,20 @@ def test_extreme_but_valid_inputs_reach_status_and_report(
             assert not any(ch in page for ch in "\x00\x01\x1b")
     code, _, err = run("status", *args)
     assert code == 0 and "KC399" not in err, err
+
+
+# ------------------------------------------------------------------ load
+
+
+def test_a_file_of_many_bad_rows_keeps_1000_and_counts_the_rest(make_root: Callable[..., Path]) -> None:
+    root = make_root({"bad.csv": "indicator,year,value\n" + "nope,2026,1\n" * 1500})
+    found = validate(root)
+    assert [p.code for p in found].count("KC102") == 1000
+    (last,) = [p for p in found if p.code == "KC115"]
+    assert "500 more" in last.message
+    code, out, err = run("validate", "--root", str(root))
+    assert code == 1
+    assert len(out.splitlines()) == 200
+    assert "801 more problem(s) not listed" in err
+    code, out, err = run("status", "--city", "mini", "--year", "2026", "--root", str(root))
+    assert code == 2 and len(err.splitlines()) == 201 and "801 more" in err.splitlines()[-1]
