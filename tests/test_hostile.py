@@ -371,3 +371,10 @@ def test_a_file_of_many_bad_rows_keeps_1000_and_counts_the_rest(make_root: Calla
     assert "801 more problem(s) not listed" in err
     code, out, err = run("status", "--city", "mini", "--year", "2026", "--root", str(root))
     assert code == 2 and len(err.splitlines()) == 201 and "801 more" in err.splitlines()[-1]
+
+
+@pytest.mark.parametrize("as_of", ["令和0年1月1日", "R0.1.1", "平成0年5月1日"])
+def test_era_year_zero_is_refused_as_a_date_too(make_root: Callable[..., Path], as_of: str) -> None:
+    root = make_root()
+    code, _, err = run("status", "--city", "mini", "--year", "2026", "--as-of", as_of, "--root", str(root))
+    assert code == 2 and "KC304" in err and "元年" in err
