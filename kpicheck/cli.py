@@ -22,7 +22,7 @@ from kpicheck.render import render_csv, render_json, render_plans, render_readin
 from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
 from kpicheck.rules import evaluate, not_yet_known
 from kpicheck.validate import validate
-from kpicheck.workspace import all_plans, city_plans, load_city, pick_plan
+from kpicheck.workspace import all_plans, city_ids, city_plans, load_city, pick_plan
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 # Problems listed before "N more": enough to fix a file, few enough to read (millions of bad rows
@@ -316,6 +316,8 @@ def validate_command(
     """Check targets/ and actuals/: every problem, one per line, as path:line:column: CODE message."""
     if not (root / "targets").is_dir():
         raise usage_error("KC304", f"--root {root}: no targets/ folder here (run it in the data repository)")
+    if not files and not city_ids(root):
+        raise usage_error("KC301", f"--root {root}: no city folder under targets/, nothing to check")
     problems = validate(root, files or [])
     shown = problems[:max_problems] if max_problems else problems
     if output is ProblemFormat.json:

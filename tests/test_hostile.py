@@ -378,3 +378,9 @@ def test_era_year_zero_is_refused_as_a_date_too(make_root: Callable[..., Path], 
     root = make_root()
     code, _, err = run("status", "--city", "mini", "--year", "2026", "--as-of", as_of, "--root", str(root))
     assert code == 2 and "KC304" in err and "元年" in err
+
+
+def test_validate_of_an_empty_data_root_says_there_is_nothing(tmp_path: Path) -> None:
+    (tmp_path / "targets").mkdir()
+    code, out, err = run("validate", "--root", str(tmp_path))
+    assert code == 2 and out == "" and "KC301" in err
