@@ -32,6 +32,9 @@ HEADER_ALIASES: dict[str, str] = {
     "plan": "plan", "計画": "plan",
 }  # fmt: skip
 REQUIRED = ("indicator", "year", "value")
+# A 実績 cell that says "nothing yet": the row is skipped, not an error (a half-filled sheet from one
+# 課 must not block the council report).
+BLANK_VALUES = frozenset({"", "-", "未入力", "未定", "―", "—", "ー", "－"})
 
 STATE_WORDS: dict[str, State] = {
     **dict.fromkeys(
@@ -240,6 +243,8 @@ def _row(
     if any(c.strip() for c in row[width:]):
         extra = len(row) - width
         problem("value", "KC109", f"{extra} cell(s) beyond the header's columns (a comma inside a value?)")
+    if cell("value") in BLANK_VALUES:
+        return  # not entered yet: the indicator shows 実績未入力, and the rest of the file still counts
     try:
         year = parse_year(cell("year"))
     except ValueError as exc:
