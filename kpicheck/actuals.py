@@ -256,7 +256,7 @@ def _row(
         return
     plan = _plan_for(year, plan_id, plans)
     if plan is None:
-        periods = ", ".join(f"{p.id} {p.first_year}–{p.last_year}" for p in plans) or "none"
+        periods = ", ".join(f"{p.id} {p.first_year}～{p.last_year}" for p in plans) or "none"
         problem("year", "KC105", f"year {year} is outside every plan of this city ({periods})")
         return
     indicator_id = cell("indicator")
@@ -283,7 +283,7 @@ def _row(
             return
         if not fiscal_year_start(year) <= as_of <= fiscal_year_end(year):
             problem(
-                "as_of", "KC108", f"as_of {as_of} lies outside fiscal year {year} ({year}-04-01 – {year + 1}-03-31)"
+                "as_of", "KC108", f"as_of {as_of} lies outside fiscal year {year} ({year}-04-01 ～ {year + 1}-03-31)"
             )
             return
     key = (plan.id, indicator.id, metric.id, year)

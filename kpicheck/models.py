@@ -187,11 +187,11 @@ class Rule:
         return f"[{self.metric}] {text}"
 
     def _phase(self) -> str:
-        """段階「構築」に到達（「検討・構築」2026–2027年度の最終年度）."""
+        """段階「構築」に到達（「検討・構築」2026～2027年度の最終年度）."""
         reach = self.reach or self.phases[0]
         if len(self.phases) > 1 and self.bar is not None:
             cell, (first, last) = "・".join(self.phases), self.bar
-            years = f"{first}年度" if first == last else f"{first}–{last}年度"
+            years = f"{first}年度" if first == last else f"{first}～{last}年度"
             if reach == self.phases[-1]:
                 return f"段階「{reach}」に到達（「{cell}」{years}の最終年度）"
             return f"段階「{reach}」に到達（「{cell}」{years}、{last}年度に「{self.phases[-1]}」）"
@@ -241,7 +241,7 @@ def growth_factor(change: Decimal | None) -> Decimal:
 def quantity(value: Decimal | None, unit: str | None) -> str:
     """15000 -> 15,000名; 65 -> 65%; exact, no float rounding."""
     if value is None:
-        return "—"
+        return "―"
     if value.as_tuple().exponent < -2:  # type: ignore[operator]  # shown to 0.01 (33.333…% -> 33.33%)
         value = value.quantize(Decimal("0.01"))
     text = f"{value:,f}"

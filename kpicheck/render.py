@@ -186,7 +186,7 @@ def render_plans(plans: list[Plan], output: str) -> str:
     from tabulate import tabulate  # noqa: PLC0415 - see render_table
 
     table = [
-        [r["city"], r["city_name"], r["plan"], r["title"], f"{r['first_year']}–{r['last_year']}年度", r["indicators"]]
+        [r["city"], r["city_name"], r["plan"], r["title"], f"{r['first_year']}～{r['last_year']}年度", r["indicators"]]
         for r in rows
     ]
     headers = ("city", "市", "plan", "計画", "期間", "指標数")
@@ -224,6 +224,6 @@ def render_readings(plan: Plan, indicators: list[Indicator], year: int | None, o
     from tabulate import tabulate  # noqa: PLC0415 - see render_table
 
     table = [[r["indicator"], r["name"], r["due"] or r["year"] or "", r["target"], r["reading"]] for r in rows]
-    title = f"{plan.city_name} {plan.title}（{plan.first_year}–{plan.last_year}年度） {plan.path}"
+    title = f"{plan.city_name} {plan.title}（{plan.first_year}～{plan.last_year}年度） {plan.path}"
     body = tabulate(table, headers=("ID", "指標", "年度/期限", "目標（計画の記載）", "読み取り"), disable_numparse=True)
     return f"{title}\n{body}\n"

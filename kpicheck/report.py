@@ -48,7 +48,7 @@ and the helpers:
     department     the --department given, or None
     statuses       [{status, label, mark, color, meaning, count}] every status in order, with its count
     legend         the same without counts
-    achievement    {achieved, evaluable, rate (float or None), text ("44.8%" or "—"), definition}:
+    achievement    {achieved, evaluable, rate (float or None), text ("44.8%" or "―"), definition}:
                    達成率 = 達成 / (達成 + 未達成 + 順調 + 遅れ), i.e. indicators with a target this year
                    and an actual; 実績未入力, 対象外 and 目標未設定 are left out of the denominator
     areas          [{name, indicators}] in the plan's order; areas with no indicator shown are left out
@@ -75,12 +75,7 @@ The stand-alone chart template (chart.svg.j2) gets the report's variables plus `
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import signal
-import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -92,6 +87,7 @@ from urllib.parse import quote  # pathlib imports it already
 from kpicheck import __version__
 from kpicheck.errors import KpicheckError, Problem, usage_error
 from kpicheck.models import STATUS_LABELS, Evaluation, Plan, Report, RuleKind, Status, quantity
+from kpicheck.output import check_output, write_files
 from kpicheck.periods import fiscal_year_of, fiscal_year_start, normalize, parse_year
 from kpicheck.render import actual_text, to_dict
 from kpicheck.rules import target_for
@@ -199,7 +195,7 @@ def choose_years(city: City, years: str, year: int | None, plan_id: str | None, 
         if plan_id is None and year is None:
             year = fiscal_year_of(as_of)
             if not any(p.covers(year) for p in city.plans):
-                periods = ", ".join(f"{p.id} ({p.first_year}–{p.last_year})" for p in city.plans)
+                periods = ", ".join(f"{p.id} ({p.first_year}～{p.last_year})" for p in city.plans)
                 message = f"no plan of {city.id} covers {year}年度 (that of --as-of); give --plan or --year: {periods}"
                 raise usage_error("KC302", f"--years all: {message}")
         plan = pick_plan(city.plans, year, plan_id)
@@ -216,7 +212,7 @@ def choose_years(city: City, years: str, year: int | None, plan_id: str | None, 
     plan = pick_plan(city.plans, None if plan_id else first, plan_id)
     outside = [y for y in (first, last) if not plan.covers(y)]
     if outside:
-        period = f"{plan.id} ({plan.first_year}–{plan.last_year})"
+        period = f"{plan.id} ({plan.first_year}～{plan.last_year})"
         raise usage_error("KC302", f"--years {years}: {outside[0]}年度 is outside {period}; a report covers one plan")
     return plan, list(range(first, last + 1))
 
@@ -235,7 +231,7 @@ def report_format(chosen: ReportFormat | None, output: Path | None) -> ReportFor
 
 def _rate(achieved: int, evaluable: int) -> dict[str, Any]:
     if not evaluable:
-        return {"achieved": achieved, "evaluable": 0, "rate": None, "text": "—", "definition": ACHIEVEMENT_DEFINITION}
+        return {"achieved": achieved, "evaluable": 0, "rate": None, "text": "―", "definition": ACHIEVEMENT_DEFINITION}
     rate = (Decimal(achieved * 100) / evaluable).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return {
         "achieved": achieved,
@@ -540,104 +536,8 @@ def render_report(
 _SUFFIX = {ReportFormat.markdown: "md", ReportFormat.html: "html"}
 
 
-# ---------------------------------------------------------------------------------------- files
-
-
-def _check_output(path: Path, root: Path) -> None:
-    """KC307 unless `path` names a file we may write or replace.
-
-    Its folder must exist, outside ROOT/targets and ROOT/actuals; an existing entry must be a regular
-    file (a symlink, FIFO or device named by -o is never replaced by a file).
-    """
-    if path.name in {"", ".", ".."}:
-        raise usage_error("KC307", f"{str(path)!r}: not a file name (give -o report.html)")
-    try:
-        resolved = path.absolute().parent.resolve() / path.name
-    except (OSError, RuntimeError) as exc:
-        raise usage_error("KC307", f"{path}: cannot resolve its folder: {exc}") from None
-    for name in ("targets", "actuals"):
-        guarded = (root / name).resolve()
-        if resolved.is_relative_to(guarded):
-            raise usage_error("KC307", f"{path}: refusing to write into {root / name} (kpicheck only reads it)")
-    if not path.parent.is_dir():
-        raise usage_error("KC307", f"{path}: folder {path.parent} does not exist")
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise usage_error("KC307", f"{path}: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(mode):
-        raise usage_error("KC307", f"{path}: is a folder")
-    if not stat.S_ISREG(mode):
-        raise usage_error("KC307", f"{path}: exists and is not a regular file (a link, pipe or device); not replaced")
-
-
-def _mode(path: Path) -> int:
-    """Keep an existing file's permissions; a new one gets the usual 0666 less the umask (mkstemp makes 0600)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_report(output: Path, rendered: Rendered, root: Path) -> list[Path]:
-    """Write the report and its charts: each to a temporary file in the same folder, then renamed.
-
-    Every path is checked before anything is written (KC307: a missing folder, a folder, or a place
-    inside ROOT/targets or ROOT/actuals); if a write fails, its temporary files are removed.
-    """
-    import tempfile  # noqa: PLC0415 - 3 ms (random, hashlib) that `kpicheck status` never needs
-
-    _check_output(output, root)
+    """The report and its charts (beside it, named after it), written together (see output.write_files)."""
+    check_output(output, root)  # before the chart names are made from it
     files = {output: rendered.text} | {output.with_name(name): svg for name, svg in rendered.charts.items()}
-    for path in files:
-        _check_output(path, root)
-    staged: list[tuple[str, Path]] = []
-    try:
-        with _signals_as_exit():
-            for path, text in files.items():
-                # A short name, so a legal 255-byte output name still fits beside it.
-                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".kpicheck-", suffix=".tmp")
-                staged.append((temp, path))
-                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-                    stream.write(text)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                Path(temp).chmod(_mode(path))
-            for temp, path in staged:
-                Path(temp).replace(path)  # atomic on one file system: all or nothing
-    except OSError as exc:
-        _discard(staged)
-        raise usage_error("KC307", f"{output}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: nothing half-written is left behind
-        _discard(staged)
-        raise
-    return list(files)
-
-
-def _discard(staged: list[tuple[str, Path]]) -> None:
-    for temp, _ in staged:
-        Path(temp).unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _signals_as_exit() -> Iterator[None]:
-    """While files are written, SIGTERM and SIGHUP raise SystemExit, so the clean-up above runs."""
-
-    def leave(number: int, _frame: object) -> None:
-        raise SystemExit(128 + number)
-
-    wanted = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
-    try:
-        previous = {name: signal.signal(getattr(signal, name), leave) for name in wanted}
-    except ValueError:  # not the main thread: signals cannot be caught here
-        yield
-        return
-    try:
-        yield
-    finally:
-        for name, handler in previous.items():
-            signal.signal(getattr(signal, name), handler)
+    return write_files(output, files, root)

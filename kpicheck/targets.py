@@ -254,7 +254,7 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
         return None
     assert isinstance(first, int) and isinstance(last, int)
     if not first <= last <= first + 30:
-        r.problem("KC202", f"[plan] period {first}–{last}: first_year must come first, within 30 years", plan_line)
+        r.problem("KC202", f"[plan] period {first}～{last}: first_year must come first, within 30 years", plan_line)
         return None
     if not isinstance(head.get("carry_forward", False), bool):
         r.problem("KC202", "[plan] carry_forward must be true or false", plan_line)
@@ -603,7 +603,7 @@ def _schedule_ends(table: dict[str, Any], r: _Reader, where: str, line: int | No
     """`schedule_ends = 2023`: the plan's bars stop there, so later blank years carry nothing."""
     ends = table.get("schedule_ends", last)
     if not isinstance(ends, int) or isinstance(ends, bool) or not first <= ends <= last:
-        r.problem("KC202", f"{where}: schedule_ends must be a fiscal year of the plan ({first}–{last})", line)
+        r.problem("KC202", f"{where}: schedule_ends must be a fiscal year of the plan ({first}～{last})", line)
         return last
     return ends
 

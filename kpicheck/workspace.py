@@ -60,8 +60,8 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
                         None,
                         None,
                         "KC205",
-                        f"period {plan.first_year}–{plan.last_year} overlaps {other.id} "
-                        f"({other.first_year}–{other.last_year}) in {other.path}",
+                        f"period {plan.first_year}～{plan.last_year} overlaps {other.id} "
+                        f"({other.first_year}～{other.last_year}) in {other.path}",
                     )
                 )
             if plan.id == other.id:
@@ -91,13 +91,13 @@ def load_city(root: Path, city: str) -> City:
 def pick_plan(plans: Sequence[Plan], year: int | None, plan_id: str | None) -> Plan:
     """The plan named by --plan, else the one whose period covers --year (plans of one city)."""
     city = plans[0].city if plans else "?"
-    periods = ", ".join(f"{p.id} ({p.first_year}–{p.last_year})" for p in plans)
+    periods = ", ".join(f"{p.id} ({p.first_year}～{p.last_year})" for p in plans)
     if plan_id:
         plan = next((p for p in plans if p.id == plan_id), None)
         if plan is None:
             raise usage_error("KC303", f"--plan {plan_id!r}: {city} has {periods}")
         if year is not None and not plan.covers(year):
-            raise usage_error("KC302", f"--year {year} is outside {plan.id} ({plan.first_year}–{plan.last_year})")
+            raise usage_error("KC302", f"--year {year} is outside {plan.id} ({plan.first_year}～{plan.last_year})")
         return plan
     if year is None:
         raise usage_error("KC304", "give --year (or --plan)")

@@ -218,7 +218,7 @@ def test_overlapping_plans_of_one_city_are_refused(make_root: Callable[..., Path
     root = make_root(plan=ROADMAP)
     later = ROADMAP.split("[[areas]]", maxsplit=1)[0].replace('id = "road"', 'id = "road2"').replace("2021", "2025")
     (root / "targets" / "mini" / "later.toml").write_text(later.replace("last_year = 2025", "last_year = 2029"))
-    with pytest.raises(KpicheckError, match=r"plan.toml: KC205 period 2021–2025 overlaps road2 \(2025–2029\)"):
+    with pytest.raises(KpicheckError, match=r"plan.toml: KC205 period 2021～2025 overlaps road2 \(2025～2029\)"):
         load_city(root, "mini")
 
 
@@ -252,7 +252,7 @@ def test_plan_option_and_a_year_outside_every_plan() -> None:
     assert json.loads(invoke(*args, "--as-of", "2023-06-01").output)["year"] == 2023  # the as-of date's year
     result = invoke("status", "--city", "abashiri", "--year", "2019")
     assert result.exit_code == 2
-    assert "abashiri-v1 (2021–2025), abashiri-v2 (2026–2030)" in result.output
+    assert "abashiri-v1 (2021～2025), abashiri-v2 (2026～2030)" in result.output
 
 
 def test_list_shows_five_plans_in_four_cities() -> None:

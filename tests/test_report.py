@@ -580,7 +580,7 @@ def test_multi_year_context_lines_up_years(make_root: Callable[..., Path]) -> No
         (2028, None, "", "not_applicable", "－"),
     ]
     assert [y["started"] for y in context["years"]] == [True, True, False]
-    assert [y["achievement"]["text"] for y in context["years"]] == ["100%", "0%", "—"]
+    assert [y["achievement"]["text"] for y in context["years"]] == ["100%", "0%", "―"]
 
 
 # ------------------------------------------------------------------------------------- context
@@ -609,7 +609,7 @@ def test_progress_bars_only_for_numeric_thresholds(make_root: Callable[..., Path
 @pytest.mark.parametrize(
     ("rows", "text", "achieved", "evaluable"),
     [
-        ("", "—", 0, 0),  # nothing entered: no rate rather than 0%
+        ("", "―", 0, 0),  # nothing entered: no rate rather than 0%
         ("rate,,2026,70%,,\ncount,,2026,1,,\n", "50%", 1, 2),
         ("rate,,2026,70%,,\ncount,,2026,1,,\nplan,,2026,未着手,,\n", "33.3%", 1, 3),
     ],

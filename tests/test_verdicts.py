@@ -82,7 +82,7 @@ def test_nemuro_combined_cells_are_bars(  # type: ignore[no-untyped-def]
         ("2-2-1", "2-2-1,,2023,検討,,", 2023, date(2024, 4, 1), "achieved"),
         # 3-1-1 (seed l.373): the same
         ("3-1-1", "3-1-1,,2025,検討,,", 2025, date(2026, 4, 1), "missed"),
-        # 3-3-1, 3-3-2 (seed l.400: bars 2022–2023): no target in 2024–25
+        # 3-3-1, 3-3-2 (seed l.400: bars 2022～2023): no target in 2024～25
         ("3-3-1", "", 2024, date(2025, 4, 1), "not_applicable"),
         ("3-3-2", "", 2025, date(2026, 4, 1), "not_applicable"),
         ("3-3-1", "3-3-1,,2023,推進,,", 2023, date(2024, 4, 1), "achieved"),

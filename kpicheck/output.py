@@ -1,0 +1,117 @@
+"""Writing kpicheck's own files (reports, status exports, entry sheets): checked, atomic, never a replaced link.
+
+Every file is written to a temporary file in its folder and renamed into place, all or nothing; a
+path inside ROOT/targets or ROOT/actuals, a folder, a symlink, a pipe or a device is refused (KC307)
+before anything is written, and Ctrl-C, SIGTERM or SIGHUP leave no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import stat
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from kpicheck.errors import usage_error
+
+
+def check_output(path: Path, root: Path) -> None:
+    """KC307 unless `path` names a file we may write or replace.
+
+    Its folder must exist, outside ROOT/targets and ROOT/actuals; an existing entry must be a regular
+    file (a symlink, FIFO or device named by -o is never replaced by a file).
+    """
+    if path.name in {"", ".", ".."}:
+        raise usage_error("KC307", f"{str(path)!r}: not a file name (give -o report.html)")
+    try:
+        resolved = path.absolute().parent.resolve() / path.name
+    except (OSError, RuntimeError) as exc:
+        raise usage_error("KC307", f"{path}: cannot resolve its folder: {exc}") from None
+    for name in ("targets", "actuals"):
+        guarded = (root / name).resolve()
+        if resolved.is_relative_to(guarded):
+            raise usage_error("KC307", f"{path}: refusing to write into {root / name} (kpicheck only reads it)")
+    if not path.parent.is_dir():
+        raise usage_error("KC307", f"{path}: folder {path.parent} does not exist")
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise usage_error("KC307", f"{path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise usage_error("KC307", f"{path}: is a folder")
+    if not stat.S_ISREG(mode):
+        raise usage_error("KC307", f"{path}: exists and is not a regular file (a link, pipe or device); not replaced")
+
+
+def _mode(path: Path) -> int:
+    """Keep an existing file's permissions; a new one gets the usual 0666 less the umask (mkstemp makes 0600)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_files(output: Path, files: Mapping[Path, str | bytes], root: Path) -> list[Path]:
+    """Write `files` (text as UTF-8, bytes as they are): each to a temporary file, then renamed.
+
+    Every path is checked before anything is written (KC307: a missing folder, a folder, a link,
+    pipe or device, or a place inside ROOT/targets or ROOT/actuals); if a write fails, its temporary
+    files are removed. `output` is the path the user named, for messages.
+    """
+    import tempfile  # noqa: PLC0415 - 3 ms (random, hashlib) that `kpicheck status` never needs
+
+    check_output(output, root)
+    for path in files:
+        check_output(path, root)
+    staged: list[tuple[str, Path]] = []
+    try:
+        with _signals_as_exit():
+            for path, text in files.items():
+                # A short name, so a legal 255-byte output name still fits beside it.
+                fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".kpicheck-", suffix=".tmp")
+                staged.append((temp, path))
+                with os.fdopen(fd, "wb") as stream:
+                    stream.write(text.encode("utf-8") if isinstance(text, str) else text)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                Path(temp).chmod(_mode(path))
+            for temp, path in staged:
+                Path(temp).replace(path)  # atomic on one file system: all or nothing
+    except OSError as exc:
+        _discard(staged)
+        raise usage_error("KC307", f"{output}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: nothing half-written is left behind
+        _discard(staged)
+        raise
+    return list(files)
+
+
+def _discard(staged: list[tuple[str, Path]]) -> None:
+    for temp, _ in staged:
+        Path(temp).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _signals_as_exit() -> Iterator[None]:
+    """While files are written, SIGTERM and SIGHUP raise SystemExit, so the clean-up above runs."""
+
+    def leave(number: int, _frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    wanted = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    try:
+        previous = {name: signal.signal(getattr(signal, name), leave) for name in wanted}
+    except ValueError:  # not the main thread: signals cannot be caught here
+        yield
+        return
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
