@@ -16,7 +16,8 @@ import typer
 from kpicheck import __version__
 from kpicheck.actuals import Actuals
 from kpicheck.errors import KpicheckError, Severity, usage_error
-from kpicheck.models import SEVERITY_ORDER, Plan, Status
+from kpicheck.models import SEVERITY_ORDER, STATUS_LABELS, Plan, Status
+from kpicheck.output import write_files
 from kpicheck.periods import fiscal_year_of, normalize, parse_date, parse_year, today_in_japan
 from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
 from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
@@ -129,6 +130,9 @@ PlanOption = Annotated[str | None, typer.Option("--plan", help="Plan id, when --
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Judge as of this date (default: today in Japan). 2027-09-30.")
 ]
+DepartmentOption = Annotated[
+    str | None, typer.Option("--department", help="Only indicators whose 担当 includes this department.")
+]
 ColorOption = Annotated[
     bool | None, typer.Option("--color/--no-color", help="Colour the status (default: only on a terminal; NO_COLOR).")
 ]
@@ -153,32 +157,57 @@ def status(
     plan: PlanOption = None,
     as_of: AsOfOption = None,
     root: RootOption = Path(),
-    output: Annotated[OutputFormat, typer.Option("--format", help="table, json or csv.")] = OutputFormat.table,
+    output: Annotated[OutputFormat | None, typer.Option("--format", help="table, json or csv.")] = None,
     fail_on: Annotated[
         FailOn | None, typer.Option("--fail-on", help="Exit 1 if any indicator is this bad or worse.")
     ] = None,
     color: ColorOption = None,
+    department: DepartmentOption = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to FILE (.txt, .json or .csv) instead of the screen.")
+    ] = None,
 ) -> None:
     """Show how each indicator of the plan stands for a fiscal year."""
     loaded = load_city(root, city)
     wanted, when = _year(year), _as_of(as_of)
     chosen = pick_plan(loaded.plans, wanted, plan)
-    report = evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when)
+    report = for_department(evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when), department)
     for warning in loaded.warnings:
         typer.echo(str(warning), err=True)
-    if output is OutputFormat.json:
-        typer.echo(render_json(report), nl=False)
-    elif output is OutputFormat.csv:
-        typer.echo(render_csv(report), nl=False)
+    fmt = _status_format(output, out)
+    colored = out is None and fmt is OutputFormat.table and use_color(color, sys.stdout)
+    if fmt is OutputFormat.json:
+        text: str | bytes = render_json(report)
+    elif fmt is OutputFormat.csv:
+        text = render_csv(report)  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
     else:
-        colored = use_color(color, sys.stdout)
+        text = render_table(report, colored)
+    if out is not None:
+        written = write_files(out, {out: text}, root)
+        typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    else:
         # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
-        typer.echo(render_table(report, colored), nl=False, color=colored)
+        typer.echo(text, nl=False, color=colored)
     _say_not_yet_known(chosen, loaded.actuals, when)
     if fail_on is not None:
         limit = SEVERITY_ORDER.index(Status(fail_on.value))
-        if any(SEVERITY_ORDER.index(e.status) <= limit for e in report.evaluations):
+        hit = [e for e in report.evaluations if SEVERITY_ORDER.index(e.status) <= limit]
+        if hit:
+            listed = "、".join(f"{e.indicator.id}（{STATUS_LABELS[e.status]}）" for e in hit)
+            typer.echo(f"kpicheck: --fail-on {fail_on.value}: {len(hit)} 指標: {listed}", err=True)
             raise typer.Exit(EXIT_FAIL)
+
+
+_SUFFIX_FORMATS = {".json": OutputFormat.json, ".csv": OutputFormat.csv, ".txt": OutputFormat.table}
+
+
+def _status_format(chosen: OutputFormat | None, out: Path | None) -> OutputFormat:
+    """--format, else the -o file's suffix; KC307 for a suffix kpicheck cannot write."""
+    if out is not None and out.suffix.lower() not in _SUFFIX_FORMATS:
+        raise usage_error("KC307", f"-o {out}: status writes .txt, .json or .csv (a report as .html: kpicheck report)")
+    if chosen is not None:
+        return chosen
+    return _SUFFIX_FORMATS[out.suffix.lower()] if out is not None else OutputFormat.table
 
 
 class ListFormat(StrEnum):
@@ -254,9 +283,7 @@ def report_command(
             "report also gets its charts as <name>.summary.svg etc. beside it. Never inside targets/ or actuals/.",
         ),
     ] = None,
-    department: Annotated[
-        str | None, typer.Option("--department", help="Only indicators whose 担当 includes this department.")
-    ] = None,
+    department: DepartmentOption = None,
     template: Annotated[
         Path | None,
         typer.Option(
@@ -339,4 +366,10 @@ def validate_command(
 
 def main() -> None:
     """Console-script entry point."""
+    # A safety net for a console that cannot show a character (CP932 on Japanese Windows): it is
+    # replaced, never a crash. kpicheck's own text uses only characters CP932 has.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     app()

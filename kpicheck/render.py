@@ -101,17 +101,22 @@ def render_json(report: Report) -> str:
     return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_csv(report: Report) -> str:
+# The CSV is for people in Excel: Japanese headers and labels (the JSON keys stay English: they
+# are the contract), the status code last for whoever filters by it.
+CSV_HEADER = ("指標ID", "指標名", "分野", "取組", "担当", "目標", "実績", "状況", "理由", "備考", "status")
+
+
+def render_csv(report: Report) -> bytes:
+    """UTF-8 with a BOM and CRLF, as Excel on Japanese Windows opens it without mojibake."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", "area", "initiative", "departments", "target", "actual", "status", "status_label",
-                     "reason"])  # fmt: skip
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
     for e in report.evaluations:
         writer.writerow([guard(cell) for cell in (
             e.indicator.id, e.indicator.name, e.area_name, e.initiative_name, "、".join(e.indicator.departments),
-            e.target or "", actual_text(e), e.status.value, STATUS_LABELS[e.status], e.reason,
+            e.target or "", actual_text(e), STATUS_LABELS[e.status], e.reason, e.note, e.status.value,
         )])  # fmt: skip
-    return out.getvalue()
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP).

@@ -217,12 +217,25 @@ def choose_years(city: City, years: str, year: int | None, plan_id: str | None, 
     return plan, list(range(first, last + 1))
 
 
+REPORT_SUFFIXES = {".html": ReportFormat.html, ".htm": ReportFormat.html, ".md": ReportFormat.markdown,
+                   ".markdown": ReportFormat.markdown, ".txt": ReportFormat.markdown}  # fmt: skip
+
+
 def report_format(chosen: ReportFormat | None, output: Path | None) -> ReportFormat:
-    """--format, else HTML for an -o ending in .html/.htm, else Markdown."""
+    """--format, else HTML for an -o ending in .html/.htm, else Markdown; KC307 for .pdf, .docx …"""
+    if (
+        output is not None
+        and output.name not in {"", ".", ".."}
+        and not output.is_dir()
+        and output.suffix.lower() not in REPORT_SUFFIXES
+    ):
+        raise usage_error(
+            "KC307", f"-o {output}: a report is .html or .md (for PDF, write .html and print it from a browser)"
+        )
     if chosen is not None:
         return chosen
-    if output is not None and output.suffix.lower() in {".html", ".htm"}:
-        return ReportFormat.html
+    if output is not None:
+        return REPORT_SUFFIXES.get(output.suffix.lower(), ReportFormat.markdown)  # a folder: refused on write
     return ReportFormat.markdown
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +100,38 @@ def test_cp932_copy_of_the_demo_gives_the_same_json(tmp_path: Path) -> None:
 def test_csv_output_has_a_row_per_indicator() -> None:
     result = invoke("status", *DEMO, "--year", "2027", "--format", "csv")
     assert result.exit_code == 0
-    lines = result.output.strip().splitlines()
-    assert lines[0].startswith("id,name,area") and len(lines) == 34
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel opens it as such
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+    assert rows[0] == ["指標ID", "指標名", "分野", "取組", "担当", "目標", "実績", "状況", "理由", "備考", "status"]
+    assert len(rows) == 34
+    assert {r[7] for r in rows[1:]} <= set(STATUS_LABELS.values())
+    assert any(r[9] for r in rows[1:])  # 備考 from the actuals' notes
+
+
+def test_csv_is_utf8_with_bom_even_on_a_cp932_console(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "cp932"}
+    args = ["status", *DEMO, "--year", "2027", "--format", "csv"]
+    done = subprocess.run([sys.executable, "-m", "kpicheck", *args], capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"\xef\xbb\xbf") and "指標ID".encode() in done.stdout
+
+
+def test_fail_on_names_the_indicators() -> None:
+    result = invoke("status", *DEMO, "--year", "2026", "--fail-on", "missed")
+    assert result.exit_code == 1
+    assert "--fail-on missed" in result.stderr and "（未達成）" in result.stderr
+
+
+def test_status_department_and_output_file(tmp_path: Path) -> None:
+    result = invoke("status", *DEMO, "--year", "2027", "--department", "学校教育課", "--format", "json")
+    assert result.exit_code == 0
+    assert {i["id"] for i in json.loads(result.stdout)["indicators"]} == {"4-2-1", "4-2-2", "4-2-3"}
+    target = tmp_path / "状況.csv"
+    result = invoke("status", *DEMO, "--year", "2027", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    refused = invoke("status", *DEMO, "--year", "2027", "-o", str(tmp_path / "x.pdf"))
+    assert refused.exit_code == 2 and "KC307" in refused.stderr
 
 
 @pytest.mark.parametrize(
@@ -182,3 +216,35 @@ def test_use_color(
 
 def test_every_status_has_a_japanese_label() -> None:
     assert set(STATUS_LABELS) == set(Status)
+
+
+CP932_COMMANDS = [
+    ["status", *DEMO, "--year", "2027"],
+    ["status", *DEMO, "--year", "2027", "--format", "json"],
+    ["status", *DEMO, "--year", "2026", "--fail-on", "missed"],
+    ["report", *DEMO, "--year", "2027"],
+    ["report", *DEMO, "--years", "2026-2030"],
+    ["report", *DEMO, "--year", "2027", "--format", "html"],
+    ["list", "--root", str(REPO)],
+    ["show", "--city", "nemuro", "--root", str(REPO)],
+    ["show", "--city", "hyuga", "--root", str(REPO)],
+    ["show", "--city", "abashiri", "--root", str(REPO), "--format", "json"],
+    ["validate", "--root", str(REPO)],
+    ["status", "--city", "nowhere", "--year", "2027", "--root", str(REPO)],
+]
+
+
+@pytest.mark.parametrize("args", CP932_COMMANDS, ids=lambda a: " ".join(a[:4]))
+def test_every_output_uses_only_characters_cp932_has(args: list[str]) -> None:
+    result = invoke(*args)
+    assert "KC399" not in result.output
+    result.stdout.encode("cp932")  # strict: a character CP932 lacks raises here
+    result.stderr.encode("cp932")
+
+
+@pytest.mark.parametrize("args", CP932_COMMANDS[:7], ids=lambda a: " ".join(a[:4]))
+def test_commands_run_on_a_cp932_console(args: list[str]) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "cp932"}
+    done = subprocess.run([sys.executable, "-m", "kpicheck", *args], capture_output=True, env=env, check=False)
+    assert done.returncode in (0, 1), done.stderr.decode("cp932", errors="replace")
+    done.stdout.decode("cp932")  # what Windows shows: valid CP932 throughout
