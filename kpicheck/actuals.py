@@ -115,7 +115,7 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
         word = plan.phase_aliases.get(value, value)
         if word in plan.phases:
             return word
-        if state is State.NOT_STARTED:
+        if state is not None:  # 実施 / 実施中 / 未着手: for a bare arrow (continuous work) in a roadmap
             return state
         raise ValueError(f"{_cut(text)!r} is not a phase of this plan ({'、'.join(plan.phases)})")
     if state is None:

@@ -88,10 +88,18 @@ REVERSING_WORDS: tuple[str, ...] = (
     "削減", "短縮", "減少", "抑制", "低減", "縮減", "軽減", "減", "増", "向上", "改善", "比",
 )  # fmt: skip
 MEASURE_SUFFIXES: tuple[str, ...] = ("数", "率", "額", "量", "時間", "割合")
+# Before the number: a sign or a comparison (-5件, ▲5%, 前年度より10件) and periods other than a
+# fiscal year (月2回, 週1回, 四半期に1回, 隔年1回), which kpicheck does not evaluate.
+SIGN_AND_PERIOD_WORDS: tuple[str, ...] = (
+    "-", "+", "▲", "△", "▽", "マイナス", "プラス", "より", "比べ", ".", "第",
+    "毎月", "月", "週", "四半期", "隔年", "半年", "毎日", "日当たり", "日あたり",
+)  # fmt: skip
+# In what would be the unit: words that change what the number means (2倍以上, 10件未実施, 10件以外).
+UNIT_REFUSED: tuple[str, ...] = ("倍", "未", "以外", "から", "より", "ほど", "年度", "目標", "以降", "以前")
 _PARTICLES = frozenset("をにがはでとへの")
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUMBER = re.compile(_NUM)
+_NUMBER = re.compile(rf"(?<![\d.])(?:{_NUM})")
 _PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
 # A deadline inside a year's cell: R9年度までに100%, 2027年度末を目途に20業務の標準化.
 _DEADLINE = re.compile(
@@ -192,10 +200,36 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
         metric = _assign(cell, None, numeric=False, ctx=ctx)
         return (Rule(RuleKind.MILESTONE, cell, metric.id, note=periodic["every"]),)
     cell = re.sub(rf"\s*([{ARROWS}])\s*", r"\1", cell)
+    cell = re.sub(r"(前年度?比|までに|目途に)\s+", r"\1", cell)  # 前年度比 5%減 is one part
     parts = _split(cell, ctx)
     if not any(_quantitative(p) for p in parts):
         return (_milestone(cell, ctx),)
-    return tuple(_quantity(p, ctx) if _quantitative(p) else _milestone(p, ctx) for p in parts)
+    return tuple(_part(p, ctx) for p in parts)
+
+
+def _part(part: str, ctx: CellContext) -> Rule:
+    """A number, or a milestone that merely contains one (第2期計画策定, 令和8年度から運用開始)."""
+    if not _quantitative(part):
+        return _milestone(part, ctx)
+    try:
+        return _quantity(part, ctx)
+    except PhraseError:
+        if (
+            _ends_as_milestone(part, ctx)
+            and _only_ordinals(part)
+            and any(m.kind is ValueKind.STATE for m in ctx.metrics)
+        ):
+            return _milestone(part, ctx)
+        raise
+
+
+# Numbers that name rather than count: 第2期, 令和8年度, R8, 2026年度, 3次.
+_ORDINAL = re.compile(r"第\d+|(?:令和|平成|R|H)\s*\d+|\d+\s*(?:年度|年|期|次|号)")
+
+
+def _only_ordinals(part: str) -> bool:
+    """Every number in `part` names something (a year, a 第N): the part is no count at all."""
+    return not any(ch.isdigit() for ch in _ORDINAL.sub("", part)) and not any(w in part for w in BOUND_WORDS)
 
 
 def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) -> tuple[Rule, ...]:
@@ -342,6 +376,9 @@ def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | N
 def _prefix(text: str, before: str, reading: _Reading) -> str:
     """Strip the qualifiers printed before the number (延べ, 年間, 約); what is left is the label."""
     label = before.strip()
+    for word in SIGN_AND_PERIOD_WORDS:  # 隔年, 半年 end in 年: not "per year"
+        if word in label.replace(" ", ""):
+            raise PhraseError(f"cannot read {text!r}: {word!r} before the number is not understood")
     stripped = True
     while stripped:
         stripped = False
@@ -359,7 +396,7 @@ def _check_label(text: str, label: str, ctx: CellContext) -> None:
     checked = label
     for word in (*ctx.neutral_words, *(m.name for m in ctx.metrics if m.name)):
         checked = checked.replace(word, "")
-    for word in BOUND_WORDS:
+    for word in (*BOUND_WORDS, *SIGN_AND_PERIOD_WORDS):
         if word in checked:
             raise PhraseError(f"cannot read {text!r}: {word!r} before the number is not understood")
     if checked.endswith(MEASURE_SUFFIXES):
@@ -370,10 +407,13 @@ def _check_label(text: str, label: str, ctx: CellContext) -> None:
 
 
 def _unit_like(text: str) -> bool:
+    """A unit names what is counted (件, 申請・届出, データセット); a verb or a qualifier is no unit."""
     return (
         len(text) <= 8
         and not any(ch.isdigit() or ch in _PARTICLES or ch in "/():=" + ARROWS for ch in text)
-        and not any(w in text for w in (*BOUND_WORDS, *REVERSING_WORDS, *(q.word for q in _AFTER)))
+        and not any(w in text for w in (*BOUND_WORDS, *REVERSING_WORDS, *UNIT_REFUSED, *(q.word for q in _AFTER)))
+        and not text.endswith(MILESTONE_ENDINGS + NEUTRAL_WORDS)
+        and (text.isascii() or not any(ch.isascii() and ch.isalpha() for ch in text))  # km, GB; not G基地局
     )
 
 
@@ -492,7 +532,7 @@ def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
         raise PhraseError(f"cannot read {text!r}: the baseline is in {base_unit!r}, the target in {unit!r}")
     metric = _assign(text, unit or base_unit, numeric=True, ctx=ctx)
     unit = _unit(text, unit or base_unit, metric)
-    bound = reading.bound or (Bound.AT_MOST if value < base else Bound.AT_LEAST)
+    bound = reading.bound or (Bound.AT_MOST if value < base or value == 0 else Bound.AT_LEAST)
     year = metric.baseline_year if metric.baseline == base else None
     rule = Rule(
         RuleKind.THRESHOLD,
@@ -513,13 +553,15 @@ def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tupl
     """A roadmap cell: phase words, a bare arrow (work under way, no phase named), or a blank."""
     metric = ctx.metrics[0].id
     words = [w for w in re.split(rf"[・、\s{ARROWS}]+", cell) if w and w not in DASHES]
+    carries = ctx.carry_forward and previous and previous[0].kind in (RuleKind.PHASE, RuleKind.CONTINUOUS)
+    if not words and carries:  # a blank, or an arrow drawn on from the previous cell
+        return (replace(previous[0], text=cell, carried=True),)
     if not words and any(a in cell for a in ARROWS):
         return (Rule(RuleKind.CONTINUOUS, cell, metric, note="矢印のみ（段階の記載なし）"),)
     if not words:
-        if ctx.carry_forward and previous and previous[0].kind in (RuleKind.PHASE, RuleKind.CONTINUOUS):
-            return (replace(previous[0], text=cell, carried=True),)
         return (Rule(RuleKind.NONE, cell, metric),)
-    phases = tuple(dict.fromkeys(ctx.phase_word(w) for w in words))
+    order = {word: index for index, word in enumerate(ctx.phases)}
+    phases = tuple(sorted(dict.fromkeys(ctx.phase_word(w) for w in words), key=order.__getitem__))
     return (Rule(RuleKind.PHASE, cell, metric, phases=phases),)
 
 

@@ -326,7 +326,8 @@ def end_target(rule: Rule, ctx: Context) -> Outcome:
     got = ctx.running_total(year) if ctx.metric.counts is Counts.CUMULATIVE else ctx.number(year)
     assert got is not None
     window = (fiscal_year_start(ctx.plan.first_year), rule.due)
-    start = rule.baseline if rule.baseline is not None else Decimal(0)
+    # Paced from the baseline, else from zero; a ceiling with no baseline has no start to pace down from.
+    start = rule.baseline if rule.baseline is not None else (None if rule.bound.ceiling else Decimal(0))
     measured = ctx.measured_on(actual)
     return _judge(ctx, got, rule.value, start=start, window=window, measured=measured, bound=rule.bound)
 
@@ -347,7 +348,8 @@ def reduction(rule: Rule, ctx: Context) -> Outcome:
         if rule.due
         else (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
     )
-    return _judge(ctx, rate, rule.value, start=Decimal(0), window=(start, end), measured=ctx.measured_on(actual))
+    measured = ctx.measured_on(actual)
+    return _judge(ctx, rate, rule.value, start=Decimal(0), window=(start, end), measured=measured, bound=rule.bound)
 
 
 def tbd(rule: Rule, ctx: Context) -> Outcome:

@@ -27,12 +27,13 @@ from kpicheck.models import (
     ValueKind,
     magnitude_problem,
 )
-from kpicheck.periods import clean, fiscal_year_start, normalize, parse_due, parse_year
+from kpicheck.periods import clean, fiscal_year_of, fiscal_year_start, normalize, parse_due, parse_year
 from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
 
 SINGLE_METRIC = "value"
 # Rules that compare a number with the metric's value: their unit and counts come from the metric.
 NUMERIC_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
+RATE_UNITS = frozenset({"%", "‰", "割"})
 _BASELINE_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 SCHEMA = 1
@@ -451,6 +452,8 @@ def _settle(
                 r.problem("KC203", f"{where}: the cells count both {' and '.join(printed)}; declare counts", line)
                 continue
             counts = printed[0] if printed else Counts.LEVEL
+            if unit in RATE_UNITS:  # 毎年度95%以上: a rate held every year, not a count of events
+                counts = Counts.LEVEL
         kind = ValueKind.NUMBER if unit is not None else metric.kind
         settled.append(replace(metric, unit=unit, counts=counts, kind=kind))
 
@@ -494,6 +497,9 @@ def _indicators(
             continue
         yearly = "targets" in table
         phased = bool(base.phases) and yearly
+        clash = [key for key in ("target", "due", "start", "schedule", "continuous") if key in table]
+        if yearly and clash:
+            r.problem("KC202", f"{where}: yearly targets and {', '.join(clash)}: give one or the other", line)
         metrics = _metrics(table, r, where, line, phased)
         if not metrics:
             continue
@@ -575,7 +581,21 @@ def _yearly_targets(
     extra = sorted(set(cells) - {str(y) for y in range(first, last + 1)})
     if extra:
         r.problem("KC202", f"{where}: targets for years outside the plan: {', '.join(extra)}", line)
-    return _bars(targets)
+    return _carry_deadlines(_bars(targets))
+
+
+def _carry_deadlines(targets: dict[int, Target]) -> dict[int, Target]:
+    """`R9年度までに100%` printed in FY2026 also applies to the blank years up to FY2027, its due year."""
+    result = dict(targets)
+    for year in sorted(targets):
+        due = [r for r in result[year].rules if r.kind is RuleKind.END_TARGET and r.due is not None]
+        for rule in due:
+            assert rule.due is not None
+            for later in range(year + 1, fiscal_year_of(rule.due) + 1):
+                blank = later in result and all(r.kind is RuleKind.NONE for r in result[later].rules)
+                if blank:
+                    result[later] = Target(later, result[later].text, (replace(rule, carried=True),))
+    return result
 
 
 def _part(table: dict[str, Any], r: _Reader, where: str, line: int | None) -> int | None:

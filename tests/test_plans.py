@@ -15,6 +15,7 @@ from conftest import REPO
 from kpicheck import cli
 from kpicheck.errors import KpicheckError
 from kpicheck.rules import evaluate
+from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
 
 ROADMAP = """\
@@ -276,3 +277,17 @@ def test_show_prints_cells_and_their_readings() -> None:
 def test_help(command: str) -> None:
     result = runner.invoke(cli.app, [command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_a_combined_cell_is_read_in_the_plans_order_and_an_arrow_carries_a_phase(tmp_path: Path) -> None:
+    """網走 Ver1.0 2-6 prints 導入・試行 while its phases put 試行 first: the bar's last phase is the later one."""
+    text = ROADMAP.replace('2022 = "検討・システム構築"\n2023 = "運用"', '2022 = "システム構築・検討"\n2023 = "→"')
+    path = tmp_path / "road.toml"
+    path.write_text(text, encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None
+    road = plan.indicator("road")
+    assert road is not None
+    rule = road.targets[2022].rules[0]
+    assert rule.phases == ("検討", "構築") and rule.reach == "検討" and rule.bar == (2022, 2025)
+    assert road.targets[2023].rules[0].reach == "検討" and road.targets[2025].rules[0].reach == "構築"

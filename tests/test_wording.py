@@ -128,6 +128,15 @@ def reading(cell: str, m: Metric = FREE) -> str:
         ("削減時間数 200時間以上", FREE, "[value] ≧ 200時間"),
         ("削減率50％", FREE, "[value] 削減率 ≧ 50%"),
         ("小学校55%", FREE, "[value] ≧ 55%"),
+        # found in review: zero kept through an arrow, spaces after 比 and までに, a milestone with a digit
+        ("0件→0件", FREE, "[value] ≦ 0件（基準値 0件）"),
+        ("事故0件→0件", FREE, "[value] ≦ 0件（基準値 0件）"),
+        ("前年度比 5%減", metric("件"), "[value] ≦ 前年度実績 × 0.95"),
+        ("R9年度までに 100%", FREE, "[value] 2028-03-31 までに ≧ 100%"),
+        ("第2期計画策定", FREE, "[value] 完了"),
+        ("2026年度運用開始", FREE, "[value] 完了"),
+        ("令和8年度から運用開始", FREE, "[value] 完了"),
+        ("削減率50%以下", FREE, "[value] 削減率 ≦ 50%"),
     ],
 )
 def test_wording_reads_as(cell: str, m: Metric, expected: str) -> None:
@@ -162,6 +171,25 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("30%以上(累計)/年", FREE, "contradicts"),
         ("待ち時間の短縮20%以上", FREE, "短縮"),
         ("前年度比3%増を目標", metric("円"), "cannot read"),
+        # found in review: signs and comparisons, other periods, words that change the unit's meaning
+        ("-5件", FREE, "'-'"),
+        ("▲5%", FREE, "'▲'"),
+        ("△5%", FREE, "'△'"),
+        ("マイナス5%", FREE, "'マイナス'"),
+        ("+10件", FREE, "'+'"),
+        ("前年度より10件", FREE, "cannot read"),
+        (".5件", FREE, "cannot read"),
+        ("月2回", FREE, "'月'"),
+        ("毎月1回", FREE, "'毎月'"),
+        ("週1回以上", FREE, "'週'"),
+        ("四半期に1回", FREE, "'四半期'"),
+        ("隔年1回", FREE, "'隔年'"),
+        ("半年3件", FREE, "'半年'"),
+        ("2倍以上", FREE, "cannot read"),
+        ("10件未実施", FREE, "cannot read"),
+        ("100%未達成", FREE, "cannot read"),
+        ("10件以外", FREE, "cannot read"),
+        ("5G基地局設置", FREE, "cannot read"),
     ],
 )
 def test_unknown_wording_is_refused_naming_the_word(cell: str, m: Metric, named: str) -> None:
@@ -453,3 +481,31 @@ def _without_period(text: str) -> str:
     for label in COUNTS_LABELS.values():
         text = text.replace(f"（{label}）", "").replace(f"（{label}、", "（")
     return text
+
+
+def test_a_deadline_printed_in_an_earlier_year_carries_to_its_due_year(tmp_path: Path) -> None:
+    plan = PLAN.replace(
+        '2026 = "R8年度までに10業務"\n2027 = "2027年度末を目途に20業務の標準化"',
+        '2026 = "R9年度までに20業務"\n2027 = ""',
+    )
+    path = tmp_path / "w.toml"
+    path.write_text(plan, encoding="utf-8")
+    loaded, problems = load_plan(path)
+    assert problems == [] and loaded is not None
+    by = next(i for i in loaded.indicators if i.id == "by")
+    assert by.targets[2027].rules[0].kind.value == "end_target" and by.targets[2027].rules[0].carried
+
+
+def test_a_rate_held_every_year_is_a_level(tmp_path: Path) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(PLAN.replace('2026 = "30%超"', '2026 = "毎年度95%以上"'), encoding="utf-8")
+    loaded, problems = load_plan(path)
+    assert problems == [] and loaded is not None
+    assert next(i for i in loaded.indicators if i.id == "over").metrics[0].counts is Counts.LEVEL
+
+
+def test_yearly_targets_with_a_due_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(PLAN.replace('name = "窓口待ち時間"\n', 'name = "窓口待ち時間"\ndue = "R8末"\n'), encoding="utf-8")
+    _, problems = load_plan(path)
+    assert [p.code for p in problems] == ["KC202"] and "give one or the other" in problems[0].message
