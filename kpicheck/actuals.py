@@ -11,6 +11,7 @@ import difflib
 import functools
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -173,7 +174,8 @@ def load_actuals(files: list[Path], plans: list[Plan], root: Path | None = None)
 
 def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult) -> None:
     try:
-        text = decode(read_input(path))
+        data = read_input(path)
+        rows = _xlsx_rows(data) if path.suffix.lower() == ".xlsx" else _csv_rows(decode(data), shown, result)
     except InputError as exc:
         result.problems.append(Problem(shown, None, None, exc.code, str(exc)))
         return
@@ -181,35 +183,51 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
         result.problems.append(Problem(shown, exc.line, exc.column, "KC001", str(exc)))
         return
     first_problem, unlisted = len(result.problems), 0
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: dict[str, int] | None = None
     width = 0
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # a field over the size limit, a stray quote at the end of the file
-            result.problems.append(Problem(shown, line, None, "KC113", f"cannot parse this row as CSV: {exc}"))
-            return
-        start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if header is None:
-            header, width = _header(row, shown, start, result), len(row)
+    try:
+        for start, row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
             if header is None:
-                return
-            continue
-        _row(row, header, width, shown, start, plans, result)
-        if len(result.problems) - first_problem > MAX_FILE_PROBLEMS:  # keep counting, stop keeping
-            unlisted += len(result.problems) - first_problem - MAX_FILE_PROBLEMS
-            del result.problems[first_problem + MAX_FILE_PROBLEMS :]
+                header, width = _header(row, shown, start, result), len(row)
+                if header is None:
+                    return
+                continue
+            _row(row, header, width, shown, start, plans, result)
+            if len(result.problems) - first_problem > MAX_FILE_PROBLEMS:  # keep counting, stop keeping
+                unlisted += len(result.problems) - first_problem - MAX_FILE_PROBLEMS
+                del result.problems[first_problem + MAX_FILE_PROBLEMS :]
+    except ValueError as exc:  # a workbook that cannot be read
+        result.problems.append(Problem(shown, None, None, "KC001", str(exc)))
+        return
     if header is None:
         result.problems.append(Problem(shown, 1, None, "KC101", "empty file: expected a header indicator,year,value"))
     if unlisted:
         message = f"{unlisted:,} more problem(s) in this file after the first {MAX_FILE_PROBLEMS:,} (fix those first)"
         result.problems.append(Problem(shown, None, None, "KC115", message))
+
+
+def _csv_rows(text: str, shown: str, result: ActualsResult) -> Iterator[tuple[int, list[str]]]:
+    """(first line, cells) per CSV record; a record that cannot be parsed ends the file with KC113."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over the size limit, a stray quote at the end of the file
+            result.problems.append(Problem(shown, line, None, "KC113", f"cannot parse this row as CSV: {exc}"))
+            return
+        start, line = line, reader.line_num + 1
+        yield start, row
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    from kpicheck.excel import read_rows  # noqa: PLC0415 - openpyxl only for workbooks
+
+    return read_rows(data)
 
 
 def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dict[str, int] | None:

@@ -210,6 +210,48 @@ def _status_format(chosen: OutputFormat | None, out: Path | None) -> OutputForma
     return _SUFFIX_FORMATS[out.suffix.lower()] if out is not None else OutputFormat.table
 
 
+class SheetEncoding(StrEnum):
+    utf8 = "utf-8"
+    cp932 = "cp932"
+
+
+@app.command()
+@boundary
+def sheet(
+    city: CityOption,
+    out: Annotated[Path, typer.Option("-o", "--output", help="The sheet to write: .xlsx or .csv.")],
+    year: YearOption = None,
+    plan: PlanOption = None,
+    as_of: AsOfOption = None,
+    root: RootOption = Path(),
+    department: DepartmentOption = None,
+    encoding: Annotated[
+        SheetEncoding, typer.Option("--encoding", help="For .csv: utf-8 (with a BOM) or cp932.")
+    ] = SheetEncoding.utf8,
+) -> None:
+    """Write the year's entry sheet (実績入力シート) for staff to fill in and save into actuals/."""
+    from kpicheck.sheet import sheet_csv, sheet_rows  # noqa: PLC0415 - only this command needs it
+
+    suffix = out.suffix.lower()
+    if suffix not in {".xlsx", ".csv"}:
+        raise usage_error("KC307", f"-o {out}: the sheet is .xlsx (Excel) or .csv")
+    loaded = load_city(root, city)
+    wanted, when = _year(year), _as_of(as_of)
+    chosen = pick_plan(loaded.plans, wanted, plan)
+    fiscal_year = wanted or _plan_year(chosen, when)
+    rows = sheet_rows(chosen, loaded.actuals, fiscal_year, when, department)
+    if not rows:
+        raise usage_error("KC304", f"{chosen.id} {fiscal_year}年度: no indicator with a target to enter")
+    if suffix == ".xlsx":
+        from kpicheck.excel import sheet_xlsx  # noqa: PLC0415 - openpyxl only for workbooks
+
+        data = sheet_xlsx(rows, f"{chosen.city_name} {chosen.title} {fiscal_year}年度 実績入力")
+    else:
+        data = sheet_csv(rows, encoding.value)
+    written = write_files(out, {out: data}, root)
+    typer.echo(f"wrote {written[0]} ({len(rows)} 行)", err=True)
+
+
 class ListFormat(StrEnum):
     table = "table"
     json = "json"

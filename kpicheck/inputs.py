@@ -60,13 +60,19 @@ def read_input(path: Path) -> bytes:
     return data
 
 
-def list_files(folder: Path, suffix: str, shown: str) -> tuple[list[Path], list[Problem]]:
-    """The entries of `folder` ending in `suffix`, sorted; an unreadable folder is a problem, not a crash."""
+ACTUALS_SUFFIXES = (".csv", ".xlsx")
+
+
+def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple[list[Path], list[Problem]]:
+    """The entries of `folder` ending in `suffix`, sorted; an unreadable folder is a problem, not a crash.
+
+    Hidden files and Excel's lock files (~$name.xlsx, present while a workbook is open) are skipped.
+    """
     try:
         names = sorted(os.listdir(folder))  # noqa: PTH208 - names only, and one call tests can stand in for
     except OSError as exc:
         return [], [Problem(shown, None, None, "KC002", f"cannot list this folder: {exc.strerror or exc}")]
-    return [folder / name for name in names if name.endswith(suffix) and not name.startswith(".")], []
+    return [folder / name for name in names if name.lower().endswith(suffix) and not name.startswith((".", "~$"))], []
 
 
 def list_folders(folder: Path) -> list[str]:

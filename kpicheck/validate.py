@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kpicheck.actuals import load_actuals
 from kpicheck.errors import Problem, Severity, display_path
-from kpicheck.inputs import anchored, list_files, list_folders
+from kpicheck.inputs import ACTUALS_SUFFIXES, anchored, list_files, list_folders
 from kpicheck.models import Counts, Indicator, RuleKind
 from kpicheck.rules import REDUCTION_INPUTS, target_for
 from kpicheck.workspace import CITY_ID, city_ids, load_plans
@@ -122,7 +122,7 @@ def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]
     plans, problems = load_plans(root, city)
     if not plans:
         return problems
-    files, unlisted = list_files(folder, ".csv", display_path(folder, root)) if folder.is_dir() else ([], [])
+    files, unlisted = list_files(folder, ACTUALS_SUFFIXES, display_path(folder, root)) if folder.is_dir() else ([], [])
     problems += unlisted
     if named is not None:
         # Files not named first, so a duplicate row is reported in the file being committed.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kpicheck.actuals import Actuals, load_actuals
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
-from kpicheck.inputs import list_files, list_folders
+from kpicheck.inputs import ACTUALS_SUFFIXES, list_files, list_folders
 from kpicheck.models import Plan
 from kpicheck.targets import load_plan
 
@@ -74,7 +74,7 @@ def load_city(root: Path, city: str) -> City:
     """Plans and actuals of one city; KpicheckError listing every error if any file is wrong."""
     plans, problems = load_plans(root, city)
     folder = root / "actuals" / city
-    files, unlisted = list_files(folder, ".csv", display_path(folder, root)) if folder.is_dir() else ([], [])
+    files, unlisted = list_files(folder, ACTUALS_SUFFIXES, display_path(folder, root)) if folder.is_dir() else ([], [])
     problems += unlisted
     if plans:
         loaded = load_actuals(files, plans, root)

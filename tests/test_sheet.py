@@ -1,0 +1,132 @@
+"""The yearly cycle in Excel: `kpicheck sheet`, half filled as staff would, saved into actuals/, read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from typer.testing import CliRunner
+
+from conftest import REPO
+from kpicheck import cli
+from kpicheck.sheet import COLUMNS
+
+AS_OF = "2027-12-31"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A data root with the shipped targets and no actuals yet."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "targets", data / "targets")
+    (data / "actuals" / "abashiri").mkdir(parents=True)
+    return data
+
+
+def statuses(root: Path) -> dict[str, str]:
+    code, out, err = run("status", "--city", "abashiri", "--year", "2027", "--as-of", AS_OF, "--root", str(root),
+                         "--format", "json")  # fmt: skip
+    assert code == 0, err
+    return {i["id"]: i["status"] for i in json.loads(out)["indicators"]}
+
+
+def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "実績入力.xlsx"
+    code, _, err = run("sheet", "--city", "abashiri", "--year", "2027", "--as-of", AS_OF, "--root", str(root),
+                       "-o", str(sheet))  # fmt: skip
+    assert code == 0, err
+    book = load_workbook(sheet)
+    page = book.active
+    assert page is not None
+    assert [c.value for c in page[1]] == list(COLUMNS)
+    assert page.freeze_panes == "A2"
+    assert page["D2"].number_format == "@"  # 実績 as text: 66% and 済 survive
+    assert page["G2"].fill.start_color.rgb.endswith("EEEEEE")  # 指標名: read only, shaded
+    ids = [page.cell(row=r, column=1).value for r in range(2, page.max_row + 1)]
+    assert "2-1-1" in ids and "1-1-2" in ids
+    # Staff fill some rows: a rate typed as text, a percentage cell, a count as a number, a date cell.
+    filled = {"2-1-1": "66%", "2-1-3": 9, "3-2-3": 250}
+    for r in range(2, page.max_row + 1):
+        indicator = page.cell(row=r, column=1).value
+        if indicator in filled:
+            page.cell(row=r, column=4).value = filled[indicator]
+            page.cell(row=r, column=5).value = date(2027, 12, 1)
+        if indicator == "2-1-4":
+            page.cell(row=r, column=4).value = 0.5
+            page.cell(row=r, column=4).number_format = "0%"  # a percentage Excel stores as 0.5
+    book.save(root / "actuals" / "abashiri" / "fy2027.xlsx")
+    code, out, err = run("validate", "--root", str(root))
+    (line,) = out.splitlines()  # 50% is no progress word for 2-1-4's milestone: path:row:column
+    assert code == 1 and re.match(r"^actuals/abashiri/fy2027\.xlsx:\d+:4: KC106 2-1-4 ", line), line
+    book = load_workbook(root / "actuals" / "abashiri" / "fy2027.xlsx")
+    page = book.active
+    assert page is not None
+    for r in range(2, page.max_row + 1):
+        if page.cell(row=r, column=1).value == "2-1-4":
+            page.cell(row=r, column=4).value = "実施中"
+    book.save(root / "actuals" / "abashiri" / "fy2027.xlsx")
+    code, out, _ = run("validate", "--root", str(root))
+    assert code == 0, out
+    found = statuses(root)
+    assert found["2-1-1"] == "achieved" and found["2-1-3"] == "achieved" and found["3-2-3"] == "achieved"
+    assert found["2-1-4"] == "on_track"
+    assert found["1-1-1"] == "no_data"  # the blank rows: 実績未入力, not an error
+
+
+def test_cp932_csv_sheet_half_filled_is_read_back(root: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    code, _, err = run("sheet", "--city", "abashiri", "--year", "2027", "--as-of", AS_OF, "--root", str(root),
+                       "-o", str(sheet), "--encoding", "cp932")  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(sheet.read_bytes().decode("cp932"))))
+    assert rows[0] == list(COLUMNS)
+    for row in rows[1:]:
+        if row[0] == "2-1-1":
+            row[3] = "６６％"  # typed full-width, as on a Japanese keyboard
+        if row[0] == "2-1-2":
+            row[3] = "未入力"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    (root / "actuals" / "abashiri" / "fy2027.csv").write_bytes(out.getvalue().encode("cp932"))
+    found = statuses(root)
+    assert found["2-1-1"] == "achieved" and found["2-1-2"] == "no_data"
+
+
+def test_sheet_refuses_targets_actuals_and_other_suffixes(root: Path) -> None:
+    args = ["sheet", "--city", "abashiri", "--year", "2027", "--root", str(root), "-o"]
+    for target, code_word in [(root / "actuals" / "abashiri" / "s.xlsx", "KC307"), (root / "s.pdf", "KC307")]:
+        code, _, err = run(*args, str(target))
+        assert code == 2 and code_word in err
+    assert not (root / "actuals" / "abashiri" / "s.xlsx").exists()
+
+
+def test_sheet_for_one_department(root: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "s.csv"
+    code, _, err = run("sheet", "--city", "abashiri", "--year", "2027", "--root", str(root), "--department",
+                       "学校教育課", "-o", str(sheet))  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(sheet.read_bytes().decode("utf-8-sig"))))
+    assert {r["指標"] for r in rows} == {"4-2-1", "4-2-2", "4-2-3"}
+    assert {r["項目"] for r in rows if r["指標"] == "4-2-1"} == {"小学校", "中学校"}
+
+
+def test_a_broken_workbook_is_one_coded_line(root: Path) -> None:
+    (root / "actuals" / "abashiri" / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    book = Workbook()
+    book.save(root / "actuals" / "abashiri" / "empty.xlsx")
+    code, out, _ = run("validate", "--root", str(root))
+    assert code == 1
+    assert "actuals/abashiri/broken.xlsx: KC001" in out
+    assert "actuals/abashiri/empty.xlsx:1: KC101" in out
