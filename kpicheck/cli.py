@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -181,7 +182,9 @@ def status(
     elif fmt is OutputFormat.csv:
         text = render_csv(report)  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
     else:
-        text = render_table(report, colored)
+        # The terminal's width (COLUMNS if set); 80 when the output is not a terminal or is a file.
+        columns = shutil.get_terminal_size((80, 24)).columns if out is None else 80
+        text = render_table(report, colored, columns)
     if out is not None:
         written = write_files(out, {out: text}, root)
         typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)

@@ -26,7 +26,7 @@ COLORS: dict[Status, str] = {
 COLORS_OFF: dict[Status, str] = dict.fromkeys(Status, "")
 RESET = "\033[0m"
 
-TABLE_HEADERS = ("ID", "指標", "目標", "実績", "状況", "担当")
+TABLE_HEADERS = ("ID", "指標", "目標", "実績", "状況")
 
 
 def use_color(choice: bool | None, stream: TextIO) -> bool:
@@ -128,44 +128,134 @@ def guard(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def summary_line(report: Report, color: bool = False) -> str:
-    colors = COLORS if color else COLORS_OFF
-    reset = RESET if color else ""
-    counts = report.summary()
-    return "  ".join(f"{colors[s]}{STATUS_LABELS[s]} {counts[s]}{reset}" for s in Status)
+def render_table(report: Report, color: bool = False, width: int = 80) -> str:
+    """A table per area (重点戦略/基本方針) with a heading per 取組 and its 担当, fitting `width` columns.
 
-
-def render_table(report: Report, color: bool = False) -> str:
-    """A table per area (重点戦略/基本方針), then one line counting each status."""
+    Long names, targets and actuals wrap inside their column; 担当 is shown once per 取組 heading, not
+    on every row; no line is wider than `width` (display width: a kanji counts two).
+    """
     from tabulate import tabulate  # noqa: PLC0415 - wcwidth tables are slow to import; json/csv never need them
 
+    width = max(width, 60)
     colors = COLORS if color else COLORS_OFF
     reset = RESET if color else ""
     plan = report.plan
     lines = [
-        f"{plan.city_name} {plan.title}  {report.year}年度（{wareki(report.year)}）  {report.as_of} 時点",
+        *wrap(f"{plan.city_name} {plan.title}  {report.year}年度（{wareki(report.year)}）  {report.as_of} 時点", width),
         "",
     ]
+    id_width = max([display_width(e.indicator.id) for e in report.evaluations] + [4])  # header "ID" + 2
+    status_width = max(display_width(label) for label in STATUS_LABELS.values())
+    free = width - id_width - status_width - 2 * 4  # tabulate's "simple" puts two spaces between columns
+    columns = [[e.indicator.name, e.target_shown, actual_text(e)] for e in report.evaluations]
+    # tabulate makes a column at least its header's width plus 2 (its MIN_PADDING)
+    natural = [
+        max([display_width(row[i]) for row in columns] + [display_width(TABLE_HEADERS[i + 1]) + 2]) for i in range(3)
+    ]
+    name_w, target_w, actual_w = _share_columns(natural, free)
     for area in plan.areas:
-        rows = [
-            [
-                e.indicator.id,
-                e.indicator.name,
-                e.target_shown,
-                actual_text(e),
-                f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
-                "、".join(e.indicator.departments),
-            ]
-            for e in report.evaluations
-            if e.indicator.area == area.id
-        ]
-        if not rows:
+        shown = [e for e in report.evaluations if e.indicator.area == area.id]
+        if not shown:
             continue
-        lines.append(f"■ {area.name}")
-        lines.append(tabulate(rows, headers=TABLE_HEADERS, tablefmt="simple", disable_numparse=True))
+        rows = [
+            [e.indicator.id, e.indicator.name, e.target_shown, actual_text(e),
+             f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}"]
+            for e in shown
+        ]  # fmt: skip
+        table = tabulate(
+            rows,
+            headers=TABLE_HEADERS,
+            tablefmt="simple",
+            disable_numparse=True,
+            maxcolwidths=[None, name_w, target_w, actual_w, None],
+        ).splitlines()
+        headings = _initiative_headings(report, shown, width)
+        lines += wrap(f"■ {area.name}", width)
+        lines += table[:2]
+        for line in table[2:]:
+            first = line.split(" ", 1)[0]
+            lines += headings.pop(first, [])
+            lines.append(line)
         lines.append("")
-    lines.append(f"計 {len(report.evaluations)} 指標: {summary_line(report, color)}")
+    lines += _summary_lines(report, color, width)
     return "\n".join(lines) + "\n"
+
+
+def _summary_lines(report: Report, color: bool, width: int) -> list[str]:
+    """計 33 指標: 達成 13  未達成 0 …, broken between items (not inside one) to fit `width`."""
+    colors = COLORS if color else COLORS_OFF
+    reset = RESET if color else ""
+    counts = report.summary()
+    line = f"計 {len(report.evaluations)} 指標:"
+    lines, used, gap = [], display_width(line), " "
+    for status in Status:
+        plain = f"{STATUS_LABELS[status]} {counts[status]}"
+        if used + len(gap) + display_width(plain) > width:
+            lines.append(line)
+            line, used, gap = "", 0, "  "
+        line += f"{gap}{colors[status]}{plain}{reset}"
+        used += len(gap) + display_width(plain)
+        gap = "  "
+    lines.append(line)
+    return lines
+
+
+def _share_columns(natural: list[int], free: int) -> list[int]:
+    """Widths for 指標, 目標, 実績 within `free`: a column that fits keeps its width, the rest share what is left."""
+    widths = [0, 0, 0]
+    open_columns = [0, 1, 2]
+    while open_columns:
+        share = free // len(open_columns)
+        fitting = [i for i in open_columns if natural[i] <= share]
+        if not fitting:
+            for i in open_columns:
+                widths[i] = max(share, 8)
+            break
+        for i in fitting:
+            widths[i] = natural[i]
+            free -= natural[i]
+            open_columns.remove(i)
+    return widths
+
+
+def _initiative_headings(report: Report, shown: list[Evaluation], width: int) -> dict[str, list[str]]:
+    """The heading lines to put before the first row of each 取組: its name and its 担当, once."""
+    headings: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for e in shown:
+        if e.indicator.initiative in seen:
+            continue
+        seen.add(e.indicator.initiative)
+        initiative = next((i for i in report.plan.initiatives if i.id == e.indicator.initiative), None)
+        departments = "、".join(initiative.departments if initiative else e.indicator.departments)
+        text = f"◆ {e.initiative_name}" + (f"（担当: {departments}）" if departments else "")
+        headings[e.indicator.id] = wrap(text, width, indent="  ")
+    return headings
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text` (East Asian wide characters take two)."""
+    from wcwidth import wcswidth  # noqa: PLC0415 - as tabulate
+
+    found = wcswidth(text)
+    return found if found >= 0 else len(text)
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """Lines of at most `width` display columns (Japanese has no spaces to break at: break anywhere)."""
+    from wcwidth import wcwidth  # noqa: PLC0415 - as tabulate
+
+    lines: list[str] = []
+    line, used = "", 0
+    for ch in text:
+        size = max(wcwidth(ch), 0)
+        if used + size > width:
+            lines.append(line)
+            line, used = indent, display_width(indent)
+        line += ch
+        used += size
+    lines.append(line)
+    return lines
 
 
 def plan_rows(plans: list[Plan]) -> list[dict[str, Any]]:

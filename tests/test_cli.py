@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from typer.testing import CliRunner
+from wcwidth import wcswidth
 
 from conftest import REPO
 from kpicheck import cli
@@ -35,11 +36,21 @@ def test_help(command: list[str]) -> None:
     assert "Usage" in result.output
 
 
-def test_status_table_of_the_demo(golden: Any) -> None:
-    result = invoke("status", *DEMO, "--year", "2027", "--no-color")
+@pytest.mark.parametrize("columns", [80, 120])
+def test_status_table_of_the_demo_fits_the_terminal(golden: Any, columns: int) -> None:
+    result = invoke("status", *DEMO, "--year", "2027", "--no-color", env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     assert "\033[" not in result.output
-    golden("status-abashiri-2027.txt", result.output)
+    assert max(wcswidth(line) for line in result.stdout.splitlines()) <= columns
+    golden(f"status-abashiri-2027-{columns}.txt", result.stdout)
+
+
+@pytest.mark.parametrize("city", ["nemuro", "hyuga", "chitose"])
+def test_every_shipped_plan_fits_80_columns(city: str) -> None:
+    year = {"nemuro": "2027", "hyuga": "2025", "chitose": "2025"}[city]
+    result = invoke("status", "--city", city, "--year", year, "--root", str(REPO), env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert max(wcswidth(line) for line in result.stdout.splitlines()) <= 80
 
 
 def test_status_json_follows_the_contract() -> None:
