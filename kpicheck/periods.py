@@ -20,6 +20,10 @@ _YEAR = re.compile(
     re.VERBOSE,
 )
 
+# Western dates as staff type them or Excel writes them: 2027-09-30, 2027/9/30, 2027.9.30, 2027年9月30日,
+# 2027-09-30 00:00:00. A four-digit year first, always (dateutil alone would take 9/30 as this year).
+_WESTERN = re.compile(r"^\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+
 _DUE = re.compile(r"^(?P<year>.+?)(?P<end>末|度末|年度末)?(?:時点|まで)?$")
 
 
@@ -97,9 +101,14 @@ def parse_date(text: str) -> date:
         if number < 1:
             raise ValueError(f"{text!r}: an era year starts at 元年 (1)")
         return date(base + number - 1, int(era[3]), int(era[4]))
-    western = re.match(r"^(\d{4})[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned)
-    if western:
-        return date(int(western[1]), int(western[2]), int(western[3]))
+    if _WESTERN.match(cleaned):
+        from dateutil import parser  # noqa: PLC0415 - only for dates typed in the Western way
+
+        text_date = re.sub(r"[年月]", "-", cleaned).removesuffix("日")
+        try:
+            return parser.parse(text_date, yearfirst=True, dayfirst=False).date()
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"cannot read {text!r} as a date: {exc}") from None
     raise ValueError(f"cannot read {text!r} as a date (e.g. 2027-09-30, 2027/9/30, 令和9年9月30日)")
 
 

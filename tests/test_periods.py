@@ -92,3 +92,23 @@ def test_share_of_period_counts_whole_days_and_clips() -> None:
 @pytest.mark.parametrize(("year", "label"), [(2027, "令和9年度"), (2019, "令和元年度"), (2018, "平成30年度")])
 def test_wareki(year: int, label: str) -> None:
     assert wareki(year) == label
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2027/9/30", date(2027, 9, 30)),
+        ("2027.9.30", date(2027, 9, 30)),
+        ("2027年9月30日", date(2027, 9, 30)),
+        ("２０２７／９／３０", date(2027, 9, 30)),
+        ("2027-09-30 00:00:00", date(2027, 9, 30)),  # an Excel date cell saved as CSV
+    ],
+)
+def test_western_dates_as_staff_type_them(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["9/30", "2027-02-30", "30/9/2027", "next friday"])
+def test_dates_without_a_year_first_or_impossible_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="cannot read"):
+        parse_date(text)
