@@ -76,9 +76,17 @@ class DecodeError(ValueError):
 def decode(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else CP932. DecodeError at the first bad byte's line and column."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DecodeError("UTF-16 text (Excel 'Unicode text'); save as 'CSV UTF-8' or 'CSV' instead", 1, 1)
+        raise DecodeError(
+            "UTF-16 のテキスト（Excel の「Unicode テキスト」）です。「CSV UTF-8」または「CSV」で保存し直してください",
+            1,
+            1,
+        )
     if raw.startswith(b"PK\x03\x04"):
-        raise DecodeError("a zip file (an Excel workbook renamed .csv?); save as 'CSV UTF-8' or 'CSV' instead", 1, 1)
+        raise DecodeError(
+            "zip ファイル（.csv に名前を変えた Excel ブック？）です。「CSV UTF-8」または「CSV」で保存し直してください",
+            1,
+            1,
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as utf8:
@@ -88,8 +96,9 @@ def decode(raw: bytes) -> str:
             # The place where UTF-8 failed: the first byte that is wrong in the more likely encoding.
             line, column = _place(raw, utf8.start)
             raise DecodeError(
-                f"neither UTF-8 (bad byte 0x{raw[utf8.start]:02x}) nor CP932 (bad byte at offset {cp932.start}); "
-                "save as 'CSV UTF-8' or 'CSV'",
+                f"UTF-8 でも（不正なバイト 0x{raw[utf8.start]:02x}）"
+                f"CP932 でも（位置 {cp932.start} に不正なバイト）ありません。"
+                "「CSV UTF-8」または「CSV」で保存し直してください",
                 line,
                 column,
             ) from None
@@ -108,7 +117,7 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
     """Read one actual for a metric: 15,000 / １５，０００名 / 66% / 済 / ○ / a phase word."""
     value = _unquote(normalize(text))
     if value.startswith("=") or value.startswith("+=") or value.startswith("@"):
-        raise ValueError(f"{_cut(text)!r} is a spreadsheet formula; paste the value instead")
+        raise ValueError(f"{_cut(text)!r} は表計算の数式です。値を貼り付けてください")
     if metric.kind is ValueKind.NUMBER:
         return _number(value, metric)
     state = STATE_WORDS.get(value.lower())
@@ -118,9 +127,9 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
             return word
         if state is not None:  # 実施 / 実施中 / 未着手: for a bare arrow (continuous work) in a roadmap
             return state
-        raise ValueError(f"{_cut(text)!r} is not a phase of this plan ({'、'.join(plan.phases)})")
+        raise ValueError(f"{_cut(text)!r} はこの計画の段階ではありません（{'、'.join(plan.phases)}）")
     if state is None:
-        raise ValueError(f"{_cut(text)!r} is not a progress word (済/完了/○, 実施中/検討中, 未/未着手/×)")
+        raise ValueError(f"{_cut(text)!r} は進捗を表す語ではありません（済/完了/○、実施中/検討中、未/未着手/×）")
     return state
 
 
@@ -148,18 +157,18 @@ def _number(value: str, metric: Metric) -> Decimal:
     if unit and number.endswith(unit):
         number = number[: -len(unit)].strip()
     if not _NUMBER.match(number) or len(number) > 64:
-        raise ValueError(f"{_cut(value)!r} is not a number in {metric.unit!r}")
+        raise ValueError(f"{_cut(value)!r} は {metric.unit!r} 単位の数値ではありません")
     try:
         result = Decimal(number.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
-        raise ValueError(f"{value!r} is not a number") from None
+        raise ValueError(f"{value!r} は数値ではありません") from None
     if result < 0:
-        raise ValueError(f"{_cut(value)!r} is negative; a count or rate cannot be")
+        raise ValueError(f"{_cut(value)!r} は負の値です（件数や率は負になりません）")
     too_big = magnitude_problem(result)
     if too_big:
         raise ValueError(f"{_cut(value)!r}: {too_big}")
     if unit == "%" and result > 100:
-        raise ValueError(f"{_cut(value)!r} is over 100%")
+        raise ValueError(f"{_cut(value)!r} は 100% を超えています")
     return result
 
 
@@ -202,9 +211,14 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
         result.problems.append(Problem(shown, None, None, "KC001", str(exc)))
         return
     if header is None:
-        result.problems.append(Problem(shown, 1, None, "KC101", "empty file: expected a header indicator,year,value"))
+        result.problems.append(
+            Problem(shown, 1, None, "KC101", "空のファイルです（見出し行 indicator,year,value が必要です）")
+        )
     if unlisted:
-        message = f"{unlisted:,} more problem(s) in this file after the first {MAX_FILE_PROBLEMS:,} (fix those first)"
+        message = (
+            f"このファイルには最初の {MAX_FILE_PROBLEMS:,} 件のほかに {unlisted:,} 件の問題があります"
+            "（先に上記を直してください）"
+        )
         result.problems.append(Problem(shown, None, None, "KC115", message))
 
 
@@ -218,7 +232,7 @@ def _csv_rows(text: str, shown: str, result: ActualsResult) -> Iterator[tuple[in
         except StopIteration:
             return
         except csv.Error as exc:  # a field over the size limit, a stray quote at the end of the file
-            result.problems.append(Problem(shown, line, None, "KC113", f"cannot parse this row as CSV: {exc}"))
+            result.problems.append(Problem(shown, line, None, "KC113", f"この行を CSV として読めません: {exc}"))
             return
         start, line = line, reader.line_num + 1
         yield start, row
@@ -239,7 +253,13 @@ def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dic
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         result.problems.append(
-            Problem(shown, line, None, "KC101", f"header lacks {', '.join(missing)} (need indicator,year,value)")
+            Problem(
+                shown,
+                line,
+                None,
+                "KC101",
+                f"見出し行に {', '.join(missing)} がありません（indicator,year,value が必要です）",
+            )
         )
         return None
     return columns
@@ -260,7 +280,7 @@ def _row(
 
     if any(c.strip() for c in row[width:]):
         extra = len(row) - width
-        problem("value", "KC109", f"{extra} cell(s) beyond the header's columns (a comma inside a value?)")
+        problem("value", "KC109", f"見出し行の列数を超えるセルが {extra} 個あります（値の中にカンマ？）")
     if cell("value") in BLANK_VALUES:
         return  # not entered yet: the indicator shows 実績未入力, and the rest of the file still counts
     try:
@@ -270,19 +290,19 @@ def _row(
         return
     plan_id = cell("plan")
     if plan_id and all(p.id != plan_id for p in plans):
-        problem("plan", "KC114", f"unknown plan {plan_id!r} (this city has {', '.join(p.id for p in plans)})")
+        problem("plan", "KC114", f"不明な計画 {plan_id!r}（この市町村の計画: {', '.join(p.id for p in plans)}）")
         return
     plan = _plan_for(year, plan_id, plans)
     if plan is None:
-        periods = ", ".join(f"{p.id} {p.first_year}～{p.last_year}" for p in plans) or "none"
-        problem("year", "KC105", f"year {year} is outside every plan of this city ({periods})")
+        periods = ", ".join(f"{p.id} {p.first_year}～{p.last_year}" for p in plans) or "なし"
+        problem("year", "KC105", f"{year} 年度はこの市町村のどの計画の期間にも入りません（{periods}）")
         return
     indicator_id = cell("indicator")
     indicator = plan.indicator(indicator_id)
     if indicator is None:
         hint = _nearest_id(plan.indicator_ids, indicator_id)
-        did_you = f"; did you mean {hint!r}?" if hint else ""
-        problem("indicator", "KC102", f"{plan.id} has no indicator {indicator_id!r}{did_you}")
+        did_you = f"（{hint!r} の誤り？）" if hint else ""
+        problem("indicator", "KC102", f"{plan.id} に指標 {indicator_id!r} はありません{did_you}")
         return
     metric = _metric(indicator, cell("metric"), problem)
     if metric is None:
@@ -300,14 +320,12 @@ def _row(
             problem("as_of", "KC108", str(exc))
             return
         if not fiscal_year_start(year) <= as_of <= fiscal_year_end(year):
-            problem(
-                "as_of", "KC108", f"as_of {as_of} lies outside fiscal year {year} ({year}-04-01 ～ {year + 1}-03-31)"
-            )
+            problem("as_of", "KC108", f"as_of {as_of} が {year} 年度（{year}-04-01 ～ {year + 1}-03-31）の外です")
             return
     key = (plan.id, indicator.id, metric.id, year)
     if key in result.actuals:
         first = result.actuals[key].place
-        problem("indicator", "KC107", f"{indicator.id} {metric.id} {year} already given at {first.path}:{first.line}")
+        problem("indicator", "KC107", f"{indicator.id} {metric.id} {year} は {first.path}:{first.line} で入力済みです")
         return
     result.actuals[key] = Actual(
         indicator=indicator.id,
@@ -336,14 +354,18 @@ def _metric(indicator: Indicator, given: str, problem: ProblemSink) -> Metric | 
         if len(indicator.metrics) == 1:
             return indicator.metrics[0]
         ids = ", ".join(m.id for m in indicator.metrics)
-        problem("metric", "KC103", f"{indicator.id} has several metrics; name one in the metric column ({ids})")
+        problem(
+            "metric",
+            "KC103",
+            f"{indicator.id} には複数の metric があります。metric 列で 1 つを指定してください（{ids}）",
+        )
         return None
     found = next((m for m in indicator.metrics if given in (m.id, normalize(m.name))), None)
     if found is None:
         hint = difflib.get_close_matches(given, [m.id for m in indicator.metrics], n=1)
-        did_you = f"; did you mean {hint[0]!r}?" if hint else ""
+        did_you = f"（{hint[0]!r} の誤り？）" if hint else ""
         ids = ", ".join(m.id for m in indicator.metrics)
-        problem("metric", "KC103", f"{indicator.id} has no metric {given!r} ({ids}){did_you}")
+        problem("metric", "KC103", f"{indicator.id} に metric {given!r} はありません（{ids}）{did_you}")
     return found
 
 

@@ -32,7 +32,7 @@ EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 MAX_PROBLEMS = 200
 
 app = typer.Typer(
-    help="Check a municipal DX plan's KPI targets (自治体DX推進計画) against the year's actuals.",
+    help="自治体DX推進計画の KPI 目標を、その年度の実績と照らし合わせて確認します。",
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -69,14 +69,19 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
                 typer.echo(str(problem), err=True)
             if len(exc.problems) > MAX_PROBLEMS:
                 more = len(exc.problems) - MAX_PROBLEMS
-                typer.echo(f"kpicheck: {more} more problem(s) not listed (kpicheck validate lists them)", err=True)
+                typer.echo(
+                    f"kpicheck: ほかに {more} 件の問題があります（kpicheck validate ですべて表示できます）", err=True
+                )
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as exc:  # the boundary: anything unexpected still ends in one line
             if _state["debug"]:
                 import traceback  # noqa: PLC0415 - only --debug needs it; keeps start-up short
 
                 traceback.print_exc()
-            typer.echo(f"kpicheck: KC399 internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True)
+            typer.echo(
+                f"kpicheck: KC399 内部エラー: {type(exc).__name__}: {exc}（--debug を付けて実行すると詳細が出ます）",
+                err=True,
+            )
             raise typer.Exit(EXIT_ERROR) from None
 
     return wrapper
@@ -90,12 +95,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root_options(
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="内部エラーのときにトレースバックを表示します。")] = False,
     version: Annotated[  # noqa: ARG001 - handled eagerly by its callback
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="バージョンを表示します。")
     ] = False,
 ) -> None:
-    """kpicheck: status tables, reports and checks for DX plan KPIs."""
+    """kpicheck: DX推進計画の KPI の状況表、報告書、入力チェック。"""
     _state["debug"] = debug
 
 
@@ -122,20 +127,19 @@ def _as_of(text: str | None) -> date:
         raise usage_error("KC304", f"--as-of: {exc}") from None
 
 
-RootOption = Annotated[Path, typer.Option("--root", help="Data root holding targets/ and actuals/.", file_okay=False)]
-CityOption = Annotated[str, typer.Option("--city", help="City id: the folder name under targets/ (e.g. abashiri).")]
-YearOption = Annotated[
-    str | None, typer.Option("--year", help="Fiscal year (年度): 2027, 2027年度, FY2027, R9, 令和9年度.")
+RootOption = Annotated[
+    Path, typer.Option("--root", help="targets/ と actuals/ があるデータのフォルダ。", file_okay=False)
 ]
-PlanOption = Annotated[str | None, typer.Option("--plan", help="Plan id, when --year is not enough.")]
+CityOption = Annotated[str, typer.Option("--city", help="市町村 id: targets/ の下のフォルダ名（例: abashiri）。")]
+YearOption = Annotated[str | None, typer.Option("--year", help="年度: 2027, 2027年度, FY2027, R9, 令和9年度。")]
+PlanOption = Annotated[str | None, typer.Option("--plan", help="計画 id（--year だけでは決まらないとき）。")]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Judge as of this date (default: today in Japan). 2027-09-30.")
+    str | None, typer.Option("--as-of", help="この日付時点で判定します（既定: 日本時間の今日）。例: 2027-09-30。")
 ]
-DepartmentOption = Annotated[
-    str | None, typer.Option("--department", help="Only indicators whose 担当 includes this department.")
-]
+DepartmentOption = Annotated[str | None, typer.Option("--department", help="担当にこの部署を含む指標だけ。")]
 ColorOption = Annotated[
-    bool | None, typer.Option("--color/--no-color", help="Colour the status (default: only on a terminal; NO_COLOR).")
+    bool | None,
+    typer.Option("--color/--no-color", help="状況に色を付けます（既定: 端末のときだけ。NO_COLOR で無効）。"),
 ]
 
 
@@ -158,17 +162,17 @@ def status(
     plan: PlanOption = None,
     as_of: AsOfOption = None,
     root: RootOption = Path(),
-    output: Annotated[OutputFormat | None, typer.Option("--format", help="table, json or csv.")] = None,
+    output: Annotated[OutputFormat | None, typer.Option("--format", help="table、json、csv のいずれか。")] = None,
     fail_on: Annotated[
-        FailOn | None, typer.Option("--fail-on", help="Exit 1 if any indicator is this bad or worse.")
+        FailOn | None, typer.Option("--fail-on", help="この状況かそれより悪い指標が 1 つでもあれば終了コード 1。")
     ] = None,
     color: ColorOption = None,
     department: DepartmentOption = None,
     out: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to FILE (.txt, .json or .csv) instead of the screen.")
+        Path | None, typer.Option("-o", "--output", help="画面ではなくファイル（.txt、.json、.csv）に書き出します。")
     ] = None,
 ) -> None:
-    """Show how each indicator of the plan stands for a fiscal year."""
+    """年度ごとに計画の各指標の状況を表示します。"""
     loaded = load_city(root, city)
     wanted, when = _year(year), _as_of(as_of)
     chosen = pick_plan(loaded.plans, wanted, plan)
@@ -187,7 +191,7 @@ def status(
         text = render_table(report, colored, columns)
     if out is not None:
         written = write_files(out, {out: text}, root)
-        typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
     else:
         # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
         typer.echo(text, nl=False, color=colored)
@@ -207,7 +211,9 @@ _SUFFIX_FORMATS = {".json": OutputFormat.json, ".csv": OutputFormat.csv, ".txt":
 def _status_format(chosen: OutputFormat | None, out: Path | None) -> OutputFormat:
     """--format, else the -o file's suffix; KC307 for a suffix kpicheck cannot write."""
     if out is not None and out.suffix.lower() not in _SUFFIX_FORMATS:
-        raise usage_error("KC307", f"-o {out}: status writes .txt, .json or .csv (a report as .html: kpicheck report)")
+        raise usage_error(
+            "KC307", f"-o {out}: status が書き出せるのは .txt、.json、.csv です（.html の報告書は kpicheck report）"
+        )
     if chosen is not None:
         return chosen
     return _SUFFIX_FORMATS[out.suffix.lower()] if out is not None else OutputFormat.table
@@ -222,29 +228,29 @@ class SheetEncoding(StrEnum):
 @boundary
 def sheet(
     city: CityOption,
-    out: Annotated[Path, typer.Option("-o", "--output", help="The sheet to write: .xlsx or .csv.")],
+    out: Annotated[Path, typer.Option("-o", "--output", help="書き出すシート: .xlsx か .csv。")],
     year: YearOption = None,
     plan: PlanOption = None,
     as_of: AsOfOption = None,
     root: RootOption = Path(),
     department: DepartmentOption = None,
     encoding: Annotated[
-        SheetEncoding, typer.Option("--encoding", help="For .csv: utf-8 (with a BOM) or cp932.")
+        SheetEncoding, typer.Option("--encoding", help=".csv の文字コード: utf-8（BOM 付き）か cp932。")
     ] = SheetEncoding.utf8,
 ) -> None:
-    """Write the year's entry sheet (実績入力シート) for staff to fill in and save into actuals/."""
+    """年度の実績入力シートを書き出します（記入して actuals/ に保存します）。"""
     from kpicheck.sheet import sheet_csv, sheet_rows  # noqa: PLC0415 - only this command needs it
 
     suffix = out.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
-        raise usage_error("KC307", f"-o {out}: the sheet is .xlsx (Excel) or .csv")
+        raise usage_error("KC307", f"-o {out}: シートは .xlsx（Excel）か .csv です")
     loaded = load_city(root, city)
     wanted, when = _year(year), _as_of(as_of)
     chosen = pick_plan(loaded.plans, wanted, plan)
     fiscal_year = wanted or _plan_year(chosen, when)
     rows = sheet_rows(chosen, loaded.actuals, fiscal_year, when, department)
     if not rows:
-        raise usage_error("KC304", f"{chosen.id} {fiscal_year}年度: no indicator with a target to enter")
+        raise usage_error("KC304", f"{chosen.id} {fiscal_year}年度: 目標があって入力する指標がありません")
     if suffix == ".xlsx":
         from kpicheck.excel import sheet_xlsx  # noqa: PLC0415 - openpyxl only for workbooks
 
@@ -252,7 +258,7 @@ def sheet(
     else:
         data = sheet_csv(rows, encoding.value)
     written = write_files(out, {out: data}, root)
-    typer.echo(f"wrote {written[0]} ({len(rows)} 行)", err=True)
+    typer.echo(f"書き出しました: {written[0]}（{len(rows)} 行）", err=True)
 
 
 class ListFormat(StrEnum):
@@ -264,9 +270,9 @@ class ListFormat(StrEnum):
 @boundary
 def list_plans(
     root: RootOption = Path(),
-    output: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+    output: Annotated[ListFormat, typer.Option("--format", help="table か json。")] = ListFormat.table,
 ) -> None:
-    """List the cities under targets/, their plans, periods and indicator counts."""
+    """targets/ の市町村と、その計画、期間、指標数を一覧表示します。"""
     typer.echo(render_plans(all_plans(root), output.value), nl=False)
 
 
@@ -274,13 +280,13 @@ def list_plans(
 @boundary
 def show(
     city: CityOption,
-    indicator: Annotated[str | None, typer.Argument(help="One indicator id (default: all).")] = None,
+    indicator: Annotated[str | None, typer.Argument(help="指標 id（既定: すべて）。")] = None,
     year: YearOption = None,
     plan: PlanOption = None,
     root: RootOption = Path(),
-    output: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+    output: Annotated[ListFormat, typer.Option("--format", help="table か json。")] = ListFormat.table,
 ) -> None:
-    """Show each target cell as printed and the rule it was read as, to check against the plan."""
+    """各目標セルの記載と、その読み取り結果を表示します（計画との照合用）。"""
     plans = city_plans(root, city)
     fiscal_year = _year(year)
     chosen = [pick_plan(plans, fiscal_year, plan)] if fiscal_year is not None or plan else plans
@@ -295,7 +301,7 @@ def show(
     if not shown:
         ids = ", ".join(i.id for i in chosen[0].indicators[:8]) if chosen else ""
         where = "、".join(p.id for p in chosen)
-        raise usage_error("KC304", f"no indicator {indicator!r} in {where} (e.g. {ids} …)")
+        raise usage_error("KC304", f"{where} に指標 {indicator!r} はありません（例: {ids} …）")
 
 
 @app.command("report")
@@ -307,9 +313,9 @@ def report_command(
         str | None,
         typer.Option(
             "--years",
-            help="Several fiscal years side by side: 2026-2030 (the plan is picked by the first year, or --plan; "
-            "every year must lie in that plan; not together with --year) or all (the plan's whole period; the "
-            "plan of --plan, --year, else of the as-of date).",
+            help="複数年度を並べます: 2026-2030（計画は最初の年度か --plan で決まり、"
+            "どの年度もその計画の期間内であること。--year とは併用不可）"
+            "または all（計画の全期間。計画は --plan、--year、なければ基準日で決まります）。",
         ),
     ] = None,
     plan: PlanOption = None,
@@ -317,15 +323,15 @@ def report_command(
     root: RootOption = Path(),
     output_format: Annotated[
         ReportFormat | None,
-        typer.Option("--format", help="markdown or html (default: html for an -o ending in .html, else markdown)."),
+        typer.Option("--format", help="markdown か html（既定: -o が .html で終わるなら html、それ以外は markdown）。"),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "-o",
             "--output",
-            help="Write to this file (via a temporary file, then renamed) instead of standard output; a Markdown "
-            "report also gets its charts as <name>.summary.svg etc. beside it. Never inside targets/ or actuals/.",
+            help="標準出力ではなくこのファイルに書き出します（一時ファイル経由で置き換え）。Markdown の報告書では"
+            "グラフも <name>.summary.svg などとして隣に書き出します。targets/ と actuals/ の中には書き出しません。",
         ),
     ] = None,
     department: DepartmentOption = None,
@@ -333,11 +339,11 @@ def report_command(
         Path | None,
         typer.Option(
             "--template",
-            help="Jinja template to render instead of the default (ROOT/templates/ overrides defaults by file name).",
+            help="既定の代わりに使う Jinja テンプレート（ROOT/templates/ の同名ファイルが既定より優先されます）。",
         ),
     ] = None,
 ) -> None:
-    """Write a report for the DX推進本部 or the council: summary, a table per area, what is late or missing."""
+    """DX推進本部や議会向けの報告書を書き出します: 概要、分野ごとの表、遅れや未入力の一覧。"""
     loaded = load_city(root, city)
     when = _as_of(as_of)
     if years is None:
@@ -363,7 +369,7 @@ def report_command(
         typer.echo(rendered.text, nl=False)
     else:
         written = write_report(output, rendered, root)
-        typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
     _say_not_yet_known(chosen, loaded.actuals, when)
 
 
@@ -376,35 +382,38 @@ class ProblemFormat(StrEnum):
 @boundary
 def validate_command(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Files to check, as pre-commit passes them (default: every file).")
+        list[Path] | None, typer.Argument(help="確認するファイル（pre-commit が渡す形。既定: すべてのファイル）。")
     ] = None,
     root: RootOption = Path(),
-    output: Annotated[ProblemFormat, typer.Option("--format", help="text or json.")] = ProblemFormat.text,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    output: Annotated[ProblemFormat, typer.Option("--format", help="text か json。")] = ProblemFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="警告でも失敗にします。")] = False,
     max_problems: Annotated[
-        int, typer.Option("--max-problems", min=0, help="List at most this many problems (0: all).")
+        int, typer.Option("--max-problems", min=0, help="表示する問題の上限件数（0: すべて）。")
     ] = MAX_PROBLEMS,
 ) -> None:
-    """Check targets/ and actuals/: every problem, one per line, as path:line:column: CODE message."""
+    """targets/ と actuals/ を確認します: 問題を 1 行に 1 件、path:line:column: CODE message の形で表示。"""
     if not (root / "targets").is_dir():
-        raise usage_error("KC304", f"--root {root}: no targets/ folder here (run it in the data repository)")
+        raise usage_error(
+            "KC304", f"--root {root}: targets/ フォルダがありません（データのリポジトリで実行してください）"
+        )
     if not files and not city_ids(root):
-        raise usage_error("KC301", f"--root {root}: no city folder under targets/, nothing to check")
+        raise usage_error("KC301", f"--root {root}: targets/ の下に市町村のフォルダがなく、確認するものがありません")
     problems = validate(root, files or [])
     shown = problems[:max_problems] if max_problems else problems
     if output is ProblemFormat.json:
         typer.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
     else:
         for problem in shown:
-            typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem} (warning)")
+            typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem}（警告）")
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
     if len(shown) < len(problems):
         typer.echo(
-            f"kpicheck: {len(problems) - len(shown)} more problem(s) not listed (--max-problems 0 lists all)", err=True
+            f"kpicheck: ほかに {len(problems) - len(shown)} 件の問題があります（--max-problems 0 ですべて表示）",
+            err=True,
         )
     if problems and output is ProblemFormat.text:
-        typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        typer.echo(f"エラー {errors} 件、警告 {warnings} 件", err=True)
     failed = errors or (strict and warnings)
     raise typer.Exit(EXIT_FAIL if failed else EXIT_OK)
 

@@ -61,7 +61,7 @@ def read_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors … for a broken file
-        raise ValueError(f"not a readable Excel workbook ({type(exc).__name__})") from None
+        raise ValueError(f"読める Excel ブックではありません（{type(exc).__name__}）") from None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:

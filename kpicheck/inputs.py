@@ -44,19 +44,23 @@ def read_input(path: Path) -> bytes:
     try:
         info = path.stat()  # follows symlinks; a loop or a dangling link raises here
     except OSError as exc:
-        raise InputError("KC002", f"cannot read: {exc.strerror or exc}") from None
+        raise InputError("KC002", f"読めません: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError("KC003", f"not a regular file ({_kind(info.st_mode)}); kpicheck reads only files")
+        raise InputError(
+            "KC003", f"通常のファイルではありません（{_kind(info.st_mode)}）。kpicheck はファイルだけを読みます"
+        )
     limit = max_bytes()
     if info.st_size > limit:
-        raise InputError("KC004", f"{info.st_size:,} bytes is over the {_mb(limit)} limit (set {MAX_FILE_ENV})")
+        raise InputError(
+            "KC004", f"{info.st_size:,} バイトは上限 {_mb(limit)} を超えています（{MAX_FILE_ENV} で変更できます）"
+        )
     try:
         with path.open("rb") as stream:
             data = stream.read(limit + 1)  # the file may have grown since stat
     except OSError as exc:
-        raise InputError("KC002", f"cannot read: {exc.strerror or exc}") from None
+        raise InputError("KC002", f"読めません: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise InputError("KC004", f"over the {_mb(limit)} limit (set {MAX_FILE_ENV})")
+        raise InputError("KC004", f"上限 {_mb(limit)} を超えています（{MAX_FILE_ENV} で変更できます）")
     return data
 
 
@@ -71,7 +75,7 @@ def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple
     try:
         names = sorted(os.listdir(folder))  # noqa: PTH208 - names only, and one call tests can stand in for
     except OSError as exc:
-        return [], [Problem(shown, None, None, "KC002", f"cannot list this folder: {exc.strerror or exc}")]
+        return [], [Problem(shown, None, None, "KC002", f"このフォルダの中身を読めません: {exc.strerror or exc}")]
     return [folder / name for name in names if name.lower().endswith(suffix) and not name.startswith((".", "~$"))], []
 
 
@@ -101,14 +105,14 @@ def anchored(path: Path) -> Path:
 
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return "フォルダ"
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return "名前付きパイプ（FIFO）"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return "デバイス"
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a plain file"
+        return "ソケット"
+    return "通常のファイル以外"
 
 
 def _mb(size: int) -> str:

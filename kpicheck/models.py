@@ -218,13 +218,13 @@ MAX_FRACTION_DIGITS = 6
 def magnitude_problem(value: Decimal) -> str | None:
     """Why `value` is out of the accepted range, or None if it is fine."""
     if not value.is_finite():
-        return "not a finite number"
+        return "有限の数ではありません"
     _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     if len(digits) + exponent > MAX_INTEGER_DIGITS:
-        return f"more than {MAX_INTEGER_DIGITS} digits before the point"
+        return f"整数部が {MAX_INTEGER_DIGITS} 桁を超えています"
     if -exponent > MAX_FRACTION_DIGITS and value != value.quantize(Decimal(1).scaleb(-MAX_FRACTION_DIGITS)):
-        return f"more than {MAX_FRACTION_DIGITS} digits after the point"
+        return f"小数部が {MAX_FRACTION_DIGITS} 桁を超えています"
     return None
 
 

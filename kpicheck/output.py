@@ -24,17 +24,17 @@ def check_output(path: Path, root: Path) -> None:
     file (a symlink, FIFO or device named by -o is never replaced by a file).
     """
     if path.name in {"", ".", ".."}:
-        raise usage_error("KC307", f"{str(path)!r}: not a file name (give -o report.html)")
+        raise usage_error("KC307", f"{str(path)!r}: ファイル名ではありません（例: -o report.html）")
     try:
         resolved = path.absolute().parent.resolve() / path.name
     except (OSError, RuntimeError) as exc:
-        raise usage_error("KC307", f"{path}: cannot resolve its folder: {exc}") from None
+        raise usage_error("KC307", f"{path}: フォルダを解決できません: {exc}") from None
     for name in ("targets", "actuals"):
         guarded = (root / name).resolve()
         if resolved.is_relative_to(guarded):
-            raise usage_error("KC307", f"{path}: refusing to write into {root / name} (kpicheck only reads it)")
+            raise usage_error("KC307", f"{path}: {root / name} の中には書き込みません（kpicheck は読むだけです）")
     if not path.parent.is_dir():
-        raise usage_error("KC307", f"{path}: folder {path.parent} does not exist")
+        raise usage_error("KC307", f"{path}: フォルダ {path.parent} がありません")
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
@@ -42,9 +42,11 @@ def check_output(path: Path, root: Path) -> None:
     except OSError as exc:
         raise usage_error("KC307", f"{path}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(mode):
-        raise usage_error("KC307", f"{path}: is a folder")
+        raise usage_error("KC307", f"{path}: フォルダです")
     if not stat.S_ISREG(mode):
-        raise usage_error("KC307", f"{path}: exists and is not a regular file (a link, pipe or device); not replaced")
+        raise usage_error(
+            "KC307", f"{path}: 通常のファイルでないもの（リンク、パイプ、デバイス）があるため置き換えません"
+        )
 
 
 def _mode(path: Path) -> int:
@@ -85,7 +87,7 @@ def write_files(output: Path, files: Mapping[Path, str | bytes], root: Path) -> 
                 Path(temp).replace(path)  # atomic on one file system: all or nothing
     except OSError as exc:
         _discard(staged)
-        raise usage_error("KC307", f"{output}: cannot write: {exc.strerror or exc}") from None
+        raise usage_error("KC307", f"{output}: 書き込めません: {exc.strerror or exc}") from None
     except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: nothing half-written is left behind
         _discard(staged)
         raise

@@ -66,17 +66,17 @@ def parse_year(text: str) -> int:
     """Read a fiscal year: 2027, 2027年度, FY2027, R9, 令和9年度, 令和元年度, H30. ValueError if not."""
     match = _YEAR.match(normalize(text))
     if not match:
-        raise ValueError(f"cannot read {text!r} as a fiscal year (e.g. 2027, 2027年度, FY2027, R9, 令和9年度)")
+        raise ValueError(f"{text!r} を年度として読めません（例: 2027, 2027年度, FY2027, R9, 令和9年度）")
     if match["western"]:
         year = int(match["western"])
     else:
         era = match["era"].upper() if match["era"] in "rh" else match["era"]
         num = 1 if match["num"] == "元" else int(match["num"])
         if num < 1:
-            raise ValueError(f"{text!r}: an era year starts at 元年 (1)")
+            raise ValueError(f"{text!r}: 和暦の年は元年（1）から数えます")
         year = ERAS[era] + num - 1
     if not 1900 <= year <= 2200:
-        raise ValueError(f"{text!r} is not a plausible fiscal year")
+        raise ValueError(f"{text!r} は年度としてありえない値です")
     return year
 
 
@@ -87,7 +87,7 @@ def parse_due(text: str, plan_last_year: int) -> date:
         return fiscal_year_end(plan_last_year)
     match = _DUE.match(cleaned)
     if not match:
-        raise ValueError(f"cannot read {text!r} as a deadline")
+        raise ValueError(f"{text!r} を期限として読めません")
     return fiscal_year_end(parse_year(match["year"]))
 
 
@@ -99,17 +99,20 @@ def parse_date(text: str) -> date:
         base = ERAS[era[1].upper() if era[1] in "rh" else era[1]]
         number = 1 if era[2] == "元" else int(era[2])
         if number < 1:
-            raise ValueError(f"{text!r}: an era year starts at 元年 (1)")
-        return date(base + number - 1, int(era[3]), int(era[4]))
+            raise ValueError(f"{text!r}: 和暦の年は元年（1）から数えます")
+        try:
+            return date(base + number - 1, int(era[3]), int(era[4]))
+        except ValueError:
+            raise ValueError(f"{text!r} は存在しない日付です") from None
     if _WESTERN.match(cleaned):
         from dateutil import parser  # noqa: PLC0415 - only for dates typed in the Western way
 
         text_date = re.sub(r"[年月]", "-", cleaned).removesuffix("日")
         try:
             return parser.parse(text_date, yearfirst=True, dayfirst=False).date()
-        except (ValueError, OverflowError) as exc:
-            raise ValueError(f"cannot read {text!r} as a date: {exc}") from None
-    raise ValueError(f"cannot read {text!r} as a date (e.g. 2027-09-30, 2027/9/30, 令和9年9月30日)")
+        except (ValueError, OverflowError):
+            raise ValueError(f"{text!r} は存在しない日付です") from None
+    raise ValueError(f"{text!r} を日付として読めません（例: 2027-09-30, 2027/9/30, 令和9年9月30日）")
 
 
 def share_of_period(start: date, end: date, day: date) -> Fraction:

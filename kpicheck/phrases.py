@@ -177,7 +177,9 @@ class CellContext:
         if word in self.phases:
             return word
         known = "、".join(self.phases)
-        raise PhraseError(f"{word!r} is not a phase word of this plan ({known}; or add a phase_alias)", "KC207")
+        raise PhraseError(
+            f"{word!r} はこの計画の段階の語ではありません（{known}。または phase_alias を追加してください）", "KC207"
+        )
 
 
 def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> tuple[Rule, ...]:
@@ -188,7 +190,7 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     if not cell or cell in DASHES:
         return (Rule(RuleKind.NONE, cell, ctx.metrics[0].id),)
     if "=" in cell:
-        raise PhraseError(f"cannot read {text!r}: '=' (a formula?) is not a target kpicheck understands")
+        raise PhraseError(f"{text!r} を読めません: '='（数式？）は kpicheck が解釈できる目標ではありません")
     inner = re.fullmatch(r"\((.+)\)", cell)
     if inner and (inner[1].endswith("設定") or inner[1].endswith("数")):
         # "(見直し内容により指標を設定)", "(活用計画に基づく施策創出件数)": the plan defers the target.
@@ -247,7 +249,7 @@ def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) 
         elif rule.kind is RuleKind.MILESTONE:
             rules.append(Rule(RuleKind.DEADLINE, rule.text, rule.metric, due=due, start=start))
         else:
-            raise PhraseError(f"{text!r}: a target due at a date must be a number or a thing to complete")
+            raise PhraseError(f"{text!r}: 期限付きの目標は数値か完了すべき事柄にしてください")
     return tuple(rules)
 
 
@@ -282,8 +284,8 @@ def _split(cell: str, ctx: CellContext) -> list[str]:
 def _milestone(text: str, ctx: CellContext) -> Rule:
     if not _ends_as_milestone(text, ctx):
         raise PhraseError(
-            f"cannot read {text!r}: not a number, a growth rate, a phase or a milestone "
-            "(a milestone ends in a word such as 策定, 完了, 継続; a plan may add milestone_words)"
+            f"{text!r} を読めません: 数値、増減率、段階、マイルストーンのいずれでもありません"
+            "（マイルストーンは 策定、完了、継続 などの語で終わります。計画に milestone_words を追加できます）"
         )
     metric = _assign(text, None, numeric=False, ctx=ctx)
     return Rule(RuleKind.MILESTONE, text, metric.id)
@@ -300,11 +302,13 @@ class _Reading:
     def add(self, qualifier: Qualifier, text: str) -> None:
         if qualifier.bound is not None:
             if self.bound is not None:
-                raise PhraseError(f"cannot read {text!r}: two bounds ({qualifier.word!r} and another)")
+                raise PhraseError(
+                    f"{text!r} を読めません: 上限・下限の語が 2 つあります（{qualifier.word!r} ともう 1 つ）"
+                )
             self.bound = qualifier.bound
         if qualifier.counts is not None:
             if self.counts is not None and self.counts is not qualifier.counts:
-                raise PhraseError(f"cannot read {text!r}: {qualifier.word!r} contradicts how the rest counts")
+                raise PhraseError(f"{text!r} を読めません: {qualifier.word!r} がほかの部分の数え方と矛盾します")
             self.counts = qualifier.counts
 
 
@@ -345,7 +349,7 @@ def _deadline(text: str) -> tuple[str, date | None]:
     try:
         year = parse_year(found["year"])
     except ValueError as exc:
-        raise PhraseError(f"cannot read {text!r}: {exc}") from None
+        raise PhraseError(f"{text!r} を読めません: {exc}") from None
     return text[found.end() :], fiscal_year_end(year)
 
 
@@ -353,7 +357,7 @@ def _with_due(rule: Rule, due: date | None) -> Rule:
     if due is None:
         return rule
     if rule.kind is not RuleKind.THRESHOLD:
-        raise PhraseError(f"cannot read {rule.text!r}: a deadline before a {rule.kind.value} target")
+        raise PhraseError(f"{rule.text!r} を読めません: {rule.kind.value} の目標には期限を付けられません")
     return replace(rule, kind=RuleKind.END_TARGET, due=due)
 
 
@@ -362,10 +366,10 @@ def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | N
     body = re.sub(r"ゼロ(?=$|[件人回名%をの])", "0", body)
     found = _NUMBER.search(body)
     if not found:
-        raise PhraseError(f"cannot read {text!r} as a numeric target")
+        raise PhraseError(f"{text!r} を数値目標として読めません")
     too_big = magnitude_problem(Decimal(found[0].replace(",", "")))
     if too_big:
-        raise PhraseError(f"cannot read {text[:40]!r}: {too_big}")
+        raise PhraseError(f"{text[:40]!r} を読めません: {too_big}")
     reading = _Reading()
     label = _prefix(text, body[: found.start()], reading)
     _check_label(text, label, ctx)
@@ -378,7 +382,7 @@ def _prefix(text: str, before: str, reading: _Reading) -> str:
     label = before.strip()
     for word in SIGN_AND_PERIOD_WORDS:  # 隔年, 半年 end in 年: not "per year"
         if word in label.replace(" ", ""):
-            raise PhraseError(f"cannot read {text!r}: {word!r} before the number is not understood")
+            raise PhraseError(f"{text!r} を読めません: 数値の前の {word!r} は解釈できない語です")
     stripped = True
     while stripped:
         stripped = False
@@ -398,12 +402,12 @@ def _check_label(text: str, label: str, ctx: CellContext) -> None:
         checked = checked.replace(word, "")
     for word in (*BOUND_WORDS, *SIGN_AND_PERIOD_WORDS):
         if word in checked:
-            raise PhraseError(f"cannot read {text!r}: {word!r} before the number is not understood")
+            raise PhraseError(f"{text!r} を読めません: 数値の前の {word!r} は解釈できない語です")
     if checked.endswith(MEASURE_SUFFIXES):
         return
     for word in REVERSING_WORDS:
         if word in checked:
-            raise PhraseError(f"cannot read {text!r}: {word!r} before the number is not understood")
+            raise PhraseError(f"{text!r} を読めません: 数値の前の {word!r} は解釈できない語です")
 
 
 def _unit_like(text: str) -> bool:
@@ -441,8 +445,8 @@ def _tail(text: str, after: str, reading: _Reading, ctx: CellContext) -> str | N
         raise conflict
     leftover = best[1] if best[0] >= 0 else after
     raise PhraseError(
-        f"cannot read {text!r}: {leftover!r} after the number is not understood "
-        f"(understood: {'、'.join(q.word for q in QUALIFIERS if not q.before)}, and a verb such as 実施)"
+        f"{text!r} を読めません: 数値の後の {leftover!r} は解釈できない語です"
+        f"（解釈できる語: {'、'.join(q.word for q in QUALIFIERS if not q.before)}、および 実施 などの動詞）"
     )
 
 
@@ -478,10 +482,12 @@ def _neutral_verb(verb: str, ctx: CellContext) -> bool:
 
 def _unit(text: str, printed: str | None, metric: Metric) -> str | None:
     if printed and metric.unit and normalize(metric.unit) != printed:
-        raise PhraseError(f"{text!r} is in {printed!r} but metric {metric.id!r} is declared in {metric.unit!r}")
+        raise PhraseError(f"{text!r} の単位は {printed!r} ですが、metric {metric.id!r} の unit は {metric.unit!r} です")
     unit = metric.unit or printed
     if unit is None:
-        raise PhraseError(f"{text!r} prints no unit and metric {metric.id!r} declares none (add unit = ...)")
+        raise PhraseError(
+            f"{text!r} には単位がなく、metric {metric.id!r} にも unit がありません（unit = ... を追加してください）"
+        )
     return unit
 
 
@@ -490,22 +496,22 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
     _check_label(text, label, ctx)
     printed = found.groupdict().get("num")
     if printed and magnitude_problem(Decimal(printed.replace(",", ""))):
-        raise PhraseError(f"cannot read {text[:40]!r}: {magnitude_problem(Decimal(printed.replace(',', '')))}")
+        raise PhraseError(f"{text[:40]!r} を読めません: {magnitude_problem(Decimal(printed.replace(',', '')))}")
     factor, bound = relative.factor(found)
     metric = _assign(text, None, numeric=True, ctx=ctx, any_unit=True)
     if not relative.to_baseline:
         if due is not None:
-            raise PhraseError(f"cannot read {text!r}: a deadline before a target relative to last year")
+            raise PhraseError(f"{text!r} を読めません: 前年比の目標には期限を付けられません")
         change = plain((factor - 1) * 100)
         return Rule(RuleKind.GROWTH, text, metric.id, value=change, unit=metric.unit, bound=bound)
     if metric.baseline is None:
         raise PhraseError(
-            f"{text!r} is relative to a baseline, but metric {metric.id!r} declares none "
-            '(add baseline = { value = "...", year = "..." } as the plan prints its 基準値/現状値)'
+            f"{text!r} は基準値に対する目標ですが、metric {metric.id!r} に baseline がありません"
+            '（計画の基準値/現状値を baseline = { value = "...", year = "..." } として追加してください）'
         )
     value = metric.baseline * factor
     if magnitude_problem(value):
-        raise PhraseError(f"cannot read {text!r}: the target {value:f} is {magnitude_problem(value)}")
+        raise PhraseError(f"{text!r} を読めません: 目標値 {value:f} は{magnitude_problem(value)}")
     note = f"基準値 {quantity(metric.baseline, metric.unit)} × {plain(factor)}"
     rule = Rule(
         RuleKind.THRESHOLD,
@@ -526,10 +532,10 @@ def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
     left, right = re.split(rf"[{ARROWS}]", body, maxsplit=1)
     base, base_unit, base_reading, _ = _threshold(text, left, ctx)
     if base_reading.bound or base_reading.counts:
-        raise PhraseError(f"cannot read {text!r}: the baseline before the arrow takes no qualifier")
+        raise PhraseError(f"{text!r} を読めません: 矢印の前の基準値には修飾語を付けられません")
     value, unit, reading, _ = _threshold(text, right, ctx)
     if base_unit and unit and base_unit != unit:
-        raise PhraseError(f"cannot read {text!r}: the baseline is in {base_unit!r}, the target in {unit!r}")
+        raise PhraseError(f"{text!r} を読めません: 基準値の単位は {base_unit!r}、目標の単位は {unit!r} です")
     metric = _assign(text, unit or base_unit, numeric=True, ctx=ctx)
     unit = _unit(text, unit or base_unit, metric)
     bound = reading.bound or (Bound.AT_MOST if value < base or value == 0 else Bound.AT_LEAST)
@@ -572,7 +578,7 @@ def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any
     if len(metrics) == 1:
         only = metrics[0]
         if not wanted and not (numeric and only.kind is ValueKind.STATE and not only.unit):
-            raise PhraseError(f"{text!r} is a milestone, but the indicator declares a unit")
+            raise PhraseError(f"{text!r} はマイルストーンですが、指標に unit が宣言されています")
         return only
     for words in (lambda m: (m.name,), lambda m: m.match):
         named = [m for m in wanted if any(w and w in text for w in words(m))]
@@ -585,4 +591,6 @@ def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any
     if len(wanted) == 1:
         return wanted[0]
     names = ", ".join(m.id for m in metrics)
-    raise PhraseError(f"cannot tell which metric ({names}) {text!r} is about; add a `match` word to one")
+    raise PhraseError(
+        f"{text!r} がどの metric（{names}）のことか判別できません。いずれかに `match` の語を追加してください"
+    )

@@ -175,8 +175,8 @@ def for_department(report: Report, department: str | None) -> Report:
     wanted = normalize(department)
     shown = tuple(e for e in report.evaluations if wanted in {normalize(d) for d in e.indicator.departments})
     if not shown:
-        known = "、".join(departments(report.plan)) or "none"
-        message = f"--department {department!r}: no indicator of {report.plan.id} has it (known: {known})"
+        known = "、".join(departments(report.plan)) or "なし"
+        message = f"--department {department!r}: {report.plan.id} にこの担当の指標はありません（あるもの: {known}）"
         raise usage_error("KC304", message)
     return replace(report, evaluations=shown)
 
@@ -196,24 +196,32 @@ def choose_years(city: City, years: str, year: int | None, plan_id: str | None, 
             year = fiscal_year_of(as_of)
             if not any(p.covers(year) for p in city.plans):
                 periods = ", ".join(f"{p.id} ({p.first_year}～{p.last_year})" for p in city.plans)
-                message = f"no plan of {city.id} covers {year}年度 (that of --as-of); give --plan or --year: {periods}"
+                message = (
+                    f"{city.id} に {year}年度（--as-of の年度）を含む計画はありません。"
+                    f"--plan か --year を指定してください: {periods}"
+                )
                 raise usage_error("KC302", f"--years all: {message}")
         plan = pick_plan(city.plans, year, plan_id)
         return plan, list(range(plan.first_year, plan.last_year + 1))
     if year is not None:
-        raise usage_error("KC304", "give --year or --years A-B, not both (--year with --years all picks the plan)")
+        raise usage_error(
+            "KC304",
+            "--year と --years A-B はどちらか一方を指定してください（--years all と --year なら計画を選べます）",
+        )
     match = _RANGE.match(text)
     try:
         first, last = (parse_year(match["first"]), parse_year(match["last"])) if match else (parse_year(text),) * 2
     except ValueError as exc:
-        raise usage_error("KC304", f"--years: {exc}; give A-B (2026-2030) or all") from None
+        raise usage_error("KC304", f"--years: {exc}。A-B（2026-2030）か all を指定してください") from None
     if first > last:
-        raise usage_error("KC304", f"--years {years}: the first year comes after the last")
+        raise usage_error("KC304", f"--years {years}: 最初の年度が最後の年度より後です")
     plan = pick_plan(city.plans, None if plan_id else first, plan_id)
     outside = [y for y in (first, last) if not plan.covers(y)]
     if outside:
         period = f"{plan.id} ({plan.first_year}～{plan.last_year})"
-        raise usage_error("KC302", f"--years {years}: {outside[0]}年度 is outside {period}; a report covers one plan")
+        raise usage_error(
+            "KC302", f"--years {years}: {outside[0]}年度は {period} の期間外です（報告書は 1 つの計画が対象です）"
+        )
     return plan, list(range(first, last + 1))
 
 
@@ -230,7 +238,7 @@ def report_format(chosen: ReportFormat | None, output: Path | None) -> ReportFor
         and output.suffix.lower() not in REPORT_SUFFIXES
     ):
         raise usage_error(
-            "KC307", f"-o {output}: a report is .html or .md (for PDF, write .html and print it from a browser)"
+            "KC307", f"-o {output}: 報告書は .html か .md です（PDF は .html を書き出してブラウザから印刷してください）"
         )
     if chosen is not None:
         return chosen
@@ -490,15 +498,19 @@ def _render(env: Environment, name: str, context: dict[str, Any]) -> str:
         template: Template = env.get_template(name)
         return template.render(context)
     except TemplateNotFound as exc:
-        raise usage_error("KC305", f"template {exc.name!r} not found (searched: {_searched(env)})") from None
+        raise usage_error(
+            "KC305", f"テンプレート {exc.name!r} が見つかりません（探した場所: {_searched(env)}）"
+        ) from None
     except TemplateSyntaxError as exc:
         where = _shown_path(exc.filename, exc.name or name)
-        raise KpicheckError(Problem(where, exc.lineno, None, "KC306", f"template syntax: {exc.message}")) from None
+        raise KpicheckError(
+            Problem(where, exc.lineno, None, "KC306", f"テンプレートの構文エラー: {exc.message}")
+        ) from None
     except Exception as exc:  # a template is user code: whatever it raises is its failure, not kpicheck's
         filename, line = _template_line(exc)
         where = _shown_path(filename, name)
         raise KpicheckError(
-            Problem(where, line, None, "KC306", f"template failed to render: {type(exc).__name__}: {exc}")
+            Problem(where, line, None, "KC306", f"テンプレートの描画に失敗しました: {type(exc).__name__}: {exc}")
         ) from None
 
 
@@ -528,7 +540,7 @@ def render_report(
     <stem>.<chart>.svg and link them from the report.
     """
     if template is not None and not template.is_file():
-        raise usage_error("KC305", f"--template {template}: no such file")
+        raise usage_error("KC305", f"--template {template}: ファイルがありません")
     context = years_context(reports, department) if multi else year_context(reports[0], department)
     charts: dict[str, str] = {}
     if chart_stem is not None and fmt is ReportFormat.markdown:

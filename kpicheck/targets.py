@@ -102,8 +102,8 @@ class _Reader:
             if key in known:
                 continue
             near = difflib.get_close_matches(key, sorted(known), n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else f" (known: {', '.join(sorted(known))})"
-            message = f"{where}: unknown key {key!r}{hint}"
+            hint = f"（{near[0]!r} の誤り？）" if near else f"（使えるキー: {', '.join(sorted(known))}）"
+            message = f"{where}: 不明なキー {key!r}{hint}"
             if kind == "file":  # a top-level table header [plan_] or a key before the first table
                 place = self.line_of(rf"^\s*(\[+\s*{re.escape(key)}\s*\]+|{re.escape(key)}\s*=)") or line
             else:
@@ -127,10 +127,10 @@ class _Reader:
         """An id: a non-empty string, NFKC-normalised as CSV ids are (ＡＢ-１ -> AB-1)."""
         value = table.get("id")
         if value is None:
-            self.problem("KC202", f"{where}: missing key 'id'", line)
+            self.problem("KC202", f"{where}: キー 'id' がありません", line)
             return ""
         if not isinstance(value, str) or not normalize(value):
-            self.problem("KC202", f"{where}: 'id' must be a non-empty string", line)
+            self.problem("KC202", f"{where}: 'id' は空でない文字列にしてください", line)
             return ""
         return normalize(value)
 
@@ -143,24 +143,24 @@ class _Reader:
         value = table.get(key)
         if value is None:
             if required:
-                self.problem("KC202", f"{where}: missing key {key!r}", line)
+                self.problem("KC202", f"{where}: キー {key!r} がありません", line)
             return ""
         if not isinstance(value, str):
-            self.problem("KC202", f"{where}: {key!r} must be a string", line)
+            self.problem("KC202", f"{where}: {key!r} は文字列にしてください", line)
             return ""
         return clean(value)
 
     def texts(self, table: dict[str, Any], key: str, where: str, line: int | None) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem("KC202", f"{where}: {key!r} must be a list of strings", line)
+            self.problem("KC202", f"{where}: {key!r} は文字列の配列にしてください", line)
             return ()
         return tuple(clean(v) for v in value)
 
     def tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem("KC202", f"[[{key}]] must be an array of tables")
+            self.problem("KC202", f"[[{key}]] はテーブルの配列にしてください")
             return []
         return value
 
@@ -176,16 +176,24 @@ def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bad_line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [Problem(shown, bad_line, None, "KC001", f"not UTF-8 (byte {exc.start}); TOML files are UTF-8")]
+        return None, [
+            Problem(
+                shown,
+                bad_line,
+                None,
+                "KC001",
+                f"UTF-8 ではありません（{exc.start} バイト目）。TOML ファイルは UTF-8 で保存してください",
+            )
+        ]
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_place(exc)
         message = str(exc).split(" (at line")[0]
-        return None, [Problem(shown, line, column, "KC201", f"TOML syntax: {message}")]
+        return None, [Problem(shown, line, column, "KC201", f"TOML の構文エラー: {message}")]
     except RecursionError:
         return None, [
-            Problem(shown, None, None, "KC201", "TOML nested too deeply (arrays or tables within each other)")
+            Problem(shown, None, None, "KC201", "TOML の入れ子が深すぎます（配列やテーブルの中の配列やテーブル）")
         ]
     reader = _Reader(shown, source.splitlines())
     plan = _build_plan(data, reader)
@@ -204,19 +212,21 @@ def _toml_error_place(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | N
 
 def _plan_table(data: dict[str, Any], r: _Reader) -> tuple[dict[str, Any], int | None] | None:
     """The [plan] table and its line, after checking the file's top level (schema, known keys)."""
-    r.unknown_keys(data, "file", "the file", 1)
+    r.unknown_keys(data, "file", "ファイル", 1)
     schema = data.get("schema")
     if schema is None:
-        r.problem("KC202", f"missing schema = {SCHEMA} at the top (the format version this file is written in)", 1)
+        r.problem("KC202", f"先頭に schema = {SCHEMA} がありません（このファイルの書式の版）", 1)
     elif schema != SCHEMA or isinstance(schema, bool):
-        r.problem("KC202", f"schema = {schema!r}: this kpicheck reads schema {SCHEMA}", r.line_of(r"^\s*schema\s*="))
+        r.problem(
+            "KC202", f"schema = {schema!r}: この kpicheck が読むのは schema {SCHEMA} です", r.line_of(r"^\s*schema\s*=")
+        )
     head = data.get("plan")
     if isinstance(head, list):
-        message = "[plan] must be one table, not an array of tables ([[plan]])"
+        message = "[plan] はテーブル 1 つにしてください（テーブルの配列 [[plan]] ではなく）"
         r.problem("KC202", message, r.line_of(r"^\s*\[\[plan\]\]"))
         return None
     if not isinstance(head, dict):
-        r.problem("KC202", "missing [plan] table", 1)
+        r.problem("KC202", "[plan] テーブルがありません", 1)
         return None
     plan_line = r.line_of(r"^\s*\[plan\]") or r.line_of(r"^\s*plan\s*=")
     r.unknown_keys(head, "plan", "[plan]", plan_line)
@@ -228,18 +238,18 @@ def _phase_words(head: dict[str, Any], r: _Reader, plan_line: int | None) -> tup
     phases = tuple(normalize(p) for p in r.texts(head, "phases", "[plan]", plan_line))
     aliases = head.get("phase_aliases", {})
     if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
-        r.problem("KC202", "[plan] phase_aliases must map words to phase words", plan_line)
+        r.problem("KC202", "[plan] phase_aliases は語から段階の語への対応表にしてください", plan_line)
         aliases = {}
     aliases = {normalize(k): normalize(v) for k, v in aliases.items()}
     for word in sorted({p for p in phases if phases.count(p) > 1}):
-        r.problem("KC204", f"phase word {word!r} is listed twice in phases", r.line_of_key("phases", plan_line))
+        r.problem("KC204", f"段階の語 {word!r} が phases に 2 回あります", r.line_of_key("phases", plan_line))
     if "" in phases:
-        r.problem("KC202", "[plan] phases: an empty phase word", plan_line)
+        r.problem("KC202", "[plan] phases: 空の段階の語があります", plan_line)
     for word, target in aliases.items():
         if target not in phases:
-            r.problem("KC207", f"phase_alias {word!r} points at {target!r}, which is not in phases", plan_line)
+            r.problem("KC207", f"phase_alias {word!r} の行き先 {target!r} が phases にありません", plan_line)
         if word in phases and word != target:
-            message = f"phase_alias {word!r} is itself a phase word; it would read {word} as {target}"
+            message = f"phase_alias {word!r} 自体が段階の語です（{word} を {target} と読んでしまいます）"
             r.problem("KC207", message, r.line_of_key("phase_aliases", plan_line))
     return phases, aliases
 
@@ -251,19 +261,25 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
     head, plan_line = found
     first, last = head.get("first_year"), head.get("last_year")
     if not all(isinstance(y, int) and not isinstance(y, bool) and 1900 <= y <= 2200 for y in (first, last)):
-        r.problem("KC202", "[plan] needs first_year and last_year as fiscal years (e.g. 2026)", plan_line)
+        r.problem("KC202", "[plan] には年度で first_year と last_year が必要です（例: 2026）", plan_line)
         return None
     assert isinstance(first, int) and isinstance(last, int)
     if not first <= last <= first + 30:
-        r.problem("KC202", f"[plan] period {first}～{last}: first_year must come first, within 30 years", plan_line)
+        r.problem(
+            "KC202",
+            f"[plan] 期間 {first}～{last}: first_year は last_year 以前、かつ 30 年以内にしてください",
+            plan_line,
+        )
         return None
     if not isinstance(head.get("carry_forward", False), bool):
-        r.problem("KC202", "[plan] carry_forward must be true or false", plan_line)
+        r.problem("KC202", "[plan] carry_forward は true か false にしてください", plan_line)
     phases, aliases = _phase_words(head, r, plan_line)
     words = {key: r.texts(head, key, "[plan]", plan_line) for key in ("milestone_words", "neutral_words")}
     for key, listed in words.items():
         if any(not normalize(w) for w in listed):
-            r.problem("KC202", f"[plan] {key}: an empty word would match any text", r.line_of_key(key, plan_line))
+            r.problem(
+                "KC202", f"[plan] {key}: 空の語はどんな文字列にも一致してしまいます", r.line_of_key(key, plan_line)
+            )
     areas = _areas(data, r)
     initiatives = _initiatives(data, r, {a.id for a in areas})
     base_ctx = CellContext(
@@ -277,7 +293,7 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
     indicators = _indicators(data, r, {i.id: i for i in initiatives}, base_ctx, first, last)
     tolerance = head.get("pace_tolerance", 0.95)
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0.5 <= tolerance <= 1:
-        r.problem("KC202", "[plan] pace_tolerance must be a share from 0.5 to 1 (e.g. 0.95)", plan_line)
+        r.problem("KC202", "[plan] pace_tolerance は 0.5 から 1 までの割合にしてください（例: 0.95）", plan_line)
         tolerance = 0.95
     return Plan(
         pace_tolerance=Decimal(str(tolerance)),
@@ -301,7 +317,7 @@ def _unique(r: _Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> Non
     seen: set[str] = set()
     for item_id, line in ids:
         if item_id in seen:
-            r.problem("KC204", f"duplicate {kind} id {item_id!r}", line)
+            r.problem("KC204", f"{kind} の id {item_id!r} が重複しています", line)
         seen.add(item_id)
 
 
@@ -332,7 +348,7 @@ def _initiatives(data: dict[str, Any], r: _Reader, area_ids: set[str]) -> list[I
             departments=r.texts(table, "departments", "initiative", line),
         )
         if item.area not in area_ids:
-            r.problem("KC206", f"initiative {item.id!r} names unknown area {item.area!r}", line)
+            r.problem("KC206", f"initiative {item.id!r} の area {item.area!r} は不明です", line)
         result.append(item)
         lines.append(line)
     _unique(r, "initiative", zip((i.id for i in result), lines, strict=True))
@@ -350,7 +366,7 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
             }
         ]
     if not isinstance(specs, list) or not specs or not all(isinstance(s, dict) for s in specs):
-        r.problem("KC202", f"{where}: metrics must be a non-empty array of tables", line)
+        r.problem("KC202", f"{where}: metrics は空でないテーブルの配列にしてください", line)
         return ()
     metrics = []
     for spec in specs:
@@ -358,10 +374,14 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
         declared = "counts" in spec
         counts_text = spec.get("counts", "level")
         if not isinstance(counts_text, str) or counts_text not in {c.value for c in Counts}:
-            r.problem("KC202", f"{where}: counts must be per_year, level or cumulative, not {counts_text!r}", line)
+            r.problem(
+                "KC202",
+                f"{where}: counts は per_year、level、cumulative のいずれかにしてください（{counts_text!r} は不可）",
+                line,
+            )
             counts_text = "level"
         if unit is not None and not isinstance(unit, str):
-            r.problem("KC202", f"{where}: unit must be a string", line)
+            r.problem("KC202", f"{where}: unit は文字列にしてください", line)
             unit = None
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
         baseline, baseline_year = _baseline(spec.get("baseline"), unit, r, where, line)
@@ -390,20 +410,24 @@ def _baseline(
     """baseline = { value = "60分", year = "令和4年度" }: the plan's 基準値/現状値 as printed."""
     if spec is None:
         return None, None
-    shape = 'baseline must be { value = "60分", year = "令和4年度" } (year optional)'
+    shape = 'baseline は { value = "60分", year = "令和4年度" } の形にしてください（year は省略可）'
     if not isinstance(spec, dict) or not isinstance(spec.get("value"), str) or set(spec) - {"value", "year"}:
         r.problem("KC202", f"{where}: {shape}", line)
         return None, None
     found = _BASELINE_VALUE.match(normalize(spec["value"]))
     if not found:
-        r.problem("KC202", f'{where}: baseline value {spec["value"]!r} is not a number (e.g. "60分", "39%")', line)
+        r.problem(
+            "KC202", f'{where}: baseline の value {spec["value"]!r} が数値ではありません（例: "60分", "39%"）', line
+        )
         return None, None
     if magnitude_problem(Decimal(found["num"].replace(",", ""))):
-        r.problem("KC202", f"{where}: baseline value {spec['value'][:40]!r} is out of range", line)
+        r.problem("KC202", f"{where}: baseline の value {spec['value'][:40]!r} が範囲外です", line)
         return None, None
     printed = found["unit"].strip()
     if printed and unit is not None and printed != normalize(unit):
-        r.problem("KC202", f"{where}: baseline {spec['value']!r} is in {printed!r}, the metric in {unit!r}", line)
+        r.problem(
+            "KC202", f"{where}: baseline {spec['value']!r} の単位は {printed!r}、metric の単位は {unit!r} です", line
+        )
         return None, None
     year_text = spec.get("year")
     if year_text is None:
@@ -411,7 +435,7 @@ def _baseline(
     try:
         year = parse_year(str(year_text))
     except ValueError as exc:
-        r.problem("KC202", f"{where}: baseline year: {exc}", line)
+        r.problem("KC202", f"{where}: baseline の year: {exc}", line)
         return None, None
     return Decimal(found["num"].replace(",", "")), year
 
@@ -438,18 +462,26 @@ def _settle(
         if unit is None and numeric:
             units = sorted({rule.unit for rule in numeric if rule.unit})
             if len(units) != 1:
-                said = "print no unit" if not units else f"print different units ({'、'.join(units)})"
-                r.problem("KC203", f"{where}: the cells {said}; declare the metric's unit", line)
+                said = "単位がありません" if not units else f"単位が異なります（{'、'.join(units)}）"
+                r.problem("KC203", f"{where}: セルに{said}。metric の unit を宣言してください", line)
                 continue
             if len(numeric) != len(rules) and any(rule.kind is RuleKind.MILESTONE for rule in rules):
-                r.problem("KC203", f"{where}: cells mix numbers ({units[0]}) and milestones; split the metric", line)
+                r.problem(
+                    "KC203",
+                    f"{where}: セルに数値（{units[0]}）とマイルストーンが混在しています。metric を分けてください",
+                    line,
+                )
                 continue
             unit = units[0]
         counts = metric.counts
         if not metric.counts_declared:
             printed = sorted({rule.counts for rule in numeric if rule.counts})
             if len(printed) > 1:
-                r.problem("KC203", f"{where}: the cells count both {' and '.join(printed)}; declare counts", line)
+                r.problem(
+                    "KC203",
+                    f"{where}: セルの数え方が {' と '.join(printed)} で混在しています。counts を宣言してください",
+                    line,
+                )
                 continue
             counts = printed[0] if printed else Counts.LEVEL
             if unit in RATE_UNITS:  # 毎年度95%以上: a rate held every year, not a count of events
@@ -484,22 +516,22 @@ def _indicators(
     for table in r.tables(data, "indicators"):
         line = r.line_of_id(table.get("id"), section)
         section = line or section
-        ident = r.ident(table, f"indicator after line {section}", line or section)
+        ident = r.ident(table, f"{section} 行目以降の indicator", line or section)
         if not ident:
             continue
         where = f"indicator {ident}"
         r.unknown_keys(table, "indicator", where, line)
         if not isinstance(table.get("missing_in_source", ""), str):
-            r.problem("KC202", f"{where}: missing_in_source must be a sentence saying what was lost", line)
+            r.problem("KC202", f"{where}: missing_in_source は何が失われたかを書いた文にしてください", line)
         initiative = initiatives.get(normalize(r.text(table, "initiative", where, line)))
         if initiative is None:
-            r.problem("KC206", f"{where}: unknown initiative {table.get('initiative')!r}", line)
+            r.problem("KC206", f"{where}: 不明な initiative {table.get('initiative')!r}", line)
             continue
         yearly = "targets" in table
         phased = bool(base.phases) and yearly
         clash = [key for key in ("target", "due", "start", "schedule", "continuous") if key in table]
         if yearly and clash:
-            r.problem("KC202", f"{where}: yearly targets and {', '.join(clash)}: give one or the other", line)
+            r.problem("KC202", f"{where}: 年度ごとの targets と {', '.join(clash)} はどちらか一方にしてください", line)
         metrics = _metrics(table, r, where, line, phased)
         if not metrics:
             continue
@@ -543,7 +575,7 @@ def _yearly_targets(
 ) -> dict[int, Target]:
     cells = table["targets"]
     if not isinstance(cells, dict):
-        r.problem("KC202", f'{where}: targets must be a table of year = "cell"', line)
+        r.problem("KC202", f'{where}: targets は 年度 = "セル" のテーブルにしてください', line)
         return {}
     part = _part(table, r, where, line)
     ends = _schedule_ends(table, r, where, line, first, last)
@@ -552,14 +584,16 @@ def _yearly_targets(
     for year in range(first, last + 1):
         text = cells.get(str(year))
         if not isinstance(text, str):
-            said = 'missing (use "" for a blank cell)' if text is None else "must be the cell's text in quotes"
+            said = 'がありません（空欄は "" と書きます）' if text is None else "はセルの文字列を引用符で囲んでください"
             r.problem("KC202", f"{where}: targets.{year} {said}", line)
             continue
         text = clean(text)
         cell_line = r.line_of_key(str(year), line)
         if year > ends:
             if normalize(text):
-                r.problem("KC202", f"{where}: targets.{year} is printed after schedule_ends = {ends}", cell_line)
+                r.problem(
+                    "KC202", f"{where}: targets.{year} が schedule_ends = {ends} より後に記載されています", cell_line
+                )
             targets[year] = Target(year, text, (Rule(RuleKind.NONE, "", ctx.metrics[0].id),))
             continue
         if missing:
@@ -572,15 +606,13 @@ def _yearly_targets(
                 continue
         early = next((rule.due for rule in rules if rule.due is not None and rule.due < fiscal_year_start(first)), None)
         if early is not None:
-            r.problem(
-                "KC208", f"{where}, {year}: the deadline {early} is before the plan begins ({first}年度)", cell_line
-            )
+            r.problem("KC208", f"{where}, {year}: 期限 {early} が計画の開始（{first}年度）より前です", cell_line)
             continue
         targets[year] = Target(year, text, rules)
         previous = rules
     extra = sorted(set(cells) - {str(y) for y in range(first, last + 1)})
     if extra:
-        r.problem("KC202", f"{where}: targets for years outside the plan: {', '.join(extra)}", line)
+        r.problem("KC202", f"{where}: 計画期間外の年度の targets: {', '.join(extra)}", line)
     return _carry_deadlines(_bars(targets))
 
 
@@ -604,7 +636,7 @@ def _part(table: dict[str, Any], r: _Reader, where: str, line: int | None) -> in
     if part is None:
         return None
     if not isinstance(part, int) or isinstance(part, bool) or not 1 <= part <= 20:
-        r.problem("KC202", f"{where}: part must be a whole number from 1 (the activity's place in the cell)", line)
+        r.problem("KC202", f"{where}: part は 1 以上の整数にしてください（セル内での取組の順番）", line)
         return None
     return part
 
@@ -615,7 +647,7 @@ def _share(text: str, part: int | None) -> str:
         return text
     pieces = [p for p in re.split(r"[・、]", normalize(text)) if p]
     if len(pieces) < part:
-        raise PhraseError(f"{text!r} lists {len(pieces)} activities, but part = {part}")
+        raise PhraseError(f"{text!r} の取組は {len(pieces)} 個ですが、part = {part} です")
     return pieces[part - 1]
 
 
@@ -623,7 +655,7 @@ def _schedule_ends(table: dict[str, Any], r: _Reader, where: str, line: int | No
     """`schedule_ends = 2023`: the plan's bars stop there, so later blank years carry nothing."""
     ends = table.get("schedule_ends", last)
     if not isinstance(ends, int) or isinstance(ends, bool) or not first <= ends <= last:
-        r.problem("KC202", f"{where}: schedule_ends must be a fiscal year of the plan ({first}～{last})", line)
+        r.problem("KC202", f"{where}: schedule_ends は計画期間内の年度にしてください（{first}～{last}）", line)
         return last
     return ends
 
@@ -666,18 +698,18 @@ def _continuous(
     flag = table.get("continuous", False)
     schedule = table.get("schedule")
     if not isinstance(flag, bool):
-        r.problem("KC202", f"{where}: continuous must be true or false", line)
+        r.problem("KC202", f"{where}: continuous は true か false にしてください", line)
         return {}
     metric = ctx.metrics[0].id
     if flag:
         if schedule is not None:
-            r.problem("KC202", f"{where}: continuous = true and a schedule: give one", line)
+            r.problem("KC202", f"{where}: continuous = true と schedule はどちらか一方にしてください", line)
         rule = Rule(RuleKind.CONTINUOUS, "", metric)
         return {year: Target(year, "", (rule,)) for year in range(first, last + 1)}
     if schedule is None:
         return {}
     if not isinstance(schedule, dict) or not all(isinstance(v, str) for v in schedule.values()):
-        r.problem("KC202", f'{where}: schedule must be a table of year = "cell"', line)
+        r.problem("KC202", f'{where}: schedule は 年度 = "セル" のテーブルにしてください', line)
         return {}
     targets = {}
     for year in range(first, last + 1):
@@ -687,7 +719,7 @@ def _continuous(
             targets[year] = Target(year, text, (Rule(RuleKind.CONTINUOUS, text, metric, note=work),))
     extra = sorted(set(schedule) - {str(y) for y in range(first, last + 1)})
     if extra:
-        r.problem("KC202", f"{where}: schedule for years outside the plan: {', '.join(extra)}", line)
+        r.problem("KC202", f"{where}: 計画期間外の年度の schedule: {', '.join(extra)}", line)
     return targets
 
 
@@ -706,7 +738,7 @@ def _due_target(
         r.problem("KC208", f"{where}: {exc}", line)
         return None
     if due < fiscal_year_start(first):
-        r.problem("KC208", f"{where}: due {due_text!r} ({due}) is before the plan begins ({first}年度)", line)
+        r.problem("KC208", f"{where}: due {due_text!r}（{due}）が計画の開始（{first}年度）より前です", line)
         return None
     try:
         rules = read_due_target(text, due, start, ctx)

@@ -32,7 +32,7 @@ def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
         found = set(city_ids(root)) | set(list_folders(root / "actuals"))
         odd = [
             Problem(
-                f"targets/{name}", None, None, "KC209", f"{name!r} is not a city id (lower-case letters, digits, - _)"
+                f"targets/{name}", None, None, "KC209", f"{name!r} は市町村 id ではありません（英小文字、数字、- _）"
             )
             for name in list_folders(root / "targets")
             if not CITY_ID.match(name)
@@ -46,17 +46,23 @@ def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
         try:
             parts = path.relative_to(root.resolve()).parts
         except ValueError:
-            problems.append(Problem(str(file), None, None, "KC002", f"outside the data root {root}"))
+            problems.append(Problem(str(file), None, None, "KC002", f"データルート {root} の外です"))
             continue
         if not os.path.lexists(path):
-            problems.append(Problem(str(file), None, None, "KC002", "no such file"))
+            problems.append(Problem(str(file), None, None, "KC002", "ファイルがありません"))
             continue
         if len(parts) == 3 and parts[0] in {"targets", "actuals"}:  # targets|actuals / city / file
             cities.add(parts[1])
             chosen.add(path)
         else:
             problems.append(
-                Problem(str(file), None, None, "KC304", "not a data file (targets/<city>/*.toml, actuals/<city>/*.csv)")
+                Problem(
+                    str(file),
+                    None,
+                    None,
+                    "KC304",
+                    "データファイルではありません（targets/<city>/*.toml、actuals/<city>/*.csv）",
+                )
             )
     return Selection(tuple(sorted(cities)), frozenset(chosen)), problems
 
@@ -108,17 +114,27 @@ def _shared_plan_ids(root: Path, checked: tuple[str, ...]) -> list[Problem]:
         for city, path in places:
             if city in checked:
                 others = ", ".join(sorted(f"{c} ({p})" for c, p in places if c != city))
-                problems.append(Problem(path, None, None, "KC204", f"plan id {plan_id!r} is also used by {others}"))
+                problems.append(
+                    Problem(path, None, None, "KC204", f"計画 id {plan_id!r} は {others} でも使われています")
+                )
     return problems
 
 
 def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]:
     folder = root / "actuals" / city
     if not CITY_ID.match(city):
-        return [Problem(f"actuals/{city}", None, None, "KC110", f"{city!r} is not a city id")]
+        return [Problem(f"actuals/{city}", None, None, "KC110", f"{city!r} は市町村 id ではありません")]
     if not (root / "targets" / city).is_dir():
-        known = ", ".join(city_ids(root)) or "none"
-        return [Problem(f"actuals/{city}", None, None, "KC110", f"no targets/{city}/ for this folder (known: {known})")]
+        known = ", ".join(city_ids(root)) or "なし"
+        return [
+            Problem(
+                f"actuals/{city}",
+                None,
+                None,
+                "KC110",
+                f"このフォルダに対応する targets/{city}/ がありません（あるもの: {known}）",
+            )
+        ]
     plans, problems = load_plans(root, city)
     if not plans:
         return problems
@@ -140,7 +156,7 @@ def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]
                     place.line,
                     None,
                     "KC111",
-                    f"{indicator_id} has no target in {year}年度; the value is kept but not evaluated",
+                    f"{indicator_id} には {year}年度の目標がありません（値は保持しますが判定しません）",
                     Severity.WARNING,
                 )
             )
@@ -149,5 +165,5 @@ def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]
     for path in files:
         shown = display_path(path, root)
         if shown not in with_rows and shown not in with_problems:
-            problems.append(Problem(shown, None, None, "KC112", "no data rows", Severity.WARNING))
+            problems.append(Problem(shown, None, None, "KC112", "データ行がありません", Severity.WARNING))
     return problems

@@ -36,11 +36,11 @@ def city_ids(root: Path) -> list[str]:
 def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
     """Every plan of a city, and the problems found in its target files (including overlaps)."""
     if not CITY_ID.match(city):
-        raise usage_error("KC304", f"--city {city!r}: a city id is lower-case letters, digits, - and _")
+        raise usage_error("KC304", f"--city {city!r}: 市町村 id に使えるのは英小文字、数字、- と _ です")
     folder = root / "targets" / city
     if not folder.is_dir():
-        known = ", ".join(city_ids(root)) or "none"
-        raise usage_error("KC301", f"no city {city!r} under {root / 'targets'} (known: {known})")
+        known = ", ".join(city_ids(root)) or "なし"
+        raise usage_error("KC301", f"市町村 {city!r} は {root / 'targets'} にありません（あるもの: {known}）")
     plans: list[Plan] = []
     files, problems = list_files(folder, ".toml", display_path(folder, root))
     for path in files:
@@ -50,7 +50,9 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
             continue
         if plan.city != city:
             problems.append(
-                Problem(plan.path, None, None, "KC202", f"[plan] city is {plan.city!r}, folder is {city!r}")
+                Problem(
+                    plan.path, None, None, "KC202", f"[plan] city が {plan.city!r} ですが、フォルダは {city!r} です"
+                )
             )
         for other in plans:
             if plan.first_year <= other.last_year and other.first_year <= plan.last_year:
@@ -60,12 +62,14 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
                         None,
                         None,
                         "KC205",
-                        f"period {plan.first_year}～{plan.last_year} overlaps {other.id} "
-                        f"({other.first_year}～{other.last_year}) in {other.path}",
+                        f"期間 {plan.first_year}～{plan.last_year} が {other.path} の {other.id}"
+                        f"（{other.first_year}～{other.last_year}）と重なっています",
                     )
                 )
             if plan.id == other.id:
-                problems.append(Problem(plan.path, None, None, "KC204", f"plan id {plan.id!r} also in {other.path}"))
+                problems.append(
+                    Problem(plan.path, None, None, "KC204", f"計画 id {plan.id!r} が {other.path} にもあります")
+                )
         plans.append(plan)
     return plans, problems
 
@@ -84,7 +88,9 @@ def load_city(root: Path, city: str) -> City:
         actuals = {}
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors or not plans:
-        raise KpicheckError(errors or [Problem(str(root / "targets" / city), None, None, "KC202", "no plan files")])
+        raise KpicheckError(
+            errors or [Problem(str(root / "targets" / city), None, None, "KC202", "計画ファイルがありません")]
+        )
     return City(city, tuple(sorted(plans, key=lambda p: p.first_year)), actuals, tuple(problems))
 
 
@@ -95,15 +101,15 @@ def pick_plan(plans: Sequence[Plan], year: int | None, plan_id: str | None) -> P
     if plan_id:
         plan = next((p for p in plans if p.id == plan_id), None)
         if plan is None:
-            raise usage_error("KC303", f"--plan {plan_id!r}: {city} has {periods}")
+            raise usage_error("KC303", f"--plan {plan_id!r}: {city} の計画は {periods} です")
         if year is not None and not plan.covers(year):
-            raise usage_error("KC302", f"--year {year} is outside {plan.id} ({plan.first_year}～{plan.last_year})")
+            raise usage_error("KC302", f"--year {year} は {plan.id}（{plan.first_year}～{plan.last_year}）の期間外です")
         return plan
     if year is None:
-        raise usage_error("KC304", "give --year (or --plan)")
+        raise usage_error("KC304", "--year（または --plan）を指定してください")
     plan = next((p for p in plans if p.covers(year)), None)
     if plan is None:
-        raise usage_error("KC302", f"no plan of {city} covers {year}年度; plans: {periods}")
+        raise usage_error("KC302", f"{city} に {year}年度を含む計画はありません（計画: {periods}）")
     return plan
 
 

@@ -118,7 +118,7 @@ def test_every_problem_is_reported_not_only_the_first(make_root: Callable[..., P
 
 def test_unknown_indicator_hints_the_nearest_id(make_root: Callable[..., Path]) -> None:
     root = make_root({"a.csv": "indicator,year,value\nrtae,2026,60\n"})
-    with pytest.raises(KpicheckError, match="did you mean 'rate'"):
+    with pytest.raises(KpicheckError, match="（'rate' の誤り？）"):
         load_city(root, "mini")
 
 
@@ -126,7 +126,7 @@ def test_unknown_indicator_hints_the_nearest_id(make_root: Callable[..., Path]) 
     ("data", "message"),
     [
         ("indicator,year,value\n".encode("utf-16"), "UTF-16"),
-        (b"indicator,year,value\nrate,2026,\x81 \n", "offset 31"),  # 0x81 then a space: neither,
+        (b"indicator,year,value\nrate,2026,\x81 \n", "位置 31"),  # 0x81 then a space: neither,
     ],
 )
 def test_undecodable_files_name_the_problem(make_root: Callable[..., Path], data: bytes, message: str) -> None:
@@ -138,7 +138,7 @@ def test_undecodable_files_name_the_problem(make_root: Callable[..., Path], data
 
 def test_duplicates_are_found_across_files(make_root: Callable[..., Path]) -> None:
     root = make_root({"a.csv": "indicator,year,value\nrate,2026,60\n", "b.csv": "indicator,year,value\nrate,2026,61\n"})
-    with pytest.raises(KpicheckError, match=r"b.csv:2:1: KC107 .*already given at actuals/mini/a.csv:2"):
+    with pytest.raises(KpicheckError, match=r"b.csv:2:1: KC107 .*actuals/mini/a.csv:2 で入力済みです"):
         load_city(root, "mini")
 
 

@@ -162,9 +162,9 @@ def test_year_in_era_form_picks_the_same_plan() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--city", "nowhere", "--year", "2027"], "KC301 no city 'nowhere'"),
+        (["--city", "nowhere", "--year", "2027"], "KC301 市町村 'nowhere' は "),
         (["--city", "../x", "--year", "2027"], "KC304"),
-        (["--city", "abashiri", "--year", "2040"], "KC302 no plan of abashiri covers 2040"),
+        (["--city", "abashiri", "--year", "2040"], "KC302 abashiri に 2040年度を含む計画はありません"),
         (["--city", "abashiri", "--year", "someday"], "KC304 --year"),
         (["--city", "abashiri", "--year", "2027", "--as-of", "soon"], "KC304 --as-of"),
         (["--city", "abashiri", "--plan", "v9"], "KC303"),
@@ -183,7 +183,7 @@ def test_broken_toml_names_file_line_and_column(tmp_path: Path) -> None:
     (tmp_path / "targets" / "x" / "p.toml").write_text('[plan]\nid = "x"\nfirst_year = \n', encoding="utf-8")
     result = invoke("status", "--root", str(tmp_path), "--city", "x", "--year", "2027")
     assert result.exit_code == 2
-    assert result.output.startswith("targets/x/p.toml:3:14: KC201 TOML syntax")
+    assert result.output.startswith("targets/x/p.toml:3:14: KC201 TOML の構文エラー")
 
 
 def test_unexpected_errors_end_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,7 +193,7 @@ def test_unexpected_errors_end_in_one_line(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(cli, "evaluate", boom)
     result = invoke("status", *DEMO, "--year", "2027")
     assert result.exit_code == 2
-    assert "KC399 internal error: RuntimeError: kaboom" in result.output
+    assert "KC399 内部エラー: RuntimeError: kaboom" in result.output
     assert "Traceback" not in result.output
 
 

@@ -241,7 +241,7 @@ def test_validate_of_a_missing_file_says_so(make_root: Callable[..., Path], monk
     monkeypatch.chdir(root)
     code, out, _ = run("validate", "actuals/mini/nope.csv")
     assert code == 1
-    assert out.strip() == "actuals/mini/nope.csv: KC002 no such file"
+    assert out.strip() == "actuals/mini/nope.csv: KC002 ファイルがありません"
 
 
 def test_show_of_an_unknown_indicator_says_so(make_root: Callable[..., Path]) -> None:
@@ -364,13 +364,13 @@ def test_a_file_of_many_bad_rows_keeps_1000_and_counts_the_rest(make_root: Calla
     found = validate(root)
     assert [p.code for p in found].count("KC102") == 1000
     (last,) = [p for p in found if p.code == "KC115"]
-    assert "500 more" in last.message
+    assert "ほかに 500 件の問題" in last.message
     code, out, err = run("validate", "--root", str(root))
     assert code == 1
     assert len(out.splitlines()) == 200
-    assert "801 more problem(s) not listed" in err
+    assert "ほかに 801 件の問題があります" in err
     code, out, err = run("status", "--city", "mini", "--year", "2026", "--root", str(root))
-    assert code == 2 and len(err.splitlines()) == 201 and "801 more" in err.splitlines()[-1]
+    assert code == 2 and len(err.splitlines()) == 201 and "ほかに 801 件" in err.splitlines()[-1]
 
 
 @pytest.mark.parametrize("as_of", ["令和0年1月1日", "R0.1.1", "平成0年5月1日"])

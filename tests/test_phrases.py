@@ -99,12 +99,12 @@ def test_thresholds_are_exact_decimals() -> None:
 @pytest.mark.parametrize(
     ("cell", "metrics", "message"),
     [
-        ("よろしく", (DONE,), "cannot read"),
-        ("方針策定", (PCT,), "declares a unit"),
-        ("方針策定", (PCT,), "declares a unit"),
-        ("3件", (PCT,), "declared in '%'"),
-        ("5件", TRAINING, "which metric"),
-        ("前年比", (YEN,), "cannot read"),
+        ("よろしく", (DONE,), "読めません"),
+        ("方針策定", (PCT,), "指標に unit が宣言されています"),
+        ("方針策定", (PCT,), "指標に unit が宣言されています"),
+        ("3件", (PCT,), "unit は '%' です"),
+        ("5件", TRAINING, "どの metric"),
+        ("前年比", (YEN,), "読めません"),
     ],
 )
 def test_unreadable_cells_raise_with_a_message(cell: str, metrics: tuple[Metric, ...], message: str) -> None:

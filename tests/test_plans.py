@@ -219,7 +219,9 @@ def test_overlapping_plans_of_one_city_are_refused(make_root: Callable[..., Path
     root = make_root(plan=ROADMAP)
     later = ROADMAP.split("[[areas]]", maxsplit=1)[0].replace('id = "road"', 'id = "road2"').replace("2021", "2025")
     (root / "targets" / "mini" / "later.toml").write_text(later.replace("last_year = 2025", "last_year = 2029"))
-    with pytest.raises(KpicheckError, match=r"plan.toml: KC205 period 2021～2025 overlaps road2 \(2025～2029\)"):
+    with pytest.raises(
+        KpicheckError, match=r"plan.toml: KC205 期間 2021～2025 が .*の road2（2025～2029）と重なっています"
+    ):
         load_city(root, "mini")
 
 

@@ -501,7 +501,7 @@ def test_refuses_to_write_into_targets_or_actuals(tmp_path: Path, where: str) ->
     before = _snapshot(root)
     result = report("--root", str(root), "--city", "abashiri", "--year", "2027", "-o", str(root / where))
     assert result.exit_code == 2
-    assert "KC307" in result.output and "refusing to write into" in result.output
+    assert "KC307" in result.output and "の中には書き込みません" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert _snapshot(root) == before
 
@@ -663,14 +663,20 @@ def test_choose_years(years: str, year: int | None, plan: str | None, expected: 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--year", "2027", "--department", "宇宙課"], "KC304 --department '宇宙課': no indicator of abashiri-v2"),
+        (
+            ["--year", "2027", "--department", "宇宙課"],
+            "KC304 --department '宇宙課': abashiri-v2 にこの担当の指標はありません",
+        ),
         (["--year", "2027", "--template", "/no/such/template.j2"], "KC305 --template /no/such/template.j2"),
-        (["--year", "2027", "-o", "/no/such/folder/r.md"], "KC307 /no/such/folder/r.md: folder /no/such/folder"),
-        (["--year", "2027", "--years", "2026-2030"], "KC304 give --year or --years"),
-        (["--years", "2025-2027"], "KC302 --years 2025-2027: 2027年度 is outside abashiri-v1"),
-        (["--years", "2030-2026"], "KC304 --years 2030-2026: the first year comes after the last"),
-        (["--years", "soon"], "KC304 --years: cannot read 'soon'"),
-        (["--years", "2026-2030", "--plan", "abashiri-v1"], "KC302 --years 2026-2030: 2026年度 is outside abashiri-v1"),
+        (
+            ["--year", "2027", "-o", "/no/such/folder/r.md"],
+            "KC307 /no/such/folder/r.md: フォルダ /no/such/folder がありません",
+        ),
+        (["--year", "2027", "--years", "2026-2030"], "KC304 --year と --years A-B はどちらか一方"),
+        (["--years", "2025-2027"], "KC302 --years 2025-2027: 2027年度は abashiri-v1"),
+        (["--years", "2030-2026"], "KC304 --years 2030-2026: 最初の年度が最後の年度より後です"),
+        (["--years", "soon"], "KC304 --years: 'soon' を年度として読めません"),
+        (["--years", "2026-2030", "--plan", "abashiri-v1"], "KC302 --years 2026-2030: 2026年度は abashiri-v1"),
         (["--years", "all", "--plan", "v9"], "KC303"),
         (["--year", "2040"], "KC302"),
         (["--year", "2027", "--format", "pdf"], "Invalid value"),
@@ -688,21 +694,21 @@ def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
 def test_years_all_without_a_plan_for_the_as_of_date() -> None:
     result = report("--root", str(REPO), "--city", "abashiri", "--years", "all", "--as-of", "2040-01-01")
     assert result.exit_code == 2
-    assert "KC302 --years all: no plan of abashiri covers 2039年度" in result.output
+    assert "KC302 --years all: abashiri に 2039年度（--as-of の年度）を含む計画はありません" in result.output
 
 
 def test_output_that_is_a_folder(tmp_path: Path) -> None:
     result = report(*DEMO, "--year", "2027", "-o", str(tmp_path))
-    assert result.exit_code == 2 and "KC307" in result.output and "is a folder" in result.output
+    assert result.exit_code == 2 and "KC307" in result.output and ": フォルダです" in result.output
 
 
 @pytest.mark.parametrize(
     ("template", "expected"),
     [
-        ("{{ nothing_here }}", r"bad\.j2:1: KC306 template failed to render: UndefinedError: 'nothing_here'"),
-        ("ok\n{% if %}\n", r"bad\.j2:2: KC306 template syntax:"),
-        ("ok\n{{ 1 / 0 }}\n", r"bad\.j2:2: KC306 template failed to render: ZeroDivisionError"),
-        ('{% include "gone.j2" %}', r"KC305 template 'gone\.j2' not found \(searched: "),
+        ("{{ nothing_here }}", r"bad\.j2:1: KC306 テンプレートの描画に失敗しました: UndefinedError: 'nothing_here'"),
+        ("ok\n{% if %}\n", r"bad\.j2:2: KC306 テンプレートの構文エラー:"),
+        ("ok\n{{ 1 / 0 }}\n", r"bad\.j2:2: KC306 テンプレートの描画に失敗しました: ZeroDivisionError"),
+        ('{% include "gone.j2" %}', r"KC305 テンプレート 'gone\.j2' が見つかりません（探した場所: "),
         ("{{ city.__class__ }}", r"bad\.j2:1: KC306 .*SecurityError"),
     ],
 )
@@ -722,4 +728,4 @@ def test_a_broken_default_template_in_the_data_root(make_root: Callable[..., Pat
     (root / "templates" / "report.md.j2").write_text("{% for %}", encoding="utf-8")
     result = report("--root", str(root), "--city", "mini", "--year", "2026")
     assert result.exit_code == 2
-    assert re.fullmatch(r".*templates/report\.md\.j2:1: KC306 template syntax: .*\n", result.output)
+    assert re.fullmatch(r".*templates/report\.md\.j2:1: KC306 テンプレートの構文エラー: .*\n", result.output)

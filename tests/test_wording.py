@@ -159,37 +159,37 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("10件以下に抑制", FREE, "に抑制"),
         ("20%を削減", FREE, "を削減"),
         ("=A1*2", FREE, "'='"),
-        ("3回以上以下", FREE, "two bounds"),
+        ("3回以上以下", FREE, "上限・下限の語が 2 つ"),
         ("5ポイント増", FREE, "ポイント増"),
         ("100%前後", FREE, "前後"),
-        ("30%削減", FREE, "declares none"),  # a baseline-relative target needs a baseline
-        ("半減", metric("件"), "declares none"),
-        ("倍増", metric("件"), "declares none"),
-        ("65%", metric("件"), "declared in '件'"),
-        ("65", FREE, "prints no unit"),
-        ("前年比", metric("円"), "cannot read"),
-        ("30%以上(累計)/年", FREE, "contradicts"),
+        ("30%削減", FREE, "baseline がありません"),  # a baseline-relative target needs a baseline
+        ("半減", metric("件"), "baseline がありません"),
+        ("倍増", metric("件"), "baseline がありません"),
+        ("65%", metric("件"), "unit は '件' です"),
+        ("65", FREE, "単位がなく"),
+        ("前年比", metric("円"), "読めません"),
+        ("30%以上(累計)/年", FREE, "数え方と矛盾"),
         ("待ち時間の短縮20%以上", FREE, "短縮"),
-        ("前年度比3%増を目標", metric("円"), "cannot read"),
+        ("前年度比3%増を目標", metric("円"), "読めません"),
         # found in review: signs and comparisons, other periods, words that change the unit's meaning
         ("-5件", FREE, "'-'"),
         ("▲5%", FREE, "'▲'"),
         ("△5%", FREE, "'△'"),
         ("マイナス5%", FREE, "'マイナス'"),
         ("+10件", FREE, "'+'"),
-        ("前年度より10件", FREE, "cannot read"),
-        (".5件", FREE, "cannot read"),
+        ("前年度より10件", FREE, "読めません"),
+        (".5件", FREE, "読めません"),
         ("月2回", FREE, "'月'"),
         ("毎月1回", FREE, "'毎月'"),
         ("週1回以上", FREE, "'週'"),
         ("四半期に1回", FREE, "'四半期'"),
         ("隔年1回", FREE, "'隔年'"),
         ("半年3件", FREE, "'半年'"),
-        ("2倍以上", FREE, "cannot read"),
-        ("10件未実施", FREE, "cannot read"),
-        ("100%未達成", FREE, "cannot read"),
-        ("10件以外", FREE, "cannot read"),
-        ("5G基地局設置", FREE, "cannot read"),
+        ("2倍以上", FREE, "読めません"),
+        ("10件未実施", FREE, "読めません"),
+        ("100%未達成", FREE, "読めません"),
+        ("10件以外", FREE, "読めません"),
+        ("5G基地局設置", FREE, "読めません"),
     ],
 )
 def test_unknown_wording_is_refused_naming_the_word(cell: str, m: Metric, named: str) -> None:
@@ -401,10 +401,10 @@ def test_units_and_periods_come_from_the_cells(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
-        (('"15分以内"', '"2時間以内"'), "print different units"),
-        (('"15分以内"', '"方針策定"'), "mix numbers"),
-        (('"10件/年"', '"30件(累計)"'), "count both"),
-        (('"30%削減"', '"15%"'), "declares none"),
+        (('"15分以内"', '"2時間以内"'), "単位が異なります"),
+        (('"15分以内"', '"方針策定"'), "とマイルストーンが混在"),
+        (('"10件/年"', '"30件(累計)"'), "で混在しています。counts"),
+        (('"30%削減"', '"15%"'), "baseline がありません"),
     ],
 )
 def test_cells_that_disagree_are_refused_with_place(tmp_path: Path, cells: tuple[str, str], message: str) -> None:
@@ -438,10 +438,10 @@ def test_a_declared_counts_wins_over_the_cell(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("baseline", "message"),
     [
-        ('"60分"', "baseline must be"),
-        ('{ value = "60件" }', "is in '件'"),
-        ('{ value = "たくさん" }', "is not a number"),
-        ('{ value = "60", year = "昔" }', "baseline year"),
+        ('"60分"', "baseline は { value"),
+        ('{ value = "60件" }', "の単位は '件'"),
+        ('{ value = "たくさん" }', "が数値ではありません"),
+        ('{ value = "60", year = "昔" }', "baseline の year"),
     ],
 )
 def test_bad_baselines_are_kc202(tmp_path: Path, baseline: str, message: str) -> None:
@@ -508,4 +508,4 @@ def test_yearly_targets_with_a_due_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "w.toml"
     path.write_text(PLAN.replace('name = "窓口待ち時間"\n', 'name = "窓口待ち時間"\ndue = "R8末"\n'), encoding="utf-8")
     _, problems = load_plan(path)
-    assert [p.code for p in problems] == ["KC202"] and "give one or the other" in problems[0].message
+    assert [p.code for p in problems] == ["KC202"] and "どちらか一方にしてください" in problems[0].message
