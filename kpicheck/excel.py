@@ -14,7 +14,7 @@ from decimal import Decimal
 from kpicheck.sheet import COLUMNS, READ_ONLY_COLUMNS
 
 # Column widths in Excel's units (about one half-width character each; a kanji is two).
-WIDTHS = {"指標": 10, "項目": 14, "年度": 8, "実績": 14, "基準日": 12, "備考": 30,
+WIDTHS = {"指標": 10, "項目": 18, "年度": 8, "実績": 14, "基準日": 12, "備考": 30,
           "指標名": 40, "目標": 34, "担当": 24, "前年度実績": 14}  # fmt: skip
 READ_ONLY_FILL = "EEEEEE"
 
