@@ -207,8 +207,8 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
             if len(result.problems) - first_problem > MAX_FILE_PROBLEMS:  # keep counting, stop keeping
                 unlisted += len(result.problems) - first_problem - MAX_FILE_PROBLEMS
                 del result.problems[first_problem + MAX_FILE_PROBLEMS :]
-    except ValueError as exc:  # a workbook that cannot be read
-        result.problems.append(Problem(shown, None, None, "KC001", str(exc)))
+    except ValueError as exc:  # a workbook that cannot be read (excel.WorkbookError carries the row)
+        result.problems.append(Problem(shown, getattr(exc, "line", None), None, "KC001", str(exc)))
         return
     if header is None:
         result.problems.append(
@@ -310,7 +310,8 @@ def _row(
     try:
         value = parse_value(cell("value"), metric, plan)
     except ValueError as exc:
-        problem("value", "KC106", f"{indicator.id} {metric.id}: {exc}")
+        item = f" {metric.name}" if len(indicator.metrics) > 1 else ""
+        problem("value", "KC106", f"{indicator.id}{item}: {exc}")
         return
     as_of = None
     if cell("as_of"):
@@ -353,19 +354,19 @@ def _metric(indicator: Indicator, given: str, problem: ProblemSink) -> Metric | 
     if not given:
         if len(indicator.metrics) == 1:
             return indicator.metrics[0]
-        ids = ", ".join(m.id for m in indicator.metrics)
+        names = "、".join(m.name or m.id for m in indicator.metrics)
         problem(
             "metric",
             "KC103",
-            f"{indicator.id} には複数の metric があります。metric 列で 1 つを指定してください（{ids}）",
+            f"{indicator.id} には複数の項目があります。項目列に {names} のどれかを書いてください",
         )
         return None
     found = next((m for m in indicator.metrics if given in (m.id, normalize(m.name))), None)
     if found is None:
-        hint = difflib.get_close_matches(given, [m.id for m in indicator.metrics], n=1)
+        hint = difflib.get_close_matches(given, [m.name or m.id for m in indicator.metrics], n=1)
         did_you = f"（{hint[0]!r} の誤り？）" if hint else ""
-        ids = ", ".join(m.id for m in indicator.metrics)
-        problem("metric", "KC103", f"{indicator.id} に metric {given!r} はありません（{ids}）{did_you}")
+        names = "、".join(m.name or m.id for m in indicator.metrics)
+        problem("metric", "KC103", f"{indicator.id} に項目 {given!r} はありません（{names}）{did_you}")
     return found
 
 

@@ -49,25 +49,50 @@ def sheet_xlsx(rows: list[dict[str, str]], title: str) -> bytes:
     return out.getvalue()
 
 
+class WorkbookError(ValueError):
+    """A workbook that cannot be read, with the row where reading stopped when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+# Columns read per row: far more than an entry sheet has, and a stray cell in column XFD (16,384)
+# does not make every row 16,384 cells long.
+MAX_COLUMNS = 64
+
+
 def read_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """The first worksheet's rows as (row number, cells as text), the way a CSV would give them.
 
     Numbers keep their value (a 0.66 formatted as a percentage is "66%"), dates become
     YYYY-MM-DD, formulas give the value Excel last calculated (a never-calculated one is blank).
-    ValueError if the bytes are not a workbook.
+    The stored dimension is not trusted (a tool may write a stale one): every row is read.
+    WorkbookError for anything openpyxl cannot read, never another exception.
     """
     from openpyxl import load_workbook  # noqa: PLC0415 - see the module docstring
 
+    number = 0
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors … for a broken file
-        raise ValueError(f"読める Excel ブックではありません（{type(exc).__name__}）") from None
+        raise WorkbookError(f"Excel ブックとして読めません（{type(exc).__name__}）") from None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             return
-        for number, cells in enumerate(sheet.iter_rows(), 1):
+        sheet.reset_dimensions()
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):
+            if all(cell.value is None for cell in cells):
+                yield number, []
+                continue
             yield number, [_text(cell.value, getattr(cell, "number_format", "") or "") for cell in cells]
+    except WorkbookError:
+        raise
+    except Exception as exc:  # a damaged sheet: cut XML, a bad shared string, an entity bomb, a bad cell
+        raise WorkbookError(
+            f"{number + 1} 行目から先を Excel ブックとして読めません（{type(exc).__name__}）", number + 1
+        ) from None
     finally:
         book.close()
 

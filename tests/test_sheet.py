@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path
     book.save(root / "actuals" / "abashiri" / "fy2027.xlsx")
     code, out, err = run("validate", "--root", str(root))
     (line,) = out.splitlines()  # 50% is no progress word for 2-1-4's milestone: path:row:column
-    assert code == 1 and re.match(r"^actuals/abashiri/fy2027\.xlsx:\d+:4: KC106 2-1-4 ", line), line
+    assert code == 1 and re.match(r"^actuals/abashiri/fy2027\.xlsx:\d+:4: KC106 2-1-4: ", line), line
     book = load_workbook(root / "actuals" / "abashiri" / "fy2027.xlsx")
     page = book.active
     assert page is not None
@@ -130,3 +131,48 @@ def test_a_broken_workbook_is_one_coded_line(root: Path) -> None:
     assert code == 1
     assert "actuals/abashiri/broken.xlsx: KC001" in out
     assert "actuals/abashiri/empty.xlsx:1: KC101" in out
+
+
+def test_a_stray_cell_far_away_neither_hangs_nor_hides_rows(root: Path) -> None:
+    """A Ctrl+End slip puts a value in XFD1048576; a stale stored dimension must not hide rows either."""
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.append(["指標", "年度", "実績"])
+    page.append(["2-1-1", "2027", "66%"])
+    page.cell(row=1048576, column=16384).value = "x"
+    book.save(root / "actuals" / "abashiri" / "far.xlsx")
+    code, out, _ = run("validate", "--root", str(root))
+    assert code == 0, out  # the stray cell lies beyond the columns kpicheck reads
+    assert statuses(root)["2-1-1"] == "achieved"
+
+
+def test_a_damaged_sheet_is_one_kc001_line_and_the_rest_is_checked(root: Path) -> None:
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.append(["指標", "年度", "実績"])
+    for _ in range(30):
+        page.append(["2-1-1", "2027", "66%"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # a download cut in half
+            target.writestr(item, data)
+    (root / "actuals" / "abashiri" / "cut.xlsx").write_bytes(damaged.getvalue())
+    (root / "actuals" / "abashiri" / "other.csv").write_text("指標,年度,実績\nnope,2027,1\n", encoding="utf-8")
+    code, out, _ = run("validate", "--root", str(root))
+    assert code == 1
+    assert re.search(r"^actuals/abashiri/cut\.xlsx:\d+: KC001 ", out, re.MULTILINE), out
+    assert "actuals/abashiri/other.csv:2:1: KC102" in out
+    assert "KC399" not in out
+
+
+def test_a_compound_indicator_without_its_item_names_the_items_in_japanese(root: Path) -> None:
+    (root / "actuals" / "abashiri" / "a.csv").write_text("指標,年度,実績\n4-2-1,2027,54%\n", encoding="utf-8")
+    code, out, _ = run("validate", "--root", str(root))
+    assert code == 1 and "項目列に 小学校、中学校 のどれかを書いてください" in out
