@@ -214,6 +214,8 @@ def _status_format(chosen: OutputFormat | None, out: Path | None) -> OutputForma
         raise usage_error(
             "KC307", f"-o {out}: status が書き出せるのは .txt、.json、.csv です（.html の報告書は kpicheck report）"
         )
+    if out is not None and chosen is not None and _SUFFIX_FORMATS[out.suffix.lower()] is not chosen:
+        raise usage_error("KC304", f"--format {chosen.value} と -o {out} の拡張子が一致しません")
     if chosen is not None:
         return chosen
     return _SUFFIX_FORMATS[out.suffix.lower()] if out is not None else OutputFormat.table

@@ -141,6 +141,8 @@ def test_status_department_and_output_file(tmp_path: Path) -> None:
     result = invoke("status", *DEMO, "--year", "2027", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    mismatch = invoke("status", *DEMO, "--year", "2027", "--format", "table", "-o", str(tmp_path / "x.json"))
+    assert mismatch.exit_code == 2 and "KC304" in mismatch.stderr and not (tmp_path / "x.json").exists()
     refused = invoke("status", *DEMO, "--year", "2027", "-o", str(tmp_path / "x.pdf"))
     assert refused.exit_code == 2 and "KC307" in refused.stderr
 
