@@ -104,8 +104,13 @@ def parse_date(text: str) -> date:
             return date(base + number - 1, int(era[3]), int(era[4]))
         except ValueError:
             raise ValueError(f"{text!r} は存在しない日付です") from None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):  # ISO (--as-of, the sheet): no need to load dateutil
+        try:
+            return date.fromisoformat(cleaned)
+        except ValueError:
+            raise ValueError(f"{text!r} は存在しない日付です") from None
     if _WESTERN.match(cleaned):
-        from dateutil import parser  # noqa: PLC0415 - only for dates typed in the Western way
+        from dateutil import parser  # noqa: PLC0415 - only for dates typed in the Western way (17 ms)
 
         text_date = re.sub(r"[年月]", "-", cleaned).removesuffix("日")
         try:
