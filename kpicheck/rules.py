@@ -157,27 +157,33 @@ def _judge(
 def _pace(ctx: Context, got: Decimal, start: Decimal, expected: Decimal, measured: date, bound: Bound) -> Outcome:
     """順調 or 遅れ against the pace value, with the plan's tolerance, never past where the year started."""
     unit = ctx.metric.unit
-    tolerance = ctx.plan.pace_tolerance
-    floor = expected * (2 - tolerance) if bound.ceiling else expected * tolerance
+    ceiling = bound.ceiling
+    share = (2 - ctx.plan.pace_tolerance) if ceiling else ctx.plan.pace_tolerance  # 105% above, 95% below
+    floor = expected * share
     shown_got = quantity(got, unit)
-    # Shown to 0.1, rounded the way that keeps the printed comparison true.
-    pace = quantity(expected.quantize(Decimal("0.1"), ROUND_FLOOR if bound.ceiling else ROUND_CEILING), unit)
-    percent = quantity(((2 - tolerance) if bound.ceiling else tolerance) * 100, "%")
-    if (got > start) if bound.ceiling else (got < start):
-        sign = "＞" if bound.ceiling else "＜"
-        return Outcome(
-            Status.BEHIND, f"実績 {shown_got} {sign} 年度初めの値 {quantity(start, unit)}", got, pace=expected
-        )
-    if (got <= expected) if bound.ceiling else (got >= expected):
-        sign = "≦" if bound.ceiling else "≧"
-        shown = quantity(expected.quantize(Decimal("0.1"), ROUND_CEILING if bound.ceiling else ROUND_FLOOR), unit)
-        return Outcome(Status.ON_TRACK, f"実績 {shown_got} {sign} {measured} 時点の目安 {shown}", got, pace=expected)
-    edge = quantity(floor.quantize(Decimal("0.1"), ROUND_FLOOR if bound.ceiling else ROUND_CEILING), unit)
-    limit = f"{measured} 時点の目安 {pace} の{percent}（{edge}）"
-    if (got <= floor) if bound.ceiling else (got >= floor):
+    ahead, behind = ("≦", "＞") if ceiling else ("≧", "＜")
+
+    def reached(limit: Decimal) -> bool:  # at or on the good side of `limit`
+        return got <= limit if ceiling else got >= limit
+
+    def shown(value: Decimal, *, toward_got: bool) -> str:
+        """To 0.1, rounded the way that keeps the printed comparison true."""
+        down = ceiling != toward_got
+        return quantity(value.quantize(Decimal("0.1"), ROUND_FLOOR if down else ROUND_CEILING), unit)
+
+    if not reached(start):
+        reason = f"実績 {shown_got} {behind} 年度初めの値 {quantity(start, unit)}"
+        return Outcome(Status.BEHIND, reason, got, pace=expected)
+    if reached(expected):
+        reason = f"実績 {shown_got} {ahead} {measured} 時点の目安 {shown(expected, toward_got=True)}"
+        return Outcome(Status.ON_TRACK, reason, got, pace=expected)
+    limit = (
+        f"{measured} 時点の目安 {shown(expected, toward_got=False)} の{quantity(share * 100, '%')}"
+        f"（{shown(floor, toward_got=False)}）"
+    )
+    if reached(floor):
         return Outcome(Status.ON_TRACK, f"実績 {shown_got} は {limit} の範囲内", got, pace=expected)
-    sign = "＞" if bound.ceiling else "＜"
-    return Outcome(Status.BEHIND, f"実績 {shown_got} {sign} {limit}", got, pace=expected)
+    return Outcome(Status.BEHIND, f"実績 {shown_got} {behind} {limit}", got, pace=expected)
 
 
 def _no_data(ctx: Context, what: str = "") -> Outcome:

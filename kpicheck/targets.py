@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import tomllib
 from collections.abc import Iterable
@@ -489,8 +490,9 @@ def _settle(
         kind = ValueKind.NUMBER if unit is not None else metric.kind
         settled.append(replace(metric, unit=unit, counts=counts, kind=kind))
 
+    by_id = {m.id: m for m in settled}
+
     def fix(target: Target) -> Target:
-        by_id = {m.id: m for m in settled}
         rules = tuple(
             replace(rule, unit=by_id[rule.metric].unit, counts=by_id[rule.metric].counts)
             if rule.kind in NUMERIC_KINDS and rule.metric in by_id
@@ -588,11 +590,11 @@ def _yearly_targets(
             r.problem("KC202", f"{where}: targets.{year} {said}", line)
             continue
         text = clean(text)
-        cell_line = r.line_of_key(str(year), line)
+        cell_line = functools.partial(r.line_of_key, str(year), line)  # found only when a problem needs it
         if year > ends:
             if normalize(text):
                 r.problem(
-                    "KC202", f"{where}: targets.{year} が schedule_ends = {ends} より後に記載されています", cell_line
+                    "KC202", f"{where}: targets.{year} が schedule_ends = {ends} より後に記載されています", cell_line()
                 )
             targets[year] = Target(year, text, (Rule(RuleKind.NONE, "", ctx.metrics[0].id),))
             continue
@@ -602,11 +604,11 @@ def _yearly_targets(
             try:
                 rules = read_cell(_share(text, part), ctx, previous)
             except PhraseError as exc:
-                r.problem(exc.code, f"{where}, {year}: {exc}", cell_line)
+                r.problem(exc.code, f"{where}, {year}: {exc}", cell_line())
                 continue
         early = next((rule.due for rule in rules if rule.due is not None and rule.due < fiscal_year_start(first)), None)
         if early is not None:
-            r.problem("KC208", f"{where}, {year}: 期限 {early} が計画の開始（{first}年度）より前です", cell_line)
+            r.problem("KC208", f"{where}, {year}: 期限 {early} が計画の開始（{first}年度）より前です", cell_line())
             continue
         targets[year] = Target(year, text, rules)
         previous = rules

@@ -7,13 +7,14 @@ only decides which files to read and adds the checks that are warnings rather th
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpicheck.actuals import load_actuals
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import ACTUALS_SUFFIXES, anchored, list_files, list_folders
-from kpicheck.models import Counts, Indicator, RuleKind
+from kpicheck.models import Counts, Indicator, Plan, RuleKind
 from kpicheck.rules import REDUCTION_INPUTS, target_for
 from kpicheck.workspace import CITY_ID, city_ids, load_plans
 
@@ -70,10 +71,17 @@ def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
 def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
     """Every problem in the selected files, sorted by file and line."""
     selection, problems = select(root, files or [])
+    loaded: dict[str, tuple[list[Plan], list[Problem]]] = {}  # each city's target files, read once
+
+    def plans_of(city: str) -> tuple[list[Plan], list[Problem]]:
+        if city not in loaded:
+            loaded[city] = load_plans(root, city)
+        return loaded[city]
+
     found: list[Problem] = []
     for city in selection.cities:
-        found += _city(root, city, selection.files)
-    found += _shared_plan_ids(root, selection.cities)
+        found += _city(root, city, selection.files, plans_of)
+    found += _shared_plan_ids(root, selection.cities, plans_of)
     if selection.files is not None:
         # Problems in actuals files that were not named are not this commit's; a broken target file
         # is always shown, since the named files cannot be checked without it.
@@ -99,11 +107,14 @@ def _used(indicator: Indicator, metric: str, year: int) -> bool:
     )
 
 
-def _shared_plan_ids(root: Path, checked: tuple[str, ...]) -> list[Problem]:
+PlansOf = Callable[[str], tuple[list[Plan], list[Problem]]]
+
+
+def _shared_plan_ids(root: Path, checked: tuple[str, ...], plans_of: PlansOf) -> list[Problem]:
     """KC204 for a plan id that two cities use: --plan and the actuals' plan column name plans by id."""
     owners: dict[str, list[tuple[str, str]]] = {}
     for city in city_ids(root):
-        plans, _ = load_plans(root, city)
+        plans, _ = plans_of(city)
         for plan in plans:
             owners.setdefault(plan.id, []).append((city, plan.path))
     problems = []
@@ -120,7 +131,7 @@ def _shared_plan_ids(root: Path, checked: tuple[str, ...]) -> list[Problem]:
     return problems
 
 
-def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]:
+def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansOf) -> list[Problem]:
     folder = root / "actuals" / city
     if not CITY_ID.match(city):
         return [Problem(f"actuals/{city}", None, None, "KC110", f"{city!r} は市町村 id ではありません")]
@@ -135,7 +146,8 @@ def _city(root: Path, city: str, named: frozenset[Path] | None) -> list[Problem]
                 f"このフォルダに対応する targets/{city}/ がありません（あるもの: {known}）",
             )
         ]
-    plans, problems = load_plans(root, city)
+    plans, loaded_problems = plans_of(city)
+    problems = list(loaded_problems)
     if not plans:
         return problems
     files, unlisted = list_files(folder, ACTUALS_SUFFIXES, display_path(folder, root)) if folder.is_dir() else ([], [])
