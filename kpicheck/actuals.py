@@ -11,11 +11,12 @@ import difflib
 import functools
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import InputError, read_input
@@ -31,7 +32,12 @@ HEADER_ALIASES: dict[str, str] = {
     "as_of": "as_of", "基準日": "as_of", "時点": "as_of",
     "note": "note", "備考": "note", "メモ": "note",
     "plan": "plan", "計画": "plan",
+    "analysis": "analysis", "要因分析": "analysis", "分析": "analysis",
+    "issues": "issues", "課題": "issues",
+    "direction": "direction", "今後の方向性": "direction", "方向性": "direction",
 }  # fmt: skip
+# The 課's own words on a row: carried into the evaluation sheet as written.
+REMARK_COLUMNS = ("note", "analysis", "issues", "direction")
 REQUIRED = ("indicator", "year", "value")
 # A 実績 cell that says "nothing yet": the row is skipped, not an error (a half-filled sheet from one
 # 課 must not block the council report).
@@ -282,7 +288,8 @@ def _row(
         extra = len(row) - width
         problem("value", "KC109", f"見出し行の列数を超えるセルが {extra} 個あります（値の中にカンマ？）")
     if cell("value") in BLANK_VALUES:
-        return  # not entered yet: the indicator shows 実績未入力, and the rest of the file still counts
+        _blank(cell, problem)
+        return
     try:
         year = parse_year(cell("year"))
     except ValueError as exc:
@@ -313,16 +320,17 @@ def _row(
         item = f" {metric.name}" if len(indicator.metrics) > 1 else ""
         problem("value", "KC106", f"{indicator.id}{item}: {exc}")
         return
-    as_of = None
-    if cell("as_of"):
-        try:
-            as_of = parse_date(cell("as_of"))
-        except ValueError as exc:
-            problem("as_of", "KC108", str(exc))
-            return
-        if not fiscal_year_start(year) <= as_of <= fiscal_year_end(year):
-            problem("as_of", "KC108", f"as_of {as_of} が {year} 年度（{year}-04-01 ～ {year + 1}-03-31）の外です")
-            return
+    as_of = _as_of(cell("as_of"), year, problem)
+    if as_of is False:
+        return
+    direction = cell("direction").strip()
+    if direction and direction not in plan.directions:
+        problem(
+            "direction",
+            "KC106",
+            f"今後の方向性 {_cut(direction)!r} は {'、'.join(plan.directions)} のどれかにしてください",
+        )
+        return
     key = (plan.id, indicator.id, metric.id, year)
     if key in result.actuals:
         first = result.actuals[key].place
@@ -335,9 +343,48 @@ def _row(
         value=value,
         text=cell("value"),
         as_of=as_of,
-        note=clean(row[header["note"]]).strip() if "note" in header and header["note"] < len(row) else "",
         place=Place(shown, line),
+        **{name: _remark(row, header, name) for name in REMARK_COLUMNS},
     )
+
+
+def _blank(cell: Callable[[str], str], problem: ProblemSink) -> None:
+    """A row whose 実績 is not entered yet: skipped, with a warning if the 課 wrote remarks on it."""
+    written = [HEADER_NAMES[name] for name in REMARK_COLUMNS if cell(name).strip()]
+    if written:
+        message = (
+            f"実績が空欄の行の{'・'.join(written)}は報告書に載りません"
+            "（実績を入力するか、理由は入力済みの年度・項目の行に書いてください）"
+        )
+        problem("value", "KC116", message, Severity.WARNING)
+
+
+def _as_of(text: str, year: int, problem: ProblemSink) -> date | Literal[False] | None:
+    """The row's 基準日 (None if blank); False after reporting one that cannot be read or lies outside the year."""
+    if not text:
+        return None
+    try:
+        as_of = parse_date(text)
+    except ValueError as exc:
+        problem("as_of", "KC108", str(exc))
+        return False
+    if not fiscal_year_start(year) <= as_of <= fiscal_year_end(year):
+        problem("as_of", "KC108", f"as_of {as_of} が {year} 年度（{year}-04-01 ～ {year + 1}-03-31）の外です")
+        return False
+    return as_of
+
+
+# The remark columns as messages name them.
+HEADER_NAMES = {"note": "備考", "analysis": "要因分析", "issues": "課題", "direction": "今後の方向性"}
+
+
+def _remark(row: list[str], header: dict[str, int], name: str) -> str:
+    """A remark as typed (control characters removed, not NFKC-normalised: it is prose)."""
+    index = header.get(name)
+    if index is None or index >= len(row):
+        return ""
+    text = clean(row[index]).strip()
+    return normalize(text) if name == "direction" else text
 
 
 def _plan_for(year: int, plan_id: str, plans: list[Plan]) -> Plan | None:

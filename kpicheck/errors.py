@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "KC113": "a row that cannot be parsed as CSV",
     "KC114": "unknown plan id in the plan column",
     "KC115": "more problems in one file than are listed (the rest counted)",
+    "KC116": "remarks (備考, 要因分析, 課題, 今後の方向性) on a row with no actual (warning: not reported)",
     # targets TOML
     "KC201": "TOML syntax error",
     "KC202": "missing or wrong-typed key",

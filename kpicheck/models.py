@@ -109,12 +109,66 @@ SEVERITY_ORDER: tuple[Status, ...] = (
 )
 
 
+class Change(StrEnum):
+    """This year's actual against last year's, the way that is better for the target (lower for a ceiling)."""
+
+    IMPROVED = "improved"
+    WORSENED = "worsened"
+    UNCHANGED = "unchanged"
+    NEW = "new"  # no row last year
+
+
+CHANGE_LABELS: dict[Change, str] = {
+    Change.IMPROVED: "改善",
+    Change.WORSENED: "悪化",
+    Change.UNCHANGED: "横ばい",
+    Change.NEW: "新規",
+}
+
+
 class State(StrEnum):
     """What a milestone or 取組 actual says."""
 
     DONE = "done"
     IN_PROGRESS = "in_progress"
     NOT_STARTED = "not_started"
+
+
+# 今後の方向性 as evaluation sheets use it, unless a plan lists its own.
+DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "廃止", "終了")
+
+
+@dataclass(frozen=True)
+class Band:
+    """One grade of a scale: `grade` (A) with its `label` (目標どおり) from `floor` up (a rate in %)."""
+
+    grade: str
+    label: str
+    floor: Decimal | None = None  # None: the lowest band (anything below the others)
+    strict: bool = False  # True: above `floor` (110% 超), False: at or above it (95% 以上)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A grading scale (評価基準): bands on a rate, or grades by status, and the grade for 評価できない.
+
+    basis: "rate" (達成率 against the pace value in the year, the target after it), "baseline" (against
+    the target, then the 基準値: S/A/B/C) or "status" (a grade per status, ◎○△×).
+    """
+
+    name: str
+    basis: str
+    bands: tuple[Band, ...]
+    none: Band  # 評価できない (no actual, no number to grade)
+    by_status: tuple[tuple[Status, str], ...] = ()  # basis "status", and non-numeric targets under "rate"
+    margin: Decimal = Decimal(10)  # basis "baseline": B within ± this % of the 基準値
+
+    def band(self, grade: str) -> Band:
+        return next((b for b in (*self.bands, self.none) if b.grade == grade), self.none)
+
+    @property
+    def grades(self) -> tuple[str, ...]:
+        return tuple(b.grade for b in (*self.bands, self.none))
 
 
 @dataclass(frozen=True)
@@ -317,6 +371,8 @@ class Plan:
     issued: str = ""
     path: str = ""
     pace_tolerance: Decimal = Decimal("0.95")  # 遅れ below this share of the pace value
+    grading: Scale | None = None  # the plan's grading scale (評価), None: no grade
+    directions: tuple[str, ...] = DIRECTIONS  # the words 今後の方向性 may take
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
@@ -350,6 +406,9 @@ class Actual:
     as_of: date | None
     note: str
     place: Place
+    analysis: str = ""  # 要因分析: the 課's own words on why
+    issues: str = ""  # 課題
+    direction: str = ""  # 今後の方向性: one of the plan's directions (拡大, 改善継続, …)
 
 
 @dataclass(frozen=True)
@@ -362,6 +421,12 @@ class MetricResult:
     status: Status
     reason: str
     pace: Decimal | None = None  # the value expected by now, where a pace was computed
+    goal: Decimal | None = None  # the number the actual was held against (前年比: last year × factor)
+    ceiling: bool = False  # lower is better (15分以内, a reduction to a ceiling)
+    baseline: Decimal | None = None  # 基準値, where the plan gives one
+    unit: str | None = None
+    previous: Decimal | State | str | None = None  # last fiscal year's row, known by the as-of date
+    change: Change | None = None  # this year's row against last year's; None without this year's row
 
 
 @dataclass(frozen=True)
@@ -375,6 +440,9 @@ class Evaluation:
     reason: str
     metrics: tuple[MetricResult, ...]
     note: str  # notes from the actuals rows used
+    analysis: str = ""  # 要因分析, 課題 and 今後の方向性 from the actuals rows used
+    issues: str = ""
+    direction: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
 
 from kpicheck.actuals import Actuals
 from kpicheck.models import (
     SEVERITY_ORDER,
     Actual,
     Bound,
+    Change,
     Counts,
     Evaluation,
     Indicator,
@@ -42,6 +44,7 @@ class Outcome:
     actual: Decimal | State | str | None = None
     shown: str = ""  # the actual as staff typed it, when that says more than the value (検討中)
     pace: Decimal | None = None  # the pace value on the day measured, where one was computed
+    goal: Decimal | None = None  # the number the actual was held against
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,12 @@ def show_actual(value: Decimal | State | str | None, unit: str | None) -> str:
 FAILS: dict[Bound, str] = {Bound.AT_LEAST: "＜", Bound.ABOVE: "≦", Bound.AT_MOST: "＞", Bound.BELOW: "≧"}
 
 
-def _judge(
+def _judge(ctx: Context, got: Decimal, target: Decimal, **how: Any) -> Outcome:
+    """_verdict's outcome, remembering the number the actual was held against (for 達成率 and 評価)."""
+    return replace(_verdict(ctx, got, target, **how), goal=target)
+
+
+def _verdict(
     ctx: Context,
     got: Decimal,
     target: Decimal,
@@ -238,7 +246,7 @@ def growth(rule: Rule, ctx: Context) -> Outcome:
     outcome = _yearly(ctx, target, got, actual, previous, rule.bound)
     unit = ctx.metric.unit
     basis = f"目標 {rule.bound.symbol} 前年度実績 {quantity(previous, unit)} × {growth_factor(rule.value)}"
-    return Outcome(outcome.status, f"{basis}: {outcome.reason}", got)
+    return replace(outcome, reason=f"{basis}: {outcome.reason}")
 
 
 def milestone(rule: Rule, ctx: Context) -> Outcome:
@@ -414,19 +422,24 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
             reason = f"{year}年度の目標なし" if target else "目標・目標時期の記載なし"
             found = ctx.actual()
             value = found.value if found else None
+            previous = _previous(ctx)
             results.append(
                 MetricResult(
-                    metric.id, metric.name, None, value, show_actual(value, metric.unit), Status.NOT_APPLICABLE, reason
+                    metric.id, metric.name, None, value, show_actual(value, metric.unit), Status.NOT_APPLICABLE, reason,
+                    unit=metric.unit, previous=previous,
+                    change=_change(ctx, value, previous, ceiling=False) if found else None,
                 )
-            )
+            )  # fmt: skip
             continue
         if as_of < fiscal_year_start(year) and any(r.kind not in IDLE_KINDS for r in rules):
             outcomes = [Outcome(Status.UPCOMING, f"{year}年度は {fiscal_year_start(year)} から")]
         else:
             outcomes = [EVALUATORS[r.kind](r, ctx) for r in rules]
         status = worst([o.status for o in outcomes])
-        chosen = next(o for o in outcomes if o.status is status)
+        index = next(n for n, o in enumerate(outcomes) if o.status is status)
+        chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
         value = chosen.actual if chosen.actual is not None else (found.value if (found := ctx.actual()) else None)
+        previous = _previous(ctx)
         results.append(
             MetricResult(
                 id=metric.id,
@@ -437,16 +450,19 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
                 status=status,
                 reason=chosen.reason,
                 pace=chosen.pace,
+                goal=chosen.goal,
+                ceiling=rule.bound.ceiling,
+                baseline=rule.baseline if rule.baseline is not None else metric.baseline,
+                unit=metric.unit,
+                previous=previous,
+                change=_change(ctx, value, previous, ceiling=rule.bound.ceiling) if ctx.actual() else None,
             )
         )
     status = worst([m.status for m in results])
     shown = [m for m in results if m.status is status]
     reason = " / ".join((f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown)
-    notes = []
-    for metric in indicator.metrics:
-        row = Context(plan, indicator, metric, year, as_of, actuals).actual()  # only rows known by as_of
-        if row and row.note and row.note not in notes:
-            notes.append(row.note)
+    rows = [Context(plan, indicator, m, year, as_of, actuals).actual() for m in indicator.metrics]  # known by as_of
+    words = {name: _joined([getattr(row, name) for row in rows if row]) for name in REMARKS}
     return Evaluation(
         indicator=indicator,
         area_name=plan.area_name(indicator.area),
@@ -456,8 +472,54 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         status=status,
         reason=reason,
         metrics=tuple(results),
-        note=" / ".join(notes),
+        **words,
     )
+
+
+# What the 課 wrote beside its actuals, carried to the evaluation (joined where several rows say different things).
+REMARKS = ("note", "analysis", "issues", "direction")
+
+
+def _joined(texts: list[str]) -> str:
+    return " / ".join(dict.fromkeys(t for t in texts if t))
+
+
+def _previous(ctx: Context) -> Decimal | State | str | None:
+    """Last year's value as this year's is shown: its row, or for a running total the total to last year."""
+    row = ctx.actual(ctx.year - 1)
+    if row is None:
+        return None
+    if ctx.metric.counts is Counts.CUMULATIVE and isinstance(row.value, Decimal):
+        return ctx.running_total(ctx.year - 1)
+    return row.value
+
+
+STATE_ORDER = (State.NOT_STARTED, State.IN_PROGRESS, State.DONE)
+
+
+def _change(
+    ctx: Context, now: Decimal | State | str | None, before: Decimal | State | str | None, *, ceiling: bool
+) -> Change | None:
+    """改善 / 悪化 / 横ばい against last year's value (lower is better under a ceiling); 新規 without one."""
+    if before is None:
+        return Change.NEW
+    keys = [_order_key(ctx.plan.phases, v) for v in (now, before)]
+    if keys[0] is None or keys[1] is None:
+        return None  # a phase word against a state: no order between them
+    difference = keys[0] - keys[1]
+    if ceiling:
+        difference = -difference
+    return Change.IMPROVED if difference > 0 else Change.WORSENED if difference < 0 else Change.UNCHANGED
+
+
+def _order_key(phases: tuple[str, ...], value: Decimal | State | str | None) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, State):
+        return Decimal(STATE_ORDER.index(value))
+    if isinstance(value, str) and value in phases:
+        return Decimal(100 + phases.index(value))
+    return None
 
 
 def _target_shown(target: Target | None) -> str:

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from kpicheck.errors import Problem, Severity
+from kpicheck.grading import parse_scale
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
+    DIRECTIONS,
     Area,
     Counts,
     Indicator,
@@ -24,6 +26,7 @@ from kpicheck.models import (
     Plan,
     Rule,
     RuleKind,
+    Scale,
     Target,
     ValueKind,
     magnitude_problem,
@@ -45,6 +48,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "plan": frozenset({
         "id", "city", "city_name", "title", "issued", "first_year", "last_year", "source", "phases",
         "phase_aliases", "carry_forward", "milestone_words", "neutral_words", "pace_tolerance",
+        "grading", "directions",
     }),
     "area": frozenset({"id", "name"}),
     "initiative": frozenset({"id", "area", "name", "departments"}),
@@ -298,6 +302,8 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
         tolerance = 0.95
     return Plan(
         pace_tolerance=Decimal(str(tolerance)),
+        grading=_grading(head, r, plan_line),
+        directions=_directions(head, r, plan_line),
         id=r.text(head, "id", "[plan]", plan_line),
         city=r.text(head, "city", "[plan]", plan_line),
         city_name=r.text(head, "city_name", "[plan]", plan_line),
@@ -312,6 +318,30 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
         phase_aliases=dict(aliases),
         path=r.path,
     )
+
+
+def _grading(head: dict[str, Any], r: _Reader, plan_line: int | None) -> Scale | None:
+    """grading = "A-D" (a preset) or [plan.grading] with its own bands; None: the plan grades nothing."""
+    if "grading" not in head:
+        return None
+    found = parse_scale(head["grading"])
+    if isinstance(found, str):
+        preset = isinstance(head["grading"], str)
+        line = r.line_of_key("grading", plan_line) if preset else r.line_of(r"^\s*\[plan\.grading")
+        r.problem("KC202", f"[plan] {found}", line or plan_line)
+        return None
+    return found
+
+
+def _directions(head: dict[str, Any], r: _Reader, plan_line: int | None) -> tuple[str, ...]:
+    """The words 今後の方向性 may take: the plan's own list, else 拡大 / 改善継続 / 現状継続 / 縮小 / 廃止 / 終了."""
+    if "directions" not in head:
+        return DIRECTIONS
+    words = tuple(normalize(w) for w in r.texts(head, "directions", "[plan]", plan_line))
+    if not words or not all(words):
+        r.problem("KC202", "[plan] directions は空でない語の配列にしてください", r.line_of_key("directions", plan_line))
+        return DIRECTIONS
+    return words
 
 
 def _unique(r: _Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> None:

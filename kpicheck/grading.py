@@ -1,0 +1,275 @@
+"""達成率 and grades (評価): how far an actual went toward its target, graded by the plan's scale.
+
+Rates (README "Achievement rate"):
+
+- 達成率 (`achievement_rate`) = 実績 ÷ 目標 × 100 for a target to reach or exceed (65%以上, 削減率50%);
+  for an upper bound (15分以内, 0件) the mirror, (2 − 実績 ÷ 目標) × 100, never below 0: at the target
+  100, at zero 200, at twice the target 0. Against the number the actual was judged by (for 前年比 the
+  last year's actual × the factor).
+- 進捗率 (`progress_rate`) = (実績 − 基準値) ÷ (目標値 − 基準値) × 100, where the plan gives a 基準値:
+  how much of the way from the baseline has been covered (negative: worse than the baseline).
+
+Both are rounded half up to 0.1, and a grade is read off the rounded rate, so a sheet printing
+95.0% never shows the grade for under 95%.
+
+Scales are data (PRESETS, or a plan's own bands); one grader per basis, in a plain dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from kpicheck.models import Band, Change, Evaluation, MetricResult, Scale, Status
+
+TENTH = Decimal("0.1")
+HUNDRED = Decimal(100)
+
+# Statuses with nothing to grade: no target this year, or the year has not started.
+UNGRADED = frozenset({Status.NOT_APPLICABLE, Status.UPCOMING})
+# Statuses with a target but nothing to grade it on: the scale's 評価できない.
+UNGRADABLE = frozenset({Status.NO_DATA, Status.TBD})
+
+PRESETS: dict[str, Scale] = {
+    # 浜松市 DX計画 and 行政経営計画: A over 110% of the plan value, B 95–110%, C under 95%.
+    "A-D": Scale(
+        name="A-D",
+        basis="rate",
+        bands=(
+            Band("A", "目標より進んでいる", Decimal(110), strict=True),
+            Band("B", "目標どおり", Decimal(95)),
+            Band("C", "目標より遅れている"),
+        ),
+        none=Band("D", "評価できない"),
+        by_status=((Status.ACHIEVED, "B"), (Status.ON_TRACK, "B"), (Status.BEHIND, "C"), (Status.MISSED, "C")),
+    ),
+    # 長与町: S above the target, A above the baseline, B within ±10% of it, C below it.
+    "S-C": Scale(
+        name="S-C",
+        basis="baseline",
+        bands=(
+            Band("S", "目標を達成"),
+            Band("A", "基準値より改善"),
+            Band("B", "基準値から横ばい（±10%以内）"),
+            Band("C", "基準値より悪化"),
+        ),
+        none=Band("－", "評価できない"),
+    ),
+    # いの町: a mark per judgement, as kpicheck's own statuses give it.
+    "◎○△×": Scale(
+        name="◎○△×",
+        basis="status",
+        bands=(Band("◎", "達成"), Band("○", "順調"), Band("△", "遅れ"), Band("×", "未達成")),
+        none=Band("－", "評価できない"),
+        by_status=((Status.ACHIEVED, "◎"), (Status.ON_TRACK, "○"), (Status.BEHIND, "△"), (Status.MISSED, "×")),
+    ),
+}
+
+
+def rounded(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, ROUND_HALF_UP)
+
+
+def rate_of(actual: Decimal, goal: Decimal, *, ceiling: bool) -> Decimal | None:
+    """The unrounded 達成率 in % (see the module docstring); None where a target of 0 or less has no rate."""
+    if ceiling:
+        if goal <= 0:
+            return HUNDRED if actual <= goal else Decimal(0)
+        return max(Decimal(0), (2 - actual / goal) * HUNDRED)
+    if goal <= 0:
+        return None
+    return max(Decimal(0), actual / goal * HUNDRED)
+
+
+def achievement_rate(result: MetricResult) -> Decimal | None:
+    if not isinstance(result.actual, Decimal) or result.goal is None or result.status in UNGRADED:
+        return None
+    found = rate_of(result.actual, result.goal, ceiling=result.ceiling)
+    return None if found is None else rounded(found)
+
+
+def progress_rate(result: MetricResult) -> Decimal | None:
+    if (
+        not isinstance(result.actual, Decimal)
+        or result.goal is None
+        or result.baseline is None
+        or result.goal == result.baseline
+        or result.status in UNGRADED
+    ):
+        return None
+    return rounded((result.actual - result.baseline) / (result.goal - result.baseline) * HUNDRED)
+
+
+def indicator_rate(evaluation: Evaluation) -> Decimal | None:
+    """The indicator's 達成率: its metric's, or with several the lowest (the part furthest from its target)."""
+    rates = [r for m in evaluation.metrics if (r := achievement_rate(m)) is not None]
+    return min(rates, default=None)
+
+
+# ------------------------------------------------------------------------------------------ grades
+
+
+def _band_for(scale: Scale, rate: Decimal) -> Band:
+    for band in scale.bands:
+        if band.floor is None or rate > band.floor or (rate == band.floor and not band.strict):
+            return band
+    return scale.bands[-1]
+
+
+def _status_grade(scale: Scale, status: Status) -> Band | None:
+    """The grade a status gives where there is no rate: the scale's own table, else the band holding 100%."""
+    listed = dict(scale.by_status)
+    if status in listed:
+        return scale.band(listed[status])
+    if status in (Status.ACHIEVED, Status.ON_TRACK):
+        return _band_for(scale, HUNDRED)
+    if status in (Status.BEHIND, Status.MISSED):
+        return scale.bands[-1]
+    return None
+
+
+def _worse(scale: Scale, one: Band, other: Band | None) -> Band:
+    if other is None:
+        return one
+    order = scale.grades
+    return one if order.index(one.grade) >= order.index(other.grade) else other
+
+
+def grade_by_rate(scale: Scale, result: MetricResult) -> Band:
+    """Bands on the 達成率 against the pace value while the year runs (順調/遅れ), else against the target.
+
+    A result judged 遅れ or 未達成 never grades better than that status does (a level that fell below
+    where the year started is 遅れ even when its rate against the pace value is in a good band).
+    """
+    if isinstance(result.actual, Decimal) and result.goal is not None:
+        basis = result.pace if result.status in (Status.ON_TRACK, Status.BEHIND) and result.pace else result.goal
+        found = rate_of(result.actual, basis, ceiling=result.ceiling)
+        if found is not None:
+            band = _band_for(scale, rounded(found))
+            if result.status in (Status.BEHIND, Status.MISSED):
+                return _worse(scale, band, _status_grade(scale, result.status))
+            return band
+    return _status_grade(scale, result.status) or scale.none
+
+
+def grade_by_baseline(scale: Scale, result: MetricResult) -> Band:
+    """S when the target is met; else against the 基準値: A better by more than the margin, B within it, C worse."""
+    first, better, level, worse = scale.bands[:4]
+    if result.status is Status.ACHIEVED:
+        return first
+    if not isinstance(result.actual, Decimal) or result.baseline is None:
+        return scale.none
+    actual, baseline = result.actual, result.baseline
+    gain = (baseline - actual) if result.ceiling else (actual - baseline)
+    if baseline == 0:
+        return better if gain > 0 else level if gain == 0 else worse
+    change = rounded(gain / abs(baseline) * HUNDRED)
+    if abs(change) <= scale.margin:
+        return level
+    return better if change > 0 else worse
+
+
+def grade_by_status(scale: Scale, result: MetricResult) -> Band:
+    return _status_grade(scale, result.status) or scale.none
+
+
+GRADERS: dict[str, Callable[[Scale, MetricResult], Band]] = {
+    "rate": grade_by_rate,
+    "baseline": grade_by_baseline,
+    "status": grade_by_status,
+}
+
+
+def metric_grade(scale: Scale, result: MetricResult) -> Band | None:
+    """The metric's grade; None when there is nothing to grade this year (対象外, 未到来)."""
+    if result.status in UNGRADED:
+        return None
+    if result.status in UNGRADABLE:
+        return scale.none
+    return GRADERS[scale.basis](scale, result)
+
+
+def indicator_grade(scale: Scale, evaluation: Evaluation) -> Band | None:
+    """The worst grade of its metrics; 評価できない only when no metric has a grade on the scale."""
+    found = [g for m in evaluation.metrics if (g := metric_grade(scale, m)) is not None]
+    graded = [g for g in found if g != scale.none]
+    if not graded:
+        return scale.none if found else None
+    order = scale.grades
+    return max(graded, key=lambda band: order.index(band.grade))
+
+
+def grade_counts(scale: Scale, evaluations: tuple[Evaluation, ...] | list[Evaluation]) -> dict[str, int]:
+    """Indicators per grade, every grade of the scale listed (対象外 and 未到来 are not graded)."""
+    counts = dict.fromkeys(scale.grades, 0)
+    for evaluation in evaluations:
+        band = indicator_grade(scale, evaluation)
+        if band is not None:
+            counts[band.grade] += 1
+    return counts
+
+
+def indicator_change(evaluation: Evaluation) -> Change | None:
+    """改善 if any part improved and none worsened, 悪化 if any worsened, 新規 if every part is new."""
+    changes = [m.change for m in evaluation.metrics if m.change is not None]
+    if not changes:
+        return None
+    if Change.WORSENED in changes:
+        return Change.WORSENED
+    if Change.IMPROVED in changes:
+        return Change.IMPROVED
+    if all(c is Change.NEW for c in changes):
+        return Change.NEW
+    return Change.UNCHANGED
+
+
+def parse_scale(spec: object) -> Scale | str:
+    """A plan's `grading`: a preset name, or its own bands; the Scale, or why it cannot be read."""
+    if isinstance(spec, str):
+        found = PRESETS.get(spec.strip())
+        if found is None:
+            return f"grading {spec!r} は既定の評価基準ではありません（{'、'.join(PRESETS)} か、独自の bands）"
+        return found
+    if not isinstance(spec, dict):
+        return 'grading は既定の評価基準の名前（"A-D" など）か、bands を持つテーブルにしてください'
+    unknown = sorted(set(spec) - {"bands", "none"})
+    if unknown:
+        return f"grading: 不明なキー {', '.join(unknown)}（使えるキー: bands, none）"
+    raw_bands = spec.get("bands")
+    if not isinstance(raw_bands, list) or len(raw_bands) < 2:
+        return "grading.bands は 2 つ以上の { grade, label, over または from } の配列にしてください"
+    bands: list[Band] = []
+    for index, raw in enumerate(raw_bands):
+        band = _band(raw, last=index == len(raw_bands) - 1)
+        if isinstance(band, str):
+            return f"grading.bands の {index + 1} 番目: {band}"
+        if bands and bands[-1].floor is not None and band.floor is not None and band.floor >= bands[-1].floor:
+            return f"grading.bands の {index + 1} 番目: 下限は上の段より小さくしてください"
+        bands.append(band)
+    none = _band(spec.get("none", {"grade": "－", "label": "評価できない"}), last=True)
+    if isinstance(none, str):
+        return f"grading.none: {none}"
+    grades = [b.grade for b in (*bands, none)]
+    if len(set(grades)) != len(grades):
+        return "grading: 同じ評価記号が 2 回あります"
+    return Scale(name="custom", basis="rate", bands=tuple(bands), none=none)
+
+
+def _band(raw: object, *, last: bool) -> Band | str:
+    if not isinstance(raw, dict) or not isinstance(raw.get("grade"), str) or not raw["grade"].strip():
+        return '{ grade = "A", label = "…", over = 110 } の形にしてください'
+    unknown = sorted(set(raw) - {"grade", "label", "over", "from"})
+    if unknown:
+        return f"不明なキー {', '.join(unknown)}（使えるキー: grade, label, over, from）"
+    label = raw.get("label", "")
+    if not isinstance(label, str):
+        return "label は文字列にしてください"
+    bounds = [k for k in ("over", "from") if k in raw]
+    if len(bounds) > 1:
+        return "over（超）と from（以上）はどちらか一方にしてください"
+    if not bounds:
+        return Band(raw["grade"].strip(), label) if last else "最後の段以外には over か from（% の下限）が必要です"
+    value = raw[bounds[0]]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1000:
+        return f"{bounds[0]} は 0 から 1000 までの % の数にしてください"
+    return Band(raw["grade"].strip(), label, Decimal(str(value)), strict=bounds[0] == "over")
