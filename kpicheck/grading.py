@@ -128,27 +128,17 @@ def _status_grade(scale: Scale, status: Status) -> Band | None:
     return None
 
 
-def _worse(scale: Scale, one: Band, other: Band | None) -> Band:
-    if other is None:
-        return one
-    order = scale.grades
-    return one if order.index(one.grade) >= order.index(other.grade) else other
-
-
 def grade_by_rate(scale: Scale, result: MetricResult) -> Band:
     """Bands on the 達成率 against the pace value while the year runs (順調/遅れ), else against the target.
 
-    A result judged 遅れ or 未達成 never grades better than that status does (a level that fell below
-    where the year started is 遅れ even when its rate against the pace value is in a good band).
+    The scale decides, not the status: under A-D a target missed at 99.4% is B (95–110%, 目標どおり),
+    as the city's scale defines it, while the status still says 未達成.
     """
     if isinstance(result.actual, Decimal) and result.goal is not None:
         basis = result.pace if result.status in (Status.ON_TRACK, Status.BEHIND) and result.pace else result.goal
         found = rate_of(result.actual, basis, ceiling=result.ceiling)
         if found is not None:
-            band = _band_for(scale, rounded(found))
-            if result.status in (Status.BEHIND, Status.MISSED):
-                return _worse(scale, band, _status_grade(scale, result.status))
-            return band
+            return _band_for(scale, rounded(found))
     return _status_grade(scale, result.status) or scale.none
 
 

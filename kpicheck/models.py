@@ -304,6 +304,28 @@ def quantity(value: Decimal | None, unit: str | None) -> str:
     return f"{text}{unit or ''}"
 
 
+# A unit that already carries a multiplier (千人, 万円, 億円) is printed as it is.
+MULTIPLIER_UNITS = ("千", "万", "億", "兆")
+KANJI_GROUPS = (("兆", 10**12), ("億", 10**8), ("万", 10**4))
+
+
+def kanji_quantity(value: Decimal | None, unit: str | None) -> str:
+    """For reports: 12,400,000,000円 -> 124億円, 15,000名 -> 1万5,000名; exact, below 10,000 as quantity()."""
+    if value is None or abs(value) < 10_000 or (unit or "").startswith(MULTIPLIER_UNITS):
+        return quantity(value, unit)
+    sign, rest = ("-" if value < 0 else ""), abs(value)
+    whole = int(rest)
+    parts = []
+    for name, size in KANJI_GROUPS:
+        count, whole = divmod(whole, size)
+        if count:
+            parts.append(f"{count:,}{name}")
+    remainder = whole + (rest - int(rest))
+    if remainder:
+        parts.append(quantity(remainder, None))
+    return sign + "".join(parts) + (unit or "")
+
+
 @dataclass(frozen=True)
 class Target:
     """A target cell as printed and the rules it was read as."""

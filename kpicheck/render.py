@@ -9,8 +9,30 @@ import os
 from decimal import Decimal
 from typing import Any, TextIO
 
-from kpicheck.models import STATUS_LABELS, Evaluation, Indicator, Plan, Report, State, Status
+from kpicheck.grading import (
+    achievement_rate,
+    grade_counts,
+    indicator_change,
+    indicator_grade,
+    indicator_rate,
+    metric_grade,
+    progress_rate,
+)
+from kpicheck.models import (
+    CHANGE_LABELS,
+    STATUS_LABELS,
+    Band,
+    Evaluation,
+    Indicator,
+    MetricResult,
+    Plan,
+    Report,
+    Scale,
+    State,
+    Status,
+)
 from kpicheck.periods import wareki
+from kpicheck.rules import show_actual
 
 # ANSI colours per status, and the empty twin used when colour is off.
 COLORS: dict[Status, str] = {
@@ -54,9 +76,93 @@ def actual_text(evaluation: Evaluation) -> str:
     return "、".join(f"{m.name} {m.actual_text}" for m in metrics)
 
 
+def rate_text(rate: Decimal | None) -> str:
+    """95.0% (always one decimal, as evaluation sheets print it), ― where there is no rate."""
+    return "―" if rate is None else f"{rate:,.1f}%"
+
+
+def grade_text(band: Band | None, *, long: bool = True) -> str:
+    """B（目標どおり）, or B alone where space is short; "" where nothing is graded."""
+    if band is None:
+        return ""
+    return f"{band.grade}（{band.label}）" if long and band.label else band.grade
+
+
+def indicator_progress_rate(evaluation: Evaluation) -> Decimal | None:
+    rates = [r for m in evaluation.metrics if (r := progress_rate(m)) is not None]
+    return min(rates, default=None)
+
+
+def scale_grades(scale: Scale) -> list[dict[str, str]]:
+    return [{"grade": b.grade, "label": b.label} for b in (*scale.bands, scale.none)]
+
+
+def _json_rate(rate: Decimal | None) -> float | None:
+    return None if rate is None else float(rate)
+
+
+def _metric_dict(report: Report, m: MetricResult) -> dict[str, Any]:
+    scale = report.plan.grading
+    band = metric_grade(scale, m) if scale else None
+    return {
+        "id": m.id,
+        "name": m.name,
+        "target": m.target,
+        "actual": json_value(m.actual),
+        "status": m.status.value,
+        "reason": m.reason,
+        "achievement_rate": _json_rate(achievement_rate(m)),
+        "progress_rate": _json_rate(progress_rate(m)),
+        "grade": band.grade if band else None,
+        "previous": json_value(m.previous),
+        "change": m.change.value if m.change else None,
+    }
+
+
+def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
+    scale = report.plan.grading
+    band = indicator_grade(scale, e) if scale else None
+    change = indicator_change(e)
+    single = len(e.metrics) == 1
+    return {
+        "id": e.indicator.id,
+        "name": e.indicator.name,
+        "area": e.area_name,
+        "initiative": e.initiative_name,
+        "departments": list(e.indicator.departments),
+        "target": e.target,
+        "actual": json_value(e.metrics[0].actual) if single else None,
+        "actual_text": actual_text(e),
+        "previous": json_value(e.metrics[0].previous) if single else None,
+        "status": e.status.value,
+        "status_label": STATUS_LABELS[e.status],
+        "reason": e.reason,
+        "note": e.note,
+        "achievement_rate": _json_rate(indicator_rate(e)),
+        "progress_rate": _json_rate(indicator_progress_rate(e)),
+        "grade": band.grade if band else None,
+        "grade_label": band.label if band else None,
+        "change": change.value if change else None,
+        "change_label": CHANGE_LABELS[change] if change else None,
+        "analysis": e.analysis,
+        "issues": e.issues,
+        "direction": e.direction,
+        "metrics": [_metric_dict(report, m) for m in e.metrics],
+    }
+
+
+def previous_text(evaluation: Evaluation) -> str:
+    """Last year's actual as this year's is shown (a running total to last year for 累計)."""
+    shown = [(m.name, show_actual(m.previous, m.unit)) for m in evaluation.metrics if m.previous is not None]
+    if len(evaluation.metrics) == 1:
+        return shown[0][1] if shown else ""
+    return "、".join(f"{name} {text}" for name, text in shown)
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     """The JSON contract: see README 'JSON output'."""
     plan = report.plan
+    scale = plan.grading
     return {
         "city": plan.city,
         "city_name": plan.city_name,
@@ -66,34 +172,14 @@ def to_dict(report: Report) -> dict[str, Any]:
         "year_label": f"{report.year}年度（{wareki(report.year)}）",
         "as_of": report.as_of.isoformat(),
         "summary": {status.value: count for status, count in report.summary().items()},
-        "indicators": [
-            {
-                "id": e.indicator.id,
-                "name": e.indicator.name,
-                "area": e.area_name,
-                "initiative": e.initiative_name,
-                "departments": list(e.indicator.departments),
-                "target": e.target,
-                "actual": json_value(e.metrics[0].actual) if len(e.metrics) == 1 else None,
-                "actual_text": actual_text(e),
-                "status": e.status.value,
-                "status_label": STATUS_LABELS[e.status],
-                "reason": e.reason,
-                "note": e.note,
-                "metrics": [
-                    {
-                        "id": m.id,
-                        "name": m.name,
-                        "target": m.target,
-                        "actual": json_value(m.actual),
-                        "status": m.status.value,
-                        "reason": m.reason,
-                    }
-                    for m in e.metrics
-                ],
-            }
-            for e in report.evaluations
-        ],
+        "grading": None
+        if scale is None
+        else {
+            "scale": scale.name,
+            "grades": [{"grade": b.grade, "label": b.label} for b in (*scale.bands, scale.none)],
+        },
+        "grades": grade_counts(scale, report.evaluations) if scale else None,
+        "indicators": [_indicator_dict(report, e) for e in report.evaluations],
     }
 
 
@@ -103,7 +189,10 @@ def render_json(report: Report) -> str:
 
 # The CSV is for people in Excel: Japanese headers and labels (the JSON keys stay English: they
 # are the contract), the status code last for whoever filters by it.
-CSV_HEADER = ("指標ID", "指標名", "分野", "取組", "担当", "目標", "実績", "状況", "理由", "備考", "status")
+CSV_HEADER = (
+    "指標ID", "指標名", "分野", "取組", "担当", "目標", "実績", "前年度実績", "前年度比", "達成率", "状況", "評価",
+    "理由", "備考", "要因分析", "課題", "今後の方向性", "status",
+)  # fmt: skip
 
 
 def render_csv(report: Report) -> bytes:
@@ -111,10 +200,15 @@ def render_csv(report: Report) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    scale = report.plan.grading
     for e in report.evaluations:
+        change = indicator_change(e)
         writer.writerow([guard(cell) for cell in (
             e.indicator.id, e.indicator.name, e.area_name, e.initiative_name, "、".join(e.indicator.departments),
-            e.target or "", actual_text(e), STATUS_LABELS[e.status], e.reason, e.note, e.status.value,
+            e.target or "", actual_text(e), previous_text(e), CHANGE_LABELS[change] if change else "",
+            rate_text(indicator_rate(e)).replace("―", ""), STATUS_LABELS[e.status],
+            grade_text(indicator_grade(scale, e)) if scale else "",
+            e.reason, e.note, e.analysis, e.issues, e.direction, e.status.value,
         )])  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -146,9 +240,18 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     ]
     id_width = max([display_width(e.indicator.id) for e in report.evaluations] + [4])  # header "ID" + 2
     status_width = max(display_width(label) for label in STATUS_LABELS.values())
-    free = width - id_width - status_width - 2 * 4  # tabulate's "simple" puts two spaces between columns
-    columns = [[e.indicator.name, e.target_shown, actual_text(e)] for e in report.evaluations]
+    scale = plan.grading
+    rates = {e.indicator.id: rate_text(indicator_rate(e)) for e in report.evaluations}
     # tabulate makes a column at least its header's width plus 2 (its MIN_PADDING)
+    rate_width = max([display_width(r) for r in rates.values()] + [display_width("達成率") + 2])
+    grades = (
+        {e.indicator.id: grade_text(indicator_grade(scale, e), long=False) for e in report.evaluations} if scale else {}
+    )
+    grade_width = max([display_width(g) for g in grades.values()] + [display_width("評価") + 2]) if scale else 0
+    headers = (*TABLE_HEADERS[:4], "達成率", TABLE_HEADERS[4], *(("評価",) if scale else ()))
+    fixed = id_width + rate_width + status_width + grade_width
+    free = width - fixed - 2 * (len(headers) - 1)  # tabulate's "simple" puts two spaces between columns
+    columns = [[e.indicator.name, e.target_shown, actual_text(e)] for e in report.evaluations]
     natural = [
         max([display_width(row[i]) for row in columns] + [display_width(TABLE_HEADERS[i + 1]) + 2]) for i in range(3)
     ]
@@ -158,16 +261,18 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
         if not shown:
             continue
         rows = [
-            [e.indicator.id, e.indicator.name, e.target_shown, actual_text(e),
-             f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}"]
+            [e.indicator.id, e.indicator.name, e.target_shown, actual_text(e), rates[e.indicator.id],
+             f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
+             *((grades[e.indicator.id],) if scale else ())]
             for e in shown
         ]  # fmt: skip
         table = tabulate(
             rows,
-            headers=TABLE_HEADERS,
+            headers=headers,
             tablefmt="simple",
             disable_numparse=True,
-            maxcolwidths=[None, name_w, target_w, actual_w, None],
+            colalign=("left", "left", "left", "left", "right", "left", "left")[: len(headers)],
+            maxcolwidths=[None, name_w, target_w, actual_w, None, None, None][: len(headers)],
         ).splitlines()
         headings = _initiative_headings(report, shown, width)
         lines += wrap(f"■ {area.name}", width)

@@ -76,6 +76,7 @@ The stand-alone chart template (chart.svg.j2) gets the report's variables plus `
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -86,11 +87,25 @@ from urllib.parse import quote  # pathlib imports it already
 
 from kpicheck import __version__
 from kpicheck.errors import KpicheckError, Problem, usage_error
-from kpicheck.models import STATUS_LABELS, Evaluation, Plan, Report, RuleKind, Status, quantity
+from kpicheck.grading import grade_counts, indicator_change, indicator_grade, indicator_rate, rate_of
+from kpicheck.models import (
+    CHANGE_LABELS,
+    STATUS_LABELS,
+    Change,
+    Evaluation,
+    MetricResult,
+    Plan,
+    Report,
+    RuleKind,
+    Scale,
+    Status,
+    kanji_quantity,
+    quantity,
+)
 from kpicheck.output import check_output, write_files
 from kpicheck.periods import fiscal_year_of, fiscal_year_start, normalize, parse_year
-from kpicheck.render import actual_text, to_dict
-from kpicheck.rules import target_for
+from kpicheck.render import actual_text, grade_text, rate_text, scale_grades, to_dict
+from kpicheck.rules import show_actual, target_for
 from kpicheck.workspace import City, pick_plan
 
 if TYPE_CHECKING:
@@ -142,9 +157,36 @@ MEANINGS: dict[Status, str] = {
 
 EVALUABLE = (Status.ACHIEVED, Status.MISSED, Status.ON_TRACK, Status.BEHIND)
 ACHIEVEMENT_DEFINITION = (
-    "達成率 = 達成 ÷ 判定対象。判定対象は、その年度の目標があり実績が入力されている指標"
+    "達成した指標の割合 = 達成 ÷ 判定対象。判定対象は、その年度の目標があり実績が入力されている指標"
     "（達成・未達成・順調・遅れ）。実績未入力・対象外・目標未設定の指標は含めない。"
 )
+RATE_DEFINITION = (
+    "達成率 = 実績 ÷ 目標 × 100（目標以上を目指す指標）。上限の目標（〇分以内、0件など）は "
+    "(2 − 実績 ÷ 目標) × 100（目標ちょうどで100%、0で200%、0%未満にはしない）。"
+    "前年比の目標は前年度実績 × 増加率を目標とする。複数の項目がある指標は最も低い項目の率。小数第2位を四捨五入。"
+)
+# How each basis of a grading scale reads, for the report's legend.
+BASIS_DEFINITIONS = {
+    "rate": "評価は、年度の途中で順調・遅れの指標は経過日数に応じた目安に対する実績の割合、"
+    "それ以外は達成率（小数第1位）で決める。数値でない目標（方針策定、段階など）は状況から決める。",
+    "baseline": "評価は、目標を達成していれば最上位、それ以外は基準値（計画の現状値）と比べて決める"
+    "（基準値の±{margin}%以内は横ばい）。基準値のない指標は評価できない。",
+    "status": "評価は、指標の状況（達成・順調・遅れ・未達成）から決める。",
+}
+
+
+def scale_definition(scale: Scale | None) -> str:
+    if scale is None:
+        return ""
+    bands = []
+    for band in scale.bands:
+        edge = "" if band.floor is None else f"（{quantity(band.floor, '%')}{'超' if band.strict else '以上'}）"
+        bands.append(f"{band.grade} {band.label}{edge}")
+    bands.append(f"{scale.none.grade} {scale.none.label}")
+    basis = BASIS_DEFINITIONS[scale.basis].format(margin=quantity(scale.margin, ""))
+    return f"評価基準（{scale.name}）: {'、'.join(bands)}。{basis}実績未入力・目標未設定は「{scale.none.label}」。"
+
+
 # Rules whose threshold is a plain number the actual can be set against.
 BAR_RULES = (RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.REDUCTION)
 
@@ -302,7 +344,7 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
                 "actual": float(result.actual),
                 "target": float(rule.value),
                 "ratio": float(ratio.quantize(Decimal("0.001"), ROUND_HALF_UP)),
-                "percent": quantity((ratio * 100).quantize(Decimal(1), ROUND_HALF_UP), "%"),
+                "percent": rate_text((ratio * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)),
                 "actual_text": quantity(result.actual, rule.unit),
                 "target_text": f"{rule.bound.symbol}{quantity(rule.value, rule.unit)}",
                 "direction": "down" if rule.bound.ceiling else "up",
@@ -318,12 +360,9 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
 
 
 def _ratio(actual: Decimal, target: Decimal, *, upper: bool) -> Decimal:
-    """How far along the bar is: actual ÷ target, or for a ceiling target ÷ actual (at or under it is 100%+)."""
-    if not upper:
-        return actual / target
-    if actual <= 0:
-        return Decimal(1)
-    return target / actual
+    """How far along the bar is: the 達成率 as a fraction (grading.rate_of: for a ceiling its mirror)."""
+    found = rate_of(actual, target, ceiling=upper)
+    return Decimal(0) if found is None else found / 100
 
 
 def _common(plan: Plan, as_of: date, department: str | None) -> dict[str, Any]:
@@ -339,10 +378,12 @@ def _common(plan: Plan, as_of: date, department: str | None) -> dict[str, Any]:
 def year_context(report: Report, department: str | None = None) -> dict[str, Any]:
     """Template variables of a one-year report (see the module docstring)."""
     data = to_dict(report)
+    scale = report.plan.grading
     for item, evaluation in zip(data["indicators"], report.evaluations, strict=True):
         item["target_shown"] = evaluation.target_shown
         item["mark"] = MARKS[evaluation.status]
         item["progress"] = progress(report, evaluation)
+        item.update(sheet_columns(report, evaluation))
     indicators = data["indicators"]
     areas = [
         {"name": area.name, "indicators": shown}
@@ -355,12 +396,127 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
         **_common(report.plan, report.as_of, department),
         "statuses": statuses(report),
         "achievement": achievement(report),
+        "grade_rows": grade_rows(report),
+        "rate_definition": RATE_DEFINITION,
+        "scale_definition": scale_definition(scale),
+        "scale": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
+        "changes": change_rows(report),
+        "by_department": department_rows(report, indicators),
         "areas": areas,
         "attention": by_status[Status.MISSED] + by_status[Status.BEHIND],
         "no_data": by_status[Status.NO_DATA],
         "progress": [p for i in indicators for p in i["progress"]],
         "charts": {"summary": None, "progress": None},
     }
+
+
+def _metric_texts(evaluation: Evaluation, text: Callable[[MetricResult], str]) -> str:
+    """One text per metric, named where the indicator has several; empty parts left out."""
+    parts = [(m.name, shown) for m in evaluation.metrics if (shown := text(m))]
+    if len(evaluation.metrics) == 1:
+        return parts[0][1] if parts else ""
+    return "、".join(f"{name} {shown}" for name, shown in parts)
+
+
+def _large(value: object, unit: str | None) -> str:
+    """An actual for a report: numbers of 10,000 or more in 万/億 (124億円), states and phases as typed."""
+    return kanji_quantity(value, unit) if isinstance(value, Decimal) else ""
+
+
+def _previous_shown(m: MetricResult) -> str:
+    """Last year's value of a metric with a target this year (a part due only last year is not compared)."""
+    if m.previous is None or m.target is None:
+        return ""
+    return _large(m.previous, m.unit) or show_actual(m.previous, m.unit)
+
+
+def sheet_columns(report: Report, evaluation: Evaluation) -> dict[str, Any]:
+    """The 評価シート's columns for one indicator (see the module docstring)."""
+    scale = report.plan.grading
+    band = indicator_grade(scale, evaluation) if scale else None
+    change = indicator_change(evaluation)
+    improved = change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
+    status_text = STATUS_LABELS[evaluation.status] + ("（前年度より改善）" if improved else "")
+    return {
+        "baseline_text": _metric_texts(evaluation, lambda m: _large(m.baseline, m.unit)),
+        "actual_shown": _metric_texts(evaluation, lambda m: _large(m.actual, m.unit) or m.actual_text),
+        "previous_shown": _metric_texts(evaluation, _previous_shown),
+        "rate_text": rate_text(indicator_rate(evaluation)),
+        "grade_text": grade_text(band),
+        "evaluation": grade_text(band) or status_text,
+        "has_remarks": bool(evaluation.note or evaluation.analysis or evaluation.issues or evaluation.direction),
+        "change_label": CHANGE_LABELS[change] if change else "",
+        "improved_not_met": improved,
+        "status_text": status_text,
+    }
+
+
+def grade_rows(report: Report) -> list[dict[str, Any]]:
+    """Indicators per grade with their share of the graded ones (浜松 R5: 5 / 10 / 4, 26.3% …); [] if ungraded."""
+    scale = report.plan.grading
+    if scale is None:
+        return []
+    counts = grade_counts(scale, report.evaluations)
+    total = sum(counts.values())
+    return [
+        {
+            "grade": band.grade,
+            "label": band.label,
+            "count": counts[band.grade],
+            "share": rate_text((Decimal(counts[band.grade] * 100) / total).quantize(Decimal("0.1"), ROUND_HALF_UP))
+            if total
+            else "―",
+        }
+        for band in (*scale.bands, scale.none)
+    ]
+
+
+def change_rows(report: Report) -> dict[str, Any]:
+    """Indicators per change since last year, and the one-line summary (前年度より改善 5、悪化 2、…)."""
+    counts = dict.fromkeys(Change, 0)
+    for evaluation in report.evaluations:
+        change = indicator_change(evaluation)
+        if change is not None:
+            counts[change] += 1
+    improved = sum(
+        1
+        for e in report.evaluations
+        if e.status in (Status.MISSED, Status.BEHIND) and indicator_change(e) is Change.IMPROVED
+    )
+    line = "、".join(f"{CHANGE_LABELS[c]} {counts[c]}" for c in Change)
+    return {
+        "counts": [{"change": c.value, "label": CHANGE_LABELS[c], "count": counts[c]} for c in Change],
+        "line": f"前年度の実績と比べて: {line}（うち未達成・遅れで改善 {improved}）",
+        "compared": sum(counts.values()),
+    }
+
+
+def department_rows(report: Report, indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """担当課別の状況: per 担当 (in the plan's order), its indicators and their count per status (and grade).
+
+    An indicator with several 担当 counts for each of them.
+    """
+    scale = report.plan.grading
+    rows = []
+    for name in departments(report.plan):
+        mine = [
+            (item, e) for item, e in zip(indicators, report.evaluations, strict=True) if name in e.indicator.departments
+        ]
+        if not mine:
+            continue
+        by_status = dict.fromkeys(Status, 0)
+        for _item, e in mine:
+            by_status[e.status] += 1
+        rows.append(
+            {
+                "name": name,
+                "total": len(mine),
+                "statuses": [by_status[s] for s in Status],
+                "grades": list(grade_counts(scale, [e for _i, e in mine]).values()) if scale else [],
+                "indicators": [item for item, _e in mine],
+            }
+        )
+    return rows
 
 
 def years_context(reports: list[Report], department: str | None = None) -> dict[str, Any]:
@@ -376,6 +532,7 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
             "summary": contract["summary"],
             "statuses": statuses(r),
             "achievement": achievement(r),
+            "grade_rows": grade_rows(r),
             "report": contract,
         }
         for r, contract in zip(reports, contracts, strict=True)
@@ -392,12 +549,16 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
             cells = []
             for r, evaluations in zip(reports, by_year, strict=True):
                 e = evaluations[indicator.id]
+                band = indicator_grade(plan.grading, e) if plan.grading else None
                 cells.append(
                     {
                         "year": r.year,
+                        "grade": band.grade if band else "",
+                        "grade_text": grade_text(band),
                         "target": e.target,
                         "target_shown": e.target_shown,
                         "actual_text": actual_text(e),
+                        "actual_shown": _metric_texts(e, lambda m: _large(m.actual, m.unit) or m.actual_text),
                         "status": e.status.value,
                         "status_label": STATUS_LABELS[e.status],
                         "mark": MARKS[e.status],
@@ -419,6 +580,8 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
         "as_of": first.as_of.isoformat(),
         **_common(plan, first.as_of, department),
         "years": years,
+        "scale": None if plan.grading is None else {"name": plan.grading.name, "grades": scale_grades(plan.grading)},
+        "scale_definition": scale_definition(plan.grading),
         "areas": areas,
         "charts": {"years": None},
     }

@@ -500,9 +500,21 @@ STATE_ORDER = (State.NOT_STARTED, State.IN_PROGRESS, State.DONE)
 def _change(
     ctx: Context, now: Decimal | State | str | None, before: Decimal | State | str | None, *, ceiling: bool
 ) -> Change | None:
-    """改善 / 悪化 / 横ばい against last year's value (lower is better under a ceiling); 新規 without one."""
+    """改善 / 悪化 / 横ばい against last year's value (lower is better under a ceiling); 新規 without one.
+
+    None where the two do not compare: a count within the year (or a running total) while the year
+    still runs (part of a year against a whole one), or a state (完了, 実施中) under a different cell
+    last year (last year's 方針策定 done says nothing about this year's 実装).
+    """
     if before is None:
         return Change.NEW
+    partial = ctx.measured_on(ctx.actual()) < fiscal_year_end(ctx.year)
+    if isinstance(now, Decimal) and ctx.metric.counts is not Counts.LEVEL and partial:
+        return None
+    if isinstance(now, State) or isinstance(before, State):
+        cells = [target_for(ctx.indicator, y) for y in (ctx.year, ctx.year - 1)]
+        if cells[0] is None or cells[1] is None or cells[0].text != cells[1].text:
+            return None
     keys = [_order_key(ctx.plan.phases, v) for v in (now, before)]
     if keys[0] is None or keys[1] is None:
         return None  # a phase word against a state: no order between them

@@ -326,8 +326,7 @@ def _grading(head: dict[str, Any], r: _Reader, plan_line: int | None) -> Scale |
         return None
     found = parse_scale(head["grading"])
     if isinstance(found, str):
-        preset = isinstance(head["grading"], str)
-        line = r.line_of_key("grading", plan_line) if preset else r.line_of(r"^\s*\[plan\.grading")
+        line = r.line_of(r"^\s*\[plan\.grading") or r.line_of_key("grading", plan_line)
         r.problem("KC202", f"[plan] {found}", line or plan_line)
         return None
     return found

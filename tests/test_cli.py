@@ -113,10 +113,16 @@ def test_csv_output_has_a_row_per_indicator() -> None:
     assert result.exit_code == 0
     assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel opens it as such
     rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
-    assert rows[0] == ["指標ID", "指標名", "分野", "取組", "担当", "目標", "実績", "状況", "理由", "備考", "status"]
+    assert rows[0] == [
+        "指標ID", "指標名", "分野", "取組", "担当", "目標", "実績", "前年度実績", "前年度比", "達成率", "状況", "評価",
+        "理由", "備考", "要因分析", "課題", "今後の方向性", "status",
+    ]  # fmt: skip
     assert len(rows) == 34
-    assert {r[7] for r in rows[1:]} <= set(STATUS_LABELS.values())
-    assert any(r[9] for r in rows[1:])  # 備考 from the actuals' notes
+    column = {name: index for index, name in enumerate(rows[0])}
+    assert {r[column["状況"]] for r in rows[1:]} <= set(STATUS_LABELS.values())
+    assert any(r[column["備考"]] for r in rows[1:])  # 備考 from the actuals' notes
+    assert any(r[column["達成率"]].endswith("%") for r in rows[1:])
+    assert not any(r[column["評価"]] for r in rows[1:])  # the shipped plans declare no grading scale
 
 
 def test_csv_is_utf8_with_bom_even_on_a_cp932_console(tmp_path: Path) -> None:

@@ -25,8 +25,9 @@ from kpicheck.workspace import load_city
 
 runner = CliRunner()
 DEMO = ["--root", str(REPO), "--city", "abashiri", "--as-of", "2027-12-31"]
-AREA_HEADER = ["ID", "指標", "目標", "実績", "状況", "担当"]
-ATTENTION_HEADER = ["ID", "指標", "状況", "目標", "実績", "理由", "備考"]
+AREA_HEADER = ["ID", "指標", "基準値", "目標", "実績", "前年度実績", "達成率", "評価", "前年度比", "担当"]
+HTML_AREA_HEADER = ["ID", "指標", "基準値", "目標", "実績\n前年度", "達成率", "評価", "前年度比", "担当"]
+ATTENTION_HEADER = ["ID", "指標", "状況", "目標", "実績", "理由", "備考", "要因分析", "今後の方向性"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -167,7 +168,8 @@ def test_markdown_tables_have_the_right_rows_and_columns(year: str) -> None:
 
     attention = tables(parsed, ATTENTION_HEADER)
     wanted = [i for s in ("missed", "behind") for i in data["indicators"] if i["status"] == s]
-    assert [row[:3] for row in body(attention[0])] == [[i["id"], i["name"], i["status_label"]] for i in wanted]
+    assert [row[:2] for row in body(attention[0])] == [[i["id"], i["name"]] for i in wanted]
+    assert all(row[2].startswith(i["status_label"]) for row, i in zip(body(attention[0]), wanted, strict=True))
     assert [row[5] for row in body(attention[0])] == [i["reason"] for i in wanted]
 
     no_data = [i["id"] for i in data["indicators"] if i["status"] == "no_data"]
@@ -198,7 +200,7 @@ def test_multi_year_markdown_has_a_column_per_year_and_each_years_status() -> No
         for year, cell in zip(years, row[2:7], strict=True):
             indicator = by_year[year][row[0]]
             assert cell.splitlines()[-1].split(" ", 1)[1] == indicator["status_label"], (row[0], year)
-    summary = tables(parsed, ["年度", *(STATUS_LABELS[s] for s in Status), "計", "達成率"])
+    summary = tables(parsed, ["年度", *(STATUS_LABELS[s] for s in Status), "計", "達成した指標の割合"])
     assert len(body(summary[0])) == 5
 
 
@@ -283,13 +285,15 @@ def test_every_status_in_the_json_has_the_same_label_in_both_reports(year: str) 
     md_rows = {row[0]: row for table in tables(markdown, AREA_HEADER) for row in body(table)}
     html_rows = {
         attrs["data-id"]: (attrs["data-status"], cells)
-        for table in tables(html, [*AREA_HEADER[:4], "進捗", *AREA_HEADER[4:]])
+        for table in tables(html, HTML_AREA_HEADER)
         for attrs, cells in table[1:]
+        if "data-id" in attrs  # not the 備考・要因分析 line under an indicator
     }
     for item in data["indicators"]:
-        assert md_rows[item["id"]][4] == item["status_label"]
+        label = item["status_label"]
+        assert md_rows[item["id"]][7] in (label, f"{label}（前年度より改善）")
         assert html_rows[item["id"]] == (item["status"], html_rows[item["id"]][1])
-        assert html_rows[item["id"]][1][5] == item["status_label"]
+        assert html_rows[item["id"]][1][6] in (label, f"{label}（前年度より改善）")
     for parsed in (markdown, html):
         (summary,) = tables(parsed, ["状況", "指標数"])
         counts = {cells[0]: int(cells[1]) for cells in body(summary)}
@@ -303,7 +307,7 @@ def test_the_demo_reports_show_every_status_label() -> None:
     for year in ("2025", "2026", "2027", "2028"):  # 2028 has not started on the demo date
         md = parse_html(markdown_html(report(*DEMO, "--year", year).stdout))
         html = parse_html(report(*DEMO, "--year", year, "--format", "html").stdout)
-        shown_md |= {row[4] for t in tables(md, AREA_HEADER) for row in body(t)}
+        shown_md |= {row[7].removesuffix("（前年度より改善）") for t in tables(md, AREA_HEADER) for row in body(t)}
         shown_html |= {attrs.get("data-status") for t in html.tables for attrs, _ in t[1:] if "data-id" in attrs}
     assert shown_md == set(STATUS_LABELS.values())
     assert shown_html == {s.value for s in Status}
@@ -352,7 +356,7 @@ def test_markdown_escapes_pipes_html_and_line_breaks_in_notes(make_root: Callabl
     assert "code" not in parsed.tags and "ol" not in parsed.tags
     (attention,) = tables(parsed, ATTENTION_HEADER)
     rows = {row[0]: row for row in body(attention)}
-    assert all(len(row) == 7 for row in rows.values())
+    assert all(len(row) == len(ATTENTION_HEADER) for row in rows.values())
     assert rows["rate"][6] == NASTY
     assert rows["count"][6] == "1. first"
 
@@ -365,7 +369,7 @@ def test_html_escapes_notes(make_root: Callable[..., Path]) -> None:
     assert "<script>" not in result.stdout
     parsed = parse_html(result.stdout)
     assert "script" not in parsed.tags
-    (attention,) = [t for t in parsed.tables if t[0][1][-1] == "備考"]
+    (attention,) = tables(parsed, ATTENTION_HEADER)
     note = next(cells[6] for attrs, cells in attention[1:] if attrs["data-id"] == "rate")
     assert note == NASTY
 
@@ -599,9 +603,9 @@ def test_progress_bars_only_for_numeric_thresholds(make_root: Callable[..., Path
     progress = {i["id"]: i["progress"] for i in context["indicators"]}
     assert progress["plan"] == [] and progress["spend"] == []  # a milestone; growth has no fixed threshold
     assert [(p["label"], p["ratio"], p["percent"], p["actual_text"], p["target_text"]) for p in progress["rate"]] == [
-        ("rate", 0.8, "80%", "52%", "≧65%")
+        ("rate", 0.8, "80.0%", "52%", "≧65%")
     ]
-    assert progress["count"][0]["ratio"] == 1.25 and progress["count"][0]["percent"] == "125%"
+    assert progress["count"][0]["ratio"] == 1.25 and progress["count"][0]["percent"] == "125.0%"
     assert [p["label"] for p in progress["school"]] == ["school 小学校", "school 中学校"]
     assert context["progress"] == [p for i in context["indicators"] for p in i["progress"]]
 

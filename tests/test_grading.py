@@ -1,0 +1,461 @@
+"""達成率, 進捗率 and grades (評価): every band edge, at-least, upper-bound and reduction targets, with and
+without a baseline; scales declared in a plan; the office's words through CSV, CP932 and .xlsx; the
+評価シート report of a graded plan."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from test_report import markdown_html, parse_html, tables
+from typer.testing import CliRunner
+
+from conftest import MINI_PLAN, REPO
+from kpicheck import cli
+from kpicheck.grading import (
+    PRESETS,
+    achievement_rate,
+    grade_counts,
+    indicator_change,
+    metric_grade,
+    parse_scale,
+    progress_rate,
+    rate_of,
+)
+from kpicheck.models import Change, MetricResult, Scale, Status, kanji_quantity
+from kpicheck.rules import evaluate
+from kpicheck.targets import load_plan
+from kpicheck.workspace import load_city
+
+runner = CliRunner()
+D = Decimal
+
+
+def result(
+    actual: str | None,
+    goal: str | None,
+    status: Status = Status.ACHIEVED,
+    *,
+    ceiling: bool = False,
+    baseline: str | None = None,
+    pace: str | None = None,
+) -> MetricResult:
+    return MetricResult(
+        id="value",
+        name="",
+        target="",
+        actual=None if actual is None else D(actual),
+        actual_text="",
+        status=status,
+        reason="",
+        pace=None if pace is None else D(pace),
+        goal=None if goal is None else D(goal),
+        ceiling=ceiling,
+        baseline=None if baseline is None else D(baseline),
+    )
+
+
+def grade(scale: str | Scale, one: MetricResult) -> str | None:
+    band = metric_grade(PRESETS[scale] if isinstance(scale, str) else scale, one)
+    return None if band is None else band.grade
+
+
+# ------------------------------------------------------------------------------------------ rates
+
+
+@pytest.mark.parametrize(
+    ("actual", "goal", "ceiling", "expected"),
+    [
+        ("52", "65", False, "80.0"),  # 実績 ÷ 目標
+        ("65", "65", False, "100.0"),
+        ("0", "65", False, "0.0"),
+        ("2", "3", False, "66.7"),  # rounded half up to 0.1
+        ("15", "15", True, "100.0"),  # an upper bound met exactly
+        ("12", "15", True, "120.0"),  # (2 − 12/15) × 100
+        ("0", "15", True, "200.0"),  # the best an upper bound can do
+        ("30", "15", True, "0.0"),  # twice the bound: 0, never negative past it
+        ("45", "15", True, "0.0"),
+        ("0", "0", True, "100.0"),  # 0件 kept
+        ("1", "0", True, "0.0"),  # 0件 broken
+    ],
+)
+def test_achievement_rate(actual: str, goal: str, ceiling: bool, expected: str) -> None:
+    assert achievement_rate(result(actual, goal, ceiling=ceiling)) == D(expected)
+
+
+def test_no_rate_without_a_number_or_a_target_above_zero() -> None:
+    assert achievement_rate(result(None, "65")) is None
+    assert achievement_rate(result("5", None)) is None
+    assert achievement_rate(result("5", "0")) is None  # "0以上" has no rate
+    assert achievement_rate(result("5", "10", Status.NOT_APPLICABLE)) is None
+    assert rate_of(D(-10), D(50), ceiling=False) == 0  # a reduction that went the wrong way: 0, not negative
+
+
+@pytest.mark.parametrize(
+    ("actual", "goal", "baseline", "ceiling", "expected"),
+    [
+        ("69.5", "100", "39", False, "50.0"),  # 39% → 100%: half way; 実績 ÷ 目標 would say 69.5%
+        ("39", "100", "39", False, "0.0"),
+        ("30", "100", "39", False, "-14.8"),  # worse than the baseline: negative, as a sheet would say
+        ("45", "30", "60", True, "50.0"),  # 60分 → 30分以内, at 45分: half way down
+        ("30", "30", "60", True, "100.0"),
+    ],
+)
+def test_progress_rate_from_the_baseline(actual: str, goal: str, baseline: str, ceiling: bool, expected: str) -> None:
+    assert progress_rate(result(actual, goal, ceiling=ceiling, baseline=baseline)) == D(expected)
+
+
+def test_no_progress_rate_without_a_baseline_or_when_it_equals_the_target() -> None:
+    assert progress_rate(result("50", "100")) is None
+    assert progress_rate(result("50", "100", baseline="100")) is None
+
+
+# ------------------------------------------------------------------------------------------ A-D
+
+
+@pytest.mark.parametrize(
+    ("actual", "goal", "ceiling", "expected"),
+    [
+        ("95", "100", False, "B"),  # exactly 95%: B (95–110%)
+        ("94.9", "100", False, "C"),
+        ("94.95", "100", False, "B"),  # shown as 95.0%, graded as shown
+        ("110", "100", False, "B"),  # exactly 110%: B (A is over 110%)
+        ("110.1", "100", False, "A"),
+        ("200", "100", False, "A"),
+        ("15.75", "15", True, "B"),  # an upper bound at (2 − 1.05) = 95%
+        ("15.76", "15", True, "C"),
+        ("13.5", "15", True, "B"),  # 110% under a ceiling
+        ("13.4", "15", True, "A"),
+    ],
+)
+def test_a_to_d_at_every_band_edge(actual: str, goal: str, ceiling: bool, expected: str) -> None:
+    status = Status.ACHIEVED if expected in "AB" else Status.MISSED
+    assert grade("A-D", result(actual, goal, status, ceiling=ceiling)) == expected
+
+
+def test_a_to_d_in_the_year_grades_against_the_pace_value() -> None:
+    # 順調 at 48 when the pace value is 50 (96%): B, although 48 is 74% of the year's target 65
+    assert grade("A-D", result("48", "65", Status.ON_TRACK, pace="50")) == "B"
+    assert grade("A-D", result("40", "65", Status.BEHIND, pace="50")) == "C"
+    # the scale decides: 96% of the pace value is B even where the status is 遅れ (a level that fell
+    # below where the year started), and a target missed at 99.4% is B (95–110%) though 未達成
+    assert grade("A-D", result("48", "65", Status.BEHIND, pace="50")) == "B"
+    assert grade("A-D", result("99.4", "100", Status.MISSED)) == "B"
+
+
+def test_a_to_d_for_targets_without_a_number_and_without_an_actual() -> None:
+    assert grade("A-D", result(None, None, Status.ACHIEVED)) == "B"  # 方針策定 done
+    assert grade("A-D", result(None, None, Status.ON_TRACK)) == "B"
+    assert grade("A-D", result(None, None, Status.MISSED)) == "C"
+    assert grade("A-D", result(None, "65", Status.NO_DATA)) == "D"  # 評価できない
+    assert grade("A-D", result(None, None, Status.TBD)) == "D"
+    assert grade("A-D", result(None, None, Status.NOT_APPLICABLE)) is None  # no target this year: not graded
+    assert grade("A-D", result(None, "65", Status.UPCOMING)) is None
+
+
+# ------------------------------------------------------------------------------------------ S-C, ◎○△×
+
+
+@pytest.mark.parametrize(
+    ("actual", "baseline", "ceiling", "status", "expected"),
+    [
+        ("100", "50", False, Status.ACHIEVED, "S"),  # the target met
+        ("60", "50", False, Status.MISSED, "A"),  # above the baseline by more than 10%
+        ("55", "50", False, Status.MISSED, "B"),  # exactly +10%: within
+        ("45", "50", False, Status.MISSED, "B"),  # exactly −10%: within
+        ("44", "50", False, Status.MISSED, "C"),
+        ("40", "60", True, Status.MISSED, "A"),  # 60分 → 40分 under an upper bound: better
+        ("70", "60", True, Status.MISSED, "C"),
+        ("5", None, False, Status.MISSED, "－"),  # no baseline: cannot be evaluated
+    ],
+)
+def test_s_to_c_against_the_baseline(
+    actual: str, baseline: str | None, ceiling: bool, status: Status, expected: str
+) -> None:
+    assert grade("S-C", result(actual, "100", status, ceiling=ceiling, baseline=baseline)) == expected
+
+
+def test_marks_follow_the_status() -> None:
+    marks = {s: grade("◎○△×", result(None, None, s)) for s in Status}
+    assert marks == {
+        Status.ACHIEVED: "◎",
+        Status.ON_TRACK: "○",
+        Status.BEHIND: "△",
+        Status.MISSED: "×",
+        Status.NO_DATA: "－",
+        Status.TBD: "－",
+        Status.NOT_APPLICABLE: None,
+        Status.UPCOMING: None,
+    }
+
+
+# ------------------------------------------------------------------------------------------ a plan's scale
+
+
+def plan_with(grading: str) -> str:
+    return MINI_PLAN.replace("last_year = 2028\n", f"last_year = 2028\n{grading}\n", 1)
+
+
+def test_a_plan_declares_its_own_bands(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        plan_with(
+            'grading = { bands = [{ grade = "A", label = "十分", from = 100 }, { grade = "B", label = "概ね", '
+            'from = 80 }, { grade = "C", label = "不十分", over = 50 }, { grade = "D", label = "未達" }], '
+            'none = { grade = "E", label = "評価不能" } }'
+        ),
+        encoding="utf-8",
+    )
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None and plan.grading is not None
+    scale = plan.grading
+    assert [grade(scale, result(a, "100", Status.ON_TRACK)) for a in ("100", "80", "79.9", "50.1", "50")] == [
+        "A", "B", "C", "C", "D"
+    ]  # fmt: skip
+    assert grade(scale, result(None, None, Status.ACHIEVED)) == "A"  # the band holding 100%
+    assert grade(scale, result(None, None, Status.BEHIND)) == "D"  # the lowest band
+    assert grade(scale, result(None, "5", Status.NO_DATA)) == "E"
+
+
+@pytest.mark.parametrize(
+    ("grading", "message"),
+    [
+        ('grading = "A-E"', "既定の評価基準ではありません"),
+        ("grading = 3", "bands を持つテーブル"),
+        ('grading = { bands = [{ grade = "A", over = 100 }] }', "2 つ以上"),
+        ('grading = { bands = [{ grade = "A" }, { grade = "B" }] }', "over か from"),
+        ('grading = { bands = [{ grade = "A", from = 80 }, { grade = "B", from = 90 }, { grade = "C" }] }', "下限"),
+        ('grading = { bands = [{ grade = "A", from = 80 }, { grade = "A" }] }', "同じ評価記号"),
+        ('grading = { bands = [{ grade = "A", from = 80, over = 90 }, { grade = "B" }] }', "どちらか一方"),
+        ('grading = { bands = [{ grade = "A", from = 80 }, { grade = "B" }], scale = 1 }', "不明なキー"),
+    ],
+)
+def test_a_scale_that_cannot_be_read_is_kc202_on_its_line(tmp_path: Path, grading: str, message: str) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(plan_with(grading), encoding="utf-8")
+    _plan, problems = load_plan(path)
+    assert [(p.code, p.line) for p in problems] == [("KC202", 9)]
+    assert message in problems[0].message
+
+
+def test_every_preset_parses_by_name() -> None:
+    assert all(parse_scale(name) is scale for name, scale in PRESETS.items())
+
+
+# ------------------------------------------------------------------------------------------ change, 万・億
+
+
+def test_change_since_last_year(make_root: Callable[..., Path]) -> None:
+    root = make_root(
+        {
+            "a.csv": "indicator,metric,year,value,as_of\n"
+            "rate,,2026,60%,\nrate,,2027,66%,\n"  # a level: compared whenever known
+            "count,,2026,4,\ncount,,2027,3,\n"  # a count within a year still running: not compared
+            "school,es,2027,50%,\nschool,js,2026,30%,\nschool,js,2027,30%,\n"
+        }
+    )
+    city = load_city(root, "mini")
+    report = evaluate(city.plans[0], city.actuals, 2027, date(2027, 12, 31))
+    changes = {e.indicator.id: indicator_change(e) for e in report.evaluations}
+    assert changes == {
+        "rate": Change.IMPROVED,
+        "count": None,
+        "plan": None,
+        "spend": None,
+        "school": Change.UNCHANGED,  # 中学校 unchanged, 小学校 new
+    }
+    year_end = evaluate(city.plans[0], city.actuals, 2027, date(2028, 4, 1))
+    assert {e.indicator.id: indicator_change(e) for e in year_end.evaluations}["count"] is Change.WORSENED
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        ("12400000000", "円", "124億円"),
+        ("10200000000", "円", "102億円"),
+        ("15000", "名", "1万5,000名"),
+        ("12340000", "円", "1,234万円"),
+        ("9999", "人", "9,999人"),
+        ("10000", "件", "1万件"),
+        ("12345.5", None, "1万2,345.5"),
+        ("20000", "千人", "20,000千人"),  # a unit with a multiplier: as it is
+        ("350", "億円", "350億円"),
+    ],
+)
+def test_amounts_in_man_and_oku(value: str, unit: str | None, shown: str) -> None:
+    assert kanji_quantity(D(value), unit) == shown
+
+
+# ------------------------------------------------------------------------------------------ the office's words
+
+WORDS_CSV = (
+    "指標,年度,実績,備考,要因分析,課題,今後の方向性\n"
+    "rate,2026,60%,サンプル,様式改正が遅れた,庁内調整,改善継続\n"
+    "count,2026,5,,研修を増やした,,拡大\n"
+)
+
+
+def graded_root(make_root: Callable[..., Path], files: dict[str, str | bytes]) -> Path:
+    return make_root(files, plan=plan_with('grading = "A-D"'))
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+
+def status_json(root: Path, year: str = "2026", as_of: str = "2027-04-01") -> dict[str, Any]:
+    done = invoke("status", "--root", str(root), "--city", "mini", "--year", year, "--as-of", as_of, "--format", "json")
+    assert done.exit_code == 0, done.output
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+def xlsx(text: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in text.splitlines():
+        sheet.append(line.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("a.csv", WORDS_CSV),
+        ("a.csv", "\ufeff" + WORDS_CSV),
+        ("a.csv", WORDS_CSV.encode("cp932")),
+        ("a.xlsx", xlsx(WORDS_CSV)),
+    ],
+)
+def test_analysis_and_direction_reach_the_json(make_root: Callable[..., Path], name: str, content: str | bytes) -> None:
+    data = status_json(graded_root(make_root, {name: content}))
+    rows = {i["id"]: i for i in data["indicators"]}
+    assert (rows["rate"]["analysis"], rows["rate"]["issues"], rows["rate"]["direction"]) == (
+        "様式改正が遅れた",
+        "庁内調整",
+        "改善継続",
+    )
+    assert (rows["count"]["analysis"], rows["count"]["direction"], rows["count"]["note"]) == (
+        "研修を増やした",
+        "拡大",
+        "",
+    )
+    # 60% of 65%: 92.3%, C; 5 of 4 sessions: 125%, A; nothing entered for the rest: D
+    assert (rows["rate"]["achievement_rate"], rows["rate"]["grade"], rows["rate"]["grade_label"]) == (
+        92.3,
+        "C",
+        "目標より遅れている",
+    )
+    assert (rows["count"]["achievement_rate"], rows["count"]["grade"]) == (125.0, "A")
+    assert rows["plan"]["grade"] == "D" and rows["plan"]["achievement_rate"] is None
+    assert data["grades"] == {"A": 1, "B": 0, "C": 1, "D": 3}
+    assert data["grading"]["scale"] == "A-D"
+
+
+def test_an_ungraded_plan_has_rates_but_no_grades(make_root: Callable[..., Path]) -> None:
+    data = status_json(make_root({"a.csv": WORDS_CSV}))
+    assert data["grading"] is None and data["grades"] is None
+    assert all(i["grade"] is None and i["grade_label"] is None for i in data["indicators"])
+    assert {i["id"]: i["achievement_rate"] for i in data["indicators"]}["rate"] == 92.3
+
+
+def test_a_direction_outside_the_list_is_kc106(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": "指標,年度,実績,今後の方向性\nrate,2026,60%,がんばる\n"})
+    done = invoke("validate", "--root", str(root))
+    assert done.exit_code == 1
+    assert (
+        "actuals/mini/a.csv:2:4: KC106 今後の方向性 'がんばる' は 拡大、改善継続、現状継続、縮小、廃止、終了"
+        in done.stdout
+    )
+
+
+def test_a_plan_lists_its_own_directions(make_root: Callable[..., Path]) -> None:
+    plan = plan_with('directions = ["継続", "見直し"]')
+    ok = make_root({"a.csv": "指標,年度,実績,今後の方向性\nrate,2026,60%,見直し\n"}, plan=plan)
+    assert invoke("validate", "--root", str(ok)).exit_code == 0
+    (ok / "actuals" / "mini" / "a.csv").write_text(
+        "指標,年度,実績,今後の方向性\nrate,2026,60%,拡大\n", encoding="utf-8"
+    )
+    done = invoke("validate", "--root", str(ok))
+    assert done.exit_code == 1 and "継続、見直し のどれか" in done.stdout
+
+
+def test_words_on_a_row_with_no_actual_are_a_warning_not_lost_silently(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": "指標,年度,実績,要因分析\nrate,2026,,集計が間に合わない\n"})
+    done = invoke("validate", "--root", str(root))
+    assert done.exit_code == 0
+    assert "a.csv:2:3: KC116 実績が空欄の行の要因分析は報告書に載りません" in done.stdout
+
+
+# ------------------------------------------------------------------------------------------ the report
+
+
+def graded_repo(tmp_path: Path) -> Path:
+    """The shipped data root with 網走 Ver2.0 graded A-D (the shipped plans declare no scale)."""
+    root = tmp_path / "graded"
+    for folder in ("targets", "actuals"):
+        shutil.copytree(REPO / folder, root / folder)
+    path = root / "targets" / "abashiri" / "abashiri-v2.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[plan]\n", '[plan]\ngrading = "A-D"\n', 1), "utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("report-abashiri-graded-2026.md", ["--year", "2026"]),
+        ("report-abashiri-graded-2026.html", ["--year", "2026", "--format", "html"]),
+    ],
+)
+def test_graded_report_matches_golden(tmp_path: Path, golden: Any, name: str, args: list[str]) -> None:
+    root = graded_repo(tmp_path)
+    done = invoke("report", "--root", str(root), "--city", "abashiri", "--as-of", "2027-12-31", *args)
+    assert done.exit_code == 0, done.output
+    golden(name, done.stdout)
+
+
+def test_graded_report_reads_as_an_evaluation_sheet(tmp_path: Path) -> None:
+    root = graded_repo(tmp_path)
+    common = ["--root", str(root), "--city", "abashiri", "--as-of", "2027-12-31", "--year", "2026"]
+    data = json.loads(invoke("status", *common, "--format", "json").stdout)
+    markdown = invoke("report", *common).stdout
+    parsed = parse_html(markdown_html(markdown))
+
+    (grades,) = tables(parsed, ["評価", "指標数", "割合"])
+    counts = {row[0].split("（")[0]: int(row[1]) for _, row in grades[1:]}
+    assert counts == data["grades"] and sum(counts.values()) == 31  # 33 less the two with no target this year
+
+    sheet = [row for t in tables(parsed) if t[0][1][:3] == ["ID", "指標", "基準値"] for _, row in t[1:]]
+    by_id = {i["id"]: i for i in data["indicators"]}
+    assert [row[0] for row in sheet] == list(by_id)
+    for row in sheet:
+        item = by_id[row[0]]
+        assert row[7].startswith(item["grade"] or item["status_label"])  # the 評価 cell starts with the grade
+    assert by_id["1-2-1"]["change"] == "improved" and by_id["1-2-1"]["status"] == "missed"
+    assert "未達成（前年度より改善）" in {row[7].split("\n")[-1] for row in sheet}
+    assert "128億円" in {row[4] for row in sheet}  # 12,800,000,000円 in 億; the JSON keeps the number
+    assert by_id["1-2-1"]["actual"] == 12_800_000_000
+    assert "要因分析: サンプル（架空）: 夏の催事が天候で縮小し" in markdown
+    assert "## 3. 担当課別の状況" in markdown
+    (departments,) = [t for t in tables(parsed) if t[0][1][0] == "担当"]
+    assert departments[0][1][-5:] == ["A", "B", "C", "D", "指標"]
+
+
+def test_grade_counts_list_every_grade() -> None:
+    city = load_city(REPO, "abashiri")
+    plan = next(p for p in city.plans if p.covers(2026))
+    report = evaluate(plan, city.actuals, 2026, date(2027, 12, 31))
+    counts = grade_counts(PRESETS["◎○△×"], report.evaluations)
+    assert list(counts) == ["◎", "○", "△", "×", "－"]
+    assert counts["◎"] == report.summary()[Status.ACHIEVED] and counts["×"] == report.summary()[Status.MISSED]
