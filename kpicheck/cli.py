@@ -256,7 +256,7 @@ def sheet(
     if suffix == ".xlsx":
         from kpicheck.excel import sheet_xlsx  # noqa: PLC0415 - openpyxl only for workbooks
 
-        data = sheet_xlsx(rows, f"{chosen.city_name} {chosen.title} {fiscal_year}年度 実績入力")
+        data = sheet_xlsx(rows, f"{chosen.city_name} {chosen.title} {fiscal_year}年度 実績入力", chosen.directions)
     else:
         data = sheet_csv(rows, encoding.value)
     written = write_files(out, {out: data}, root)

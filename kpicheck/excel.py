@@ -11,19 +11,22 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
+from kpicheck.models import DIRECTIONS
 from kpicheck.sheet import COLUMNS, READ_ONLY_COLUMNS
 
 # Column widths in Excel's units (about one half-width character each; a kanji is two).
-WIDTHS = {"指標": 10, "項目": 18, "年度": 8, "実績": 14, "基準日": 12, "備考": 30,
-          "指標名": 40, "目標": 34, "担当": 24, "前年度実績": 14}  # fmt: skip
+WIDTHS = {"指標": 10, "項目": 18, "年度": 8, "実績": 14, "基準日": 12, "備考": 30, "要因分析": 40, "課題": 30,
+          "今後の方向性": 14, "指標名": 40, "目標": 34, "担当": 24, "前年度実績": 14}  # fmt: skip
 READ_ONLY_FILL = "EEEEEE"
 
 
-def sheet_xlsx(rows: list[dict[str, str]], title: str) -> bytes:
-    """The entry sheet as a workbook: header frozen, widths set, read-only columns shaded, 実績 as text."""
+def sheet_xlsx(rows: list[dict[str, str]], title: str, directions: tuple[str, ...] = DIRECTIONS) -> bytes:
+    """The entry sheet as a workbook: header frozen, widths set, read-only columns shaded, 実績 as text,
+    今後の方向性 a drop-down of the plan's directions."""
     from openpyxl import Workbook  # noqa: PLC0415 - see the module docstring
     from openpyxl.styles import Font, PatternFill  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
 
     book = Workbook()
     sheet = book.active
@@ -42,6 +45,15 @@ def sheet_xlsx(rows: list[dict[str, str]], title: str) -> bytes:
                 cell.fill = shade
             if name in {"実績", "指標", "年度", "項目"}:
                 cell.number_format = "@"  # text: 66% and 済 stay as typed, 1-1-2 is no date
+    if rows:
+        column = get_column_letter(COLUMNS.index("今後の方向性") + 1)
+        # a list typed into the rule itself: each word without commas, 255 characters at most (Excel's limit)
+        listed = ",".join(d.replace(",", "") for d in directions)[:255]
+        choice = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+        choice.error = f"今後の方向性は {'、'.join(directions)} から選んでください"
+        choice.errorTitle = "今後の方向性"
+        choice.add(f"{column}2:{column}{len(rows) + 1}")
+        sheet.add_data_validation(choice)
     sheet.freeze_panes = "A2"
     book.properties.title = title
     out = io.BytesIO()

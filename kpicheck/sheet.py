@@ -1,6 +1,7 @@
 """The year's entry sheet (実績入力シート): one row per indicator and metric for staff to fill in.
 
-The columns the actuals loader reads come first (指標, 項目, 年度, 実績, 基準日, 備考); the rest are
+The columns the actuals loader reads come first (指標, 項目, 年度, 実績, 基準日, 備考, 要因分析, 課題,
+今後の方向性); the rest are
 for reading only and the loader ignores them (指標名, 目標, 担当, 前年度実績). Rows are data here;
 `excel.py` and `render.py`-style writers turn them into .xlsx or .csv.
 """
@@ -16,7 +17,7 @@ from kpicheck.models import Plan, RuleKind
 from kpicheck.periods import normalize
 from kpicheck.rules import Context, show_actual, target_for
 
-INPUT_COLUMNS = ("指標", "項目", "年度", "実績", "基準日", "備考")
+INPUT_COLUMNS = ("指標", "項目", "年度", "実績", "基準日", "備考", "要因分析", "課題", "今後の方向性")
 READ_ONLY_COLUMNS = ("指標名", "目標", "担当", "前年度実績")
 COLUMNS = INPUT_COLUMNS + READ_ONLY_COLUMNS
 # Rules with nothing to enter a value for.
@@ -50,6 +51,9 @@ def sheet_rows(
                     "実績": "",
                     "基準日": "",
                     "備考": "",
+                    "要因分析": "",
+                    "課題": "",
+                    "今後の方向性": "",
                     "指標名": indicator.name,
                     "目標": target.shown if not several else "、".join(r.text for r in rules),
                     "担当": "、".join(indicator.departments),

@@ -54,7 +54,11 @@ def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path
     assert [c.value for c in page[1]] == list(COLUMNS)
     assert page.freeze_panes == "A2"
     assert page["D2"].number_format == "@"  # 実績 as text: 66% and 済 survive
-    assert page["G2"].fill.start_color.rgb.endswith("EEEEEE")  # 指標名: read only, shaded
+    column = {name: index + 1 for index, name in enumerate(COLUMNS)}
+    assert page.cell(row=2, column=column["指標名"]).fill.start_color.rgb.endswith("EEEEEE")  # read only, shaded
+    (choice,) = page.data_validations.dataValidation  # 今後の方向性: a drop-down of the plan's directions
+    assert choice.formula1 == '"拡大,改善継続,現状継続,縮小,廃止,終了"'
+    assert str(choice.sqref) == f"I2:I{page.max_row}" and COLUMNS[8] == "今後の方向性"
     ids = [page.cell(row=r, column=1).value for r in range(2, page.max_row + 1)]
     assert "2-1-1" in ids and "1-1-2" in ids
     # Staff fill some rows: a rate typed as text, a percentage cell, a count as a number, a date cell.
@@ -64,6 +68,9 @@ def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path
         if indicator in filled:
             page.cell(row=r, column=4).value = filled[indicator]
             page.cell(row=r, column=5).value = date(2027, 12, 1)
+        if indicator == "3-2-3":
+            page.cell(row=r, column=column["要因分析"]).value = "研修で利用が広がった"
+            page.cell(row=r, column=column["今後の方向性"]).value = "拡大"
         if indicator == "2-1-4":
             page.cell(row=r, column=4).value = 0.5
             page.cell(row=r, column=4).number_format = "0%"  # a percentage Excel stores as 0.5
@@ -84,6 +91,10 @@ def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path
     assert found["2-1-1"] == "achieved" and found["2-1-3"] == "achieved" and found["3-2-3"] == "achieved"
     assert found["2-1-4"] == "on_track"
     assert found["1-1-1"] == "no_data"  # the blank rows: 実績未入力, not an error
+    code, out, err = run("status", "--city", "abashiri", "--year", "2027", "--as-of", AS_OF, "--root", str(root),
+                         "--format", "json")  # fmt: skip
+    row = next(i for i in json.loads(out)["indicators"] if i["id"] == "3-2-3")
+    assert (row["analysis"], row["direction"]) == ("研修で利用が広がった", "拡大")
 
 
 def test_cp932_csv_sheet_half_filled_is_read_back(root: Path, tmp_path: Path) -> None:
