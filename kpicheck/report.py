@@ -28,17 +28,27 @@ The JSON contract of `kpicheck status --format json` (render.to_dict), for the i
 (--department narrows `indicators` and `summary` alike):
 
     city, city_name, plan, plan_title, year, year_label, as_of (ISO date), summary {status: count},
-    indicators [{id, name, area, initiative, departments, target, actual, actual_text, status,
-                 status_label, reason, note, metrics [{id, name, target, actual, status, reason}]}]
+    grading ({scale, grades [{grade, label}]} or None), grades ({grade: count} or None),
+    indicators [{id, name, area, initiative, departments, target, actual, actual_text, previous, status,
+                 status_label, reason, note, achievement_rate, progress_rate, grade, grade_label, change,
+                 change_label, analysis, issues, direction,
+                 metrics [{id, name, target, actual, status, reason, achievement_rate, progress_rate, grade,
+                           previous, change}]}]
 
-each indicator with three more keys:
+each indicator with more keys for the evaluation sheet:
 
     target_shown   the target cell for a table (due dates and carried phases spelled out; "" if none)
     mark           the status mark (see `legend`)
+    baseline_text, actual_shown, previous_shown
+                   基準値, 実績 and last year's 実績 as the report prints them (10,000 or more in 万/億)
+    rate_text      達成率 "95.0%" or "―";  grade_text  "B（目標どおり）" or "" (ungraded)
+    status_text    the status label, with "（前年度より改善）" when 未達成/遅れ but better than last year
+    evaluation     grade_text, else status_text;  improved_not_met  that case as a boolean
+    change_label   改善 / 悪化 / 横ばい / 新規 or "";  has_remarks  any of note, analysis, issues, direction
     progress       [{metric, name, label, actual, target, ratio, percent, actual_text, target_text,
                      status, color}] one per metric whose target is a plain number and whose actual is a
-                   number (at least N, end-of-plan, reduction rate); `ratio` = actual / target (float),
-                   `percent` its text ("103%"). Growth targets (前年比) have none: their threshold depends
+                   number (at least N, end-of-plan, reduction rate); `ratio` = 達成率 / 100 (float),
+                   `percent` its text ("103.1%"). Growth targets (前年比) have none: their threshold depends
                    on last year's actual, which the Report does not carry.
 
 and the helpers:
@@ -49,8 +59,14 @@ and the helpers:
     statuses       [{status, label, mark, color, meaning, count}] every status in order, with its count
     legend         the same without counts
     achievement    {achieved, evaluable, rate (float or None), text ("44.8%" or "―"), definition}:
-                   達成率 = 達成 / (達成 + 未達成 + 順調 + 遅れ), i.e. indicators with a target this year
-                   and an actual; 実績未入力, 対象外 and 目標未設定 are left out of the denominator
+                   達成した指標の割合 = 達成 / (達成 + 未達成 + 順調 + 遅れ), i.e. indicators with a target
+                   this year and an actual; 実績未入力, 対象外 and 目標未設定 are left out of the denominator
+    scale          {name, grades [{grade, label}]} or None;  scale_definition  how it grades, in Japanese
+    grade_rows     [{grade, label, count, share}] per grade ([] when ungraded)
+    rate_definition  the 達成率 formulas, in Japanese
+    changes        {counts [{change, label, count}], line, compared}: change since last year
+    by_department  [{name, total, statuses [count per status, in legend order], grades [count per grade],
+                     indicators}] per 担当, in the plan's order
     areas          [{name, indicators}] in the plan's order; areas with no indicator shown are left out
     attention      indicators 未達成 then 遅れ, each in plan order
     no_data        indicators 実績未入力
@@ -62,11 +78,13 @@ and the helpers:
 Variables of a multi-year report (years.*.j2)
 ---------------------------------------------
     city, city_name, plan, plan_title, as_of, as_of_label, plan_period, department, legend, generator
-    years          [{year, year_label, started, summary, statuses, achievement, report}] one per fiscal
+    scale, scale_definition  as for one year
+    years          [{year, year_label, started, summary, statuses, achievement, grade_rows, report}] one per fiscal
                    year; `started` is False for a year that begins after the as-of date; `report` is
                    that year's JSON contract (filtered by --department)
     areas          [{name, rows [{id, name, departments, cells [{year, target, target_shown, actual_text,
-                     status, status_label, mark, color, reason, note}]}]}] one cell per year
+                     actual_shown, status, status_label, mark, color, reason, note, grade, grade_text}]}]}]
+                   one cell per year
     charts         {"years": link} for a Markdown report written with -o, else {"years": None}
 
 The stand-alone chart template (chart.svg.j2) gets the report's variables plus `chart`: "summary",
