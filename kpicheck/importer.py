@@ -42,8 +42,10 @@ HEADER_ROLES: dict[str, str] = {
     "指標": "name", "指標名": "name", "目標指標": "name", "成果指標": "name", "kpi": "name",
     "id": "id", "no": "id", "no.": "id", "番号": "id", "項番": "id", "指標id": "id", "指標番号": "id",
     "分野": "area", "基本目標": "area", "重点戦略": "area", "基本方針": "area", "施策分野": "area",
-    "取組": "initiative", "取り組み": "initiative", "取組み": "initiative", "施策": "initiative",
-    "主な取組": "initiative",
+    "重点分野": "area", "重点取組": "area", "政策分野": "area",
+    "取組": "initiative", "取り組み": "initiative", "取組み": "initiative", "取組名": "initiative",
+    "施策": "initiative", "施策名": "initiative", "主な取組": "initiative", "事業": "initiative",
+    "事業名": "initiative",
     "担当": "departments", "担当課": "departments", "担当部署": "departments", "所管課": "departments",
     "基準値": "baseline", "現状値": "baseline",
     "基準年度": "baseline_year", "基準値の年度": "baseline_year", "現状値の年度": "baseline_year",
@@ -572,7 +574,7 @@ class _Draft:
         out.key("source", head["source"] or "")
         if self.column("area") is None:
             out.add()
-            out.add(_comment(f"表に分野の列がないため、分野を 1 つ（{NO_AREA}）にしました"))
+            out.add(_comment(f"表に分野の列がないため、分野を 1 つにまとめました: {NO_AREA}"))
         for area_id, name in self.areas.values():
             out.add()
             out.add("[[areas]]")

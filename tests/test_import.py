@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from kpicheck import cli
-from kpicheck.importer import header_year, import_table, toml_string, unit_column
+from kpicheck.importer import HEADER_ROLES, header_year, import_table, toml_string, unit_column
 from kpicheck.models import Counts
 from kpicheck.targets import load_plan, read_plan
 
@@ -603,3 +603,11 @@ def test_the_draft_of_abashiri_v2_fails_validate_exactly_where_import_said(tmp_p
     found = validated.stdout.splitlines()
     assert len(found) == len(listed) == 19
     assert [line.split(" KC203 ", 1)[1] for line in found] == [line.split(" KC203 ", 1)[1] for line in listed]
+
+
+def test_the_readme_lists_every_header_kpicheck_reads() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| header | column |", 1)[1].split("\n\n", 1)[0].lower()
+    rows = {line.split("|")[1] for line in table.splitlines() if line.startswith("| ")}
+    for header in HEADER_ROLES:
+        assert any(header in row for row in rows), header
