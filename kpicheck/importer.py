@@ -22,6 +22,7 @@ from kpicheck.actuals import DecodeError, decode
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import COUNTS_LABELS, Counts, Indicator, Plan
+from kpicheck.output import check_output
 from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.phrases import DASHES, QUALIFIERS
 from kpicheck.targets import NUMERIC_KINDS, RATE_UNITS, SCHEMA, read_plan
@@ -780,6 +781,8 @@ def check_destination(path: Path, root: Path, city: str) -> None:
     try:
         parts = (path.absolute().parent.resolve() / path.name).relative_to((root / "targets").resolve()).parts
     except (ValueError, OSError, RuntimeError):
-        return
-    if len(parts) != 2 or parts[0] != city:
-        raise usage_error("KC307", f"-o {path}: targets/ の中では targets/{city}/<計画>.toml にだけ書き出します")
+        pass  # outside ROOT/targets
+    else:
+        if len(parts) != 2 or parts[0] != city:
+            raise usage_error("KC307", f"-o {path}: targets/ の中では targets/{city}/<計画>.toml にだけ書き出します")
+    check_output(path, root, new_target=True)  # before the table is read: an existing file is refused at once

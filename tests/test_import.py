@@ -611,3 +611,12 @@ def test_the_readme_lists_every_header_kpicheck_reads() -> None:
     rows = {line.split("|")[1] for line in table.splitlines() if line.startswith("| ")}
     for header in HEADER_ROLES:
         assert any(header in row for row in rows), header
+
+
+def test_an_existing_output_is_refused_before_the_table_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "plan.toml"
+    target.write_text("keep", "utf-8")
+    result = invoke("import", str(tmp_path / "not-yet.csv"), *IMPORT, "-o", str(target))
+    assert result.exit_code == 2
+    (line,) = result.output.splitlines()
+    assert " KC307 " in line and "上書きしません" in line
