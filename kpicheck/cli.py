@@ -408,9 +408,11 @@ def import_command(
 
     if not CITY_ID.match(city):
         raise usage_error("KC304", f"--city {city!r}: 市町村 id に使えるのは英小文字、数字、- と _ です")
-    for option, value in (("--plan", plan), ("--title", title)):
-        if not normalize(value):
+    for option, value in (("--plan", plan), ("--title", title), ("--city-name", city_name), ("--issued", issued)):
+        if value is not None and not normalize(value) and option in {"--plan", "--title"}:
             raise usage_error("KC304", f"{option}: 空にはできません")
+        if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes the locale could not decode
+            raise usage_error("KC304", f"{option}: 文字として読めないバイトがあります（UTF-8 で入力してください）")
     if out is not None:
         check_destination(out, root, city)
     result = import_table(table, str(table), city=city, plan=plan, title=title, city_name=city_name, issued=issued)

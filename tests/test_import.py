@@ -620,3 +620,9 @@ def test_an_existing_output_is_refused_before_the_table_is_read(tmp_path: Path) 
     assert result.exit_code == 2
     (line,) = result.output.splitlines()
     assert " KC307 " in line and "上書きしません" in line
+
+
+def test_an_option_with_undecodable_bytes_is_kc304(table: Path) -> None:
+    result = invoke("import", str(table), *IMPORT[:4], "--title", "計画\udcff")
+    assert result.exit_code == 2
+    assert " KC304 --title: 文字として読めないバイト" in result.output
