@@ -375,6 +375,72 @@ def report_command(
     _say_not_yet_known(chosen, loaded.actuals, when)
 
 
+@app.command("import")
+@boundary
+def import_command(
+    table: Annotated[
+        Path, typer.Argument(help="計画の KPI 表: .csv（UTF-8 か CP932）、.tsv/.txt（タブ区切り）、.xlsx。")
+    ],
+    city: Annotated[
+        str, typer.Option("--city", help="市町村 id: targets/ の下のフォルダ名にする名前（例: hamamatsu）。")
+    ],
+    plan: Annotated[str, typer.Option("--plan", help="新しい計画の id（すべての計画の中で重複しないもの）。")],
+    title: Annotated[str, typer.Option("--title", help="計画の名称（表紙のとおり）。")],
+    city_name: Annotated[str | None, typer.Option("--city-name", help="市町村名（例: 浜松市）。")] = None,
+    issued: Annotated[
+        str | None, typer.Option("--issued", help="策定・改定の時期（計画の記載のとおり。例: 2026年4月）。")
+    ] = None,
+    root: RootOption = Path(),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="標準出力ではなくこの新しいファイルに書き出します（既存のファイルは上書きしません。"
+            "targets/ の中では targets/<市町村 id>/ の下だけ）。",
+        ),
+    ] = None,
+) -> None:
+    """計画の KPI 表から目標ファイルの下書きを作ります: すべてのセルを読み取り、読めないセルを一覧にします。"""
+    from kpicheck.importer import check_destination, import_table  # noqa: PLC0415 - only this command needs it
+    from kpicheck.output import write_new  # noqa: PLC0415
+    from kpicheck.workspace import CITY_ID  # noqa: PLC0415
+
+    if not CITY_ID.match(city):
+        raise usage_error("KC304", f"--city {city!r}: 市町村 id に使えるのは英小文字、数字、- と _ です")
+    for option, value in (("--plan", plan), ("--title", title), ("--city-name", city_name), ("--issued", issued)):
+        if value is not None and not normalize(value) and option in {"--plan", "--title"}:
+            raise usage_error("KC304", f"{option}: 空にはできません")
+        if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes the locale could not decode
+            raise usage_error("KC304", f"{option}: 文字として読めないバイトがあります（UTF-8 で入力してください）")
+    if out is not None:
+        check_destination(out, root, city)
+    result = import_table(table, str(table), city=city, plan=plan, title=title, city_name=city_name, issued=issued)
+    if out is not None:
+        written = write_new(out, result.text, root)
+    else:
+        typer.echo(result.text.encode("utf-8"), nl=False)  # the file's bytes, whatever the console's encoding
+    errors = len(result.errors)
+    typer.echo(
+        f"kpicheck: 指標 {result.indicators} 行、目標セル {result.cells} 個"
+        f"（{result.first_year}～{result.last_year}年度）のうち {result.read} 個を読み取りました",
+        err=True,
+    )
+    for problem in result.problems[:MAX_PROBLEMS]:
+        typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem}（警告）", err=True)
+    if len(result.problems) > MAX_PROBLEMS:
+        typer.echo(f"kpicheck: ほかに {len(result.problems) - MAX_PROBLEMS} 件の問題があります", err=True)
+    if out is not None:
+        typer.echo(f"書き出しました: {written}", err=True)
+    if errors:
+        typer.echo(
+            f"kpicheck: 確認が必要な箇所が {errors} 件あります。下書きの「要確認」の注記を見て直し、"
+            "kpicheck validate で確かめてください",
+            err=True,
+        )
+        raise typer.Exit(EXIT_FAIL)
+
+
 class ProblemFormat(StrEnum):
     text = "text"
     json = "json"

@@ -57,6 +57,15 @@ CODES: dict[str, str] = {
     "KC306": "report template failed to render",
     "KC307": "report output path refused or not writable",
     "KC399": "unexpected internal error",
+    # KPI tables (kpicheck import)
+    "KC401": "KPI table without a 指標 column",
+    "KC402": "KPI table without fiscal-year columns, or with a year missing between them",
+    "KC403": "KPI table with two columns for the same thing (a fiscal year, 指標, …)",
+    "KC404": "KPI table with no header or no indicator rows",
+    "KC405": "text garbled by PDF extraction ((cid:1234), U+FFFD, a column of ?)",
+    "KC406": "a KPI table column kpicheck does not read (warning; its cells are kept as comments in the draft)",
+    "KC407": "a KPI table row with cells but no 指標 (kept as a comment in the draft)",
+    "KC408": "an indicator row whose target cells are all blank (warning)",
 }
 
 

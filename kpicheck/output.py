@@ -2,7 +2,9 @@
 
 Every file is written to a temporary file in its folder and renamed into place, all or nothing; a
 path inside ROOT/targets or ROOT/actuals, a folder, a symlink, a pipe or a device is refused (KC307)
-before anything is written, and Ctrl-C, SIGTERM or SIGHUP leave no temporary file behind.
+before anything is written, and Ctrl-C, SIGTERM or SIGHUP leave no temporary file behind. The one
+exception is `kpicheck import` (write_new): a new target file, which may lie under ROOT/targets but
+never replaces anything.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from pathlib import Path
 from kpicheck.errors import usage_error
 
 
-def check_output(path: Path, root: Path) -> None:
+def check_output(path: Path, root: Path, *, new_target: bool = False) -> None:
     """KC307 unless `path` names a file we may write or replace.
 
     Its folder must exist, outside ROOT/targets and ROOT/actuals; an existing entry must be a regular
-    file (a symlink, FIFO or device named by -o is never replaced by a file).
+    file (a symlink, FIFO or device named by -o is never replaced by a file). `new_target`: the one
+    exception, `kpicheck import` — a file that does not exist yet, which may lie under ROOT/targets.
     """
     if path.name in {"", ".", ".."}:
         raise usage_error("KC307", f"{str(path)!r}: ファイル名ではありません（例: -o report.html）")
@@ -29,7 +32,7 @@ def check_output(path: Path, root: Path) -> None:
         resolved = path.absolute().parent.resolve() / path.name
     except (OSError, RuntimeError) as exc:
         raise usage_error("KC307", f"{path}: フォルダを解決できません: {exc}") from None
-    for name in ("targets", "actuals"):
+    for name in ("actuals",) if new_target else ("targets", "actuals"):
         guarded = (root / name).resolve()
         if resolved.is_relative_to(guarded):
             raise usage_error("KC307", f"{path}: {root / name} の中には書き込みません（kpicheck は読むだけです）")
@@ -41,6 +44,8 @@ def check_output(path: Path, root: Path) -> None:
         return
     except OSError as exc:
         raise usage_error("KC307", f"{path}: {exc.strerror or exc}") from None
+    if new_target:
+        raise usage_error("KC307", f"{path}: すでにあります。kpicheck import は既存のファイルを上書きしません")
     if stat.S_ISDIR(mode):
         raise usage_error("KC307", f"{path}: フォルダです")
     if not stat.S_ISREG(mode):
@@ -92,6 +97,41 @@ def write_files(output: Path, files: Mapping[Path, str | bytes], root: Path) -> 
         _discard(staged)
         raise
     return list(files)
+
+
+def write_new(path: Path, text: str, root: Path) -> Path:
+    """Create `path` with `text` (UTF-8), never replacing anything: the one write allowed under ROOT/targets.
+
+    Written to a temporary file and hard-linked into place, which fails if the name exists (even one
+    created a moment ago); where links are not supported, renamed after a last check.
+    """
+    import tempfile  # noqa: PLC0415 - see write_files
+
+    check_output(path, root, new_target=True)
+    temp = ""
+    try:
+        with _signals_as_exit():
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".kpicheck-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+                stream.flush()
+                os.fsync(stream.fileno())
+            Path(temp).chmod(_mode(path))
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise usage_error("KC307", f"{path}: すでにあります。上書きしません") from None
+            except OSError:  # no hard links on this file system
+                if os.path.lexists(path):
+                    raise usage_error("KC307", f"{path}: すでにあります。上書きしません") from None
+                Path(temp).rename(path)  # on Windows this fails rather than replace
+                temp = ""
+    except OSError as exc:
+        raise usage_error("KC307", f"{path}: 書き込めません: {exc.strerror or exc}") from None
+    finally:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+    return path
 
 
 def _discard(staged: list[tuple[str, Path]]) -> None:

@@ -206,7 +206,19 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     parts = _split(cell, ctx)
     if not any(_quantitative(p) for p in parts):
         return (_milestone(cell, ctx),)
-    return tuple(_part(p, ctx) for p in parts)
+    rules = tuple(_part(p, ctx) for p in parts)
+    numbers = [rule.metric for rule in rules if rule.kind in _COMPARED]
+    twice = next((metric for metric in numbers if numbers.count(metric) > 1), None)
+    if twice is not None:  # 小学校50% 中学校30% on one metric: one actual would be held to both numbers
+        raise PhraseError(
+            f"{text!r} を読めません: 数値が {len(numbers)} つあり、どれも metric {twice!r} に当たります"
+            "（数値ごとに metrics を分け、name か match で振り分けてください）"
+        )
+    return rules
+
+
+# Rules that compare the metric's value with a number: a cell gives each metric at most one.
+_COMPARED = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
 
 
 def _part(part: str, ctx: CellContext) -> Rule:

@@ -190,6 +190,11 @@ def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list
                 f"UTF-8 ではありません（{exc.start} バイト目）。TOML ファイルは UTF-8 で保存してください",
             )
         ]
+    return read_plan(source, shown)
+
+
+def read_plan(source: str, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """Read a plan from its TOML text (`kpicheck import` checks its draft through this, as validate reads files)."""
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:

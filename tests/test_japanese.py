@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from kpicheck import cli
 
 runner = CliRunner()
-COMMANDS = ["status", "report", "list", "show", "validate", "sheet"]
+COMMANDS = ["status", "report", "list", "show", "validate", "sheet", "import"]
 # Hiragana, katakana or kanji: text a Japanese reader reads, not only ASCII.
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

@@ -190,6 +190,10 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("100%未達成", FREE, "読めません"),
         ("10件以外", FREE, "読めません"),
         ("5G基地局設置", FREE, "読めません"),
+        # found by kpicheck import: two numbers on one metric would hold one actual to both
+        ("小学校50% 中学校30%", FREE, "数値が 2 つ"),
+        ("年4回以上実施 受講部署数6部署以上", FREE, "数値が 2 つ"),
+        ("研修年2回実施、活用事例5件創出", FREE, "数値が 2 つ"),
     ],
 )
 def test_unknown_wording_is_refused_naming_the_word(cell: str, m: Metric, named: str) -> None:
