@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -30,6 +31,7 @@ from kpicheck.models import (
     Scale,
     State,
     Status,
+    kanji_quantity,
 )
 from kpicheck.periods import wareki
 from kpicheck.rules import show_actual
@@ -151,6 +153,24 @@ def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
     }
 
 
+def metric_texts(evaluation: Evaluation, text: Callable[[MetricResult], str]) -> str:
+    """One text per metric, named where the indicator has several; empty parts left out."""
+    parts = [(m.name, shown) for m in evaluation.metrics if (shown := text(m))]
+    if len(evaluation.metrics) == 1:
+        return parts[0][1] if parts else ""
+    return "、".join(f"{name} {shown}" for name, shown in parts)
+
+
+def large_text(value: object, unit: str | None) -> str:
+    """An actual for a report: numbers of 10,000 or more in 万/億 (124億円), states and phases as typed."""
+    return kanji_quantity(value, unit) if isinstance(value, Decimal) else ""
+
+
+def table_actual(evaluation: Evaluation) -> str:
+    """The actual for a table read by people: amounts of 10,000 or more in 万/億 (102億円), exact."""
+    return metric_texts(evaluation, lambda m: large_text(m.actual, m.unit) or m.actual_text)
+
+
 def previous_text(evaluation: Evaluation) -> str:
     """Last year's actual as this year's is shown (a running total to last year for 累計)."""
     shown = [(m.name, show_actual(m.previous, m.unit)) for m in evaluation.metrics if m.previous is not None]
@@ -251,7 +271,8 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     headers = (*TABLE_HEADERS[:4], "達成率", TABLE_HEADERS[4], *(("評価",) if scale else ()))
     fixed = id_width + rate_width + status_width + grade_width
     free = width - fixed - 2 * (len(headers) - 1)  # tabulate's "simple" puts two spaces between columns
-    columns = [[e.indicator.name, e.target_shown, actual_text(e)] for e in report.evaluations]
+    actuals = {e.indicator.id: table_actual(e) for e in report.evaluations}
+    columns = [[e.indicator.name, e.target_shown, actuals[e.indicator.id]] for e in report.evaluations]
     natural = [
         max([display_width(row[i]) for row in columns] + [display_width(TABLE_HEADERS[i + 1]) + 2]) for i in range(3)
     ]
@@ -261,7 +282,7 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
         if not shown:
             continue
         rows = [
-            [e.indicator.id, e.indicator.name, e.target_shown, actual_text(e), rates[e.indicator.id],
+            [e.indicator.id, e.indicator.name, e.target_shown, actuals[e.indicator.id], rates[e.indicator.id],
              f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
              *((grades[e.indicator.id],) if scale else ())]
             for e in shown

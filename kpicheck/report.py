@@ -94,7 +94,6 @@ The stand-alone chart template (chart.svg.j2) gets the report's variables plus `
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -117,12 +116,11 @@ from kpicheck.models import (
     RuleKind,
     Scale,
     Status,
-    kanji_quantity,
     quantity,
 )
 from kpicheck.output import check_output, write_files
 from kpicheck.periods import fiscal_year_of, fiscal_year_start, normalize, parse_year
-from kpicheck.render import actual_text, grade_text, rate_text, scale_grades, to_dict
+from kpicheck.render import actual_text, grade_text, large_text, metric_texts, rate_text, scale_grades, to_dict
 from kpicheck.rules import show_actual, target_for
 from kpicheck.workspace import City, pick_plan
 
@@ -428,24 +426,11 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
     }
 
 
-def _metric_texts(evaluation: Evaluation, text: Callable[[MetricResult], str]) -> str:
-    """One text per metric, named where the indicator has several; empty parts left out."""
-    parts = [(m.name, shown) for m in evaluation.metrics if (shown := text(m))]
-    if len(evaluation.metrics) == 1:
-        return parts[0][1] if parts else ""
-    return "、".join(f"{name} {shown}" for name, shown in parts)
-
-
-def _large(value: object, unit: str | None) -> str:
-    """An actual for a report: numbers of 10,000 or more in 万/億 (124億円), states and phases as typed."""
-    return kanji_quantity(value, unit) if isinstance(value, Decimal) else ""
-
-
 def _previous_shown(m: MetricResult) -> str:
     """Last year's value of a metric with a target this year (a part due only last year is not compared)."""
     if m.previous is None or m.target is None:
         return ""
-    return _large(m.previous, m.unit) or show_actual(m.previous, m.unit)
+    return large_text(m.previous, m.unit) or show_actual(m.previous, m.unit)
 
 
 def sheet_columns(report: Report, evaluation: Evaluation) -> dict[str, Any]:
@@ -456,9 +441,9 @@ def sheet_columns(report: Report, evaluation: Evaluation) -> dict[str, Any]:
     improved = change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
     status_text = STATUS_LABELS[evaluation.status] + ("（前年度より改善）" if improved else "")
     return {
-        "baseline_text": _metric_texts(evaluation, lambda m: _large(m.baseline, m.unit)),
-        "actual_shown": _metric_texts(evaluation, lambda m: _large(m.actual, m.unit) or m.actual_text),
-        "previous_shown": _metric_texts(evaluation, _previous_shown),
+        "baseline_text": metric_texts(evaluation, lambda m: large_text(m.baseline, m.unit)),
+        "actual_shown": metric_texts(evaluation, lambda m: large_text(m.actual, m.unit) or m.actual_text),
+        "previous_shown": metric_texts(evaluation, _previous_shown),
         "rate_text": rate_text(indicator_rate(evaluation)),
         "grade_text": grade_text(band),
         "evaluation": grade_text(band) or status_text,
@@ -576,7 +561,7 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
                         "target": e.target,
                         "target_shown": e.target_shown,
                         "actual_text": actual_text(e),
-                        "actual_shown": _metric_texts(e, lambda m: _large(m.actual, m.unit) or m.actual_text),
+                        "actual_shown": metric_texts(e, lambda m: large_text(m.actual, m.unit) or m.actual_text),
                         "status": e.status.value,
                         "status_label": STATUS_LABELS[e.status],
                         "mark": MARKS[e.status],
