@@ -45,10 +45,11 @@ def sheet_xlsx(rows: list[dict[str, str]], title: str, directions: tuple[str, ..
                 cell.fill = shade
             if name in {"実績", "指標", "年度", "項目"}:
                 cell.number_format = "@"  # text: 66% and 済 stay as typed, 1-1-2 is no date
-    if rows:
+    # a list typed into the rule itself: 255 characters at most (Excel's limit), words without commas;
+    # a longer list gets no drop-down (the loader still checks every word)
+    listed = ",".join(directions)
+    if rows and len(listed) <= 255 and all("," not in d for d in directions):
         column = get_column_letter(COLUMNS.index("今後の方向性") + 1)
-        # a list typed into the rule itself: each word without commas, 255 characters at most (Excel's limit)
-        listed = ",".join(d.replace(",", "") for d in directions)[:255]
         choice = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
         choice.error = f"今後の方向性は {'、'.join(directions)} から選んでください"
         choice.errorTitle = "今後の方向性"

@@ -6,11 +6,14 @@ Rates (README "Achievement rate"):
   for an upper bound (15分以内, 0件) the mirror, (2 − 実績 ÷ 目標) × 100, never below 0: at the target
   100, at zero 200, at twice the target 0. Against the number the actual was judged by (for 前年比 the
   last year's actual × the factor).
+- 目安比 (`pace_rate`) while the year runs (順調, 遅れ): the same against the pace value on the day
+  measured, the share of the way the year should have covered by then.
 - 進捗率 (`progress_rate`) = (実績 − 基準値) ÷ (目標値 − 基準値) × 100, where the plan gives a 基準値:
   how much of the way from the baseline has been covered (negative: worse than the baseline).
 
-Both are rounded half up to 0.1, and a grade is read off the rounded rate, so a sheet printing
-95.0% never shows the grade for under 95%.
+All are rounded half up to 0.1. A grade on a rate is read off the rounded 目安比 while the year runs
+and the rounded 達成率 after it, and the report prints the one it used, so a sheet printing 95.0%
+never shows the grade for under 95%.
 
 Scales are data (PRESETS, or a plan's own bands); one grader per basis, in a plain dict.
 """
@@ -50,7 +53,7 @@ PRESETS: dict[str, Scale] = {
         bands=(
             Band("S", "目標を達成"),
             Band("A", "基準値より改善"),
-            Band("B", "基準値から横ばい（±10%以内）"),
+            Band("B", "基準値±10%以内"),
             Band("C", "基準値より悪化"),
         ),
         none=Band("－", "評価できない"),
@@ -88,6 +91,19 @@ def achievement_rate(result: MetricResult) -> Decimal | None:
     return None if found is None else rounded(found)
 
 
+def pace_rate(result: MetricResult) -> Decimal | None:
+    """While the year runs (順調, 遅れ): the actual against the pace value on the day measured (目安比)."""
+    if (
+        not isinstance(result.actual, Decimal)
+        or result.pace is None
+        or result.pace <= 0
+        or result.status not in (Status.ON_TRACK, Status.BEHIND)
+    ):
+        return None
+    found = rate_of(result.actual, result.pace, ceiling=result.ceiling)
+    return None if found is None else rounded(found)
+
+
 def progress_rate(result: MetricResult) -> Decimal | None:
     if (
         not isinstance(result.actual, Decimal)
@@ -100,9 +116,13 @@ def progress_rate(result: MetricResult) -> Decimal | None:
     return rounded((result.actual - result.baseline) / (result.goal - result.baseline) * HUNDRED)
 
 
-def indicator_rate(evaluation: Evaluation) -> Decimal | None:
-    """The indicator's 達成率: its metric's, or with several the lowest (the part furthest from its target)."""
-    rates = [r for m in evaluation.metrics if (r := achievement_rate(m)) is not None]
+def indicator_rate(
+    evaluation: Evaluation, rate: Callable[[MetricResult], Decimal | None] | None = None
+) -> Decimal | None:
+    """The indicator's 達成率 (or another rate): its metric's, or with several the lowest (the part furthest
+    from its target)."""
+    of = rate or achievement_rate
+    rates = [r for m in evaluation.metrics if (r := of(m)) is not None]
     return min(rates, default=None)
 
 
@@ -134,11 +154,11 @@ def grade_by_rate(scale: Scale, result: MetricResult) -> Band:
     The scale decides, not the status: under A-D a target missed at 99.4% is B (95–110%, 目標どおり),
     as the city's scale defines it, while the status still says 未達成.
     """
-    if isinstance(result.actual, Decimal) and result.goal is not None:
-        basis = result.pace if result.status in (Status.ON_TRACK, Status.BEHIND) and result.pace else result.goal
-        found = rate_of(result.actual, basis, ceiling=result.ceiling)
-        if found is not None:
-            return _band_for(scale, rounded(found))
+    rate = pace_rate(result)
+    if rate is None:
+        rate = achievement_rate(result)
+    if rate is not None:
+        return _band_for(scale, rate)
     return _status_grade(scale, result.status) or scale.none
 
 
@@ -180,13 +200,20 @@ def metric_grade(scale: Scale, result: MetricResult) -> Band | None:
 
 
 def indicator_grade(scale: Scale, evaluation: Evaluation) -> Band | None:
-    """The worst grade of its metrics; 評価できない only when no metric has a grade on the scale."""
-    found = [g for m in evaluation.metrics if (g := metric_grade(scale, m)) is not None]
-    graded = [g for g in found if g != scale.none]
-    if not graded:
-        return scale.none if found else None
+    """The grade of the parts that decided the indicator's status (its worst), the worst of them.
+
+    A part that cannot be evaluated decides for the indicator when its status is the indicator's:
+    a compound indicator 未達成 because of a part with no 基準値 is 評価できない under S-C, never S
+    on the strength of the part that was met; one 実績未入力 in part is D under A-D, never B.
+    """
+    decisive = [m for m in evaluation.metrics if m.status is evaluation.status] or list(evaluation.metrics)
+    found = [g for m in decisive if (g := metric_grade(scale, m)) is not None]
+    if not found:
+        return None
+    if scale.none in found:
+        return scale.none
     order = scale.grades
-    return max(graded, key=lambda band: order.index(band.grade))
+    return max(found, key=lambda band: order.index(band.grade))
 
 
 def grade_counts(scale: Scale, evaluations: tuple[Evaluation, ...] | list[Evaluation]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from kpicheck.grading import (
     indicator_grade,
     indicator_rate,
     metric_grade,
+    pace_rate,
     progress_rate,
 )
 from kpicheck.models import (
@@ -90,11 +91,6 @@ def grade_text(band: Band | None, *, long: bool = True) -> str:
     return f"{band.grade}（{band.label}）" if long and band.label else band.grade
 
 
-def indicator_progress_rate(evaluation: Evaluation) -> Decimal | None:
-    rates = [r for m in evaluation.metrics if (r := progress_rate(m)) is not None]
-    return min(rates, default=None)
-
-
 def scale_grades(scale: Scale) -> list[dict[str, str]]:
     return [{"grade": b.grade, "label": b.label} for b in (*scale.bands, scale.none)]
 
@@ -114,6 +110,7 @@ def _metric_dict(report: Report, m: MetricResult) -> dict[str, Any]:
         "status": m.status.value,
         "reason": m.reason,
         "achievement_rate": _json_rate(achievement_rate(m)),
+        "pace_rate": _json_rate(pace_rate(m)),
         "progress_rate": _json_rate(progress_rate(m)),
         "grade": band.grade if band else None,
         "previous": json_value(m.previous),
@@ -141,7 +138,8 @@ def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
         "reason": e.reason,
         "note": e.note,
         "achievement_rate": _json_rate(indicator_rate(e)),
-        "progress_rate": _json_rate(indicator_progress_rate(e)),
+        "pace_rate": _json_rate(indicator_rate(e, pace_rate)),
+        "progress_rate": _json_rate(indicator_rate(e, progress_rate)),
         "grade": band.grade if band else None,
         "grade_label": band.label if band else None,
         "change": change.value if change else None,
@@ -192,12 +190,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "year_label": f"{report.year}年度（{wareki(report.year)}）",
         "as_of": report.as_of.isoformat(),
         "summary": {status.value: count for status, count in report.summary().items()},
-        "grading": None
-        if scale is None
-        else {
-            "scale": scale.name,
-            "grades": [{"grade": b.grade, "label": b.label} for b in (*scale.bands, scale.none)],
-        },
+        "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": grade_counts(scale, report.evaluations) if scale else None,
         "indicators": [_indicator_dict(report, e) for e in report.evaluations],
     }

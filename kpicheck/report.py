@@ -28,12 +28,12 @@ The JSON contract of `kpicheck status --format json` (render.to_dict), for the i
 (--department narrows `indicators` and `summary` alike):
 
     city, city_name, plan, plan_title, year, year_label, as_of (ISO date), summary {status: count},
-    grading ({scale, grades [{grade, label}]} or None), grades ({grade: count} or None),
+    grading ({name, grades [{grade, label}]} or None), grades ({grade: count} or None),
     indicators [{id, name, area, initiative, departments, target, actual, actual_text, previous, status,
-                 status_label, reason, note, achievement_rate, progress_rate, grade, grade_label, change,
-                 change_label, analysis, issues, direction,
-                 metrics [{id, name, target, actual, status, reason, achievement_rate, progress_rate, grade,
-                           previous, change}]}]
+                 status_label, reason, note, achievement_rate, pace_rate, progress_rate, grade, grade_label,
+                 change, change_label, analysis, issues, direction,
+                 metrics [{id, name, target, actual, status, reason, achievement_rate, pace_rate,
+                           progress_rate, grade, previous, change}]}]
 
 each indicator with more keys for the evaluation sheet:
 
@@ -42,6 +42,7 @@ each indicator with more keys for the evaluation sheet:
     baseline_text, actual_shown, previous_shown
                    基準値, 実績 and last year's 実績 as the report prints them (10,000 or more in 万/億)
     rate_text      達成率 "95.0%" or "―";  grade_text  "B（目標どおり）" or "" (ungraded)
+    pace_rate_text 目安比 "96.0%" while the year runs (the rate a grade on a rate is read off), else ""
     status_text    the status label, with "（前年度より改善）" when 未達成/遅れ but better than last year
     evaluation     grade_text, else status_text;  improved_not_met  that case as a boolean
     change_label   改善 / 悪化 / 横ばい / 新規 or "";  has_remarks  any of note, analysis, issues, direction
@@ -104,7 +105,7 @@ from urllib.parse import quote  # pathlib imports it already
 
 from kpicheck import __version__
 from kpicheck.errors import KpicheckError, Problem, usage_error
-from kpicheck.grading import grade_counts, indicator_change, indicator_grade, indicator_rate, rate_of
+from kpicheck.grading import grade_counts, indicator_change, indicator_grade, indicator_rate, pace_rate, rate_of
 from kpicheck.models import (
     CHANGE_LABELS,
     STATUS_LABELS,
@@ -180,11 +181,13 @@ RATE_DEFINITION = (
     "達成率 = 実績 ÷ 目標 × 100（目標以上を目指す指標）。上限の目標（〇分以内、0件など）は "
     "(2 − 実績 ÷ 目標) × 100（目標ちょうどで100%、0で200%、0%未満にはしない）。"
     "前年比の目標は前年度実績 × 増加率を目標とする。複数の項目がある指標は最も低い項目の率。小数第2位を四捨五入。"
+    "目安比は、年度の途中で順調・遅れの指標について、経過日数に応じた目安に対する実績の割合（同じ式）。"
+    "年度の途中の、上限のある件数（年10件以内など）には率を出さない。"
 )
 # How each basis of a grading scale reads, for the report's legend.
 BASIS_DEFINITIONS = {
-    "rate": "評価は、年度の途中で順調・遅れの指標は経過日数に応じた目安に対する実績の割合、"
-    "それ以外は達成率（小数第1位）で決める。数値でない目標（方針策定、段階など）は状況から決める。",
+    "rate": "評価は、年度の途中で順調・遅れの指標は目安比、それ以外は達成率（小数第1位）で決める。"
+    "数値でない目標（方針策定、段階など）は状況から決める。",
     "baseline": "評価は、目標を達成していれば最上位、それ以外は基準値（計画の現状値）と比べて決める"
     "（基準値の±{margin}%以内は横ばい）。基準値のない指標は評価できない。",
     "status": "評価は、指標の状況（達成・順調・遅れ・未達成）から決める。",
@@ -445,6 +448,7 @@ def sheet_columns(report: Report, evaluation: Evaluation) -> dict[str, Any]:
         "actual_shown": metric_texts(evaluation, lambda m: large_text(m.actual, m.unit) or m.actual_text),
         "previous_shown": metric_texts(evaluation, _previous_shown),
         "rate_text": rate_text(indicator_rate(evaluation)),
+        "pace_rate_text": rate_text(pace) if (pace := indicator_rate(evaluation, pace_rate)) is not None else "",
         "grade_text": grade_text(band),
         "evaluation": grade_text(band) or status_text,
         "has_remarks": bool(evaluation.note or evaluation.analysis or evaluation.issues or evaluation.direction),
@@ -486,10 +490,10 @@ def change_rows(report: Report) -> dict[str, Any]:
         for e in report.evaluations
         if e.status in (Status.MISSED, Status.BEHIND) and indicator_change(e) is Change.IMPROVED
     )
-    line = "、".join(f"{CHANGE_LABELS[c]} {counts[c]}" for c in Change)
+    line = "、".join(f"{CHANGE_LABELS[c]} {counts[c]}" for c in Change) + "（新規: 前年度の実績なし）"
     return {
         "counts": [{"change": c.value, "label": CHANGE_LABELS[c], "count": counts[c]} for c in Change],
-        "line": f"前年度の実績と比べて: {line}（うち未達成・遅れで改善 {improved}）",
+        "line": f"前年度の実績と比べて: {line}。未達成・遅れのうち前年度より改善 {improved}",
         "compared": sum(counts.values()),
     }
 
@@ -552,7 +556,9 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
             cells = []
             for r, evaluations in zip(reports, by_year, strict=True):
                 e = evaluations[indicator.id]
-                band = indicator_grade(plan.grading, e) if plan.grading else None
+                # a scale by status (◎○△×) would repeat the cell's mark: the mark is the grade there
+                graded = plan.grading is not None and plan.grading.basis != "status"
+                band = indicator_grade(plan.grading, e) if plan.grading and graded else None
                 cells.append(
                     {
                         "year": r.year,

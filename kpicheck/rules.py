@@ -105,8 +105,16 @@ FAILS: dict[Bound, str] = {Bound.AT_LEAST: "＜", Bound.ABOVE: "≦", Bound.AT_M
 
 
 def _judge(ctx: Context, got: Decimal, target: Decimal, **how: Any) -> Outcome:
-    """_verdict's outcome, remembering the number the actual was held against (for 達成率 and 評価)."""
-    return replace(_verdict(ctx, got, target, **how), goal=target)
+    """_verdict's outcome, remembering the number the actual was held against (for 達成率 and 評価).
+
+    A count under a ceiling (年10件以内) has no rate while its year runs: 6 of 10 in June says nothing
+    of where the year will end.
+    """
+    outcome = _verdict(ctx, got, target, **how)
+    ceiling = how.get("bound", Bound.AT_LEAST).ceiling
+    if ceiling and ctx.metric.counts is not Counts.LEVEL and outcome.status is Status.ON_TRACK:
+        return outcome
+    return replace(outcome, goal=target)
 
 
 def _verdict(
@@ -427,7 +435,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
                 MetricResult(
                     metric.id, metric.name, None, value, show_actual(value, metric.unit), Status.NOT_APPLICABLE, reason,
                     unit=metric.unit, previous=previous,
-                    change=_change(ctx, value, previous, ceiling=False) if found else None,
+                    change=_change(ctx, found.value, ceiling=_lower_is_better(indicator, metric.id)) if found else None,
                 )
             )  # fmt: skip
             continue
@@ -440,6 +448,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
         value = chosen.actual if chosen.actual is not None else (found.value if (found := ctx.actual()) else None)
         previous = _previous(ctx)
+        lower = rule.bound.ceiling if rule.kind in NUMERIC else _lower_is_better(indicator, metric.id)
         results.append(
             MetricResult(
                 id=metric.id,
@@ -455,7 +464,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
                 baseline=rule.baseline if rule.baseline is not None else metric.baseline,
                 unit=metric.unit,
                 previous=previous,
-                change=_change(ctx, value, previous, ceiling=rule.bound.ceiling) if ctx.actual() else None,
+                change=_change(ctx, found.value, ceiling=lower) if (found := ctx.actual()) else None,
             )
         )
     status = worst([m.status for m in results])
@@ -497,17 +506,28 @@ def _previous(ctx: Context) -> Decimal | State | str | None:
 STATE_ORDER = (State.NOT_STARTED, State.IN_PROGRESS, State.DONE)
 
 
-def _change(
-    ctx: Context, now: Decimal | State | str | None, before: Decimal | State | str | None, *, ceiling: bool
-) -> Change | None:
-    """改善 / 悪化 / 横ばい against last year's value (lower is better under a ceiling); 新規 without one.
+def _lower_is_better(indicator: Indicator, metric_id: str) -> bool:
+    """Whether a metric's targets are upper bounds, read from any year's cell (for a year with none)."""
+    cells = [*indicator.targets.values(), *([indicator.due] if indicator.due else [])]
+    return any(r.bound.ceiling for t in cells for r in t.rules if r.metric == metric_id and r.kind in NUMERIC)
 
-    None where the two do not compare: a count within the year (or a running total) while the year
-    still runs (part of a year against a whole one), or a state (完了, 実施中) under a different cell
-    last year (last year's 方針策定 done says nothing about this year's 実装).
+
+NUMERIC = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
+
+
+def _change(ctx: Context, now: Decimal | State | str, *, ceiling: bool) -> Change | None:
+    """This year's row against last year's: 改善 / 悪化 / 横ばい (lower is better under a ceiling); 新規
+    without a row last year.
+
+    Rows, not running totals: for 累計 each year's own count against last year's (a total only grows).
+    None where the two do not compare: a count within the year while the year still runs (part of a
+    year against a whole one), or a state (完了, 実施中) under a different cell last year (last year's
+    方針策定 done says nothing about this year's 実装).
     """
-    if before is None:
+    row = ctx.actual(ctx.year - 1)
+    if row is None:
         return Change.NEW
+    before = row.value
     partial = ctx.measured_on(ctx.actual()) < fiscal_year_end(ctx.year)
     if isinstance(now, Decimal) and ctx.metric.counts is not Counts.LEVEL and partial:
         return None

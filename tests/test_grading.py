@@ -26,7 +26,6 @@ from kpicheck.grading import (
     grade_counts,
     indicator_change,
     metric_grade,
-    parse_scale,
     progress_rate,
     rate_of,
 )
@@ -246,10 +245,6 @@ def test_a_scale_that_cannot_be_read_is_kc202_on_its_line(tmp_path: Path, gradin
     assert message in problems[0].message
 
 
-def test_every_preset_parses_by_name() -> None:
-    assert all(parse_scale(name) is scale for name, scale in PRESETS.items())
-
-
 # ------------------------------------------------------------------------------------------ change, 万・億
 
 
@@ -360,7 +355,15 @@ def test_analysis_and_direction_reach_the_json(make_root: Callable[..., Path], n
     assert (rows["count"]["achievement_rate"], rows["count"]["grade"]) == (125.0, "A")
     assert rows["plan"]["grade"] == "D" and rows["plan"]["achievement_rate"] is None
     assert data["grades"] == {"A": 1, "B": 0, "C": 1, "D": 3}
-    assert data["grading"]["scale"] == "A-D"
+    assert data["grading"] == {
+        "name": "A-D",
+        "grades": [
+            {"grade": "A", "label": "目標より進んでいる"},
+            {"grade": "B", "label": "目標どおり"},
+            {"grade": "C", "label": "目標より遅れている"},
+            {"grade": "D", "label": "評価できない"},
+        ],
+    }
 
 
 def test_an_ungraded_plan_has_rates_but_no_grades(make_root: Callable[..., Path]) -> None:
@@ -459,3 +462,164 @@ def test_grade_counts_list_every_grade() -> None:
     counts = grade_counts(PRESETS["◎○△×"], report.evaluations)
     assert list(counts) == ["◎", "○", "△", "×", "－"]
     assert counts["◎"] == report.summary()[Status.ACHIEVED] and counts["×"] == report.summary()[Status.MISSED]
+
+
+# ------------------------------------------------------------------------------------------ through the engine
+
+KINDS_PLAN = """\
+schema = 1
+[plan]
+id = "kinds"
+city = "mini"
+city_name = "見本市"
+title = "見本市DX推進計画"
+first_year = 2026
+last_year = 2028
+grading = "A-D"
+
+[[areas]]
+id = "1"
+name = "行政運営"
+
+[[initiatives]]
+id = "1-1"
+area = "1"
+name = "業務改革"
+departments = ["デジタル推進課"]
+
+[[indicators]]
+id = "cut"
+initiative = "1-1"
+name = "事務時間の削減率"
+[indicators.targets]
+2026 = "削減率50%"
+2027 = ""
+2028 = ""
+
+[[indicators]]
+id = "total"
+initiative = "1-1"
+name = "講座受講者数"
+unit = "人"
+counts = "cumulative"
+[indicators.targets]
+2026 = "累計100人"
+2027 = "累計200人"
+2028 = ""
+
+[[indicators]]
+id = "wait"
+initiative = "1-1"
+name = "窓口の待ち時間"
+unit = "分"
+counts = "level"
+[indicators.targets]
+2026 = "15分以内"
+2027 = "15分以内"
+2028 = ""
+
+[[indicators]]
+id = "grow"
+initiative = "1-1"
+name = "電子申請件数"
+unit = "件"
+counts = "per_year"
+[indicators.targets]
+2026 = "前年比10%増"
+2027 = ""
+2028 = ""
+
+[[indicators]]
+id = "cap"
+initiative = "1-1"
+name = "システム障害件数"
+unit = "件"
+counts = "per_year"
+[indicators.targets]
+2026 = "年10件以内"
+2027 = ""
+2028 = ""
+"""
+
+
+def kinds(make_root: Callable[..., Path], rows: str, year: str = "2026", as_of: str = "2027-04-01") -> dict[str, Any]:
+    root = make_root({"a.csv": "indicator,year,value,as_of\ngrow,2025,1000,\n" + rows}, plan=KINDS_PLAN)
+    return {i["id"]: i for i in status_json(root, year, as_of)["indicators"]}
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # at the band edges: 95.0% and 110.0% are B
+        (
+            "cut,2026,47.5%,\ntotal,2026,110,\nwait,2026,13.5,\ngrow,2026,1045,\ncap,2026,12,\n",
+            {"cut": (95.0, "B"), "total": (110.0, "B"), "wait": (110.0, "B"), "grow": (95.0, "B"), "cap": (80.0, "C")},
+        ),
+        # just past them
+        (
+            "cut,2026,47.4%,\ntotal,2026,111,\nwait,2026,13.4,\ngrow,2026,1044,\ncap,2026,0,\n",
+            {"cut": (94.8, "C"), "total": (111.0, "A"), "wait": (110.7, "A"), "grow": (94.9, "C"), "cap": (200.0, "A")},
+        ),
+    ],
+)
+def test_rates_and_grades_of_every_numeric_kind_at_the_band_edges(
+    make_root: Callable[..., Path], rows: str, expected: dict[str, tuple[float, str]]
+) -> None:
+    found = kinds(make_root, rows)
+    assert {k: (found[k]["achievement_rate"], found[k]["grade"]) for k in expected} == expected
+
+
+def test_a_count_under_a_ceiling_has_no_rate_while_its_year_runs(make_root: Callable[..., Path]) -> None:
+    found = kinds(make_root, "cap,2026,6,2026-09-30\n", as_of="2026-09-30")
+    assert (found["cap"]["status"], found["cap"]["achievement_rate"], found["cap"]["grade"]) == ("on_track", None, "B")
+
+
+def test_in_the_year_the_grade_is_read_off_the_pace_rate_the_report_prints(make_root: Callable[..., Path]) -> None:
+    found = kinds(make_root, "total,2026,48,2026-09-30\n", as_of="2026-09-30")
+    # 48 of the year's 100 (48.0%); the pace value on 30 September is 50 (whole events): 目安比 96.0%, B
+    assert (found["total"]["achievement_rate"], found["total"]["pace_rate"], found["total"]["grade"]) == (
+        48.0,
+        96.0,
+        "B",
+    )
+    root = make_root({"a.csv": "indicator,year,value,as_of\ntotal,2026,48,2026-09-30\n"}, plan=KINDS_PLAN)
+    done = invoke("report", "--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2026-09-30")
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| total |"))
+    assert "| 48.0%<br>目安比 96.0% | B（目標どおり）<br>順調 |" in row
+
+
+def test_change_counts_a_running_totals_own_years_and_knows_a_ceiling_in_a_year_without_target(
+    make_root: Callable[..., Path],
+) -> None:
+    rows = "total,2026,110,\ntotal,2027,50,\nwait,2026,20,\nwait,2027,16,\nwait,2028,12,\n"
+    in_2027 = kinds(make_root, rows, "2027", "2028-04-01")
+    assert in_2027["total"]["change"] == "worsened"  # 50 joined after 110 the year before, though the total grew
+    assert in_2027["wait"]["change"] == "improved"  # 20分 → 16分
+    in_2028 = kinds(make_root, rows, "2028", "2029-04-01")
+    assert (in_2028["wait"]["status"], in_2028["wait"]["change"]) == ("not_applicable", "improved")  # 16 → 12分
+
+
+SEGMENTS_PLAN = MINI_PLAN.replace(
+    'metrics = [\n  { id = "es", name = "小学校", unit = "%", counts = "level" },',
+    'metrics = [\n  { id = "es", name = "小学校", unit = "%", counts = "level", baseline = { value = "40%" } },',
+)
+
+
+@pytest.mark.parametrize(
+    ("scale", "rows", "expected"),
+    [
+        # one part met, the other missed with no 基準値: the part that decided 未達成 cannot be graded
+        ("S-C", "school,es,2026,55%\nschool,js,2026,20%\n", ("missed", "－")),
+        # one part entered and met, the other not entered: 実績未入力 decides, and it is D
+        ("A-D", "school,es,2026,55%\n", ("no_data", "D")),
+        # both entered: the worse part's grade
+        ("A-D", "school,es,2026,55%\nschool,js,2026,28%\n", ("missed", "C")),
+    ],
+)
+def test_a_compound_indicator_takes_the_grade_of_the_part_that_decided_it(
+    make_root: Callable[..., Path], scale: str, rows: str, expected: tuple[str, str]
+) -> None:
+    plan = SEGMENTS_PLAN.replace("last_year = 2028\n", f'last_year = 2028\ngrading = "{scale}"\n', 1)
+    root = make_root({"a.csv": "indicator,metric,year,value\n" + rows}, plan=plan)
+    school = next(i for i in status_json(root)["indicators"] if i["id"] == "school")
+    assert (school["status"], school["grade"]) == expected
