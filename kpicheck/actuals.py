@@ -135,6 +135,8 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
 
 def _unquote(value: str) -> str:
     """Excel's ="0123" guard around a value."""
+    if not value.startswith('="'):  # nearly every cell: no pattern to run
+        return value
     found = re.fullmatch(r'="(.*)"', value)
     return found[1] if found else value
 
@@ -278,7 +280,7 @@ def _row(
         column = header[name] + 1 if name in header else None
         result.problems.append(Problem(shown, line, column, code, message, severity))
 
-    if any(c.strip() for c in row[width:]):
+    if len(row) > width and any(c.strip() for c in row[width:]):
         extra = len(row) - width
         problem("value", "KC109", f"見出し行の列数を超えるセルが {extra} 個あります（値の中にカンマ？）")
     if cell("value") in BLANK_VALUES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
@@ -62,6 +63,7 @@ def fiscal_year_of(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+@functools.lru_cache(maxsize=1024)  # a file of actuals repeats a few years on every row
 def parse_year(text: str) -> int:
     """Read a fiscal year: 2027, 2027年度, FY2027, R9, 令和9年度, 令和元年度, H30. ValueError if not."""
     match = _YEAR.match(normalize(text))
@@ -91,6 +93,7 @@ def parse_due(text: str, plan_last_year: int) -> date:
     return fiscal_year_end(parse_year(match["year"]))
 
 
+@functools.lru_cache(maxsize=1024)  # and a few dates
 def parse_date(text: str) -> date:
     """Read a calendar date: 2027-09-30, 2027/9/30, 2027年9月30日, R9.9.30, 令和9年9月30日."""
     cleaned = normalize(text)

@@ -1,0 +1,96 @@
+"""The cache in the user's cache folder: where it lives, that it is used, and that it can never do harm."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpicheck import cache
+from kpicheck.cli import app
+from kpicheck.targets import load_plan
+
+REPO = Path(__file__).resolve().parent.parent
+PLAN = REPO / "targets" / "abashiri" / "abashiri-v2.toml"
+
+
+@pytest.mark.parametrize(
+    ("env", "platform", "expected"),
+    [
+        ({"XDG_CACHE_HOME": "/x/cache"}, "linux", "/x/cache/kpicheck"),
+        ({"XDG_CACHE_HOME": "relative/cache", "HOME": "/home/u"}, "linux", "/home/u/.cache/kpicheck"),
+        ({"HOME": "/home/u"}, "linux", "/home/u/.cache/kpicheck"),
+        ({"HOME": "/Users/u"}, "darwin", "/Users/u/Library/Caches/kpicheck"),
+        ({"LOCALAPPDATA": "/AppData/Local", "HOME": "/h"}, "win32", "/AppData/Local/kpicheck"),
+        ({"LOCALAPPDATA": "/AppData/Local", "HOME": "/h"}, "linux", "/h/.cache/kpicheck"),
+        ({"XDG_CACHE_HOME": "/x/cache", "KPICHECK_CACHE": "off"}, "linux", None),
+    ],
+)
+def test_cache_home(monkeypatch, env, platform, expected):
+    for name in ("XDG_CACHE_HOME", "LOCALAPPDATA", "KPICHECK_CACHE", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "platform", platform)
+    found = cache.cache_home()
+    assert (str(found) if found else None) == expected
+
+
+def test_plan_is_read_once_then_loaded(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    calls = []
+    monkeypatch.setattr("kpicheck.targets._parse_plan", lambda _raw, shown: calls.append(shown) or (None, []))
+    assert load_plan(PLAN, "targets/a.toml") == (None, [])
+    assert load_plan(PLAN, "targets/a.toml") == (None, [])
+    assert calls == ["targets/a.toml"]
+    assert len(list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))) == 1
+    load_plan(PLAN, "targets/b.toml")  # another name: its problems name it, so another entry
+    assert calls == ["targets/a.toml", "targets/b.toml"]
+
+
+def test_cached_plan_equals_fresh_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh = load_plan(PLAN, "p.toml")
+    again = load_plan(PLAN, "p.toml")
+    monkeypatch.setenv("KPICHECK_CACHE", "off")
+    assert again == fresh == load_plan(PLAN, "p.toml")
+    assert again[0] is not None and again[0].indicator("4-2-1") is not None
+
+
+def test_edited_plan_is_read_afresh(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    path = tmp_path / "plan.toml"
+    path.write_bytes(PLAN.read_bytes())
+    before, _ = load_plan(path, "plan.toml")
+    path.write_bytes(PLAN.read_bytes().replace(b'title = "', b'title = "new '))
+    after, _ = load_plan(path, "plan.toml")
+    assert before is not None and after is not None
+    assert after.title == "new " + before.title
+
+
+def test_unwritable_or_damaged_cache_is_harmless(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    plan, problems = load_plan(PLAN, "p.toml")
+    assert plan is not None and not problems
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    load_plan(PLAN, "p.toml")
+    for entry in (tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"):
+        entry.write_bytes(b"\x80\x05garbage")
+    assert load_plan(PLAN, "p.toml")[0] == plan
+
+
+def test_cache_never_under_the_data_root(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    (root / "targets" / "abashiri").mkdir(parents=True)
+    (root / "targets" / "abashiri" / "abashiri-v2.toml").write_bytes(PLAN.read_bytes())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    monkeypatch.chdir(root)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    result = CliRunner().invoke(app, ["validate", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+    assert list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))
