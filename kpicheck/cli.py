@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TextIO, TypeVar
 
 import typer
 
@@ -374,6 +374,87 @@ def report_command(
         written = write_report(output, rendered, root)
         typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
     _say_not_yet_known(chosen, loaded.actuals, when)
+
+
+@app.command("summary")
+@boundary
+def summary_command(
+    year: Annotated[str, typer.Option("--year", help="年度: 2027, 2027年度, FY2027, R9, 令和9年度。")],
+    as_of: AsOfOption = None,
+    root: RootOption = Path(),
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table、json、csv のいずれか。")
+    ] = OutputFormat.table,
+    cities: Annotated[
+        str | None, typer.Option("--cities", help="この市町村だけ（id をカンマ区切り。例: abashiri,nemuro）。")
+    ] = None,
+) -> None:
+    """すべての市町村の状況を 1 行ずつ集計します: 状況ごとの指標数と達成率（エラーのある市町村も 1 行）。"""
+    from kpicheck.summary import ERROR, document, select_cities, summarize  # noqa: PLC0415 - only this command
+
+    fiscal_year, when = _year(year), _as_of(as_of)
+    assert fiscal_year is not None
+    selection = select_cities(root, cities)
+    progress = _Progress(len(selection.cities))
+    rows = []
+    for row in summarize(selection, fiscal_year, when):
+        rows.append(row)
+        progress.step(row["city"])
+    progress.done()
+    data = document(rows, fiscal_year, when)
+    if output is OutputFormat.json:
+        from kpicheck.render_summary import render_summary_json  # noqa: PLC0415 - see above
+
+        text: str | bytes = render_summary_json(data)
+    elif output is OutputFormat.csv:
+        from kpicheck.render_summary import render_summary_csv  # noqa: PLC0415 - see above
+
+        text = render_summary_csv(data)
+    else:
+        from kpicheck.render_summary import render_summary_table  # noqa: PLC0415 - see above
+
+        text = render_summary_table(data, shutil.get_terminal_size((80, 24)).columns)
+    typer.echo(text, nl=False)
+    failed = [row for row in rows if row["state"] == ERROR]
+    for row in failed:
+        more = row["problem_count"] - len(row["problems"])
+        for problem in row["problems"][:3]:
+            place = ":".join(str(p) for p in (problem["path"], problem["line"], problem["column"]) if p is not None)
+            typer.echo(f"{place}: {problem['code']} {problem['message']}", err=True)
+        if more + len(row["problems"]) > 3:
+            typer.echo(f"kpicheck: {row['city']} にはほかにも問題があります（kpicheck validate）", err=True)
+    if failed:
+        names = "、".join(row["city"] for row in failed)
+        typer.echo(f"kpicheck: ファイルにエラーのある市町村が {len(failed)} あります: {names}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+
+
+class _Progress:
+    """A bar on stderr, only when it is a terminal and the run has taken more than a second."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        import time  # noqa: PLC0415 - only summary needs it
+
+        self.clock = time.monotonic
+        self.stream = stream or sys.stderr
+        self.total, self.count, self.started = total, 0, self.clock()
+        self.shown = False
+        self.on = self.stream.isatty()
+
+    def step(self, city: str) -> None:
+        self.count += 1
+        if not self.on or self.clock() - self.started < 1:
+            return
+        filled = 30 * self.count // max(self.total, 1)
+        bar = "#" * filled + "." * (30 - filled)
+        self.stream.write(f"\r集計中 [{bar}] {self.count}/{self.total} {city[:20]:<20}")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 72 + "\r")
+            self.stream.flush()
 
 
 class ProblemFormat(StrEnum):
