@@ -2,11 +2,11 @@
 compiled templates. Never under the data root; a cache that cannot be read or written is ignored.
 
 Reading a plan (TOML, then every target cell through the phrase interpreter) costs about 60 µs a
-cell; a cached plan loads in about 5. The key is a hash of the file's bytes, the name problems give
-it, kpicheck's version and the size and time of every module of the package, so an edited plan or
-an upgraded (or edited) kpicheck reads the file afresh. Entries are pickles written by kpicheck
-itself into a folder only the user can write, as Python's own __pycache__ is; KPICHECK_CACHE=off
-turns the cache off.
+cell; a cached plan loads in about 5. An entry is used only for the very bytes it was read from,
+under the same name, by the same kpicheck (its version and the size and time of every module of the
+package), so an edited plan or an upgraded (or edited) kpicheck reads the file afresh. Entries are
+pickles written by kpicheck itself into a folder only the user can write, as Python's own
+__pycache__ is; KPICHECK_CACHE=off turns the cache off.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import os
-import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -61,48 +59,54 @@ def _code_stamp() -> bytes:
     return repr((FORMAT, __version__, sys.version_info[:2], entries)).encode()
 
 
-def _key(*parts: bytes) -> str:
-    digest = hashlib.sha256(_code_stamp())
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "little"))
-        digest.update(part)
-    return digest.hexdigest()
+def cached(kind: str, name: str, source: bytes, build: Callable[[], T]) -> T:
+    """build(), or what it returned before for the same `source` bytes under the same `name` (and kpicheck).
 
-
-def cached(kind: str, parts: tuple[bytes, ...], build: Callable[[], T]) -> T:
-    """build(), or what it returned before for the same `parts` (and the same kpicheck)."""
+    An entry is named after `name` (a file's absolute path and the name problems give it) and holds
+    the source bytes it was built from: it is used only when they are the same bytes, compared in
+    full (no hash to trust, and hashlib's 5 ms of start-up not paid).
+    """
     home = cache_home()
     if home is None:
         return build()
-    path = home / kind / f"{_key(kind.encode(), *parts)}.pickle"
+    import io  # noqa: PLC0415 - the modules below only when a cache is used
+    import pickle  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    ident = name.encode("utf-8", "surrogateescape")
+    path = home / kind / f"{zlib.crc32(ident):08x}{zlib.adler32(ident):08x}.pickle"
+    check = (_code_stamp(), name, source)
     try:
         data = path.read_bytes()
     except OSError:
-        pass
-    else:
+        data = b""
+    if data:
         # Unpickling makes many small objects, and the cyclic collector would walk them all again
         # and again (0.5 s becomes 3 s for a plan of 100,000 cells); none of them form cycles.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return pickle.loads(data)  # type: ignore[no-any-return]  # kpicheck wrote it (see the module docstring)
-        except Exception:  # a damaged or foreign entry: read the file afresh
+            entry = pickle.Unpickler(io.BytesIO(data))
+            if entry.load() == check:
+                return entry.load()  # type: ignore[no-any-return]  # kpicheck wrote it (module docstring)
+        except Exception:  # a damaged or foreign entry: build afresh and replace it
             pass
         finally:
             if enabled:
                 gc.enable()
     result = build()
-    _store(path, result)
+    with contextlib.suppress(Exception):  # an unpicklable value: just not cached
+        _store(path, pickle.dumps(check, pickle.HIGHEST_PROTOCOL) + pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
     return result
 
 
-def _store(path: Path, value: object) -> None:
+def _store(path: Path, data: bytes) -> None:
     """Write through a temporary file and rename (two runs at once never see half an entry); errors ignored."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        temp.write_bytes(data)
         temp.replace(path)
-    except Exception:  # a read-only or full disk, an unpicklable value: just not cached
+    except OSError:  # a read-only or full disk, a file where the folder should be: just not cached
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpicheck.cache import cached
 from kpicheck.errors import Problem, Severity
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
@@ -174,11 +173,11 @@ def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list
         raw = read_input(path)
     except InputError as exc:
         return None, [Problem(shown, None, None, exc.code, str(exc))]
-    return cached("plans", (shown.encode(), raw), functools.partial(_parse_plan, raw, shown))
+    return parse_plan(raw, shown)
 
 
-def _parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
-    """The plan in a file's bytes, and every problem found (see load_plan; cached by it)."""
+def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """The plan in a file's bytes (named `shown` in problems), and every problem found."""
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpicheck.actuals import Actuals, load_actuals
+from kpicheck.cache import cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
-from kpicheck.inputs import ACTUALS_SUFFIXES, list_files, list_folders
+from kpicheck.inputs import ACTUALS_SUFFIXES, InputError, list_files, list_folders, read_input
 from kpicheck.models import Plan
-from kpicheck.targets import load_plan
 
 CITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -31,6 +31,21 @@ class City:
 def city_ids(root: Path) -> list[str]:
     """The city folders under targets/ (only names that are city ids)."""
     return [name for name in list_folders(root / "targets") if CITY_ID.match(name)]
+
+
+def load_plan(path: Path, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """One plan file, through the plan cache: the phrase interpreter is imported only to read a file afresh."""
+    try:
+        raw = read_input(path)
+    except InputError as exc:
+        return None, [Problem(shown, None, None, exc.code, str(exc))]
+
+    def parse() -> tuple[Plan | None, list[Problem]]:
+        from kpicheck.targets import parse_plan  # noqa: PLC0415 - TOML and the phrase interpreter: 10 ms
+
+        return parse_plan(raw, shown)
+
+    return cached("plans", f"{path.absolute()}\0{shown}", raw, parse)
 
 
 def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from kpicheck import cache
 from kpicheck.cli import app
-from kpicheck.targets import load_plan
+from kpicheck.targets import parse_plan
+from kpicheck.workspace import load_plan
 
 REPO = Path(__file__).resolve().parent.parent
 PLAN = REPO / "targets" / "abashiri" / "abashiri-v2.toml"
@@ -41,13 +42,14 @@ def test_cache_home(monkeypatch, env, platform, expected):
 def test_plan_is_read_once_then_loaded(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
     calls = []
-    monkeypatch.setattr("kpicheck.targets._parse_plan", lambda _raw, shown: calls.append(shown) or (None, []))
+    monkeypatch.setattr("kpicheck.targets.parse_plan", lambda _raw, shown: calls.append(shown) or (None, []))
     assert load_plan(PLAN, "targets/a.toml") == (None, [])
     assert load_plan(PLAN, "targets/a.toml") == (None, [])
     assert calls == ["targets/a.toml"]
     assert len(list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))) == 1
     load_plan(PLAN, "targets/b.toml")  # another name: its problems name it, so another entry
     assert calls == ["targets/a.toml", "targets/b.toml"]
+    assert len(list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))) == 2
 
 
 def test_cached_plan_equals_fresh_one(tmp_path, monkeypatch):
@@ -55,8 +57,15 @@ def test_cached_plan_equals_fresh_one(tmp_path, monkeypatch):
     fresh = load_plan(PLAN, "p.toml")
     again = load_plan(PLAN, "p.toml")
     monkeypatch.setenv("KPICHECK_CACHE", "off")
-    assert again == fresh == load_plan(PLAN, "p.toml")
+    assert again == fresh == load_plan(PLAN, "p.toml") == parse_plan(PLAN.read_bytes(), "p.toml")
     assert again[0] is not None and again[0].indicator("4-2-1") is not None
+
+
+def test_unreadable_plan_file_is_a_problem_not_an_entry(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    plan, problems = load_plan(tmp_path / "missing.toml", "missing.toml")
+    assert plan is None and [p.code for p in problems] == ["KC002"]
+    assert not (tmp_path / "c").exists()
 
 
 def test_edited_plan_is_read_afresh(tmp_path, monkeypatch):
