@@ -53,7 +53,10 @@ def _code_stamp() -> bytes:
     """kpicheck's version and the size and time of its modules: a changed reader means a stale cache."""
     folder = Path(__file__).parent
     try:
-        entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder))
+        # The modules only: __pycache__ changes whenever Python writes bytecode.
+        entries = sorted(
+            (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder) if e.name.endswith(".py")
+        )
     except OSError:
         entries = []
     return repr((FORMAT, __version__, sys.version_info[:2], entries)).encode()
@@ -86,9 +89,9 @@ def cached(kind: str, name: str, source: bytes, build: Callable[[], T]) -> T:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            entry = pickle.Unpickler(io.BytesIO(data))
-            if entry.load() == check:
-                return entry.load()  # type: ignore[no-any-return]  # kpicheck wrote it (module docstring)
+            entry = io.BytesIO(data)  # two pickles, each with its own memo: the check, then the value
+            if pickle.load(entry) == check:
+                return pickle.load(entry)  # type: ignore[no-any-return]  # kpicheck wrote it (module docstring)
         except Exception:  # a damaged or foreign entry: build afresh and replace it
             pass
         finally:

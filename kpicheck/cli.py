@@ -11,21 +11,21 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TextIO, TypeVar
 
 import typer
 
 from kpicheck import __version__
-from kpicheck.actuals import Actuals
 from kpicheck.errors import KpicheckError, Severity, usage_error
 from kpicheck.models import SEVERITY_ORDER, STATUS_LABELS, Plan, Status
-from kpicheck.output import write_files
 from kpicheck.periods import fiscal_year_of, normalize, parse_date, parse_year, today_in_japan
-from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
-from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
-from kpicheck.rules import evaluate, not_yet_known
-from kpicheck.validate import validate
-from kpicheck.workspace import all_plans, city_ids, city_plans, load_city, pick_plan
+from kpicheck.workspace import city_ids, load_city, pick_plan
+
+if TYPE_CHECKING:
+    from kpicheck.actuals import Actuals
+
+# Each command imports what only it needs (report and Jinja, validate, tabulate, the writers) inside
+# itself: every command line pays for what is imported here (benchmarks/startup.py).
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 # Problems listed before "N more": enough to fix a file, few enough to read (millions of bad rows
@@ -146,6 +146,8 @@ ColorOption = Annotated[
 
 def _say_not_yet_known(plan: Plan, actuals: Actuals, as_of: date) -> None:
     """One line on stderr when rows are dated after the as-of date (they are ignored, not lost)."""
+    from kpicheck.rules import not_yet_known  # noqa: PLC0415 - see the imports above
+
     count, earliest = not_yet_known(plan, actuals, as_of)
     if count and earliest is not None:
         typer.echo(
@@ -174,10 +176,17 @@ def status(
     ] = None,
 ) -> None:
     """年度ごとに計画の各指標の状況を表示します。"""
+    from kpicheck.render import render_csv, render_json, render_table, use_color  # noqa: PLC0415 - see the imports
+    from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
+
     loaded = load_city(root, city)
     wanted, when = _year(year), _as_of(as_of)
     chosen = pick_plan(loaded.plans, wanted, plan)
-    report = for_department(evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when), department)
+    report = evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when)
+    if department is not None:
+        from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
+
+        report = for_department(report, department)
     for warning in loaded.warnings:
         typer.echo(str(warning), err=True)
     fmt = _status_format(output, out)
@@ -191,6 +200,8 @@ def status(
         columns = shutil.get_terminal_size((80, 24)).columns if out is None else 80
         text = render_table(report, colored, columns)
     if out is not None:
+        from kpicheck.output import write_files  # noqa: PLC0415 - see the imports above
+
         written = write_files(out, {out: text}, root)
         typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
     else:
@@ -242,6 +253,7 @@ def sheet(
     ] = SheetEncoding.utf8,
 ) -> None:
     """年度の実績入力シートを書き出します（記入して actuals/ に保存します）。"""
+    from kpicheck.output import write_files  # noqa: PLC0415 - see the imports above
     from kpicheck.sheet import sheet_csv, sheet_rows  # noqa: PLC0415 - only this command needs it
 
     suffix = out.suffix.lower()
@@ -276,6 +288,9 @@ def list_plans(
     output: Annotated[ListFormat, typer.Option("--format", help="table か json。")] = ListFormat.table,
 ) -> None:
     """targets/ の市町村と、その計画、期間、指標数を一覧表示します。"""
+    from kpicheck.render import render_plans  # noqa: PLC0415 - see the imports above
+    from kpicheck.workspace import all_plans  # noqa: PLC0415 - see the imports above
+
     typer.echo(render_plans(all_plans(root), output.value), nl=False)
 
 
@@ -290,6 +305,9 @@ def show(
     output: Annotated[ListFormat, typer.Option("--format", help="table か json。")] = ListFormat.table,
 ) -> None:
     """各目標セルの記載と、その読み取り結果を表示します（計画との照合用）。"""
+    from kpicheck.render import render_readings  # noqa: PLC0415 - see the imports above
+    from kpicheck.workspace import city_plans  # noqa: PLC0415 - see the imports above
+
     plans = city_plans(root, city)
     fiscal_year = _year(year)
     chosen = [pick_plan(plans, fiscal_year, plan)] if fiscal_year is not None or plan else plans
@@ -305,6 +323,13 @@ def show(
         ids = ", ".join(i.id for i in chosen[0].indicators[:8]) if chosen else ""
         where = "、".join(p.id for p in chosen)
         raise usage_error("KC304", f"{where} に指標 {indicator!r} はありません（例: {ids} …）")
+
+
+class ReportFormatOption(StrEnum):
+    """report.ReportFormat's values, here so that defining the command does not import the report."""
+
+    markdown = "markdown"
+    html = "html"
 
 
 @app.command("report")
@@ -325,7 +350,7 @@ def report_command(
     as_of: AsOfOption = None,
     root: RootOption = Path(),
     output_format: Annotated[
-        ReportFormat | None,
+        ReportFormatOption | None,
         typer.Option("--format", help="markdown か html（既定: -o が .html で終わるなら html、それ以外は markdown）。"),
     ] = None,
     output: Annotated[
@@ -347,6 +372,16 @@ def report_command(
     ] = None,
 ) -> None:
     """DX推進本部や議会向けの報告書を書き出します: 概要、分野ごとの表、遅れや未入力の一覧。"""
+    from kpicheck.report import (  # noqa: PLC0415 - see the imports above
+        ReportFormat,
+        choose_years,
+        for_department,
+        render_report,
+        report_format,
+        write_report,
+    )
+    from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
+
     loaded = load_city(root, city)
     when = _as_of(as_of)
     if years is None:
@@ -358,7 +393,7 @@ def report_command(
     reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
     for warning in loaded.warnings:
         typer.echo(str(warning), err=True)
-    fmt = report_format(output_format, output)
+    fmt = report_format(None if output_format is None else ReportFormat(output_format.value), output)
     rendered = render_report(
         reports,
         fmt=fmt,
@@ -482,6 +517,8 @@ def validate_command(
         )
     if not files and not city_ids(root):
         raise usage_error("KC301", f"--root {root}: targets/ の下に市町村のフォルダがなく、確認するものがありません")
+    from kpicheck.validate import validate  # noqa: PLC0415 - see the imports above
+
     problems = validate(root, files or [])
     shown = problems[:max_problems] if max_problems else problems
     if output is ProblemFormat.json:

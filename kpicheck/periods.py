@@ -25,6 +25,12 @@ _YEAR = re.compile(
 # 2027-09-30 00:00:00. A four-digit year first, always (dateutil alone would take 9/30 as this year).
 _WESTERN = re.compile(r"^\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 
+# The same without a time: read here, without dateutil (2027/9/30, 2027.9.30, 2027-9-30, 2027年9月30日).
+_PLAIN_WESTERN = (
+    re.compile(r"^(\d{4})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),
+)
+
 _DUE = re.compile(r"^(?P<year>.+?)(?P<end>末|度末|年度末)?(?:時点|まで)?$")
 
 
@@ -110,6 +116,12 @@ def parse_date(text: str) -> date:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):  # ISO (--as-of, the sheet): no need to load dateutil
         try:
             return date.fromisoformat(cleaned)
+        except ValueError:
+            raise ValueError(f"{text!r} は存在しない日付です") from None
+    plain = _PLAIN_WESTERN[0].match(cleaned) or _PLAIN_WESTERN[1].match(cleaned)
+    if plain:  # most typed dates: without dateutil's 10 ms import
+        try:
+            return date(int(plain[1]), int(plain[3]), int(plain[4]))
         except ValueError:
             raise ValueError(f"{text!r} は存在しない日付です") from None
     if _WESTERN.match(cleaned):

@@ -55,7 +55,13 @@ def test_plan_is_read_once_then_loaded(tmp_path, monkeypatch):
 def test_cached_plan_equals_fresh_one(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     fresh = load_plan(PLAN, "p.toml")
-    again = load_plan(PLAN, "p.toml")
+
+    def no_reading(*args):
+        raise AssertionError("read afresh although cached")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("kpicheck.targets.parse_plan", no_reading)
+        again = load_plan(PLAN, "p.toml")
     monkeypatch.setenv("KPICHECK_CACHE", "off")
     assert again == fresh == load_plan(PLAN, "p.toml") == parse_plan(PLAN.read_bytes(), "p.toml")
     assert again[0] is not None and again[0].indicator("4-2-1") is not None
