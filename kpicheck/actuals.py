@@ -62,6 +62,7 @@ Actuals = dict[tuple[str, str, str, int], Actual]  # (plan, indicator, metric, f
 class ActualsResult:
     actuals: Actuals = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    skip: frozenset[str] = frozenset()  # plans whose rows are passed over unread (not the year's plan)
 
 
 class DecodeError(ValueError):
@@ -174,9 +175,14 @@ def _number(value: str, metric: Metric) -> Decimal:
     return result
 
 
-def load_actuals(files: list[Path], plans: list[Plan], root: Path | None = None) -> ActualsResult:
-    """Read and merge CSV files for one city's plans; every problem is collected, none is fatal."""
-    result = ActualsResult()
+def load_actuals(
+    files: list[Path], plans: list[Plan], root: Path | None = None, skip: frozenset[str] = frozenset()
+) -> ActualsResult:
+    """Read and merge CSV files for one city's plans; every problem is collected, none is fatal.
+
+    Rows that belong to a plan in `skip` (by the plan column or their year) are passed over unread.
+    """
+    result = ActualsResult(skip=skip)
     for path in files:
         _load_file(path, display_path(path, root), plans, result)
     result.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
@@ -294,10 +300,8 @@ def _row(
     if plan_id and all(p.id != plan_id for p in plans):
         problem("plan", "KC114", f"不明な計画 {plan_id!r}（この市町村の計画: {', '.join(p.id for p in plans)}）")
         return
-    plan = _plan_for(year, plan_id, plans)
+    plan = _row_plan(year, plan_id, plans, result.skip, problem)
     if plan is None:
-        periods = ", ".join(f"{p.id} {p.first_year}～{p.last_year}" for p in plans) or "なし"
-        problem("year", "KC105", f"{year} 年度はこの市町村のどの計画の期間にも入りません（{periods}）")
         return
     indicator_id = cell("indicator")
     indicator = plan.indicator(indicator_id)
@@ -340,6 +344,15 @@ def _row(
         note=clean(row[header["note"]]).strip() if "note" in header and header["note"] < len(row) else "",
         place=Place(shown, line),
     )
+
+
+def _row_plan(year: int, plan_id: str, plans: list[Plan], skip: frozenset[str], problem: ProblemSink) -> Plan | None:
+    """The plan a row belongs to; None after KC105 when there is none, and None for a plan in `skip`."""
+    plan = _plan_for(year, plan_id, plans)
+    if plan is None:
+        periods = ", ".join(f"{p.id} {p.first_year}～{p.last_year}" for p in plans) or "なし"
+        problem("year", "KC105", f"{year} 年度はこの市町村のどの計画の期間にも入りません（{periods}）")
+    return None if plan is None or plan.id in skip else plan
 
 
 def _plan_for(year: int, plan_id: str, plans: list[Plan]) -> Plan | None:

@@ -179,8 +179,8 @@ def status(
     from kpicheck.render import render_csv, render_json, render_table, use_color  # noqa: PLC0415 - see the imports
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
-    loaded = load_city(root, city)
     wanted, when = _year(year), _as_of(as_of)
+    loaded = load_city(root, city, wanted, plan)  # only the plan the year needs is read
     chosen = pick_plan(loaded.plans, wanted, plan)
     report = evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when)
     if department is not None:
@@ -259,8 +259,8 @@ def sheet(
     suffix = out.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
         raise usage_error("KC307", f"-o {out}: シートは .xlsx（Excel）か .csv です")
-    loaded = load_city(root, city)
     wanted, when = _year(year), _as_of(as_of)
+    loaded = load_city(root, city, wanted, plan)
     chosen = pick_plan(loaded.plans, wanted, plan)
     fiscal_year = wanted or _plan_year(chosen, when)
     rows = sheet_rows(chosen, loaded.actuals, fiscal_year, when, department)
@@ -382,13 +382,14 @@ def report_command(
     )
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
-    loaded = load_city(root, city)
     when = _as_of(as_of)
     if years is None:
         wanted = _year(year)
+        loaded = load_city(root, city, wanted, plan)
         chosen = pick_plan(loaded.plans, wanted, plan)
         fiscal_years = [wanted or _plan_year(chosen, when)]
     else:
+        loaded = load_city(root, city)
         chosen, fiscal_years = choose_years(loaded, years, _year(year), plan, when)
     reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
     for warning in loaded.warnings:

@@ -99,7 +99,7 @@ def summarize(selection: Selection, year: int, as_of: date) -> Iterator[dict[str
     """One row per city, in order, each city loaded only while its row is built."""
     for city in selection.cities:
         try:
-            loaded: City = load_city(selection.root, city)
+            loaded: City = load_city(selection.root, city, year)
         except KpicheckError as exc:
             errors = [p for p in exc.problems if p.severity is Severity.ERROR]
             yield _other_row(city, None, ERROR, errors)
