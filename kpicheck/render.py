@@ -158,7 +158,9 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
         if not shown:
             continue
         rows = [
-            [e.indicator.id, e.indicator.name, e.target_shown, actual_text(e),
+            # A name of only spaces or line breaks is shown blank: tabulate 0.10 takes such a wrapped
+            # cell for a number and fails (found by tests/test_hostile.py).
+            [e.indicator.id, e.indicator.name if e.indicator.name.strip() else "", e.target_shown, actual_text(e),
              f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}"]
             for e in shown
         ]  # fmt: skip
