@@ -18,20 +18,39 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kpicheck import __version__
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache
 
 T = TypeVar("T")
 CACHE_ENV = "KPICHECK_CACHE"
 FORMAT = 1  # bump when the shape of what is cached changes without a module changing
 
 
-def cache_home() -> Path | None:
+def cache_home(avoid: tuple[Path, ...] = ()) -> Path | None:
     """The user's cache folder for kpicheck: $XDG_CACHE_HOME, %LOCALAPPDATA%, ~/Library/Caches or ~/.cache.
 
-    None when the cache is off (KPICHECK_CACHE=off) or no home folder is known.
+    None when the cache is off (KPICHECK_CACHE=off), no home folder is known, or it would lie inside
+    one of `avoid` (a data root's targets/ and actuals/, which kpicheck never writes to).
     """
+    home = _home()
+    if home is not None and avoid and _inside(home, avoid):
+        return None
+    return home
+
+
+def _inside(home: Path, folders: tuple[Path, ...]) -> bool:
+    try:
+        resolved = home.resolve()
+        return any(resolved.is_relative_to(folder.resolve()) for folder in folders)
+    except (OSError, RuntimeError):
+        return True  # cannot tell: do not cache
+
+
+def _home() -> Path | None:
     if os.environ.get(CACHE_ENV, "").lower() in {"off", "0", "no", "false"}:
         return None
     # A relative path is ignored, as the XDG spec says (it would land inside the data root).
@@ -62,14 +81,14 @@ def _code_stamp() -> bytes:
     return repr((FORMAT, __version__, sys.version_info[:2], entries)).encode()
 
 
-def cached(kind: str, name: str, source: bytes, build: Callable[[], T]) -> T:
+def cached(kind: str, name: str, source: bytes, build: Callable[[], T], avoid: tuple[Path, ...] = ()) -> T:
     """build(), or what it returned before for the same `source` bytes under the same `name` (and kpicheck).
 
     An entry is named after `name` (a file's absolute path and the name problems give it) and holds
     the source bytes it was built from: it is used only when they are the same bytes, compared in
     full (no hash to trust, and hashlib's 5 ms of start-up not paid).
     """
-    home = cache_home()
+    home = cache_home(avoid)
     if home is None:
         return build()
     import io  # noqa: PLC0415 - the modules below only when a cache is used
@@ -113,3 +132,34 @@ def _store(path: Path, data: bytes) -> None:
     except OSError:  # a read-only or full disk, a file where the folder should be: just not cached
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
+
+
+def jinja_cache(avoid: tuple[Path, ...] = ()) -> BytecodeCache | None:
+    """Jinja's compiled templates in the cache folder (compiling them costs about 25 ms a report).
+
+    Jinja checks each entry against the template's source, so an edited template is compiled afresh;
+    an entry that cannot be read or written is skipped without a word.
+    """
+    home = cache_home(avoid)
+    if home is None:
+        return None
+    from jinja2 import FileSystemBytecodeCache  # noqa: PLC0415 - only reports render templates
+    from jinja2.bccache import Bucket  # noqa: PLC0415 - see above
+
+    class QuietCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a damaged entry: compile afresh
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            with contextlib.suppress(Exception):  # a read-only or full disk: just not cached
+                super().dump_bytecode(bucket)
+
+    folder = home / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return QuietCache(str(folder))

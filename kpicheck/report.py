@@ -85,6 +85,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote  # pathlib imports it already
 
 from kpicheck import __version__
+from kpicheck.cache import jinja_cache
 from kpicheck.errors import KpicheckError, Problem, usage_error
 from kpicheck.models import STATUS_LABELS, Evaluation, Plan, Report, RuleKind, Status, quantity
 from kpicheck.output import check_output, write_files
@@ -467,6 +468,7 @@ def environment(fmt: ReportFormat, root: Path, template: Path | None) -> Environ
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=jinja_cache((root / "targets", root / "actuals")),  # compiled once, not every run
     )
 
 

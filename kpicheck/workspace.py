@@ -47,7 +47,7 @@ def load_plan(path: Path, shown: str) -> tuple[Plan | None, list[Problem]]:
 
         return parse_plan(raw, shown)
 
-    return cached("plans", f"{path.absolute()}\0{shown}", raw, parse)
+    return cached("plans", f"{path.absolute()}\0{shown}", raw, parse, _data_folders(path))
 
 
 _FIRST_ARRAY_TABLE = re.compile(r"^\s*\[\[", re.MULTILINE)
@@ -102,7 +102,13 @@ def plan_head(path: Path, shown: str) -> Head | None:
         assert isinstance(first, int) and isinstance(last, int)
         return Head(shown, clean(ident), clean(city), first, last)
 
-    return cached("heads", f"{path.absolute()}\0{shown}", raw, parse)
+    return cached("heads", f"{path.absolute()}\0{shown}", raw, parse, _data_folders(path))
+
+
+def _data_folders(plan_file: Path) -> tuple[Path, ...]:
+    """ROOT/targets and ROOT/actuals of a ROOT/targets/<city>/<plan>.toml: never a place for the cache."""
+    targets = plan_file.absolute().parent.parent
+    return targets, targets.parent / "actuals"
 
 
 def _city_folder(root: Path, city: str) -> Path:

@@ -109,3 +109,31 @@ def test_cache_never_under_the_data_root(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
     assert list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))
+
+
+def test_report_templates_compiled_once_into_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    args = ["report", "--root", str(REPO), "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31"]
+    first = CliRunner().invoke(app, [*args, "--format", "html"])
+    assert first.exit_code == 0, first.output
+    entries = sorted((tmp_path / "c" / "kpicheck" / "jinja").iterdir())
+    assert entries  # report.html.j2, base.html.j2, charts.svg.j2 …
+    again = CliRunner().invoke(app, [*args, "--format", "html"])
+    assert again.stdout == first.stdout
+    assert sorted((tmp_path / "c" / "kpicheck" / "jinja").iterdir()) == entries
+    for entry in entries:
+        entry.write_bytes(b"damaged")
+    assert CliRunner().invoke(app, [*args, "--format", "html"]).stdout == first.stdout
+
+
+def test_cache_folder_inside_the_data_root_is_not_used(tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    (root / "targets" / "abashiri").mkdir(parents=True)
+    (root / "targets" / "abashiri" / "abashiri-v2.toml").write_bytes(PLAN.read_bytes())
+    for inside in (root / "targets", root / "actuals" / "x"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(inside))
+        result = CliRunner().invoke(
+            app, ["report", "--root", str(root), "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31"]
+        )
+        assert result.exit_code == 0, result.output
+        assert not (inside / "kpicheck").exists()
