@@ -134,11 +134,13 @@ def _store(path: Path, data: bytes) -> None:
             temp.unlink(missing_ok=True)
 
 
-def jinja_cache(avoid: tuple[Path, ...] = ()) -> BytecodeCache | None:
+def jinja_cache(flavour: str, avoid: tuple[Path, ...] = ()) -> BytecodeCache | None:
     """Jinja's compiled templates in the cache folder (compiling them costs about 25 ms a report).
 
     Jinja checks each entry against the template's source, so an edited template is compiled afresh;
-    an entry that cannot be read or written is skipped without a word.
+    an entry that cannot be read or written is skipped without a word. Jinja's key does not cover
+    the environment's settings, yet escaping is compiled in: `flavour` names them (one folder per
+    output format), so a template compiled for HTML is never run for Markdown.
     """
     home = cache_home(avoid)
     if home is None:
@@ -157,7 +159,7 @@ def jinja_cache(avoid: tuple[Path, ...] = ()) -> BytecodeCache | None:
             with contextlib.suppress(Exception):  # a read-only or full disk: just not cached
                 super().dump_bytecode(bucket)
 
-    folder = home / "jinja"
+    folder = home / "jinja" / flavour
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

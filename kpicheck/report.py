@@ -468,7 +468,8 @@ def environment(fmt: ReportFormat, root: Path, template: Path | None) -> Environ
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=jinja_cache((root / "targets", root / "actuals")),  # compiled once, not every run
+        # compiled once, not every run; one cache per format, since escaping is compiled in
+        bytecode_cache=jinja_cache(fmt.value, (root / "targets", root / "actuals")),
     )
 
 

@@ -116,14 +116,17 @@ def test_report_templates_compiled_once_into_the_cache(tmp_path, monkeypatch):
     args = ["report", "--root", str(REPO), "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31"]
     first = CliRunner().invoke(app, [*args, "--format", "html"])
     assert first.exit_code == 0, first.output
-    entries = sorted((tmp_path / "c" / "kpicheck" / "jinja").iterdir())
+    entries = sorted((tmp_path / "c" / "kpicheck" / "jinja" / "html").iterdir())
     assert entries  # report.html.j2, base.html.j2, charts.svg.j2 …
     again = CliRunner().invoke(app, [*args, "--format", "html"])
     assert again.stdout == first.stdout
-    assert sorted((tmp_path / "c" / "kpicheck" / "jinja").iterdir()) == entries
+    assert sorted((tmp_path / "c" / "kpicheck" / "jinja" / "html").iterdir()) == entries
     for entry in entries:
         entry.write_bytes(b"damaged")
     assert CliRunner().invoke(app, [*args, "--format", "html"]).stdout == first.stdout
+    markdown = CliRunner().invoke(app, args)  # the same templates' names, compiled apart: escaping differs
+    assert markdown.exit_code == 0 and "<html" not in markdown.stdout
+    assert list((tmp_path / "c" / "kpicheck" / "jinja" / "markdown").iterdir())
 
 
 def test_cache_folder_inside_the_data_root_is_not_used(tmp_path, monkeypatch):
