@@ -195,12 +195,12 @@ def _load_for(
 ) -> tuple[list[Plan], list[Problem], dict[str, Plan]] | None:
     """The one plan `year` (or `plan_id`) picks, the problems, and stand-ins for the plans left unread.
 
-    None when the periods alone cannot pick one plan (none or several cover the year, a file whose
-    [plan] cannot be read): the caller then reads every plan, so the errors are those of a full load.
+    None when there is a single plan, or the periods alone cannot pick one (none or several cover the
+    year, a file whose [plan] cannot be read): the caller then reads every plan, as without a year.
     """
     folder = _city_folder(root, city)
     files, listed = list_files(folder, ".toml", display_path(folder, root))
-    if listed:
+    if listed or len(files) < 2:  # one plan: nothing to leave unread, so no [plan] table to read first
         return None
     heads = [(path, display_path(path, root)) for path in files]
     readable = [(path, head) for path, shown in heads if (head := plan_head(path, shown)) is not None]
