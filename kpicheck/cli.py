@@ -7,11 +7,11 @@ import gc
 import json
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
 
 import typer
 
@@ -426,32 +426,43 @@ def summary_command(
     ] = None,
 ) -> None:
     """すべての市町村の状況を 1 行ずつ集計します: 状況ごとの指標数と達成率（エラーのある市町村も 1 行）。"""
-    from kpicheck.summary import ERROR, document, select_cities, summarize  # noqa: PLC0415 - only this command
+    from kpicheck.render_summary import (  # noqa: PLC0415 - only this command
+        csv_header,
+        csv_row,
+        json_chunks,
+        render_summary_table,
+        table_row,
+    )
+    from kpicheck.summary import ERROR, Totals, heading, select_cities, summarize  # noqa: PLC0415 - see above
 
     fiscal_year, when = _year(year), _as_of(as_of)
     assert fiscal_year is not None
     selection = select_cities(root, cities)
     progress = _Progress(len(selection.cities))
-    rows = []
-    for row in summarize(selection, fiscal_year, when):
-        rows.append(row)
-        progress.step(row["city"])
-    progress.done()
-    data = document(rows, fiscal_year, when)
+    totals, failed = Totals(), []
+
+    def rows() -> Iterator[dict[str, Any]]:
+        """Each city's row as it is made; only the totals and the failed cities are kept."""
+        for row in summarize(selection, fiscal_year, when):
+            totals.add(row)
+            progress.step(row["city"])
+            if row["state"] == ERROR:
+                failed.append(row)
+            yield row
+        progress.done()
+
+    head = heading(fiscal_year, when)
     if output is OutputFormat.json:
-        from kpicheck.render_summary import render_summary_json  # noqa: PLC0415 - see above
-
-        text: str | bytes = render_summary_json(data)
+        for chunk in json_chunks(head, rows(), totals):
+            typer.echo(chunk, nl=False)
     elif output is OutputFormat.csv:
-        from kpicheck.render_summary import render_summary_csv  # noqa: PLC0415 - see above
-
-        text = render_summary_csv(data)
+        typer.echo(csv_header(), nl=False)
+        for row in rows():
+            typer.echo(csv_row(row), nl=False)
     else:
-        from kpicheck.render_summary import render_summary_table  # noqa: PLC0415 - see above
-
-        text = render_summary_table(data, shutil.get_terminal_size((80, 24)).columns)
-    typer.echo(text, nl=False)
-    failed = [row for row in rows if row["state"] == ERROR]
+        body = [table_row(row) for row in rows()]  # a few short strings a city
+        width = shutil.get_terminal_size((80, 24)).columns
+        typer.echo(render_summary_table(head, body, totals.as_dict(), width), nl=False)
     for row in failed:
         more = row["problem_count"] - len(row["problems"])
         for problem in row["problems"][:3]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kpicheck.models import STATUS_LABELS, Status
 from kpicheck.render import display_width, guard, wrap
-from kpicheck.summary import ERROR, NO_PLAN
+from kpicheck.summary import ERROR, NO_PLAN, Totals
 
 # Column headings of the counts, short enough that eleven columns fit 80 (the JSON keeps the codes,
 # the CSV the full labels).
@@ -29,31 +30,28 @@ RATE_HEADER = "達成率"
 MIN_NAME_WIDTH = 6
 
 
-def _cells(row: dict[str, Any]) -> list[str]:
+def table_row(row: dict[str, Any]) -> list[str]:
+    """A city's cells of the table: 市町村, 計画 (or why there is none), a count per status, 達成率."""
+    first = [row["city_name"] or row["city"], row["plan"] or STATE_TEXT.get(row["state"], "")]
     if row["summary"] is None:
-        return ["" for _ in Status] + [""]
-    return [str(row["summary"][s.value]) for s in Status] + [row["achievement"]["text"]]
+        return [*first, *("" for _ in Status), ""]
+    return [*first, *(str(row["summary"][s.value]) for s in Status), row["achievement"]["text"]]
 
 
-def render_summary_table(document: dict[str, Any], width: int = 80) -> str:
-    """市町村, 計画, a count per status and the 達成率, one line per city, within `width` display columns."""
-    rows = document["cities"]
+def render_summary_table(head: dict[str, Any], body: list[list[str]], totals: dict[str, Any], width: int = 80) -> str:
+    """The cities' `table_row`s under a title and over the totals, within `width` display columns."""
     headers = ["市町村", "計画", *(SHORT_LABELS[s] for s in Status), RATE_HEADER]
-    body = [
-        [row["city_name"] or row["city"], row["plan"] or STATE_TEXT.get(row["state"], ""), *_cells(row)] for row in rows
-    ]
     fixed = [max([display_width(headers[i]), *(display_width(r[i]) for r in body)]) for i in range(2, len(headers))]
     free = width - sum(fixed) - (len(headers) - 1)
     natural = [max([display_width(headers[i]), *(display_width(r[i]) for r in body)]) for i in (0, 1)]
     name_w = min(natural[0], max(MIN_NAME_WIDTH, free // 2))
     plan_w = max(MIN_NAME_WIDTH, min(natural[1], free - name_w))
     table = _table(body, headers, [name_w, plan_w]) if body else "（市町村がありません）"
-    total = document["totals"]
-    title = f"{document['year_label']} 基準日 {document['as_of']} の状況（{total['cities']} 市町村）"
+    title = f"{head['year_label']} 基準日 {head['as_of']} の状況（{totals['cities']} 市町村）"
     lines = [*wrap(title, width), "", *table.splitlines(), ""]
-    states = total["states"]
-    items = [f"{SHORT_LABELS[s]} {total['summary'][s.value]:,}" for s in Status]
-    lines += _items(f"計 {states['ok']:,} 市町村（達成率 {total['achievement']['text']}）:", items, width)
+    states = totals["states"]
+    items = [f"{SHORT_LABELS[s]} {totals['summary'][s.value]:,}" for s in Status]
+    lines += _items(f"計 {states['ok']:,} 市町村（達成率 {totals['achievement']['text']}）:", items, width)
     if states[NO_PLAN]:
         lines += wrap(f"この年度を含む計画のない市町村: {states[NO_PLAN]:,}", width)
     if states[ERROR]:
@@ -96,8 +94,21 @@ def _items(head: str, items: list[str], width: int) -> list[str]:
     return lines
 
 
-def render_summary_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+def json_chunks(head: dict[str, Any], rows: Iterable[dict[str, Any]], totals: Totals) -> Iterator[str]:
+    """The JSON contract, written as the rows come (the same text as json.dumps of the whole, indent 2).
+
+    `totals` is read after the last row, so it may be filled while `rows` is consumed.
+    """
+
+    def dumps(value: object, indent: str) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+
+    yield dumps(head, "")[:-2] + ',\n  "cities": ['
+    first = True
+    for row in rows:
+        yield ("\n    " if first else ",\n    ") + dumps(row, "    ")
+        first = False
+    yield ("\n  ]" if not first else "]") + ',\n  "totals": ' + dumps(totals.as_dict(), "  ") + "\n}\n"
 
 
 CSV_HEADER = (
@@ -106,18 +117,24 @@ CSV_HEADER = (
 )  # fmt: skip
 
 
-def render_summary_csv(document: dict[str, Any]) -> bytes:
-    """UTF-8 with a BOM and CRLF, as Excel on Japanese Windows opens it; 状態 is the JSON's state code."""
+def csv_header() -> bytes:
+    """The first line of the CSV, after a BOM: Excel on Japanese Windows opens UTF-8 with one."""
+    return ("\ufeff" + _csv_line(CSV_HEADER)).encode("utf-8")
+
+
+def csv_row(row: dict[str, Any]) -> bytes:
+    """A city's line of the CSV (CRLF); 状態 is the JSON's state code."""
+    counts = [row["summary"][s.value] if row["summary"] else "" for s in Status]
+    share = row["achievement"] or {}
+    rate = share.get("rate")
+    return _csv_line([
+        guard(row["city"]), guard(row["city_name"] or ""), row["state"], guard(row["plan"] or ""),
+        guard(row["plan_title"] or ""), row["indicators"], *counts, share.get("achieved", ""),
+        share.get("evaluable", ""), "" if rate is None else rate, row["problem_count"],
+    ]).encode("utf-8")  # fmt: skip
+
+
+def _csv_line(cells: Iterable[object]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in document["cities"]:
-        counts = [row["summary"][s.value] if row["summary"] else "" for s in Status]
-        share = row["achievement"] or {}
-        rate = share.get("rate")
-        writer.writerow([
-            guard(row["city"]), guard(row["city_name"] or ""), row["state"], guard(row["plan"] or ""),
-            guard(row["plan_title"] or ""), row["indicators"], *counts, share.get("achieved", ""),
-            share.get("evaluable", ""), "" if rate is None else rate, row["problem_count"],
-        ])  # fmt: skip
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()

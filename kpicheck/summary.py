@@ -112,39 +112,54 @@ def summarize(selection: Selection, year: int, as_of: date) -> Iterator[dict[str
         yield city_row(evaluate(plan, loaded.actuals, year, as_of))
 
 
-def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts over every evaluated city, and the 達成率 of them all together."""
-    counts = dict.fromkeys((s.value for s in Status), 0)
-    achieved = evaluable = 0
-    for row in rows:
+class Totals:
+    """Counts over the rows seen so far: a summary keeps these, never the rows (memory flat in cities)."""
+
+    def __init__(self) -> None:
+        self.cities = 0
+        self.states = dict.fromkeys((OK, NO_PLAN, ERROR), 0)
+        self.counts = dict.fromkeys((s.value for s in Status), 0)
+        self.achieved = self.evaluable = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.cities += 1
+        self.states[row["state"]] += 1
         if row["state"] != OK:
-            continue
+            return
         for status, count in row["summary"].items():
-            counts[status] += count
-        achieved += row["achievement"]["achieved"]
-        evaluable += row["achievement"]["evaluable"]
-    states = {state: sum(row["state"] == state for row in rows) for state in (OK, NO_PLAN, ERROR)}
-    # Rounded and written as report.achievement does (44.8%, 50%).
-    exact = None if not evaluable else (Decimal(achieved * 100) / evaluable).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return {
-        "cities": len(rows),
-        "states": states,
-        "summary": counts,
-        "achievement": {
-            "achieved": achieved,
-            "evaluable": evaluable,
-            "rate": None if exact is None else float(exact),
-            "text": "―" if exact is None else quantity(exact, "%"),
-        },
-    }
+            self.counts[status] += count
+        self.achieved += row["achievement"]["achieved"]
+        self.evaluable += row["achievement"]["evaluable"]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Counts over every evaluated city, and the 達成率 of them all together (the JSON's `totals`)."""
+        # Rounded and written as report.achievement does (44.8%, 50%).
+        exact = (
+            None
+            if not self.evaluable
+            else (Decimal(self.achieved * 100) / self.evaluable).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        )
+        return {
+            "cities": self.cities,
+            "states": dict(self.states),
+            "summary": dict(self.counts),
+            "achievement": {
+                "achieved": self.achieved,
+                "evaluable": self.evaluable,
+                "rate": None if exact is None else float(exact),
+                "text": "―" if exact is None else quantity(exact, "%"),
+            },
+        }
+
+
+def heading(year: int, as_of: date) -> dict[str, Any]:
+    """The keys of the JSON contract before `cities`."""
+    return {"year": year, "year_label": f"{year}年度（{wareki(year)}）", "as_of": as_of.isoformat()}
 
 
 def document(rows: list[dict[str, Any]], year: int, as_of: date) -> dict[str, Any]:
-    """The JSON contract of `kpicheck summary --format json` (README)."""
-    return {
-        "year": year,
-        "year_label": f"{year}年度（{wareki(year)}）",
-        "as_of": as_of.isoformat(),
-        "cities": rows,
-        "totals": totals(rows),
-    }
+    """The JSON contract of `kpicheck summary --format json` (README), whole (the CLI streams it instead)."""
+    totals = Totals()
+    for row in rows:
+        totals.add(row)
+    return {**heading(year, as_of), "cities": rows, "totals": totals.as_dict()}

@@ -16,8 +16,10 @@ from wcwidth import wcswidth
 from conftest import MINI_PLAN, REPO
 from kpicheck import cli
 from kpicheck.models import Status
+from kpicheck.render_summary import json_chunks
 from kpicheck.report import achievement
 from kpicheck.rules import evaluate
+from kpicheck.summary import Totals, document, heading
 from kpicheck.workspace import load_city, pick_plan
 
 runner = CliRunner()
@@ -197,3 +199,23 @@ def test_progress_bar_after_a_second_on_a_terminal(monkeypatch: pytest.MonkeyPat
     progress.done()
     assert stream.getvalue().endswith("\r")
     assert cli._Progress(3, io.StringIO()).on is False  # not a terminal: never a bar
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_streamed_json_is_the_whole_document(count: int) -> None:
+    """Rows are written as they come; the text is exactly json.dumps of the whole contract."""
+    rows = [
+        {"city": f"c{i}", "city_name": "甲市", "state": "error", "plan": None, "plan_title": None, "indicators": 0,
+         "summary": None, "achievement": None, "problems": [{"code": "KC201"}], "problem_count": 1}
+        for i in range(count)
+    ]  # fmt: skip
+    whole = document(rows, 2027, date(2027, 12, 31))
+    totals = Totals()
+
+    def seen() -> Any:
+        for row in rows:
+            totals.add(row)
+            yield row
+
+    streamed = "".join(json_chunks(heading(2027, date(2027, 12, 31)), seen(), totals))
+    assert streamed == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
