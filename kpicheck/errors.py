@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(StrEnum):
@@ -60,9 +59,12 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with an input file, at a place, with a stable code."""
+class Problem(NamedTuple):
+    """One thing wrong with an input file, at a place, with a stable code.
+
+    A NamedTuple (ordered and hashable like the frozen dataclass it was, without the millisecond a
+    dataclass costs every start-up).
+    """
 
     path: str
     line: int | None
@@ -80,7 +82,7 @@ class Problem:
         return f"{place}: {self.code} {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()
         data["severity"] = str(self.severity)
         return data
 
