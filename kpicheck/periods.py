@@ -23,7 +23,9 @@ _YEAR = re.compile(
 
 # Western dates as staff type them or Excel writes them: 2027-09-30, 2027/9/30, 2027.9.30, 2027年9月30日,
 # 2027-09-30 00:00:00. A four-digit year first, always (dateutil alone would take 9/30 as this year).
-_WESTERN = re.compile(r"^\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+# Compiled when first used (re caches it), not by every start-up: _WESTERN only past the plain forms,
+# _DUE only when a plan is read afresh.
+_WESTERN = r"^\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
 
 # The same without a time: read here, without dateutil (2027/9/30, 2027.9.30, 2027-9-30, 2027年9月30日).
 _PLAIN_WESTERN = (
@@ -31,7 +33,7 @@ _PLAIN_WESTERN = (
     re.compile(r"^(\d{4})\s*(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),
 )
 
-_DUE = re.compile(r"^(?P<year>.+?)(?P<end>末|度末|年度末)?(?:時点|まで)?$")
+_DUE = r"^(?P<year>.+?)(?P<end>末|度末|年度末)?(?:時点|まで)?$"
 
 
 def normalize(text: str) -> str:
@@ -93,7 +95,7 @@ def parse_due(text: str, plan_last_year: int) -> date:
     cleaned = normalize(text)
     if cleaned in {"計画期間内", "計画期間中", "計画期間末"}:
         return fiscal_year_end(plan_last_year)
-    match = _DUE.match(cleaned)
+    match = re.match(_DUE, cleaned)
     if not match:
         raise ValueError(f"{text!r} を期限として読めません")
     return fiscal_year_end(parse_year(match["year"]))
@@ -124,7 +126,7 @@ def parse_date(text: str) -> date:
             return date(int(plain[1]), int(plain[3]), int(plain[4]))
         except ValueError:
             raise ValueError(f"{text!r} は存在しない日付です") from None
-    if _WESTERN.match(cleaned):
+    if re.match(_WESTERN, cleaned):
         from dateutil import parser  # noqa: PLC0415 - only for dates typed in the Western way (17 ms)
 
         text_date = re.sub(r"[年月]", "-", cleaned).removesuffix("日")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,8 +17,7 @@ from kpicheck.periods import clean
 CITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):  # a plain record; a dataclass would cost a millisecond of every start-up
     id: str
     plans: tuple[Plan, ...]
     actuals: Actuals
