@@ -10,7 +10,9 @@ XDG_CACHE_HOME.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +34,7 @@ GOALS = {"status (table)": 2.2, "status --format json": 1.6}
 # makes every run recompile every module from source, a cost no installed copy pays.)
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="kpicheck-bench-cache-")
+atexit.register(shutil.rmtree, ENV["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 def timed(command: list[str]) -> float:
