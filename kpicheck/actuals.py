@@ -68,6 +68,7 @@ Actuals = dict[tuple[str, str, str, int], Actual]  # (plan, indicator, metric, f
 class ActualsResult:
     actuals: Actuals = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    skip: frozenset[str] = frozenset()  # plans whose rows are passed over unread (not the year's plan)
 
 
 class DecodeError(ValueError):
@@ -141,6 +142,8 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
 
 def _unquote(value: str) -> str:
     """Excel's ="0123" guard around a value."""
+    if not value.startswith('="'):  # nearly every cell: no pattern to run
+        return value
     found = re.fullmatch(r'="(.*)"', value)
     return found[1] if found else value
 
@@ -158,12 +161,17 @@ def _cut(text: str, limit: int = 40) -> str:
 
 
 def _number(value: str, metric: Metric) -> Decimal:
+    return _number_in(value, metric.unit)
+
+
+@functools.lru_cache(maxsize=4096)  # files repeat their values (100%, 3, 1,000): each text read once
+def _number_in(value: str, declared: str | None) -> Decimal:
     number = value
-    unit = normalize(metric.unit or "")
+    unit = normalize(declared or "")
     if unit and number.endswith(unit):
         number = number[: -len(unit)].strip()
     if not _NUMBER.match(number) or len(number) > 64:
-        raise ValueError(f"{_cut(value)!r} は {metric.unit!r} 単位の数値ではありません")
+        raise ValueError(f"{_cut(value)!r} は {declared!r} 単位の数値ではありません")
     try:
         result = Decimal(number.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
@@ -178,9 +186,14 @@ def _number(value: str, metric: Metric) -> Decimal:
     return result
 
 
-def load_actuals(files: list[Path], plans: list[Plan], root: Path | None = None) -> ActualsResult:
-    """Read and merge CSV files for one city's plans; every problem is collected, none is fatal."""
-    result = ActualsResult()
+def load_actuals(
+    files: list[Path], plans: list[Plan], root: Path | None = None, skip: frozenset[str] = frozenset()
+) -> ActualsResult:
+    """Read and merge CSV files for one city's plans; every problem is collected, none is fatal.
+
+    Rows that belong to a plan in `skip` (by the plan column or their year) are passed over unread.
+    """
+    result = ActualsResult(skip=skip)
     for path in files:
         _load_file(path, display_path(path, root), plans, result)
     result.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
@@ -284,7 +297,7 @@ def _row(
         column = header[name] + 1 if name in header else None
         result.problems.append(Problem(shown, line, column, code, message, severity))
 
-    if any(c.strip() for c in row[width:]):
+    if len(row) > width and any(c.strip() for c in row[width:]):
         extra = len(row) - width
         problem("value", "KC109", f"見出し行の列数を超えるセルが {extra} 個あります（値の中にカンマ？）")
     if cell("value") in BLANK_VALUES:
@@ -299,10 +312,8 @@ def _row(
     if plan_id and all(p.id != plan_id for p in plans):
         problem("plan", "KC114", f"不明な計画 {plan_id!r}（この市町村の計画: {', '.join(p.id for p in plans)}）")
         return
-    plan = _plan_for(year, plan_id, plans)
+    plan = _row_plan(year, plan_id, plans, result.skip, problem)
     if plan is None:
-        periods = ", ".join(f"{p.id} {p.first_year}～{p.last_year}" for p in plans) or "なし"
-        problem("year", "KC105", f"{year} 年度はこの市町村のどの計画の期間にも入りません（{periods}）")
         return
     indicator_id = cell("indicator")
     indicator = plan.indicator(indicator_id)
@@ -385,6 +396,15 @@ def _remark(row: list[str], header: dict[str, int], name: str) -> str:
         return ""
     text = clean(row[index]).strip()
     return normalize(text) if name == "direction" else text
+
+
+def _row_plan(year: int, plan_id: str, plans: list[Plan], skip: frozenset[str], problem: ProblemSink) -> Plan | None:
+    """The plan a row belongs to; None after KC105 when there is none, and None for a plan in `skip`."""
+    plan = _plan_for(year, plan_id, plans)
+    if plan is None:
+        periods = ", ".join(f"{p.id} {p.first_year}～{p.last_year}" for p in plans) or "なし"
+        problem("year", "KC105", f"{year} 年度はこの市町村のどの計画の期間にも入りません（{periods}）")
+    return None if plan is None or plan.id in skip else plan
 
 
 def _plan_for(year: int, plan_id: str, plans: list[Plan]) -> Plan | None:

@@ -1,30 +1,32 @@
 """The typer app: commands, options and exit codes. No domain logic lives here."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads every command's annotations on every
+# run, and strings would be compiled and evaluated each time (7 ms of every command line).
 
 import functools
+import gc
 import json
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
 
 import typer
 
 from kpicheck import __version__
-from kpicheck.actuals import Actuals
 from kpicheck.errors import KpicheckError, Severity, usage_error
 from kpicheck.models import SEVERITY_ORDER, STATUS_LABELS, Plan, Status
-from kpicheck.output import write_files
 from kpicheck.periods import fiscal_year_of, normalize, parse_date, parse_year, today_in_japan
-from kpicheck.render import render_csv, render_json, render_plans, render_readings, render_table, use_color
-from kpicheck.report import ReportFormat, choose_years, for_department, render_report, report_format, write_report
-from kpicheck.rules import evaluate, not_yet_known
-from kpicheck.validate import validate
-from kpicheck.workspace import all_plans, city_ids, city_plans, load_city, pick_plan
+from kpicheck.workspace import city_ids, load_city, pick_plan
+
+if TYPE_CHECKING:
+    from kpicheck.actuals import Actuals
+
+# Each command imports what only it needs (report and Jinja, validate, tabulate, the writers) inside
+# itself: every command line pays for what is imported here (benchmarks/startup.py).
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 # Problems listed before "N more": enough to fix a file, few enough to read (millions of bad rows
@@ -143,8 +145,10 @@ ColorOption = Annotated[
 ]
 
 
-def _say_not_yet_known(plan: Plan, actuals: Actuals, as_of: date) -> None:
+def _say_not_yet_known(plan: Plan, actuals: "Actuals", as_of: date) -> None:
     """One line on stderr when rows are dated after the as-of date (they are ignored, not lost)."""
+    from kpicheck.rules import not_yet_known  # noqa: PLC0415 - see the imports above
+
     count, earliest = not_yet_known(plan, actuals, as_of)
     if count and earliest is not None:
         typer.echo(
@@ -173,10 +177,17 @@ def status(
     ] = None,
 ) -> None:
     """年度ごとに計画の各指標の状況を表示します。"""
-    loaded = load_city(root, city)
+    from kpicheck.render import render_csv, render_json, render_table, use_color  # noqa: PLC0415 - see the imports
+    from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
+
     wanted, when = _year(year), _as_of(as_of)
+    loaded = load_city(root, city, wanted, plan)  # only the plan the year needs is read
     chosen = pick_plan(loaded.plans, wanted, plan)
-    report = for_department(evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when), department)
+    report = evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when)
+    if department is not None:
+        from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
+
+        report = for_department(report, department)
     for warning in loaded.warnings:
         typer.echo(str(warning), err=True)
     fmt = _status_format(output, out)
@@ -190,6 +201,8 @@ def status(
         columns = shutil.get_terminal_size((80, 24)).columns if out is None else 80
         text = render_table(report, colored, columns)
     if out is not None:
+        from kpicheck.output import write_files  # noqa: PLC0415 - see the imports above
+
         written = write_files(out, {out: text}, root)
         typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
     else:
@@ -241,13 +254,14 @@ def sheet(
     ] = SheetEncoding.utf8,
 ) -> None:
     """年度の実績入力シートを書き出します（記入して actuals/ に保存します）。"""
+    from kpicheck.output import write_files  # noqa: PLC0415 - see the imports above
     from kpicheck.sheet import sheet_csv, sheet_rows  # noqa: PLC0415 - only this command needs it
 
     suffix = out.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
         raise usage_error("KC307", f"-o {out}: シートは .xlsx（Excel）か .csv です")
-    loaded = load_city(root, city)
     wanted, when = _year(year), _as_of(as_of)
+    loaded = load_city(root, city, wanted, plan)
     chosen = pick_plan(loaded.plans, wanted, plan)
     fiscal_year = wanted or _plan_year(chosen, when)
     rows = sheet_rows(chosen, loaded.actuals, fiscal_year, when, department)
@@ -275,6 +289,9 @@ def list_plans(
     output: Annotated[ListFormat, typer.Option("--format", help="table か json。")] = ListFormat.table,
 ) -> None:
     """targets/ の市町村と、その計画、期間、指標数を一覧表示します。"""
+    from kpicheck.render import render_plans  # noqa: PLC0415 - see the imports above
+    from kpicheck.workspace import all_plans  # noqa: PLC0415 - see the imports above
+
     typer.echo(render_plans(all_plans(root), output.value), nl=False)
 
 
@@ -289,6 +306,9 @@ def show(
     output: Annotated[ListFormat, typer.Option("--format", help="table か json。")] = ListFormat.table,
 ) -> None:
     """各目標セルの記載と、その読み取り結果を表示します（計画との照合用）。"""
+    from kpicheck.render import render_readings  # noqa: PLC0415 - see the imports above
+    from kpicheck.workspace import city_plans  # noqa: PLC0415 - see the imports above
+
     plans = city_plans(root, city)
     fiscal_year = _year(year)
     chosen = [pick_plan(plans, fiscal_year, plan)] if fiscal_year is not None or plan else plans
@@ -304,6 +324,13 @@ def show(
         ids = ", ".join(i.id for i in chosen[0].indicators[:8]) if chosen else ""
         where = "、".join(p.id for p in chosen)
         raise usage_error("KC304", f"{where} に指標 {indicator!r} はありません（例: {ids} …）")
+
+
+class ReportFormatOption(StrEnum):
+    """report.ReportFormat's values, here so that defining the command does not import the report."""
+
+    markdown = "markdown"
+    html = "html"
 
 
 @app.command("report")
@@ -324,7 +351,7 @@ def report_command(
     as_of: AsOfOption = None,
     root: RootOption = Path(),
     output_format: Annotated[
-        ReportFormat | None,
+        ReportFormatOption | None,
         typer.Option("--format", help="markdown か html（既定: -o が .html で終わるなら html、それ以外は markdown）。"),
     ] = None,
     output: Annotated[
@@ -346,18 +373,29 @@ def report_command(
     ] = None,
 ) -> None:
     """DX推進本部や議会向けの報告書を書き出します: 概要、分野ごとの表、遅れや未入力の一覧。"""
-    loaded = load_city(root, city)
+    from kpicheck.report import (  # noqa: PLC0415 - see the imports above
+        ReportFormat,
+        choose_years,
+        for_department,
+        render_report,
+        report_format,
+        write_report,
+    )
+    from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
+
     when = _as_of(as_of)
     if years is None:
         wanted = _year(year)
+        loaded = load_city(root, city, wanted, plan)
         chosen = pick_plan(loaded.plans, wanted, plan)
         fiscal_years = [wanted or _plan_year(chosen, when)]
     else:
+        loaded = load_city(root, city)
         chosen, fiscal_years = choose_years(loaded, years, _year(year), plan, when)
     reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
     for warning in loaded.warnings:
         typer.echo(str(warning), err=True)
-    fmt = report_format(output_format, output)
+    fmt = report_format(None if output_format is None else ReportFormat(output_format.value), output)
     rendered = render_report(
         reports,
         fmt=fmt,
@@ -441,6 +479,98 @@ def import_command(
         raise typer.Exit(EXIT_FAIL)
 
 
+@app.command("summary")
+@boundary
+def summary_command(
+    year: Annotated[str, typer.Option("--year", help="年度: 2027, 2027年度, FY2027, R9, 令和9年度。")],
+    as_of: AsOfOption = None,
+    root: RootOption = Path(),
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table、json、csv のいずれか。")
+    ] = OutputFormat.table,
+    cities: Annotated[
+        str | None, typer.Option("--cities", help="この市町村だけ（id をカンマ区切り。例: abashiri,nemuro）。")
+    ] = None,
+) -> None:
+    """すべての市町村の状況を 1 行ずつ集計します: 状況ごとの指標数と達成率（エラーのある市町村も 1 行）。"""
+    from kpicheck.render_summary import (  # noqa: PLC0415 - only this command
+        csv_header,
+        csv_row,
+        json_chunks,
+        render_summary_table,
+        table_row,
+    )
+    from kpicheck.summary import ERROR, Totals, heading, select_cities, summarize  # noqa: PLC0415 - see above
+
+    fiscal_year, when = _year(year), _as_of(as_of)
+    assert fiscal_year is not None
+    selection = select_cities(root, cities)
+    progress = _Progress(len(selection.cities))
+    totals, failed = Totals(), []
+
+    def rows() -> Iterator[dict[str, Any]]:
+        """Each city's row as it is made; only the totals and the failed cities are kept."""
+        for row in summarize(selection, fiscal_year, when):
+            totals.add(row)
+            progress.step(row["city"])
+            if row["state"] == ERROR:
+                failed.append(row)
+            yield row
+        progress.done()
+
+    head = heading(fiscal_year, when)
+    if output is OutputFormat.json:
+        for chunk in json_chunks(head, rows(), totals):
+            typer.echo(chunk, nl=False)
+    elif output is OutputFormat.csv:
+        typer.echo(csv_header(), nl=False)
+        for row in rows():
+            typer.echo(csv_row(row), nl=False)
+    else:
+        body = [table_row(row) for row in rows()]  # a few short strings a city
+        width = shutil.get_terminal_size((80, 24)).columns
+        typer.echo(render_summary_table(head, body, totals.as_dict(), width), nl=False)
+    for row in failed:
+        more = row["problem_count"] - len(row["problems"])
+        for problem in row["problems"][:3]:
+            place = ":".join(str(p) for p in (problem["path"], problem["line"], problem["column"]) if p is not None)
+            typer.echo(f"{place}: {problem['code']} {problem['message']}", err=True)
+        if more + len(row["problems"]) > 3:
+            typer.echo(f"kpicheck: {row['city']} にはほかにも問題があります（kpicheck validate）", err=True)
+    if failed:
+        names = "、".join(row["city"] for row in failed)
+        typer.echo(f"kpicheck: ファイルにエラーのある市町村が {len(failed)} あります: {names}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+
+
+class _Progress:
+    """A bar on stderr, only when it is a terminal and the run has taken more than a second."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        import time  # noqa: PLC0415 - only summary needs it
+
+        self.clock = time.monotonic
+        self.stream = stream or sys.stderr
+        self.total, self.count, self.started = total, 0, self.clock()
+        self.shown = False
+        self.on = self.stream.isatty()
+
+    def step(self, city: str) -> None:
+        self.count += 1
+        if not self.on or self.clock() - self.started < 1:
+            return
+        filled = 30 * self.count // max(self.total, 1)
+        bar = "#" * filled + "." * (30 - filled)
+        self.stream.write(f"\r集計中 [{bar}] {self.count}/{self.total} {city[:20]:<20}")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 72 + "\r")
+            self.stream.flush()
+
+
 class ProblemFormat(StrEnum):
     text = "text"
     json = "json"
@@ -466,6 +596,8 @@ def validate_command(
         )
     if not files and not city_ids(root):
         raise usage_error("KC301", f"--root {root}: targets/ の下に市町村のフォルダがなく、確認するものがありません")
+    from kpicheck.validate import validate  # noqa: PLC0415 - see the imports above
+
     problems = validate(root, files or [])
     shown = problems[:max_problems] if max_problems else problems
     if output is ProblemFormat.json:
@@ -494,4 +626,8 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    # kpicheck builds many small objects that live to the end (rows, rules, results) and makes few
+    # cycles: collecting every 700 allocations walks them again and again (validate of 100,000
+    # rows: 3.1 s with the default, 2.6 s with this; benchmarks/rows.py).
+    gc.set_threshold(100_000, 50, 100)
     app()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import functools
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(StrEnum):
@@ -69,9 +69,12 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with an input file, at a place, with a stable code."""
+class Problem(NamedTuple):
+    """One thing wrong with an input file, at a place, with a stable code.
+
+    A NamedTuple (ordered and hashable like the frozen dataclass it was, without the millisecond a
+    dataclass costs every start-up).
+    """
 
     path: str
     line: int | None
@@ -89,7 +92,7 @@ class Problem:
         return f"{place}: {self.code} {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = self._asdict()
         data["severity"] = str(self.severity)
         return data
 
@@ -107,10 +110,15 @@ def display_path(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
             # The folder resolved, the name kept: a symlink is named as itself, not as what it points to.
-            return str((path.absolute().parent.resolve() / path.name).relative_to(root.resolve()))
+            return str((_resolved(path.absolute().parent) / path.name).relative_to(_resolved(root.absolute())))
         except (ValueError, OSError, RuntimeError):  # outside the root, or a loop in the folders above
             pass
     return str(path)
+
+
+@functools.lru_cache(maxsize=1024)  # every file of a folder names the same folder (summary: 1,741 cities)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
 
 
 def usage_error(code: str, message: str, where: str = "kpicheck") -> KpicheckError:

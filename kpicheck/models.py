@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Counts(StrEnum):
@@ -138,8 +139,7 @@ class State(StrEnum):
 DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "廃止", "終了")
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     """One grade of a scale: `grade` (A) with its `label` (目標どおり) from `floor` up (a rate in %)."""
 
     grade: str
@@ -148,8 +148,7 @@ class Band:
     strict: bool = False  # True: above `floor` (110% 超), False: at or above it (95% 以上)
 
 
-@dataclass(frozen=True)
-class Scale:
+class Scale(NamedTuple):
     """A grading scale (評価基準): bands on a rate, or grades by status, and the grade for 評価できない.
 
     basis: "rate" (達成率 against the pace value in the year, the target after it), "baseline" (against
@@ -171,8 +170,10 @@ class Scale:
         return tuple(b.grade for b in (*self.bands, self.none))
 
 
-@dataclass(frozen=True)
-class Place:
+# Plain records made by the thousand (a Place and an Actual per actuals row) or with nothing to
+# compute are NamedTuples: defining a frozen dataclass costs about 1 ms of every start-up and making
+# one about 1 µs more than a tuple (issue 14; benchmarks/startup.py, benchmarks/rows.py).
+class Place(NamedTuple):
     path: str
     line: int | None = None
     column: int | None = None
@@ -363,14 +364,12 @@ class Indicator:
         return next((m for m in self.metrics if m.id == metric_id), None)
 
 
-@dataclass(frozen=True)
-class Area:
+class Area(NamedTuple):
     id: str
     name: str
 
 
-@dataclass(frozen=True)
-class Initiative:
+class Initiative(NamedTuple):
     id: str
     area: str
     name: str
@@ -418,8 +417,7 @@ class Plan:
         return next((i.name for i in self.initiatives if i.id == initiative_id), initiative_id)
 
 
-@dataclass(frozen=True)
-class Actual:
+class Actual(NamedTuple):
     indicator: str
     metric: str
     year: int
@@ -433,8 +431,7 @@ class Actual:
     direction: str = ""  # 今後の方向性: one of the plan's directions (拡大, 改善継続, …)
 
 
-@dataclass(frozen=True)
-class MetricResult:
+class MetricResult(NamedTuple):
     id: str
     name: str
     target: str | None

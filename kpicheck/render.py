@@ -275,8 +275,10 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
         if not shown:
             continue
         rows = [
-            [e.indicator.id, e.indicator.name, e.target_shown, actuals[e.indicator.id], rates[e.indicator.id],
-             f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
+            # A name of only spaces or line breaks is shown blank: tabulate 0.10 takes such a wrapped
+            # cell for a number and fails (found by tests/test_hostile.py).
+            [e.indicator.id, e.indicator.name if e.indicator.name.strip() else "", e.target_shown,
+             actuals[e.indicator.id], rates[e.indicator.id], f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
              *((grades[e.indicator.id],) if scale else ())]
             for e in shown
         ]  # fmt: skip

@@ -104,6 +104,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote  # pathlib imports it already
 
 from kpicheck import __version__
+from kpicheck.cache import jinja_cache
 from kpicheck.errors import KpicheckError, Problem, usage_error
 from kpicheck.grading import grade_counts, indicator_change, indicator_grade, indicator_rate, pace_rate, rate_of
 from kpicheck.models import (
@@ -639,6 +640,8 @@ def environment(fmt: ReportFormat, root: Path, template: Path | None) -> Environ
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # compiled once, not every run; one cache per format, since escaping is compiled in
+        bytecode_cache=jinja_cache(fmt.value, (root / "targets", root / "actuals")),
     )
 
 

@@ -177,6 +177,11 @@ def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list
         raw = read_input(path)
     except InputError as exc:
         return None, [Problem(shown, None, None, exc.code, str(exc))]
+    return parse_plan(raw, shown)
+
+
+def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """The plan in a file's bytes (named `shown` in problems), and every problem found."""
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kpicheck.actuals import Actuals, load_actuals
+from kpicheck.cache import cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
-from kpicheck.inputs import ACTUALS_SUFFIXES, list_files, list_folders
+from kpicheck.inputs import ACTUALS_SUFFIXES, InputError, list_files, list_folders, read_input
 from kpicheck.models import Plan
-from kpicheck.targets import load_plan
+from kpicheck.periods import clean
 
 CITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):  # a plain record; a dataclass would cost a millisecond of every start-up
     id: str
     plans: tuple[Plan, ...]
     actuals: Actuals
@@ -33,14 +33,120 @@ def city_ids(root: Path) -> list[str]:
     return [name for name in list_folders(root / "targets") if CITY_ID.match(name)]
 
 
-def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
-    """Every plan of a city, and the problems found in its target files (including overlaps)."""
+def load_plan(path: Path, shown: str) -> tuple[Plan | None, list[Problem]]:
+    """One plan file, through the plan cache: the phrase interpreter is imported only to read a file afresh."""
+    try:
+        raw = read_input(path)
+    except InputError as exc:
+        return None, [Problem(shown, None, None, exc.code, str(exc))]
+
+    def parse() -> tuple[Plan | None, list[Problem]]:
+        from kpicheck.targets import parse_plan  # noqa: PLC0415 - TOML and the phrase interpreter: 10 ms
+
+        return parse_plan(raw, shown)
+
+    return cached("plans", f"{path.absolute()}\0{shown}", raw, parse, _data_folders(path))
+
+
+_FIRST_ARRAY_TABLE = re.compile(r"^\s*\[\[", re.MULTILINE)
+
+
+class Head(NamedTuple):
+    """A plan file's id, city and period ([plan]): enough to tell which years it serves."""
+
+    path: str
+    id: str
+    city: str
+    first_year: int
+    last_year: int
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+
+def plan_head(path: Path, shown: str) -> Head | None:
+    """The [plan] id, city and period of a plan file (through the cache), or None if they cannot be read."""
+    try:
+        raw = read_input(path)
+    except InputError:
+        return None
+
+    def parse() -> Head | None:
+        import tomllib  # noqa: PLC0415 - only to read a file afresh
+
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+        # [plan] comes first (docs/targets-format.md): the text before the first [[areas]] is enough,
+        # and an error further down is not this run's (the plan is not read). Else the whole file.
+        cut = _FIRST_ARRAY_TABLE.search(text)
+        for part in ([text[: cut.start()]] if cut else []) + [text]:
+            try:
+                head = tomllib.loads(part).get("plan")
+            except (tomllib.TOMLDecodeError, RecursionError):
+                continue
+            if isinstance(head, dict):
+                break
+        else:
+            return None
+        if not isinstance(head, dict):
+            return None
+        ident, city, first, last = (head.get(k) for k in ("id", "city", "first_year", "last_year"))
+        if not (isinstance(ident, str) and isinstance(city, str)):
+            return None
+        if not all(isinstance(y, int) and not isinstance(y, bool) for y in (first, last)):
+            return None
+        assert isinstance(first, int) and isinstance(last, int)
+        return Head(shown, clean(ident), clean(city), first, last)
+
+    return cached("heads", f"{path.absolute()}\0{shown}", raw, parse, _data_folders(path))
+
+
+def _data_folders(plan_file: Path) -> tuple[Path, ...]:
+    """ROOT/targets and ROOT/actuals of a ROOT/targets/<city>/<plan>.toml: never a place for the cache."""
+    targets = plan_file.absolute().parent.parent
+    return targets, targets.parent / "actuals"
+
+
+def _city_folder(root: Path, city: str) -> Path:
     if not CITY_ID.match(city):
         raise usage_error("KC304", f"--city {city!r}: 市町村 id に使えるのは英小文字、数字、- と _ です")
     folder = root / "targets" / city
     if not folder.is_dir():
         known = ", ".join(city_ids(root)) or "なし"
         raise usage_error("KC301", f"市町村 {city!r} は {root / 'targets'} にありません（あるもの: {known}）")
+    return folder
+
+
+def _plan_checks(plan: Plan | Head, city: str, earlier: list[Plan] | list[Head]) -> list[Problem]:
+    """KC202 for a plan of another city's folder, KC205 for overlapping periods, KC204 for a repeated id."""
+    problems = []
+    if plan.city != city:
+        problems.append(
+            Problem(plan.path, None, None, "KC202", f"[plan] city が {plan.city!r} ですが、フォルダは {city!r} です")
+        )
+    for other in earlier:
+        if plan.first_year <= other.last_year and other.first_year <= plan.last_year:
+            problems.append(
+                Problem(
+                    plan.path,
+                    None,
+                    None,
+                    "KC205",
+                    f"期間 {plan.first_year}～{plan.last_year} が {other.path} の {other.id}"
+                    f"（{other.first_year}～{other.last_year}）と重なっています",
+                )
+            )
+        if plan.id == other.id:
+            message = f"計画 id {plan.id!r} が {other.path} にもあります"
+            problems.append(Problem(plan.path, None, None, "KC204", message))
+    return problems
+
+
+def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
+    """Every plan of a city, and the problems found in its target files (including overlaps)."""
+    folder = _city_folder(root, city)
     plans: list[Plan] = []
     files, problems = list_files(folder, ".toml", display_path(folder, root))
     for path in files:
@@ -48,40 +154,28 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
         problems += found
         if plan is None:
             continue
-        if plan.city != city:
-            problems.append(
-                Problem(
-                    plan.path, None, None, "KC202", f"[plan] city が {plan.city!r} ですが、フォルダは {city!r} です"
-                )
-            )
-        for other in plans:
-            if plan.first_year <= other.last_year and other.first_year <= plan.last_year:
-                problems.append(
-                    Problem(
-                        plan.path,
-                        None,
-                        None,
-                        "KC205",
-                        f"期間 {plan.first_year}～{plan.last_year} が {other.path} の {other.id}"
-                        f"（{other.first_year}～{other.last_year}）と重なっています",
-                    )
-                )
-            if plan.id == other.id:
-                problems.append(
-                    Problem(plan.path, None, None, "KC204", f"計画 id {plan.id!r} が {other.path} にもあります")
-                )
+        problems += _plan_checks(plan, city, plans)
         plans.append(plan)
     return plans, problems
 
 
-def load_city(root: Path, city: str) -> City:
-    """Plans and actuals of one city; KpicheckError listing every error if any file is wrong."""
-    plans, problems = load_plans(root, city)
+def load_city(root: Path, city: str, year: int | None = None, plan_id: str | None = None) -> City:
+    """Plans and actuals of one city; KpicheckError listing every error if any file is wrong.
+
+    With a `year` (or `plan_id`) only the plan it needs is read, and only its rows of the actuals;
+    the other plans' periods are still checked for overlaps, and a problem in a file the year does
+    not use is one warning line (`validate` lists it whole).
+    """
+    found = _load_for(root, city, year, plan_id) if year is not None or plan_id is not None else None
+    if found is not None:
+        plans, problems, skip = found
+    else:
+        (plans, problems), skip = load_plans(root, city), {}
     folder = root / "actuals" / city
     files, unlisted = list_files(folder, ACTUALS_SUFFIXES, display_path(folder, root)) if folder.is_dir() else ([], [])
     problems += unlisted
     if plans:
-        loaded = load_actuals(files, plans, root)
+        loaded = load_actuals(files, [*plans, *skip.values()], root, frozenset(skip))
         problems += loaded.problems
         actuals = loaded.actuals
     else:
@@ -92,6 +186,51 @@ def load_city(root: Path, city: str) -> City:
             errors or [Problem(str(root / "targets" / city), None, None, "KC202", "計画ファイルがありません")]
         )
     return City(city, tuple(sorted(plans, key=lambda p: p.first_year)), actuals, tuple(problems))
+
+
+def _load_for(
+    root: Path, city: str, year: int | None, plan_id: str | None
+) -> tuple[list[Plan], list[Problem], dict[str, Plan]] | None:
+    """The one plan `year` (or `plan_id`) picks, the problems, and stand-ins for the plans left unread.
+
+    None when there is a single plan, or the periods alone cannot pick one (none or several cover the
+    year, a file whose [plan] cannot be read): the caller then reads every plan, as without a year.
+    """
+    folder = _city_folder(root, city)
+    files, listed = list_files(folder, ".toml", display_path(folder, root))
+    if listed or len(files) < 2:  # one plan: nothing to leave unread, so no [plan] table to read first
+        return None
+    heads = [(path, display_path(path, root)) for path in files]
+    readable = [(path, head) for path, shown in heads if (head := plan_head(path, shown)) is not None]
+    if len(readable) < len(heads):  # a file whose [plan] cannot be read might be the year's: read them all
+        return None
+    wanted = [(p, h) for p, h in readable if (h.id == plan_id if plan_id else year is not None and h.covers(year))]
+    if len(wanted) != 1:
+        return None
+    chosen_path, chosen = wanted[0]
+    checks: list[tuple[Problem, set[str]]] = []  # each problem and the files it concerns
+    for index, (_, head) in enumerate(readable):
+        checks += [(p, {head.path}) for p in _plan_checks(head, city, [])]
+        for _, other in readable[:index]:
+            checks += [(p, {head.path, other.path}) for p in _plan_checks(head, head.city, [other])]
+    plan, problems = load_plan(chosen_path, chosen.path)
+    if plan is None:
+        return [], problems, {}
+    problems += [p for p, paths in checks if chosen.path in paths]  # an overlap with the year's plan is an error
+    others: dict[str, list[Problem]] = {}
+    for problem, paths in checks:
+        if chosen.path not in paths:
+            others.setdefault(problem.path, []).append(problem)
+    for shown, found in others.items():
+        more = f"（ほか {len(found) - 1} 件）" if len(found) > 1 else ""
+        message = f"この年度には使わない計画の問題: {found[0].message}{more}。kpicheck validate で確認できます"
+        problems.append(Problem(shown, None, None, found[0].code, message, Severity.WARNING))
+    stand_ins = {
+        h.id: Plan(h.id, h.city, "", "", h.first_year, h.last_year, (), (), (), path=h.path)
+        for _, h in readable
+        if h.path != chosen.path and h.id != plan.id
+    }
+    return [plan], problems, stand_ins
 
 
 def pick_plan(plans: Sequence[Plan], year: int | None, plan_id: str | None) -> Plan:

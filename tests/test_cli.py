@@ -198,7 +198,7 @@ def test_unexpected_errors_end_in_one_line(monkeypatch: pytest.MonkeyPatch) -> N
     def boom(*_: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(cli, "evaluate", boom)
+    monkeypatch.setattr("kpicheck.rules.evaluate", boom)  # imported by the command when it runs
     result = invoke("status", *DEMO, "--year", "2027")
     assert result.exit_code == 2
     assert "KC399 内部エラー: RuntimeError: kaboom" in result.output

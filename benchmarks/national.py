@@ -1,0 +1,140 @@
+"""A synthetic national data root (1,741 municipalities × 40 indicators × FY2026-2030 = 348,200 actual
+rows) and `kpicheck summary` over it, next to Python's csv module reading the same rows, side by side.
+
+Prints, as medians of --runs alternating runs (each command in its own process, peak memory its own):
+- the csv module reading every actuals file of the root (the floor: the rows must be read);
+- `kpicheck summary --format json` with the plan cache empty (every plan read from TOML) and filled
+  (every run after a plan's first), and their ratios to the csv read (goal: filled within 20x);
+- the peak memory of summary over 100, 400 and 1,741 cities (goal: flat in the number of cities);
+- the cost of reading the plans alone, per plan: tomllib, rtoml (a Rust TOML parser, where installed;
+  not a dependency), kpicheck's full reading (TOML and every target cell) and the cached plan.
+
+Usage: python benchmarks/national.py [--cities 1741] [--runs 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import synth  # benchmarks/synth.py: the script's folder is on sys.path
+
+BIN = Path(sys.executable).parent
+INDICATORS = 40
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+)
+CSV_READ = (
+    "import csv, pathlib, sys\n"
+    "for path in sorted(pathlib.Path(sys.argv[1], 'actuals').glob('*/*.csv')):\n"
+    "    with path.open(newline='', encoding='utf-8') as f:\n"
+    "        for row in csv.reader(f): pass\n"
+)
+# Reading the plans alone, in one process per way, printing seconds per plan.
+PLANS = """
+import sys, time
+from pathlib import Path
+way, root = sys.argv[1], Path(sys.argv[2])
+files = sorted(root.glob("targets/*/*.toml"))
+if way == "tomllib":
+    import tomllib
+    read = lambda path: tomllib.loads(path.read_text(encoding="utf-8"))
+elif way == "rtoml":
+    import rtoml
+    read = lambda path: rtoml.loads(path.read_text(encoding="utf-8"))
+else:  # kpicheck's reading, through the plan cache (KPICHECK_CACHE=off or a filled cache)
+    from kpicheck.workspace import load_plan
+    read = lambda path: load_plan(path, str(path))
+start = time.perf_counter()
+for path in files:
+    read(path)
+print((time.perf_counter() - start) / len(files))
+"""
+
+PREFECTURES = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県"]
+
+
+def make_root(root: Path, cities: int) -> int:
+    rows = 0
+    for n in range(cities):
+        name = f"{PREFECTURES[n % len(PREFECTURES)]}第{n + 1}市"
+        rows += synth.write_city(root, f"c{n + 1:04d}", name, INDICATORS)
+    return rows
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Seconds, peak resident MB and exit code of `command` in its own process."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PEAK, *command], capture_output=True, text=True, env=env, check=True)
+    seconds = time.perf_counter() - start
+    peak_kb, code = (int(x) for x in done.stdout.split())
+    return seconds, peak_kb / 1024, code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--cities", type=int, default=1741)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="write the root here and keep it (default: a temporary folder)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="kpicheck-national-"))
+    root = args.keep or folder / "root"
+    cache = folder / "cache"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env |= {"XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
+    try:
+        start = time.perf_counter()
+        rows = make_root(root, args.cities)
+        print(f"root: {args.cities:,} cities × {INDICATORS} indicators × FY2026-2030 = {rows:,} rows"
+              f" (written in {time.perf_counter() - start:.1f} s)")  # fmt: skip
+        summary = [str(BIN / "kpicheck"), "summary", "--root", str(root), "--year", "2027", "--as-of", "2027-12-31",
+                   "--format", "json"]  # fmt: skip
+        csv_read = [sys.executable, "-c", CSV_READ, str(root)]
+        times: dict[str, list[float]] = {"csv module": [], "summary (cache empty)": [], "summary (cache filled)": []}
+        peaks: dict[str, float] = {}
+        for _ in range(args.runs):
+            times["csv module"].append(run(csv_read, env)[0])
+            shutil.rmtree(cache, ignore_errors=True)
+            for name in ("summary (cache empty)", "summary (cache filled)"):
+                seconds, peaks[name], code = run(summary, env)
+                assert code == 0, f"{name}: exit {code}"
+                times[name].append(seconds)
+        base = statistics.median(times["csv module"])
+        print(f"\n{'command':24} {'seconds':>8} {'× csv':>6} {'rows/s':>9} {'peak MB':>8}")
+        for name, values in times.items():
+            median = statistics.median(values)
+            print(f"{name:24} {median:>8.2f} {median / base:>6.1f} {rows / median:>9,.0f} {peaks.get(name, 0):>8.0f}")
+        print("goal: summary (cache filled) within 20× the csv read")
+
+        print(f"\n{'cities':>7} {'peak MB':>8}   summary, cache filled: memory flat in the number of cities")
+        for count in sorted({min(100, args.cities), min(400, args.cities), args.cities}):
+            names = ",".join(f"c{n + 1:04d}" for n in range(count))
+            _, peak, _ = run([*summary, "--cities", names], env)
+            print(f"{count:>7,} {peak:>8.0f}")
+
+        print(f"\n{'reading the plans':38} {'ms/plan':>8}")
+        ways = {"tomllib (TOML only)": ("tomllib", {}), "rtoml (TOML only)": ("rtoml", {}),
+                "kpicheck, read afresh (TOML + cells)": ("kpicheck", {"KPICHECK_CACHE": "off"}),
+                "kpicheck, from the plan cache": ("kpicheck", {})}  # fmt: skip
+        for name, (way, extra) in ways.items():
+            command = [sys.executable, "-c", PLANS, way, str(root)]
+            if name == "kpicheck, from the plan cache":  # fill it first, under the names this script gives
+                subprocess.run(command, check=True, capture_output=True, env=env | extra)
+            done = subprocess.run(command, check=False, capture_output=True, text=True, env=env | extra)
+            shown = f"{float(done.stdout) * 1000:>8.2f}" if done.returncode == 0 else "  (pip install rtoml to compare)"
+            print(f"{name:38} {shown}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

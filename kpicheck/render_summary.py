@@ -1,0 +1,140 @@
+"""`kpicheck summary` as text: a table of one line per city fitting the terminal, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from kpicheck.models import STATUS_LABELS, Status
+from kpicheck.render import display_width, guard, wrap
+from kpicheck.summary import ERROR, NO_PLAN, Totals
+
+# Column headings of the counts, short enough that eleven columns fit 80 (the JSON keeps the codes,
+# the CSV the full labels).
+SHORT_LABELS: dict[Status, str] = {
+    Status.ACHIEVED: "達成",
+    Status.MISSED: "未達成",
+    Status.ON_TRACK: "順調",
+    Status.BEHIND: "遅れ",
+    Status.NO_DATA: "未入力",
+    Status.NOT_APPLICABLE: "対象外",
+    Status.TBD: "未設定",
+    Status.UPCOMING: "未到来",
+}
+STATE_TEXT = {ERROR: "（エラー）", NO_PLAN: "（計画なし）"}
+RATE_HEADER = "達成率"
+# Narrowest the 市町村 and 計画 columns get before they wrap.
+MIN_NAME_WIDTH = 6
+
+
+def table_row(row: dict[str, Any]) -> list[str]:
+    """A city's cells of the table: 市町村, 計画 (or why there is none), a count per status, 達成率."""
+    first = [row["city_name"] or row["city"], row["plan"] or STATE_TEXT.get(row["state"], "")]
+    if row["summary"] is None:
+        return [*first, *("" for _ in Status), ""]
+    return [*first, *(str(row["summary"][s.value]) for s in Status), row["achievement"]["text"]]
+
+
+def render_summary_table(head: dict[str, Any], body: list[list[str]], totals: dict[str, Any], width: int = 80) -> str:
+    """The cities' `table_row`s under a title and over the totals, within `width` display columns."""
+    headers = ["市町村", "計画", *(SHORT_LABELS[s] for s in Status), RATE_HEADER]
+    fixed = [max([display_width(headers[i]), *(display_width(r[i]) for r in body)]) for i in range(2, len(headers))]
+    free = width - sum(fixed) - (len(headers) - 1)
+    natural = [max([display_width(headers[i]), *(display_width(r[i]) for r in body)]) for i in (0, 1)]
+    name_w = min(natural[0], max(MIN_NAME_WIDTH, free // 2))
+    plan_w = max(MIN_NAME_WIDTH, min(natural[1], free - name_w))
+    table = _table(body, headers, [name_w, plan_w]) if body else "（市町村がありません）"
+    title = f"{head['year_label']} 基準日 {head['as_of']} の状況（{totals['cities']} 市町村）"
+    lines = [*wrap(title, width), "", *table.splitlines(), ""]
+    states = totals["states"]
+    items = [f"{SHORT_LABELS[s]} {totals['summary'][s.value]:,}" for s in Status]
+    lines += _items(f"計 {states['ok']:,} 市町村（達成率 {totals['achievement']['text']}）:", items, width)
+    if states[NO_PLAN]:
+        lines += wrap(f"この年度を含む計画のない市町村: {states[NO_PLAN]:,}", width)
+    if states[ERROR]:
+        lines += wrap(f"ファイルにエラーのある市町村: {states[ERROR]:,}（kpicheck validate で確認できます）", width)
+    return "\n".join(lines) + "\n"
+
+
+def _table(body: list[list[str]], headers: list[str], name_widths: list[int]) -> str:
+    """Laid out here rather than by tabulate: its multi-line cells need its own formats, whose two-space
+    gaps and padded headings do not leave eleven columns room in 80. 市町村 and 計画 wrap in their column."""
+    widths = [*name_widths]
+    widths += [max([display_width(headers[i]), *(display_width(r[i]) for r in body)]) for i in range(2, len(headers))]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            cell + " " * (width - display_width(cell)) if i < 2 else " " * (width - display_width(cell)) + cell
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return " ".join(padded).rstrip()
+
+    lines = [line(headers), " ".join("-" * w for w in widths)]
+    for row in body:
+        names = [wrap(row[0], widths[0]), wrap(row[1], widths[1])]
+        for index in range(max(len(n) for n in names)):
+            rest = row[2:] if index == 0 else ["" for _ in row[2:]]
+            lines.append(line([n[index] if index < len(n) else "" for n in names] + rest))
+    return "\n".join(lines)
+
+
+def _items(head: str, items: list[str], width: int) -> list[str]:
+    """`head` then the items two spaces apart, broken between items (not inside one) to fit `width`."""
+    lines, line = [], head
+    for item in items:
+        if display_width(line) + 2 + display_width(item) > width:
+            lines.append(line)
+            line = item
+        else:
+            line += ("  " if line != head else " ") + item
+    lines.append(line)
+    return lines
+
+
+def json_chunks(head: dict[str, Any], rows: Iterable[dict[str, Any]], totals: Totals) -> Iterator[str]:
+    """The JSON contract, written as the rows come (the same text as json.dumps of the whole, indent 2).
+
+    `totals` is read after the last row, so it may be filled while `rows` is consumed.
+    """
+
+    def dumps(value: object, indent: str) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+
+    yield dumps(head, "")[:-2] + ',\n  "cities": ['
+    first = True
+    for row in rows:
+        yield ("\n    " if first else ",\n    ") + dumps(row, "    ")
+        first = False
+    yield ("\n  ]" if not first else "]") + ',\n  "totals": ' + dumps(totals.as_dict(), "  ") + "\n}\n"
+
+
+CSV_HEADER = (
+    "市町村ID", "市町村名", "状態", "計画", "計画名", "指標数",
+    *(STATUS_LABELS[s] for s in Status), "達成率の分子", "判定対象", "達成率", "問題数",
+)  # fmt: skip
+
+
+def csv_header() -> bytes:
+    """The first line of the CSV, after a BOM: Excel on Japanese Windows opens UTF-8 with one."""
+    return ("\ufeff" + _csv_line(CSV_HEADER)).encode("utf-8")
+
+
+def csv_row(row: dict[str, Any]) -> bytes:
+    """A city's line of the CSV (CRLF); 状態 is the JSON's state code."""
+    counts = [row["summary"][s.value] if row["summary"] else "" for s in Status]
+    share = row["achievement"] or {}
+    rate = share.get("rate")
+    return _csv_line([
+        guard(row["city"]), guard(row["city_name"] or ""), row["state"], guard(row["plan"] or ""),
+        guard(row["plan_title"] or ""), row["indicators"], *counts, share.get("achieved", ""),
+        share.get("evaluable", ""), "" if rate is None else rate, row["problem_count"],
+    ]).encode("utf-8")  # fmt: skip
+
+
+def _csv_line(cells: Iterable[object]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()

@@ -1,0 +1,165 @@
+"""`kpicheck summary`: every city of a data root in one run, one row of counts per city.
+
+Cities are loaded, evaluated and dropped one at a time, so memory stays that of the largest city
+whatever their number. A city whose files have errors is a row saying so (with its problems), and
+the others still count. The rows are plain dicts built in one place (`city_row`), the JSON
+contract documented in the README under `kpicheck summary`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
+from kpicheck.models import Report, Status, quantity
+from kpicheck.periods import wareki
+from kpicheck.rules import evaluate
+from kpicheck.workspace import City, city_ids, load_city, pick_plan
+
+# What a row says about its city: evaluated, no plan covering the year, or files with errors.
+OK, NO_PLAN, ERROR = "ok", "no_plan", "error"
+# The problems a row carries (the rest counted): enough to see the cause, `validate` lists them all.
+ROW_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The cities a summary covers, in order."""
+
+    root: Path
+    cities: tuple[str, ...]
+
+
+def select_cities(root: Path, wanted: str | None) -> Selection:
+    """Every city under ROOT/targets, or those named in --cities (a,b,…); KC301 for a name not there."""
+    if not (root / "targets").is_dir():
+        raise usage_error("KC304", f"--root {root}: targets/ フォルダがありません")
+    known = city_ids(root)
+    if wanted is None:
+        if not known:
+            raise usage_error("KC301", f"--root {root}: targets/ の下に市町村のフォルダがありません")
+        return Selection(root, tuple(known))
+    named = [name.strip() for name in wanted.split(",") if name.strip()]
+    if not named:
+        raise usage_error("KC304", "--cities: 市町村 id をカンマ区切りで指定してください（例: abashiri,nemuro）")
+    missing = [name for name in named if name not in known]
+    if missing:
+        shown = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
+        message = f"--cities: {', '.join(missing)} は {root / 'targets'} にありません（あるもの: {shown}）"
+        raise usage_error("KC301", message)
+    return Selection(root, tuple(dict.fromkeys(named)))
+
+
+def achievement_share(report: Report) -> dict[str, Any]:
+    """The report's 達成率 (report.achievement): 達成 ÷ (達成 + 未達成 + 順調 + 遅れ)."""
+    from kpicheck.report import achievement  # noqa: PLC0415 - the one definition; only summary and report need it
+
+    found = achievement(report)
+    return {key: found[key] for key in ("achieved", "evaluable", "rate", "text")}
+
+
+def city_row(report: Report) -> dict[str, Any]:
+    """One city's row of the summary: counts per status and the 達成率 of its plan for the year."""
+    plan = report.plan
+    return {
+        "city": plan.city,
+        "city_name": plan.city_name,
+        "state": OK,
+        "plan": plan.id,
+        "plan_title": plan.title,
+        "indicators": len(report.evaluations),
+        "summary": {status.value: count for status, count in report.summary().items()},
+        "achievement": achievement_share(report),
+        "problems": [],
+        "problem_count": 0,
+    }
+
+
+def _other_row(city: str, city_name: str | None, state: str, problems: list[Problem]) -> dict[str, Any]:
+    return {
+        "city": city,
+        "city_name": city_name,
+        "state": state,
+        "plan": None,
+        "plan_title": None,
+        "indicators": 0,
+        "summary": None,
+        "achievement": None,
+        "problems": [p.to_dict() for p in problems[:ROW_PROBLEMS]],
+        "problem_count": len(problems),
+    }
+
+
+def summarize(selection: Selection, year: int, as_of: date) -> Iterator[dict[str, Any]]:
+    """One row per city, in order, each city loaded only while its row is built."""
+    for city in selection.cities:
+        try:
+            loaded: City = load_city(selection.root, city, year)
+        except KpicheckError as exc:
+            errors = [p for p in exc.problems if p.severity is Severity.ERROR]
+            yield _other_row(city, None, ERROR, errors)
+            continue
+        try:
+            plan = pick_plan(loaded.plans, year, None)
+        except KpicheckError as exc:  # KC302: no plan of this city covers the year
+            yield _other_row(city, loaded.name, NO_PLAN, exc.problems)
+            continue
+        yield city_row(evaluate(plan, loaded.actuals, year, as_of))
+
+
+class Totals:
+    """Counts over the rows seen so far: a summary keeps these, never the rows (memory flat in cities)."""
+
+    def __init__(self) -> None:
+        self.cities = 0
+        self.states = dict.fromkeys((OK, NO_PLAN, ERROR), 0)
+        self.counts = dict.fromkeys((s.value for s in Status), 0)
+        self.achieved = self.evaluable = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.cities += 1
+        self.states[row["state"]] += 1
+        if row["state"] != OK:
+            return
+        for status, count in row["summary"].items():
+            self.counts[status] += count
+        self.achieved += row["achievement"]["achieved"]
+        self.evaluable += row["achievement"]["evaluable"]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Counts over every evaluated city, and the 達成率 of them all together (the JSON's `totals`)."""
+        # Rounded and written as report.achievement does (44.8%, 50%).
+        exact = (
+            None
+            if not self.evaluable
+            else (Decimal(self.achieved * 100) / self.evaluable).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        )
+        return {
+            "cities": self.cities,
+            "states": dict(self.states),
+            "summary": dict(self.counts),
+            "achievement": {
+                "achieved": self.achieved,
+                "evaluable": self.evaluable,
+                "rate": None if exact is None else float(exact),
+                "text": "―" if exact is None else quantity(exact, "%"),
+            },
+        }
+
+
+def heading(year: int, as_of: date) -> dict[str, Any]:
+    """The keys of the JSON contract before `cities`."""
+    return {"year": year, "year_label": f"{year}年度（{wareki(year)}）", "as_of": as_of.isoformat()}
+
+
+def document(rows: list[dict[str, Any]], year: int, as_of: date) -> dict[str, Any]:
+    """The JSON contract of `kpicheck summary --format json` (README), whole (the CLI streams it instead)."""
+    totals = Totals()
+    for row in rows:
+        totals.add(row)
+    return {**heading(year, as_of), "cities": rows, "totals": totals.as_dict()}
