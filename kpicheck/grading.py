@@ -240,6 +240,11 @@ def indicator_change(evaluation: Evaluation) -> Change | None:
     return Change.UNCHANGED
 
 
+def scale_grades(scale: Scale) -> list[dict[str, str]]:
+    """The scale's grades and labels, best first, 評価できない last (the JSON's `grading.grades`)."""
+    return [{"grade": b.grade, "label": b.label} for b in (*scale.bands, scale.none)]
+
+
 def parse_scale(spec: object) -> Scale | str:
     """A plan's `grading`: a preset name, or its own bands; the Scale, or why it cannot be read."""
     if isinstance(spec, str):

@@ -19,6 +19,7 @@ from kpicheck.grading import (
     metric_grade,
     pace_rate,
     progress_rate,
+    scale_grades,
 )
 from kpicheck.models import (
     CHANGE_LABELS,
@@ -29,7 +30,6 @@ from kpicheck.models import (
     MetricResult,
     Plan,
     Report,
-    Scale,
     State,
     Status,
     kanji_quantity,
@@ -89,10 +89,6 @@ def grade_text(band: Band | None, *, long: bool = True) -> str:
     if band is None:
         return ""
     return f"{band.grade}（{band.label}）" if long and band.label else band.grade
-
-
-def scale_grades(scale: Scale) -> list[dict[str, str]]:
-    return [{"grade": b.grade, "label": b.label} for b in (*scale.bands, scale.none)]
 
 
 def _json_rate(rate: Decimal | None) -> float | None:

@@ -25,13 +25,13 @@ SHORT_LABELS: dict[Status, str] = {
     Status.UPCOMING: "未到来",
 }
 STATE_TEXT = {ERROR: "（エラー）", NO_PLAN: "（計画なし）"}
-RATE_HEADER = "達成率"
+RATE_HEADER = "達成割合"  # 達成 ÷ 判定対象 (not an indicator's 達成率, 実績 ÷ 目標)
 # Narrowest the 市町村 and 計画 columns get before they wrap.
 MIN_NAME_WIDTH = 6
 
 
 def table_row(row: dict[str, Any]) -> list[str]:
-    """A city's cells of the table: 市町村, 計画 (or why there is none), a count per status, 達成率."""
+    """A city's cells of the table: 市町村, 計画 (or why there is none), a count per status, 達成割合."""
     first = [row["city_name"] or row["city"], row["plan"] or STATE_TEXT.get(row["state"], "")]
     if row["summary"] is None:
         return [*first, *("" for _ in Status), ""]
@@ -51,7 +51,7 @@ def render_summary_table(head: dict[str, Any], body: list[list[str]], totals: di
     lines = [*wrap(title, width), "", *table.splitlines(), ""]
     states = totals["states"]
     items = [f"{SHORT_LABELS[s]} {totals['summary'][s.value]:,}" for s in Status]
-    lines += _items(f"計 {states['ok']:,} 市町村（達成率 {totals['achievement']['text']}）:", items, width)
+    lines += _items(f"計 {states['ok']:,} 市町村（達成割合 {totals['achievement']['text']}）:", items, width)
     if states[NO_PLAN]:
         lines += wrap(f"この年度を含む計画のない市町村: {states[NO_PLAN]:,}", width)
     if states[ERROR]:
@@ -113,7 +113,7 @@ def json_chunks(head: dict[str, Any], rows: Iterable[dict[str, Any]], totals: To
 
 CSV_HEADER = (
     "市町村ID", "市町村名", "状態", "計画", "計画名", "指標数",
-    *(STATUS_LABELS[s] for s in Status), "達成率の分子", "判定対象", "達成率", "問題数",
+    *(STATUS_LABELS[s] for s in Status), "達成", "判定対象", "達成割合", "評価基準", "評価別の指標数", "問題数",
 )  # fmt: skip
 
 
@@ -130,7 +130,8 @@ def csv_row(row: dict[str, Any]) -> bytes:
     return _csv_line([
         guard(row["city"]), guard(row["city_name"] or ""), row["state"], guard(row["plan"] or ""),
         guard(row["plan_title"] or ""), row["indicators"], *counts, share.get("achieved", ""),
-        share.get("evaluable", ""), "" if rate is None else rate, row["problem_count"],
+        share.get("evaluable", ""), "" if rate is None else rate, (row["grading"] or {}).get("name", ""),
+        "、".join(f"{grade} {count}" for grade, count in (row["grades"] or {}).items()), row["problem_count"],
     ]).encode("utf-8")  # fmt: skip
 
 

@@ -106,7 +106,15 @@ from urllib.parse import quote  # pathlib imports it already
 from kpicheck import __version__
 from kpicheck.cache import jinja_cache
 from kpicheck.errors import KpicheckError, Problem, usage_error
-from kpicheck.grading import grade_counts, indicator_change, indicator_grade, indicator_rate, pace_rate, rate_of
+from kpicheck.grading import (
+    grade_counts,
+    indicator_change,
+    indicator_grade,
+    indicator_rate,
+    pace_rate,
+    rate_of,
+    scale_grades,
+)
 from kpicheck.models import (
     CHANGE_LABELS,
     STATUS_LABELS,
@@ -122,7 +130,7 @@ from kpicheck.models import (
 )
 from kpicheck.output import check_output, write_files
 from kpicheck.periods import fiscal_year_of, fiscal_year_start, normalize, parse_year
-from kpicheck.render import actual_text, grade_text, large_text, metric_texts, rate_text, scale_grades, to_dict
+from kpicheck.render import actual_text, grade_text, large_text, metric_texts, rate_text, to_dict
 from kpicheck.rules import show_actual, target_for
 from kpicheck.workspace import City, pick_plan
 

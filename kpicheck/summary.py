@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
+from kpicheck.grading import grade_counts, scale_grades
 from kpicheck.models import Report, Status, quantity
 from kpicheck.periods import wareki
 from kpicheck.rules import evaluate
@@ -56,7 +57,7 @@ def select_cities(root: Path, wanted: str | None) -> Selection:
 
 
 def achievement_share(report: Report) -> dict[str, Any]:
-    """The report's 達成率 (report.achievement): 達成 ÷ (達成 + 未達成 + 順調 + 遅れ)."""
+    """The report's 達成した指標の割合 (report.achievement): 達成 ÷ (達成 + 未達成 + 順調 + 遅れ)."""
     from kpicheck.report import achievement  # noqa: PLC0415 - the one definition; only summary and report need it
 
     found = achievement(report)
@@ -64,8 +65,10 @@ def achievement_share(report: Report) -> dict[str, Any]:
 
 
 def city_row(report: Report) -> dict[str, Any]:
-    """One city's row of the summary: counts per status and the 達成率 of its plan for the year."""
+    """One city's row of the summary: counts per status (and per grade where the plan grades) and the share
+    of its indicators achieved (達成割合) for the year."""
     plan = report.plan
+    scale = plan.grading
     return {
         "city": plan.city,
         "city_name": plan.city_name,
@@ -75,6 +78,8 @@ def city_row(report: Report) -> dict[str, Any]:
         "indicators": len(report.evaluations),
         "summary": {status.value: count for status, count in report.summary().items()},
         "achievement": achievement_share(report),
+        "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
+        "grades": None if scale is None else grade_counts(scale, report.evaluations),
         "problems": [],
         "problem_count": 0,
     }
@@ -90,6 +95,8 @@ def _other_row(city: str, city_name: str | None, state: str, problems: list[Prob
         "indicators": 0,
         "summary": None,
         "achievement": None,
+        "grading": None,
+        "grades": None,
         "problems": [p.to_dict() for p in problems[:ROW_PROBLEMS]],
         "problem_count": len(problems),
     }
@@ -132,7 +139,7 @@ class Totals:
         self.evaluable += row["achievement"]["evaluable"]
 
     def as_dict(self) -> dict[str, Any]:
-        """Counts over every evaluated city, and the 達成率 of them all together (the JSON's `totals`)."""
+        """Counts over every evaluated city, and the 達成割合 of them all together (the JSON's `totals`)."""
         # Rounded and written as report.achievement does (44.8%, 50%).
         exact = (
             None

@@ -90,14 +90,15 @@ def test_json_shape(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert set(data) == {"year", "year_label", "as_of", "cities", "totals"}
     assert (data["year"], data["year_label"], data["as_of"]) == (2027, "2027年度（令和9年度）", "2027-12-31")
-    keys = {"city", "city_name", "state", "plan", "plan_title", "indicators", "summary", "achievement", "problems",
-            "problem_count"}  # fmt: skip
+    keys = {"city", "city_name", "state", "plan", "plan_title", "indicators", "summary", "achievement", "grading",
+            "grades", "problems", "problem_count"}  # fmt: skip
     good, bad = data["cities"]
     assert set(good) == keys == set(bad)
     assert good["state"] == "ok" and good["plan"] == "aaa-plan" and good["indicators"] == 5
     assert set(good["summary"]) == {s.value for s in Status}
     assert good["summary"]["achieved"] == 1  # rate 72% ≧ 70%
     assert good["achievement"] == {"achieved": 1, "evaluable": 2, "rate": 50.0, "text": "50%"}
+    assert good["grading"] is None and good["grades"] is None  # the plan declares no scale
     assert bad["state"] == "error" and bad["summary"] is None and bad["achievement"] is None
     assert bad["problem_count"] >= 1
     assert bad["problems"][0]["code"] == "KC201"
@@ -158,9 +159,9 @@ def test_table_fits_80_columns_and_cp932(tmp_path: Path) -> None:
     assert max(wcswidth(line) for line in lines) <= 80
     result.stdout.encode("cp932")  # a Japanese Windows console shows every character
     header = next(line for line in lines if line.startswith("市町村"))
-    counts = ["達成", "未達成", "順調", "遅れ", "未入力", "対象外", "未設定", "未到来", "達成率"]
+    counts = ["達成", "未達成", "順調", "遅れ", "未入力", "対象外", "未設定", "未到来", "達成割合"]
     assert header.split() == ["市町村", "計画", *counts]
-    assert "c00-digital" in result.stdout  # wrapped inside its column, not cut
+    assert "c00-digi" in result.stdout  # wrapped inside its column, not cut
     assert "計 4 市町村" in result.stdout
 
 
@@ -219,3 +220,18 @@ def test_streamed_json_is_the_whole_document(count: int) -> None:
 
     streamed = "".join(json_chunks(heading(2027, date(2027, 12, 31)), seen(), totals))
     assert streamed == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_graded_plan_counts_its_grades(tmp_path: Path) -> None:
+    root = write_root(tmp_path, {"aaa": "甲市", "bbb": "乙町"})
+    path = root / "targets" / "aaa" / "plan.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[plan]\n", '[plan]\ngrading = "A-D"\n', 1), "utf-8")
+    common = ["--root", str(root), "--year", "2027", "--as-of", "2027-12-31"]
+    data = json.loads(invoke("summary", *common, "--format", "json").stdout)
+    graded, plain = data["cities"]
+    status = json.loads(invoke("status", *common, "--city", "aaa", "--format", "json").stdout)
+    assert graded["grades"] == status["grades"] and graded["grading"] == status["grading"]
+    assert sum(graded["grades"].values()) > 0 and plain["grades"] is None
+    lines = invoke("summary", *common, "--format", "csv").stdout_bytes.decode("utf-8-sig").splitlines()
+    column = lines[0].split(",").index("評価別の指標数")
+    assert lines[1].split(",")[column] == "、".join(f"{g} {n}" for g, n in status["grades"].items())
