@@ -179,8 +179,7 @@ class Place(NamedTuple):
     column: int | None = None
 
 
-@dataclass(frozen=True)
-class Metric:
+class Metric(NamedTuple):
     id: str
     name: str
     unit: str | None
@@ -192,8 +191,7 @@ class Metric:
     baseline_year: int | None = None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One part of a target cell, read: what must hold for one metric in one year."""
 
     kind: RuleKind
@@ -327,8 +325,7 @@ def kanji_quantity(value: Decimal | None, unit: str | None) -> str:
     return sign + "".join(parts) + (unit or "")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A target cell as printed and the rules it was read as."""
 
     year: int | None  # None for a target due at a date
@@ -346,8 +343,7 @@ class Target:
         return f"{self.text}（{self.due_text}）" if self.text else f"{self.due_text}までに完了"
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(NamedTuple):
     id: str
     name: str
     area: str
@@ -358,7 +354,7 @@ class Indicator:
     due: Target | None = None  # one target due at a date (日向 令和7年度末, a 取組 due R5末)
     category: str = ""
     note: str = ""
-    place: Place = field(default_factory=lambda: Place(""))
+    place: Place = Place("")
 
     def metric(self, metric_id: str) -> Metric | None:
         return next((m for m in self.metrics if m.id == metric_id), None)
@@ -448,8 +444,7 @@ class MetricResult(NamedTuple):
     change: Change | None = None  # this year's row against last year's; None without this year's row
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     indicator: Indicator
     area_name: str
     initiative_name: str
@@ -464,8 +459,7 @@ class Evaluation:
     direction: str = ""
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     plan: Plan
     year: int
     as_of: date

@@ -10,7 +10,7 @@ raises PhraseError naming the word: never a silent misreading, never a silent "n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -255,9 +255,9 @@ def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) 
     rules = []
     for rule in read_cell(cell, ctx):
         if rule.kind in (RuleKind.THRESHOLD, RuleKind.END_TARGET):
-            rules.append(replace(rule, kind=RuleKind.END_TARGET, due=due))
+            rules.append(rule._replace(kind=RuleKind.END_TARGET, due=due))
         elif rule.kind is RuleKind.REDUCTION:
-            rules.append(replace(rule, due=due))
+            rules.append(rule._replace(due=due))
         elif rule.kind is RuleKind.MILESTONE:
             rules.append(Rule(RuleKind.DEADLINE, rule.text, rule.metric, due=due, start=start))
         else:
@@ -370,7 +370,7 @@ def _with_due(rule: Rule, due: date | None) -> Rule:
         return rule
     if rule.kind is not RuleKind.THRESHOLD:
         raise PhraseError(f"{rule.text!r} を読めません: {rule.kind.value} の目標には期限を付けられません")
-    return replace(rule, kind=RuleKind.END_TARGET, due=due)
+    return rule._replace(kind=RuleKind.END_TARGET, due=due)
 
 
 def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | None, _Reading, str]:
@@ -573,7 +573,7 @@ def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tupl
     words = [w for w in re.split(rf"[・、\s{ARROWS}]+", cell) if w and w not in DASHES]
     carries = ctx.carry_forward and previous and previous[0].kind in (RuleKind.PHASE, RuleKind.CONTINUOUS)
     if not words and carries:  # a blank, or an arrow drawn on from the previous cell
-        return (replace(previous[0], text=cell, carried=True),)
+        return (previous[0]._replace(text=cell, carried=True),)
     if not words and any(a in cell for a in ARROWS):
         return (Rule(RuleKind.CONTINUOUS, cell, metric, note="矢印のみ（段階の記載なし）"),)
     if not words:

@@ -95,7 +95,7 @@ The stand-alone chart template (chart.svg.j2) gets the report's variables plus `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -248,7 +248,7 @@ def for_department(report: Report, department: str | None) -> Report:
         known = "、".join(departments(report.plan)) or "なし"
         message = f"--department {department!r}: {report.plan.id} にこの担当の指標はありません（あるもの: {known}）"
         raise usage_error("KC304", message)
-    return replace(report, evaluations=shown)
+    return report._replace(evaluations=shown)
 
 
 _RANGE = re.compile(r"^(?P<first>.+?)\s*[-~〜–—]\s*(?P<last>.+)$")

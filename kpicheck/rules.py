@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from kpicheck.actuals import Actuals
 from kpicheck.models import (
@@ -37,8 +37,7 @@ REDUCTION_INPUTS = ("before", "after")
 STATE_LABELS: dict[State, str] = {State.DONE: "完了", State.IN_PROGRESS: "実施中", State.NOT_STARTED: "未着手"}
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     status: Status
     reason: str
     actual: Decimal | State | str | None = None
@@ -114,7 +113,7 @@ def _judge(ctx: Context, got: Decimal, target: Decimal, **how: Any) -> Outcome:
     ceiling = how.get("bound", Bound.AT_LEAST).ceiling
     if ceiling and ctx.metric.counts is not Counts.LEVEL and outcome.status is Status.ON_TRACK:
         return outcome
-    return replace(outcome, goal=target)
+    return outcome._replace(goal=target)
 
 
 def _verdict(
@@ -254,7 +253,7 @@ def growth(rule: Rule, ctx: Context) -> Outcome:
     outcome = _yearly(ctx, target, got, actual, previous, rule.bound)
     unit = ctx.metric.unit
     basis = f"目標 {rule.bound.symbol} 前年度実績 {quantity(previous, unit)} × {growth_factor(rule.value)}"
-    return replace(outcome, reason=f"{basis}: {outcome.reason}")
+    return outcome._replace(reason=f"{basis}: {outcome.reason}")
 
 
 def milestone(rule: Rule, ctx: Context) -> Outcome:

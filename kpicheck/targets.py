@@ -527,18 +527,18 @@ def _settle(
             if unit in RATE_UNITS:  # 毎年度95%以上: a rate held every year, not a count of events
                 counts = Counts.LEVEL
         kind = ValueKind.NUMBER if unit is not None else metric.kind
-        settled.append(replace(metric, unit=unit, counts=counts, kind=kind))
+        settled.append(metric._replace(unit=unit, counts=counts, kind=kind))
 
     by_id = {m.id: m for m in settled}
 
     def fix(target: Target) -> Target:
         rules = tuple(
-            replace(rule, unit=by_id[rule.metric].unit, counts=by_id[rule.metric].counts)
+            rule._replace(unit=by_id[rule.metric].unit, counts=by_id[rule.metric].counts)
             if rule.kind in NUMERIC_KINDS and rule.metric in by_id
             else rule
             for rule in target.rules
         )
-        return replace(target, rules=rules)
+        return target._replace(rules=rules)
 
     return tuple(settled), {y: fix(t) for y, t in targets.items()}, fix(due) if due else None
 
@@ -667,7 +667,7 @@ def _carry_deadlines(targets: dict[int, Target]) -> dict[int, Target]:
             for later in range(year + 1, fiscal_year_of(rule.due) + 1):
                 blank = later in result and all(r.kind is RuleKind.NONE for r in result[later].rules)
                 if blank:
-                    result[later] = Target(later, result[later].text, (replace(rule, carried=True),))
+                    result[later] = Target(later, result[later].text, (rule._replace(carried=True),))
     return result
 
 
@@ -723,7 +723,7 @@ def _bars(targets: dict[int, Target]) -> dict[int, Target]:
             year = years[position]
             rule = targets[year].rules[0]
             reach = rule.phases[-1] if position == end else rule.phases[0]
-            result[year] = replace(targets[year], rules=(replace(rule, reach=reach, bar=bar),))
+            result[year] = targets[year]._replace(rules=(rule._replace(reach=reach, bar=bar),))
         index = end + 1
     return result
 
