@@ -140,6 +140,13 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
     return state
 
 
+@functools.lru_cache(maxsize=65536)
+def _cell_text(raw: str) -> str:
+    """A cell as the loader reads it (NFKC, trimmed, Excel's ="…" removed), once per distinct text: a
+    file repeats its ids, years, metrics and blanks on every row."""
+    return _unquote(normalize(raw))
+
+
 def _unquote(value: str) -> str:
     """Excel's ="0123" guard around a value."""
     if not value.startswith('="'):  # nearly every cell: no pattern to run
@@ -287,11 +294,9 @@ def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dic
 def _row(
     row: list[str], header: dict[str, int], width: int, shown: str, line: int, plans: list[Plan], result: ActualsResult
 ) -> None:
-    cells = [_unquote(normalize(c)) for c in row]
-
-    def cell(name: str) -> str:
-        index = header.get(name)
-        return cells[index] if index is not None and index < len(cells) else ""
+    cells = [_cell_text(c) for c in row]
+    size = len(cells)
+    named = {name: cells[index] for name, index in header.items() if index < size}  # a column per name, once
 
     def problem(name: str, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
         column = header[name] + 1 if name in header else None
@@ -300,41 +305,41 @@ def _row(
     if len(row) > width and any(c.strip() for c in row[width:]):
         extra = len(row) - width
         problem("value", "KC109", f"見出し行の列数を超えるセルが {extra} 個あります（値の中にカンマ？）")
-    if cell("value") in BLANK_VALUES:
-        _blank(cell, problem)
+    if named.get("value", "") in BLANK_VALUES:
+        _blank(lambda name: named.get(name, ""), problem)
         return
     try:
-        year = parse_year(cell("year"))
+        year = parse_year(named.get("year", ""))
     except ValueError as exc:
         problem("year", "KC104", str(exc))
         return
-    plan_id = cell("plan")
+    plan_id = named.get("plan", "")
     if plan_id and all(p.id != plan_id for p in plans):
         problem("plan", "KC114", f"不明な計画 {plan_id!r}（この市町村の計画: {', '.join(p.id for p in plans)}）")
         return
     plan = _row_plan(year, plan_id, plans, result.skip, problem)
     if plan is None:
         return
-    indicator_id = cell("indicator")
+    indicator_id = named.get("indicator", "")
     indicator = plan.indicator(indicator_id)
     if indicator is None:
         hint = _nearest_id(plan.indicator_ids, indicator_id)
         did_you = f"（{hint!r} の誤り？）" if hint else ""
         problem("indicator", "KC102", f"{plan.id} に指標 {indicator_id!r} はありません{did_you}")
         return
-    metric = _metric(indicator, cell("metric"), problem)
+    metric = _metric(indicator, named.get("metric", ""), problem)
     if metric is None:
         return
     try:
-        value = parse_value(cell("value"), metric, plan)
+        value = parse_value(named.get("value", ""), metric, plan)
     except ValueError as exc:
         item = f" {metric.name}" if len(indicator.metrics) > 1 else ""
         problem("value", "KC106", f"{indicator.id}{item}: {exc}")
         return
-    as_of = _as_of(cell("as_of"), year, problem)
+    as_of = _as_of(named.get("as_of", ""), year, problem)
     if as_of is False:
         return
-    direction = cell("direction").strip()
+    direction = named.get("direction", "").strip()
     if direction and direction not in plan.directions:
         problem(
             "direction",
@@ -352,10 +357,11 @@ def _row(
         metric=metric.id,
         year=year,
         value=value,
-        text=cell("value"),
+        text=named.get("value", ""),
         as_of=as_of,
         place=Place(shown, line),
-        **{name: _remark(row, header, name) for name in REMARK_COLUMNS},
+        note=_remark(row, header, "note"),
+        **{name: _remark(row, header, name) for name in REMARK_COLUMNS[1:] if name in header},
     )
 
 

@@ -469,8 +469,11 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
     status = worst([m.status for m in results])
     shown = [m for m in results if m.status is status]
     reason = " / ".join((f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown)
-    rows = [Context(plan, indicator, m, year, as_of, actuals).actual() for m in indicator.metrics]  # known by as_of
-    words = {name: _joined([getattr(row, name) for row in rows if row]) for name in REMARKS}
+    rows = [row for m in indicator.metrics if (row := Context(plan, indicator, m, year, as_of, actuals).actual())]
+    if len(rows) == 1:  # the usual case: the one row's words as they are
+        words = {name: getattr(rows[0], name) for name in REMARKS}
+    else:
+        words = {name: _joined([getattr(row, name) for row in rows]) for name in REMARKS}
     return Evaluation(
         indicator=indicator,
         area_name=plan.area_name(indicator.area),
