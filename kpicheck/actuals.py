@@ -69,6 +69,8 @@ class ActualsResult:
     actuals: Actuals = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     skip: frozenset[str] = frozenset()  # plans whose rows are passed over unread (not the year's plan)
+    until: int | None = None  # rows of later fiscal years are passed over unread (summary of one year)
+    plan_of: dict[tuple[int, str], Plan | None] = field(default_factory=dict)  # (year, plan column) -> plan
 
 
 class DecodeError(ValueError):
@@ -194,13 +196,18 @@ def _number_in(value: str, declared: str | None) -> Decimal:
 
 
 def load_actuals(
-    files: list[Path], plans: list[Plan], root: Path | None = None, skip: frozenset[str] = frozenset()
+    files: list[Path],
+    plans: list[Plan],
+    root: Path | None = None,
+    skip: frozenset[str] = frozenset(),
+    until: int | None = None,
 ) -> ActualsResult:
     """Read and merge CSV files for one city's plans; every problem is collected, none is fatal.
 
-    Rows that belong to a plan in `skip` (by the plan column or their year) are passed over unread.
+    Rows that belong to a plan in `skip` (by the plan column or their year), or whose fiscal year is
+    after `until`, are passed over unread.
     """
-    result = ActualsResult(skip=skip)
+    result = ActualsResult(skip=skip, until=until)
     for path in files:
         _load_file(path, display_path(path, root), plans, result)
     result.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
@@ -294,6 +301,8 @@ def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dic
 def _row(
     row: list[str], header: dict[str, int], width: int, shown: str, line: int, plans: list[Plan], result: ActualsResult
 ) -> None:
+    if result.until is not None and _later(row, header["year"], result.until):
+        return  # a later year: it cannot change the figures of the year asked for (validate reads it)
     cells = [_cell_text(c) for c in row]
     size = len(cells)
     named = {name: cells[index] for name, index in header.items() if index < size}  # a column per name, once
@@ -317,7 +326,7 @@ def _row(
     if plan_id and all(p.id != plan_id for p in plans):
         problem("plan", "KC114", f"不明な計画 {plan_id!r}（この市町村の計画: {', '.join(p.id for p in plans)}）")
         return
-    plan = _row_plan(year, plan_id, plans, result.skip, problem)
+    plan = _row_plan(year, plan_id, plans, result, problem)
     if plan is None:
         return
     indicator_id = named.get("indicator", "")
@@ -352,17 +361,26 @@ def _row(
         first = result.actuals[key].place
         problem("indicator", "KC107", f"{indicator.id} {metric.id} {year} は {first.path}:{first.line} で入力済みです")
         return
+    remarks = [_remark(row, header, name) if name in header else "" for name in REMARK_COLUMNS]
     result.actuals[key] = Actual(
-        indicator=indicator.id,
-        metric=metric.id,
-        year=year,
-        value=value,
-        text=named.get("value", ""),
-        as_of=as_of,
-        place=Place(shown, line),
-        note=_remark(row, header, "note"),
-        **{name: _remark(row, header, name) for name in REMARK_COLUMNS[1:] if name in header},
+        indicator.id,
+        metric.id,
+        year,
+        value,
+        named.get("value", ""),
+        as_of,
+        remarks[0],
+        Place(shown, line),
+        *remarks[1:],
     )
+
+
+def _later(row: list[str], index: int, until: int) -> bool:
+    """Whether the row's fiscal year is after `until` (a year that cannot be read is not: it is reported)."""
+    try:
+        return index < len(row) and parse_year(_cell_text(row[index])) > until
+    except ValueError:
+        return False
 
 
 def _blank(cell: Callable[[str], str], problem: ProblemSink) -> None:
@@ -404,13 +422,16 @@ def _remark(row: list[str], header: dict[str, int], name: str) -> str:
     return normalize(text) if name == "direction" else text
 
 
-def _row_plan(year: int, plan_id: str, plans: list[Plan], skip: frozenset[str], problem: ProblemSink) -> Plan | None:
+def _row_plan(year: int, plan_id: str, plans: list[Plan], result: ActualsResult, problem: ProblemSink) -> Plan | None:
     """The plan a row belongs to; None after KC105 when there is none, and None for a plan in `skip`."""
-    plan = _plan_for(year, plan_id, plans)
+    key = (year, plan_id)
+    if key not in result.plan_of:  # a file repeats a few years: each is looked up once
+        result.plan_of[key] = _plan_for(year, plan_id, plans)
+    plan = result.plan_of[key]
     if plan is None:
         periods = ", ".join(f"{p.id} {p.first_year}～{p.last_year}" for p in plans) or "なし"
         problem("year", "KC105", f"{year} 年度はこの市町村のどの計画の期間にも入りません（{periods}）")
-    return None if plan is None or plan.id in skip else plan
+    return None if plan is None or plan.id in result.skip else plan
 
 
 def _plan_for(year: int, plan_id: str, plans: list[Plan]) -> Plan | None:

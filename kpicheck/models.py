@@ -407,10 +407,15 @@ class Plan:
         return {i.id: i for i in self.indicators}
 
     def area_name(self, area_id: str) -> str:
-        return next((a.name for a in self.areas if a.id == area_id), area_id)
+        return self._names[0].get(area_id, area_id)
 
     def initiative_name(self, initiative_id: str) -> str:
-        return next((i.name for i in self.initiatives if i.id == initiative_id), initiative_id)
+        return self._names[1].get(initiative_id, initiative_id)
+
+    @functools.cached_property
+    def _names(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Area and initiative names by id, built once: every evaluated indicator looks both up."""
+        return {a.id: a.name for a in self.areas}, {i.id: i.name for i in self.initiatives}
 
 
 class Actual(NamedTuple):

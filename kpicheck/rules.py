@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, NamedTuple
@@ -46,8 +45,7 @@ class Outcome(NamedTuple):
     goal: Decimal | None = None  # the number the actual was held against
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What an evaluator may look at: the plan, the indicator, the year and the actuals known by as_of."""
 
     plan: Plan
@@ -422,19 +420,19 @@ IDLE_KINDS = frozenset({RuleKind.NONE, RuleKind.TBD})
 def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals) -> Evaluation:
     target = target_for(indicator, year)
     results = []
-    for metric in indicator.metrics:
-        ctx = Context(plan, indicator, metric, year, as_of, actuals)
+    contexts = [Context(plan, indicator, metric, year, as_of, actuals) for metric in indicator.metrics]
+    for metric, ctx in zip(indicator.metrics, contexts, strict=True):
         rules = [r for r in (target.rules if target else ()) if r.metric == metric.id]
         if not rules:
             reason = f"{year}年度の目標なし" if target else "目標・目標時期の記載なし"
-            found = ctx.actual()
+            found, last = ctx.actual(), ctx.actual(year - 1)
             value = found.value if found else None
-            previous = _previous(ctx)
+            previous = _previous(ctx, last)
             results.append(
                 MetricResult(
                     metric.id, metric.name, None, value, show_actual(value, metric.unit), Status.NOT_APPLICABLE, reason,
                     unit=metric.unit, previous=previous,
-                    change=_change(ctx, found.value, ceiling=_lower_is_better(indicator, metric.id)) if found else None,
+                    change=_change(ctx, found, last, ceiling=_lower_is_better(indicator, metric.id)) if found else None,
                 )
             )  # fmt: skip
             continue
@@ -445,8 +443,9 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         status = worst([o.status for o in outcomes])
         index = next(n for n, o in enumerate(outcomes) if o.status is status)
         chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
-        value = chosen.actual if chosen.actual is not None else (found.value if (found := ctx.actual()) else None)
-        previous = _previous(ctx)
+        row, last = ctx.actual(), ctx.actual(year - 1)
+        value = chosen.actual if chosen.actual is not None else (row.value if row else None)
+        previous = _previous(ctx, last)
         lower = rule.bound.ceiling if rule.kind in NUMERIC else _lower_is_better(indicator, metric.id)
         results.append(
             MetricResult(
@@ -463,13 +462,13 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
                 baseline=rule.baseline if rule.baseline is not None else metric.baseline,
                 unit=metric.unit,
                 previous=previous,
-                change=_change(ctx, found.value, ceiling=lower) if (found := ctx.actual()) else None,
+                change=_change(ctx, row, last, ceiling=lower) if row else None,
             )
         )
     status = worst([m.status for m in results])
     shown = [m for m in results if m.status is status]
     reason = " / ".join((f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown)
-    rows = [row for m in indicator.metrics if (row := Context(plan, indicator, m, year, as_of, actuals).actual())]
+    rows = [row for ctx in contexts if (row := ctx.actual())]
     if len(rows) == 1:  # the usual case: the one row's words as they are
         words = {name: getattr(rows[0], name) for name in REMARKS}
     else:
@@ -495,9 +494,8 @@ def _joined(texts: list[str]) -> str:
     return " / ".join(dict.fromkeys(t for t in texts if t))
 
 
-def _previous(ctx: Context) -> Decimal | State | str | None:
-    """Last year's value as this year's is shown: its row, or for a running total the total to last year."""
-    row = ctx.actual(ctx.year - 1)
+def _previous(ctx: Context, row: Actual | None) -> Decimal | State | str | None:
+    """Last year's value as this year's is shown: its `row`, or for a running total the total to last year."""
     if row is None:
         return None
     if ctx.metric.counts is Counts.CUMULATIVE and isinstance(row.value, Decimal):
@@ -517,7 +515,7 @@ def _lower_is_better(indicator: Indicator, metric_id: str) -> bool:
 NUMERIC = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
 
 
-def _change(ctx: Context, now: Decimal | State | str, *, ceiling: bool) -> Change | None:
+def _change(ctx: Context, this: Actual, row: Actual | None, *, ceiling: bool) -> Change | None:
     """This year's row against last year's: 改善 / 悪化 / 横ばい (lower is better under a ceiling); 新規
     without a row last year.
 
@@ -526,11 +524,10 @@ def _change(ctx: Context, now: Decimal | State | str, *, ceiling: bool) -> Chang
     year against a whole one), or a state (完了, 実施中) under a different cell last year (last year's
     方針策定 done says nothing about this year's 実装).
     """
-    row = ctx.actual(ctx.year - 1)
     if row is None:
         return Change.NEW
-    before = row.value
-    partial = ctx.measured_on(ctx.actual()) < fiscal_year_end(ctx.year)
+    now, before = this.value, row.value
+    partial = ctx.measured_on(this) < fiscal_year_end(ctx.year)
     if isinstance(now, Decimal) and ctx.metric.counts is not Counts.LEVEL and partial:
         return None
     if isinstance(now, State) or isinstance(before, State):

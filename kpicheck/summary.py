@@ -106,7 +106,8 @@ def summarize(selection: Selection, year: int, as_of: date) -> Iterator[dict[str
     """One row per city, in order, each city loaded only while its row is built."""
     for city in selection.cities:
         try:
-            loaded: City = load_city(selection.root, city, year)
+            # rows of later years are not read: they cannot change this year's figures (validate reads them)
+            loaded: City = load_city(selection.root, city, year, rows_until=year)
         except KpicheckError as exc:
             errors = [p for p in exc.problems if p.severity is Severity.ERROR]
             yield _other_row(city, None, ERROR, errors)

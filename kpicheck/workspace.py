@@ -159,12 +159,15 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
     return plans, problems
 
 
-def load_city(root: Path, city: str, year: int | None = None, plan_id: str | None = None) -> City:
+def load_city(
+    root: Path, city: str, year: int | None = None, plan_id: str | None = None, *, rows_until: int | None = None
+) -> City:
     """Plans and actuals of one city; KpicheckError listing every error if any file is wrong.
 
     With a `year` (or `plan_id`) only the plan it needs is read, and only its rows of the actuals;
     the other plans' periods are still checked for overlaps, and a problem in a file the year does
-    not use is one warning line (`validate` lists it whole).
+    not use is one warning line (`validate` lists it whole). With `rows_until`, rows of later fiscal
+    years are not read at all (`summary`: they cannot change the year's figures).
     """
     found = _load_for(root, city, year, plan_id) if year is not None or plan_id is not None else None
     if found is not None:
@@ -175,7 +178,7 @@ def load_city(root: Path, city: str, year: int | None = None, plan_id: str | Non
     files, unlisted = list_files(folder, ACTUALS_SUFFIXES, display_path(folder, root)) if folder.is_dir() else ([], [])
     problems += unlisted
     if plans:
-        loaded = load_actuals(files, [*plans, *skip.values()], root, frozenset(skip))
+        loaded = load_actuals(files, [*plans, *skip.values()], root, frozenset(skip), rows_until)
         problems += loaded.problems
         actuals = loaded.actuals
     else:
