@@ -229,8 +229,8 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
     width = 0
     try:
         for start, row in rows:
-            if not any(cell.strip() for cell in row):
-                continue
+            if not any(row) or (header is None and not any(cell.strip() for cell in row)):
+                continue  # a data row of spaces only is a blank 実績 (and skipped as one in _row)
             if header is None:
                 header, width = _header(row, shown, start, result), len(row)
                 if header is None:

@@ -42,6 +42,7 @@ def cache_home(avoid: tuple[Path, ...] = ()) -> Path | None:
     return home
 
 
+@functools.lru_cache(maxsize=64)  # asked once per plan file; the answer does not change within a run
 def _inside(home: Path, folders: tuple[Path, ...]) -> bool:
     try:
         resolved = home.resolve()
