@@ -397,6 +397,8 @@ EVALUATORS: dict[RuleKind, Evaluator] = {
 
 def worst(statuses: list[Status]) -> Status:
     """The worst status that says something; TBD/N/A only when every part is TBD/N/A."""
+    if len(statuses) == 1:  # most indicators have one part
+        return statuses[0]
     if not statuses:
         return Status.NOT_APPLICABLE
     return min(statuses, key=SEVERITY_ORDER.index)
@@ -420,12 +422,15 @@ IDLE_KINDS = frozenset({RuleKind.NONE, RuleKind.TBD})
 def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals) -> Evaluation:
     target = target_for(indicator, year)
     results = []
-    contexts = [Context(plan, indicator, metric, year, as_of, actuals) for metric in indicator.metrics]
-    for metric, ctx in zip(indicator.metrics, contexts, strict=True):
+    rows = []  # this year's rows, for the 課's words
+    for metric in indicator.metrics:
+        ctx = Context(plan, indicator, metric, year, as_of, actuals)
         rules = [r for r in (target.rules if target else ()) if r.metric == metric.id]
         if not rules:
             reason = f"{year}年度の目標なし" if target else "目標・目標時期の記載なし"
             found, last = ctx.actual(), ctx.actual(year - 1)
+            if found:
+                rows.append(found)
             value = found.value if found else None
             previous = _previous(ctx, last)
             results.append(
@@ -444,45 +449,46 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         index = next(n for n, o in enumerate(outcomes) if o.status is status)
         chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
         row, last = ctx.actual(), ctx.actual(year - 1)
+        if row:
+            rows.append(row)
         value = chosen.actual if chosen.actual is not None else (row.value if row else None)
         previous = _previous(ctx, last)
         lower = rule.bound.ceiling if rule.kind in NUMERIC else _lower_is_better(indicator, metric.id)
         results.append(
-            MetricResult(
-                id=metric.id,
-                name=metric.name,
-                target="、".join(r.text for r in rules),
-                actual=value,
-                actual_text=chosen.shown or show_actual(value, metric.unit),
-                status=status,
-                reason=chosen.reason,
-                pace=chosen.pace,
-                goal=chosen.goal,
-                ceiling=rule.bound.ceiling,
-                baseline=rule.baseline if rule.baseline is not None else metric.baseline,
-                unit=metric.unit,
-                previous=previous,
-                change=_change(ctx, row, last, ceiling=lower) if row else None,
+            MetricResult(  # positional, in the record's order (id, name, target, actual, actual_text, …)
+                metric.id,
+                metric.name,
+                "、".join(r.text for r in rules),
+                value,
+                chosen.shown or show_actual(value, metric.unit),
+                status,
+                chosen.reason,
+                chosen.pace,
+                chosen.goal,
+                rule.bound.ceiling,
+                rule.baseline if rule.baseline is not None else metric.baseline,
+                metric.unit,
+                previous,
+                _change(ctx, row, last, ceiling=lower) if row else None,
             )
         )
     status = worst([m.status for m in results])
     shown = [m for m in results if m.status is status]
     reason = " / ".join((f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown)
-    rows = [row for ctx in contexts if (row := ctx.actual())]
     if len(rows) == 1:  # the usual case: the one row's words as they are
-        words = {name: getattr(rows[0], name) for name in REMARKS}
+        words = [getattr(rows[0], name) for name in REMARKS]
     else:
-        words = {name: _joined([getattr(row, name) for row in rows]) for name in REMARKS}
-    return Evaluation(
-        indicator=indicator,
-        area_name=plan.area_name(indicator.area),
-        initiative_name=plan.initiative_name(indicator.initiative),
-        target=(target.text or target.due_text or None) if target else None,
-        target_shown=_target_shown(target),
-        status=status,
-        reason=reason,
-        metrics=tuple(results),
-        **words,
+        words = [_joined([getattr(row, name) for row in rows]) for name in REMARKS]
+    return Evaluation(  # positional, in the record's order; the words are note, analysis, issues, direction
+        indicator,
+        plan.area_name(indicator.area),
+        plan.initiative_name(indicator.initiative),
+        (target.text or target.due_text or None) if target else None,
+        _target_shown(target),
+        status,
+        reason,
+        tuple(results),
+        *words,
     )
 
 
