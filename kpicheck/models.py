@@ -33,7 +33,7 @@ class Bound(StrEnum):
     @property
     def ceiling(self) -> bool:
         """A ceiling (15分以内, 0件): lower is better."""
-        return self in (Bound.AT_MOST, Bound.BELOW)
+        return self is Bound.AT_MOST or self is Bound.BELOW
 
     @property
     def symbol(self) -> str:
@@ -295,6 +295,15 @@ def quantity(value: Decimal | None, unit: str | None) -> str:
     """15000 -> 15,000名; 65 -> 65%; exact, no float rounding."""
     if value is None:
         return "―"
+    return _quantity(value, unit) if value else _quantity_text(Decimal(0), unit)  # -0 and 0E+2 print as 0
+
+
+@functools.lru_cache(maxsize=8192)  # reasons repeat their targets and typical values (equal values, equal text)
+def _quantity(value: Decimal, unit: str | None) -> str:
+    return _quantity_text(value, unit)
+
+
+def _quantity_text(value: Decimal, unit: str | None) -> str:
     if value.as_tuple().exponent < -2:  # type: ignore[operator]  # shown to 0.01 (33.333…% -> 33.33%)
         value = value.quantize(Decimal("0.01"))
     text = f"{value:,f}"
