@@ -235,3 +235,17 @@ def test_a_graded_plan_counts_its_grades(tmp_path: Path) -> None:
     lines = invoke("summary", *common, "--format", "csv").stdout_bytes.decode("utf-8-sig").splitlines()
     column = lines[0].split(",").index("評価別の指標数")
     assert lines[1].split(",")[column] == "、".join(f"{g} {n}" for g, n in status["grades"].items())
+
+
+def test_rows_of_later_years_are_not_read_by_summary_but_validate_reports_them(tmp_path: Path) -> None:
+    root = write_root(tmp_path, {"aaa": "甲市"})
+    bad_later = ACTUALS + "rate,,2028,abc%,\n"  # a broken FY2028 row: it cannot change FY2027's figures
+    (root / "actuals" / "aaa" / "a.csv").write_text(bad_later, encoding="utf-8")
+    common = ["--root", str(root), "--as-of", "2027-12-31"]
+    summary = invoke("summary", *common, "--year", "2027", "--format", "json")
+    assert summary.exit_code == 0, summary.output
+    (row,) = json.loads(summary.stdout)["cities"]
+    assert row["state"] == "ok" and row["summary"]["achieved"] == 1
+    assert invoke("summary", *common, "--year", "2028", "--format", "json").exit_code == 2  # the year it belongs to
+    done = invoke("validate", "--root", str(root))
+    assert done.exit_code == 1 and "a.csv:4:4: KC106" in done.stdout
