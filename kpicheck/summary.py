@@ -58,7 +58,7 @@ def select_cities(root: Path, wanted: str | None) -> Selection:
 
 def achievement_share(report: Report) -> dict[str, Any]:
     """The report's 達成した指標の割合 (report.achievement): 達成 ÷ (達成 + 未達成 + 順調 + 遅れ)."""
-    from kpicheck.report import achievement  # noqa: PLC0415 - the one definition; only summary and report need it
+    from kpicheck.report_context import achievement  # noqa: PLC0415 - the one definition; only summary and report need it
 
     found = achievement(report)
     return {key: found[key] for key in ("achieved", "evaluable", "rate", "text")}

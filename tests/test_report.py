@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from conftest import REPO
 from kpicheck import cli
 from kpicheck.models import STATUS_LABELS, Status
-from kpicheck.report import MARKS, choose_years, md_escape, year_context, years_context
+from kpicheck.report import choose_years, md_escape
+from kpicheck.report_context import MARKS, year_context, years_context
 from kpicheck.rules import evaluate
 from kpicheck.workspace import load_city
 

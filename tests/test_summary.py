@@ -17,7 +17,7 @@ from conftest import MINI_PLAN, REPO
 from kpicheck import cli
 from kpicheck.models import Status
 from kpicheck.render_summary import json_chunks
-from kpicheck.report import achievement
+from kpicheck.report_context import achievement
 from kpicheck.rules import evaluate
 from kpicheck.summary import Totals, document, heading
 from kpicheck.workspace import load_city, pick_plan
