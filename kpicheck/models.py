@@ -170,9 +170,10 @@ class Scale(NamedTuple):
         return tuple(b.grade for b in (*self.bands, self.none))
 
 
-# Plain records made by the thousand (a Place and an Actual per actuals row) or with nothing to
-# compute are NamedTuples: defining a frozen dataclass costs about 1 ms of every start-up and making
-# one about 1 µs more than a tuple (issue 14; benchmarks/startup.py, benchmarks/rows.py).
+# The records are NamedTuples (immutable, compared by value, `_replace` for a changed copy), not
+# frozen dataclasses: defining a frozen dataclass costs about 1 ms of every start-up and making one
+# about 1 µs more than a tuple, paid per actuals row and per evaluated indicator (issue 14;
+# benchmarks/startup.py, benchmarks/national.py). Plan stays a dataclass: it caches its indexes.
 class Place(NamedTuple):
     path: str
     line: int | None = None
