@@ -1,8 +1,8 @@
 """Council reports (`kpicheck report`): a template context built from evaluated Reports, rendered by Jinja.
 
 The CLI evaluates (kpicheck.rules.evaluate) and hands the Reports here; this module gets their
-template context from kpicheck.report_context, renders it, and writes the files atomically. Jinja is imported only when a report
-is rendered, so `kpicheck status` does not pay for it at start-up.
+template context from kpicheck.report_context, renders it, and writes the files atomically. Jinja
+is imported only when a report is rendered, so `kpicheck status` does not pay for it at start-up.
 
 Templates
 ---------
