@@ -142,6 +142,11 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
     return state
 
 
+# Cells up to this length go through _cell_text's cache: ids, years, metrics and values repeat on
+# every row, while a 備考 or 要因分析 differs on each and would only fill the cache.
+SHORT_CELL = 32
+
+
 @functools.lru_cache(maxsize=65536)
 def _cell_text(raw: str) -> str:
     """A cell as the loader reads it (NFKC, trimmed, Excel's ="…" removed), once per distinct text: a
@@ -303,7 +308,8 @@ def _row(
 ) -> None:
     if result.until is not None and _later(row, header["year"], result.until):
         return  # a later year: it cannot change the figures of the year asked for (validate reads it)
-    cells = [_cell_text(c) for c in row]
+    # short cells (ids, years, values) through the cache; a long note is normalised without being kept
+    cells = [_cell_text(c) if len(c) <= SHORT_CELL else _unquote(normalize(c)) for c in row]
     size = len(cells)
     named = {name: cells[index] for name, index in header.items() if index < size}  # a column per name, once
 

@@ -310,6 +310,8 @@ def _quantity_text(value: Decimal, unit: str | None) -> str:
     text = f"{value:,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
+    if text == "-0":  # a small negative value shown to 0.01 (-0.001%)
+        text = "0"
     return f"{text}{unit or ''}"
 
 

@@ -52,6 +52,7 @@ def render_summary_table(head: dict[str, Any], body: list[list[str]], totals: di
     states = totals["states"]
     items = [f"{SHORT_LABELS[s]} {totals['summary'][s.value]:,}" for s in Status]
     lines += _items(f"計 {states['ok']:,} 市町村（達成割合 {totals['achievement']['text']}）:", items, width)
+    lines += wrap("（後の年度の実績の行は読んでいません。全行の確認は kpicheck validate）", width)
     if states[NO_PLAN]:
         lines += wrap(f"この年度を含む計画のない市町村: {states[NO_PLAN]:,}", width)
     if states[ERROR]:

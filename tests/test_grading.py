@@ -29,7 +29,7 @@ from kpicheck.grading import (
     progress_rate,
     rate_of,
 )
-from kpicheck.models import Change, MetricResult, Scale, Status, kanji_quantity
+from kpicheck.models import Change, MetricResult, Scale, Status, kanji_quantity, quantity
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
@@ -623,3 +623,11 @@ def test_a_compound_indicator_takes_the_grade_of_the_part_that_decided_it(
     root = make_root({"a.csv": "indicator,metric,year,value\n" + rows}, plan=plan)
     school = next(i for i in status_json(root)["indicators"] if i["id"] == "school")
     assert (school["status"], school["grade"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("-0", "0%"), ("-0.001", "0%"), ("0E+2", "0%"), ("1E+3", "1,000%"), ("1000.00", "1,000%"), ("33.333", "33.33%")],
+)
+def test_equal_values_print_alike_and_never_as_minus_zero(value: str, shown: str) -> None:
+    assert quantity(D(value), "%") == shown

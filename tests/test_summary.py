@@ -163,6 +163,7 @@ def test_table_fits_80_columns_and_cp932(tmp_path: Path) -> None:
     assert header.split() == ["市町村", "計画", *counts]
     assert "c00-digi" in result.stdout  # wrapped inside its column, not cut
     assert "計 4 市町村" in result.stdout
+    assert "（後の年度の実績の行は読んでいません。" in result.stdout  # says what it did not check
 
 
 def test_csv_is_utf8_with_bom(tmp_path: Path) -> None:
