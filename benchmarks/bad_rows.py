@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import measure  # benchmarks/measure.py: the script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -41,18 +41,7 @@ def run(root: Path, megabytes: float) -> tuple[float, float, int]:
     """Seconds, peak resident MB of the child, and its exit code."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["KPICHECK_MAX_FILE_MB"] = str(megabytes * 2)
-    script = (
-        "import resource, subprocess, sys\n"
-        "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(peak, done.returncode)\n"
-    )
-    command = [str(BIN / "kpicheck"), "validate", "--root", str(root), "--max-problems", "20"]
-    start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", script, *command], capture_output=True, text=True, env=env, check=True)
-    seconds = time.perf_counter() - start
-    peak_kb, code = (int(x) for x in out.stdout.split())
-    return seconds, peak_kb / 1024, code
+    return measure.run([str(BIN / "kpicheck"), "validate", "--root", str(root), "--max-problems", "20"], env)
 
 
 def main() -> None:

@@ -25,14 +25,10 @@ import time
 from pathlib import Path
 
 import synth  # benchmarks/synth.py: the script's folder is on sys.path
+from measure import run  # benchmarks/measure.py
 
 BIN = Path(sys.executable).parent
 INDICATORS = 40
-PEAK = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
-)
 CSV_READ = (
     "import csv, pathlib, sys\n"
     "for path in sorted(pathlib.Path(sys.argv[1], 'actuals').glob('*/*.csv')):\n"
@@ -69,15 +65,6 @@ def make_root(root: Path, cities: int) -> int:
         name = f"{PREFECTURES[n % len(PREFECTURES)]}第{n + 1}市"
         rows += synth.write_city(root, f"c{n + 1:04d}", name, INDICATORS)
     return rows
-
-
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Seconds, peak resident MB and exit code of `command` in its own process."""
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PEAK, *command], capture_output=True, text=True, env=env, check=True)
-    seconds = time.perf_counter() - start
-    peak_kb, code = (int(x) for x in done.stdout.split())
-    return seconds, peak_kb / 1024, code
 
 
 def main() -> None:

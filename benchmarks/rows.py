@@ -17,34 +17,17 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import synth  # benchmarks/synth.py: the script's folder is on sys.path
+from measure import run  # benchmarks/measure.py
 
 BIN = Path(sys.executable).parent
-PEAK = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
-)
 CSV_READ = (
     "import csv, sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    for row in csv.reader(f): pass\n"
 )
-
-
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Seconds, peak resident MB and exit code of `command` in its own process."""
-    start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-c", PEAK, *command], capture_output=True, text=True, env=env, check=True
-    ).stdout
-    seconds = time.perf_counter() - start
-    peak_kb, code = (int(x) for x in out.split())
-    return seconds, peak_kb / 1024, code
 
 
 def main() -> None:

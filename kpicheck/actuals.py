@@ -147,11 +147,13 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
 SHORT_CELL = 32
 
 
-@functools.lru_cache(maxsize=65536)
-def _cell_text(raw: str) -> str:
-    """A cell as the loader reads it (NFKC, trimmed, Excel's ="…" removed), once per distinct text: a
-    file repeats its ids, years, metrics and blanks on every row."""
+def _read_cell(raw: str) -> str:
+    """A cell as the loader reads it: NFKC, trimmed, Excel's ="…" removed."""
     return _unquote(normalize(raw))
+
+
+# _read_cell once per distinct short text: a file repeats its ids, years, metrics and blanks on every row.
+_cell_text = functools.lru_cache(maxsize=65536)(_read_cell)
 
 
 def _unquote(value: str) -> str:
@@ -309,7 +311,7 @@ def _row(
     if result.until is not None and _later(row, header["year"], result.until):
         return  # a later year: it cannot change the figures of the year asked for (validate reads it)
     # short cells (ids, years, values) through the cache; a long note is normalised without being kept
-    cells = [_cell_text(c) if len(c) <= SHORT_CELL else _unquote(normalize(c)) for c in row]
+    cells = [_cell_text(c) if len(c) <= SHORT_CELL else _read_cell(c) for c in row]
     size = len(cells)
     named = {name: cells[index] for name, index in header.items() if index < size}  # a column per name, once
 

@@ -84,11 +84,16 @@ def rate_of(actual: Decimal, goal: Decimal, *, ceiling: bool) -> Decimal | None:
     return max(Decimal(0), actual / goal * HUNDRED)
 
 
+def _rounded_rate(result: MetricResult, against: Decimal) -> Decimal | None:
+    assert isinstance(result.actual, Decimal)
+    found = rate_of(result.actual, against, ceiling=result.ceiling)
+    return None if found is None else rounded(found)
+
+
 def achievement_rate(result: MetricResult) -> Decimal | None:
     if not isinstance(result.actual, Decimal) or result.goal is None or result.status in UNGRADED:
         return None
-    found = rate_of(result.actual, result.goal, ceiling=result.ceiling)
-    return None if found is None else rounded(found)
+    return _rounded_rate(result, result.goal)
 
 
 def pace_rate(result: MetricResult) -> Decimal | None:
@@ -100,8 +105,7 @@ def pace_rate(result: MetricResult) -> Decimal | None:
         or result.status not in (Status.ON_TRACK, Status.BEHIND)
     ):
         return None
-    found = rate_of(result.actual, result.pace, ceiling=result.ceiling)
-    return None if found is None else rounded(found)
+    return _rounded_rate(result, result.pace)
 
 
 def progress_rate(result: MetricResult) -> Decimal | None:

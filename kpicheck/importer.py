@@ -21,11 +21,11 @@ from pathlib import Path
 from kpicheck.actuals import DecodeError, decode
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.inputs import InputError, read_input
-from kpicheck.models import COUNTS_LABELS, Counts, Indicator, Plan
+from kpicheck.models import COUNTS_LABELS, NUMERIC_KINDS, Counts, Indicator, Plan
 from kpicheck.output import check_output
 from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.phrases import DASHES, QUALIFIERS
-from kpicheck.targets import NUMERIC_KINDS, RATE_UNITS, SCHEMA, read_plan
+from kpicheck.targets import RATE_UNITS, SCHEMA, read_plan
 
 # Table files by suffix -> the delimiter ("" for a workbook).
 TABLE_SUFFIXES: dict[str, str] = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".xlsx": ""}

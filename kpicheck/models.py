@@ -75,6 +75,10 @@ class RuleKind(StrEnum):
     NONE = "none"  # blank, -
 
 
+# Rules that compare a number with the metric's value: their unit, counts and bound come from the metric.
+NUMERIC_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
+
+
 class Status(StrEnum):
     ACHIEVED = "achieved"
     MISSED = "missed"

@@ -73,10 +73,7 @@ def json_value(value: Decimal | State | str | None) -> Any:
 
 
 def actual_text(evaluation: Evaluation) -> str:
-    metrics = [m for m in evaluation.metrics if m.actual_text]
-    if len(evaluation.metrics) == 1:
-        return metrics[0].actual_text if metrics else ""
-    return "、".join(f"{m.name} {m.actual_text}" for m in metrics)
+    return metric_texts(evaluation, lambda m: m.actual_text)
 
 
 def rate_text(rate: Decimal | None) -> str:
@@ -167,10 +164,7 @@ def table_actual(evaluation: Evaluation) -> str:
 
 def previous_text(evaluation: Evaluation) -> str:
     """Last year's actual as this year's is shown (a running total to last year for 累計)."""
-    shown = [(m.name, show_actual(m.previous, m.unit)) for m in evaluation.metrics if m.previous is not None]
-    if len(evaluation.metrics) == 1:
-        return shown[0][1] if shown else ""
-    return "、".join(f"{name} {text}" for name, text in shown)
+    return metric_texts(evaluation, lambda m: show_actual(m.previous, m.unit))
 
 
 def to_dict(report: Report) -> dict[str, Any]:

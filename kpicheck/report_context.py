@@ -291,7 +291,7 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
         **_common(report.plan, report.as_of, department),
         "statuses": statuses(report),
         "achievement": achievement(report),
-        "grade_rows": grade_rows(report),
+        "grade_rows": grade_rows(report.plan.grading, data["grades"]),
         "rate_definition": RATE_DEFINITION,
         "scale_definition": scale_definition(scale),
         "scale": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
@@ -334,12 +334,11 @@ def sheet_columns(report: Report, evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def grade_rows(report: Report) -> list[dict[str, Any]]:
-    """Indicators per grade with their share of the graded ones (浜松 R5: 5 / 10 / 4, 26.3% …); [] if ungraded."""
-    scale = report.plan.grading
-    if scale is None:
+def grade_rows(scale: Scale | None, counts: dict[str, int] | None) -> list[dict[str, Any]]:
+    """The contract's count per grade with each one's share of the graded (浜松 R5: 5 / 10 / 4, 26.3% …);
+    [] if ungraded."""
+    if scale is None or counts is None:
         return []
-    counts = grade_counts(scale, report.evaluations)
     total = sum(counts.values())
     return [
         {
@@ -415,7 +414,7 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
             "summary": contract["summary"],
             "statuses": statuses(r),
             "achievement": achievement(r),
-            "grade_rows": grade_rows(r),
+            "grade_rows": grade_rows(r.plan.grading, contract["grades"]),
             "report": contract,
         }
         for r, contract in zip(reports, contracts, strict=True)

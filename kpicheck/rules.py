@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from kpicheck.actuals import Actuals
 from kpicheck.models import (
+    NUMERIC_KINDS,
     SEVERITY_ORDER,
     Actual,
     Bound,
@@ -453,7 +454,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
             rows.append(row)
         value = chosen.actual if chosen.actual is not None else (row.value if row else None)
         previous = _previous(ctx, last)
-        lower = rule.bound.ceiling if rule.kind in NUMERIC else _lower_is_better(indicator, metric.id)
+        lower = rule.bound.ceiling if rule.kind in NUMERIC_KINDS else _lower_is_better(indicator, metric.id)
         results.append(
             MetricResult(  # positional, in the record's order (id, name, target, actual, actual_text, …)
                 metric.id,
@@ -515,10 +516,7 @@ STATE_ORDER = (State.NOT_STARTED, State.IN_PROGRESS, State.DONE)
 def _lower_is_better(indicator: Indicator, metric_id: str) -> bool:
     """Whether a metric's targets are upper bounds, read from any year's cell (for a year with none)."""
     cells = [*indicator.targets.values(), *([indicator.due] if indicator.due else [])]
-    return any(r.bound.ceiling for t in cells for r in t.rules if r.metric == metric_id and r.kind in NUMERIC)
-
-
-NUMERIC = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
+    return any(r.bound.ceiling for t in cells for r in t.rules if r.metric == metric_id and r.kind in NUMERIC_KINDS)
 
 
 def _change(ctx: Context, this: Actual, row: Actual | None, *, ceiling: bool) -> Change | None:

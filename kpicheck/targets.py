@@ -17,6 +17,7 @@ from kpicheck.grading import parse_scale
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
     DIRECTIONS,
+    NUMERIC_KINDS,
     Area,
     Counts,
     Indicator,
@@ -35,8 +36,6 @@ from kpicheck.periods import clean, fiscal_year_of, fiscal_year_start, normalize
 from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
 
 SINGLE_METRIC = "value"
-# Rules that compare a number with the metric's value: their unit and counts come from the metric.
-NUMERIC_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
 RATE_UNITS = frozenset({"%", "‰", "割"})
 _BASELINE_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")

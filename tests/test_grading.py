@@ -466,27 +466,10 @@ def test_grade_counts_list_every_grade() -> None:
 
 # ------------------------------------------------------------------------------------------ through the engine
 
-KINDS_PLAN = """\
-schema = 1
-[plan]
-id = "kinds"
-city = "mini"
-city_name = "見本市"
-title = "見本市DX推進計画"
-first_year = 2026
-last_year = 2028
-grading = "A-D"
-
-[[areas]]
-id = "1"
-name = "行政運営"
-
-[[initiatives]]
-id = "1-1"
-area = "1"
-name = "業務改革"
-departments = ["デジタル推進課"]
-
+# The mini plan's head (plan, area, initiative), graded A-D, with one indicator per numeric kind.
+KINDS_PLAN = (
+    plan_with('grading = "A-D"').partition("[[indicators]]")[0]
+    + """\
 [[indicators]]
 id = "cut"
 initiative = "1-1"
@@ -540,6 +523,7 @@ counts = "per_year"
 2027 = ""
 2028 = ""
 """
+)
 
 
 def kinds(make_root: Callable[..., Path], rows: str, year: str = "2026", as_of: str = "2027-04-01") -> dict[str, Any]:
