@@ -20,8 +20,9 @@ from typing import Literal, Protocol
 
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import InputError, read_input
-from kpicheck.models import Actual, Indicator, Metric, Place, Plan, State, ValueKind, magnitude_problem
+from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan, State, ValueKind, magnitude_problem
 from kpicheck.periods import clean, fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
+from kpicheck.workbook import WorkbookError, read_rows
 
 # Column names a header may use (NFKC, lower case) -> the column.
 HEADER_ALIASES: dict[str, str] = {
@@ -60,8 +61,6 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # Problems kept per file: a file of a million bad rows is one cause, and a million Problem records
 # would take gigabytes. The rest are counted (KC115).
 MAX_FILE_PROBLEMS = 1000
-
-Actuals = dict[tuple[str, str, str, int], Actual]  # (plan, indicator, metric, fiscal year) -> actual
 
 
 @dataclass
@@ -224,7 +223,7 @@ def load_actuals(
 def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult) -> None:
     try:
         data = read_input(path)
-        rows = _xlsx_rows(data) if path.suffix.lower() == ".xlsx" else _csv_rows(decode(data), shown, result)
+        rows = read_rows(data) if path.suffix.lower() == ".xlsx" else _csv_rows(decode(data), shown, result)
     except InputError as exc:
         result.problems.append(Problem(shown, None, None, exc.code, str(exc)))
         return
@@ -247,8 +246,8 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
             if len(result.problems) - first_problem > MAX_FILE_PROBLEMS:  # keep counting, stop keeping
                 unlisted += len(result.problems) - first_problem - MAX_FILE_PROBLEMS
                 del result.problems[first_problem + MAX_FILE_PROBLEMS :]
-    except ValueError as exc:  # a workbook that cannot be read (excel.WorkbookError carries the row)
-        result.problems.append(Problem(shown, getattr(exc, "line", None), None, "KC001", str(exc)))
+    except WorkbookError as exc:  # a workbook that cannot be read, with the row where reading stopped
+        result.problems.append(Problem(shown, exc.line, None, "KC001", str(exc)))
         return
     if header is None:
         result.problems.append(
@@ -276,12 +275,6 @@ def _csv_rows(text: str, shown: str, result: ActualsResult) -> Iterator[tuple[in
             return
         start, line = line, reader.line_num + 1
         yield start, row
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    from kpicheck.excel import read_rows  # noqa: PLC0415 - openpyxl only for workbooks
-
-    return read_rows(data)
 
 
 def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dict[str, int] | None:

@@ -23,7 +23,7 @@ from kpicheck.periods import fiscal_year_of, normalize, parse_date, parse_year, 
 from kpicheck.workspace import city_ids, load_city, pick_plan
 
 if TYPE_CHECKING:
-    from kpicheck.actuals import Actuals
+    from kpicheck.models import Actuals
 
 # Each command imports what only it needs (report and Jinja, validate, tabulate, the writers) inside
 # itself: every command line pays for what is imported here (benchmarks/startup.py).
@@ -268,7 +268,7 @@ def sheet(
     if not rows:
         raise usage_error("KC304", f"{chosen.id} {fiscal_year}年度: 目標があって入力する指標がありません")
     if suffix == ".xlsx":
-        from kpicheck.excel import sheet_xlsx  # noqa: PLC0415 - openpyxl only for workbooks
+        from kpicheck.sheet_xlsx import sheet_xlsx  # noqa: PLC0415 - openpyxl only for workbooks
 
         data = sheet_xlsx(rows, f"{chosen.city_name} {chosen.title} {fiscal_year}年度 実績入力", chosen.directions)
     else:

@@ -21,7 +21,8 @@ from pathlib import Path
 from kpicheck.actuals import DecodeError, decode
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.inputs import InputError, read_input
-from kpicheck.models import COUNTS_LABELS, NUMERIC_KINDS, Counts, Indicator, Plan
+from kpicheck.kinds.registry import NUMERIC_KINDS
+from kpicheck.models import COUNTS_LABELS, Counts, Indicator, Plan
 from kpicheck.output import check_output
 from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.phrases import DASHES, QUALIFIERS
@@ -206,7 +207,7 @@ def read_table(path: Path, shown: str) -> list[tuple[int, list[str]]]:
     except InputError as exc:
         raise KpicheckError(Problem(shown, None, None, exc.code, str(exc))) from None
     if suffix == ".xlsx":
-        from kpicheck.excel import read_rows  # noqa: PLC0415 - openpyxl only for workbooks
+        from kpicheck.workbook import read_rows  # noqa: PLC0415 - openpyxl only for workbooks
 
         try:
             return list(read_rows(data))

@@ -75,10 +75,6 @@ class RuleKind(StrEnum):
     NONE = "none"  # blank, -
 
 
-# Rules that compare a number with the metric's value: their unit, counts and bound come from the metric.
-NUMERIC_KINDS = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
-
-
 class Status(StrEnum):
     ACHIEVED = "achieved"
     MISSED = "missed"
@@ -215,55 +211,6 @@ class Rule(NamedTuple):
     start: date | None = None  # DEADLINE: when the schedule starts the work
     carried: bool = False  # PHASE: a blank cell continuing the previous phase
     note: str = ""  # e.g. "3年に1回" for a periodic milestone
-
-    def describe(self) -> str:
-        """The reading in one line of Japanese, for `kpicheck show` and the reviewed golden tables."""
-        amount = f"{self.bound.symbol} {quantity(self.value, self.unit)}"
-        match self.kind:
-            case RuleKind.THRESHOLD:
-                text = amount + self._context()
-            case RuleKind.GROWTH:
-                text = f"{self.bound.symbol} 前年度実績 × {growth_factor(self.value)}" + self._context()
-            case RuleKind.MILESTONE:
-                text = "完了" + (f"（{self.note}）" if self.note else "")
-            case RuleKind.PHASE:
-                text = self._phase()
-            case RuleKind.CONTINUOUS:
-                text = "その年度に取組を実施（完了条件なし" + (f"：{self.note}" if self.note else "") + "）"
-            case RuleKind.DEADLINE:
-                text = f"{self.due} までに完了"
-            case RuleKind.END_TARGET:
-                text = f"{self.due} までに {amount}" + self._context()
-            case RuleKind.REDUCTION:
-                text = f"削減率 {amount}" + (f"（{self.due} まで）" if self.due else "")
-            case RuleKind.TBD:
-                return (
-                    "目標未設定（本文に残っていない）" if self.note == "missing_in_source" else "目標未設定（後日設定）"
-                )
-            case RuleKind.NONE:
-                return "目標なし"
-        return f"[{self.metric}] {text}"
-
-    def _phase(self) -> str:
-        """段階「構築」に到達（「検討・構築」2026～2027年度の最終年度）."""
-        reach = self.reach or self.phases[0]
-        if len(self.phases) > 1 and self.bar is not None:
-            cell, (first, last) = "・".join(self.phases), self.bar
-            years = f"{first}年度" if first == last else f"{first}～{last}年度"
-            if reach == self.phases[-1]:
-                return f"段階「{reach}」に到達（「{cell}」{years}の最終年度）"
-            return f"段階「{reach}」に到達（「{cell}」{years}、{last}年度に「{self.phases[-1]}」）"
-        return f"段階「{reach}」に到達" + ("（前年度から継続）" if self.carried else "")
-
-    def _context(self) -> str:
-        """（年度内の数、基準値 39%（2022年度）、…）: the period, baseline and note of a numeric reading."""
-        parts = [COUNTS_LABELS[self.counts]] if self.counts else []
-        if self.baseline is not None:
-            year = f"（{self.baseline_year}年度）" if self.baseline_year else ""
-            parts.append(f"基準値 {quantity(self.baseline, self.unit)}{year}")
-        if self.note:
-            parts.append(self.note)
-        return f"（{'、'.join(parts)}）" if parts else ""
 
 
 # The numbers kpicheck accepts, in targets and actuals: up to 15 digits before the point (1兆 has
@@ -446,6 +393,33 @@ class Actual(NamedTuple):
     analysis: str = ""  # 要因分析: the 課's own words on why
     issues: str = ""  # 課題
     direction: str = ""  # 今後の方向性: one of the plan's directions (拡大, 改善継続, …)
+
+
+Actuals = dict[tuple[str, str, str, int], Actual]  # (plan, indicator, metric, fiscal year) -> actual
+
+STATE_LABELS: dict[State, str] = {State.DONE: "完了", State.IN_PROGRESS: "実施中", State.NOT_STARTED: "未着手"}
+
+
+def show_actual(value: Decimal | State | str | None, unit: str | None) -> str:
+    """An actual as tables print it: 66%, 完了, or the phase word."""
+    if value is None:
+        return ""
+    if isinstance(value, State):
+        return STATE_LABELS[value]
+    if isinstance(value, Decimal):
+        return quantity(value, unit)
+    return value
+
+
+def target_for(indicator: Indicator, year: int) -> Target | None:
+    """The yearly cell and the one target due at a date (which applies to every year of the plan).
+
+    A 作業工程 row with both (日向: work printed in R3, due R7末) must meet both.
+    """
+    yearly, due = indicator.targets.get(year), indicator.due
+    if yearly is None or due is None:
+        return yearly or due
+    return Target(year, yearly.text, yearly.rules + due.rules, due_text=due.due_text)
 
 
 class MetricResult(NamedTuple):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from kpicheck.kinds.registry import CARRIED_KINDS, KINDS, NUMERIC_KINDS
 from kpicheck.models import Bound, Counts, Metric, Rule, RuleKind, ValueKind, magnitude_problem, plain, quantity
 from kpicheck.periods import fiscal_year_end, normalize, parse_year
 
@@ -207,7 +208,7 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     if not any(_quantitative(p) for p in parts):
         return (_milestone(cell, ctx),)
     rules = tuple(_part(p, ctx) for p in parts)
-    numbers = [rule.metric for rule in rules if rule.kind in _COMPARED]
+    numbers = [rule.metric for rule in rules if rule.kind in NUMERIC_KINDS]  # at most one number per metric
     twice = next((metric for metric in numbers if numbers.count(metric) > 1), None)
     if twice is not None:  # 小学校50% 中学校30% on one metric: one actual would be held to both numbers
         raise PhraseError(
@@ -215,10 +216,6 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
             "（数値ごとに metrics を分け、name か match で振り分けてください）"
         )
     return rules
-
-
-# Rules that compare the metric's value with a number: a cell gives each metric at most one.
-_COMPARED = frozenset({RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.GROWTH, RuleKind.REDUCTION})
 
 
 def _part(part: str, ctx: CellContext) -> Rule:
@@ -254,14 +251,10 @@ def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) 
         return (Rule(RuleKind.DEADLINE, cell, metric.id, due=due, start=start),)
     rules = []
     for rule in read_cell(cell, ctx):
-        if rule.kind in (RuleKind.THRESHOLD, RuleKind.END_TARGET):
-            rules.append(rule._replace(kind=RuleKind.END_TARGET, due=due))
-        elif rule.kind is RuleKind.REDUCTION:
-            rules.append(rule._replace(due=due))
-        elif rule.kind is RuleKind.MILESTONE:
-            rules.append(Rule(RuleKind.DEADLINE, rule.text, rule.metric, due=due, start=start))
-        else:
+        dated = KINDS[rule.kind].dated
+        if dated is None:
             raise PhraseError(f"{text!r}: 期限付きの目標は数値か完了すべき事柄にしてください")
+        rules.append(dated(rule, due, start))
     return tuple(rules)
 
 
@@ -571,7 +564,7 @@ def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tupl
     """A roadmap cell: phase words, a bare arrow (work under way, no phase named), or a blank."""
     metric = ctx.metrics[0].id
     words = [w for w in re.split(rf"[・、\s{ARROWS}]+", cell) if w and w not in DASHES]
-    carries = ctx.carry_forward and previous and previous[0].kind in (RuleKind.PHASE, RuleKind.CONTINUOUS)
+    carries = ctx.carry_forward and previous and previous[0].kind in CARRIED_KINDS
     if not words and carries:  # a blank, or an arrow drawn on from the previous cell
         return (previous[0]._replace(text=cell, carried=True),)
     if not words and any(a in cell for a in ARROWS):

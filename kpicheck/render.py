@@ -21,6 +21,7 @@ from kpicheck.grading import (
     progress_rate,
     scale_grades,
 )
+from kpicheck.kinds.registry import describe
 from kpicheck.models import (
     CHANGE_LABELS,
     STATUS_LABELS,
@@ -33,9 +34,9 @@ from kpicheck.models import (
     State,
     Status,
     kanji_quantity,
+    show_actual,
 )
 from kpicheck.periods import wareki
-from kpicheck.rules import show_actual
 
 # ANSI colours per status, and the empty twin used when colour is off.
 COLORS: dict[Status, str] = {
@@ -413,7 +414,7 @@ def reading_rows(plan: Plan, indicators: list[Indicator], year: int | None) -> l
                     "year": target.year,
                     "target": target.text,
                     "due": target.due_text or None,
-                    "reading": "; ".join(rule.describe() for rule in target.rules),
+                    "reading": "; ".join(describe(rule) for rule in target.rules),
                 }
             )
         if not indicator.targets and not indicator.due:

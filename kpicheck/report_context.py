@@ -88,6 +88,7 @@ from kpicheck.grading import (
     rate_of,
     scale_grades,
 )
+from kpicheck.kinds.registry import BAR_KINDS
 from kpicheck.models import (
     CHANGE_LABELS,
     STATUS_LABELS,
@@ -96,14 +97,14 @@ from kpicheck.models import (
     MetricResult,
     Plan,
     Report,
-    RuleKind,
     Scale,
     Status,
     quantity,
+    show_actual,
+    target_for,
 )
 from kpicheck.periods import fiscal_year_start
 from kpicheck.render import actual_text, grade_text, large_text, metric_texts, rate_text, to_dict
-from kpicheck.rules import show_actual, target_for
 
 # A mark per status for the multi-year table: ◎○△× as in a Japanese evaluation sheet, the rest
 # full-width so the cells line up. Every cell also carries the label; the mark is a visual aid.
@@ -175,10 +176,6 @@ def scale_definition(scale: Scale | None) -> str:
     return f"評価基準（{scale.name}）: {'、'.join(bands)}。{basis}実績未入力・目標未設定は「{scale.none.label}」。"
 
 
-# Rules whose threshold is a plain number the actual can be set against.
-BAR_RULES = (RuleKind.THRESHOLD, RuleKind.END_TARGET, RuleKind.REDUCTION)
-
-
 def departments(plan: Plan) -> list[str]:
     """Every 担当 named by the plan's indicators, in order of first appearance."""
     seen: dict[str, None] = {}
@@ -223,7 +220,7 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
     items = []
     for result in evaluation.metrics:
         rules = [r for r in (target.rules if target else ()) if r.metric == result.id]
-        if len(rules) != 1 or rules[0].kind not in BAR_RULES or not isinstance(result.actual, Decimal):
+        if len(rules) != 1 or rules[0].kind not in BAR_KINDS or not isinstance(result.actual, Decimal):
             continue
         rule = rules[0]
         if rule.value is None or rule.value < 0 or (rule.value == 0 and not rule.bound.ceiling):

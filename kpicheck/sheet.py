@@ -3,7 +3,7 @@
 The columns the actuals loader reads come first (指標, 項目, 年度, 実績, 基準日, 備考, 要因分析, 課題,
 今後の方向性); the rest are
 for reading only and the loader ignores them (指標名, 目標, 担当, 前年度実績). Rows are data here;
-`excel.py` and `render.py`-style writers turn them into .xlsx or .csv.
+`sheet_xlsx.py` writes them as a workbook, `sheet_csv` below as CSV.
 """
 
 from __future__ import annotations
@@ -12,16 +12,11 @@ import csv
 import io
 from datetime import date
 
-from kpicheck.actuals import Actuals
-from kpicheck.models import Plan, RuleKind
+from kpicheck.kinds.base import Context
+from kpicheck.kinds.registry import IDLE_KINDS
+from kpicheck.models import Actuals, Plan, show_actual, target_for
 from kpicheck.periods import normalize
-from kpicheck.rules import Context, show_actual, target_for
-
-INPUT_COLUMNS = ("指標", "項目", "年度", "実績", "基準日", "備考", "要因分析", "課題", "今後の方向性")
-READ_ONLY_COLUMNS = ("指標名", "目標", "担当", "前年度実績")
-COLUMNS = INPUT_COLUMNS + READ_ONLY_COLUMNS
-# Rules with nothing to enter a value for.
-NOTHING_TO_ENTER = frozenset({RuleKind.NONE, RuleKind.TBD})
+from kpicheck.sheet_columns import COLUMNS
 
 
 def sheet_rows(
@@ -38,7 +33,7 @@ def sheet_rows(
             continue
         several = len(indicator.metrics) > 1
         for metric in indicator.metrics:
-            rules = [r for r in target.rules if r.metric == metric.id and r.kind not in NOTHING_TO_ENTER]
+            rules = [r for r in target.rules if r.metric == metric.id and r.kind not in IDLE_KINDS]
             if not rules:
                 continue
             ctx = Context(plan, indicator, metric, year, as_of, actuals)

@@ -15,9 +15,9 @@ from typing import Any
 from kpicheck.errors import Problem, Severity
 from kpicheck.grading import parse_scale
 from kpicheck.inputs import InputError, read_input
+from kpicheck.kinds.registry import NUMERIC_KINDS
 from kpicheck.models import (
     DIRECTIONS,
-    NUMERIC_KINDS,
     Area,
     Counts,
     Indicator,

@@ -14,8 +14,8 @@ from pathlib import Path
 from kpicheck.actuals import load_actuals
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import ACTUALS_SUFFIXES, anchored, list_files, list_folders
-from kpicheck.models import Counts, Indicator, Plan, RuleKind
-from kpicheck.rules import REDUCTION_INPUTS, target_for
+from kpicheck.kinds.reduction import REDUCTION_INPUTS
+from kpicheck.models import Counts, Indicator, Plan, RuleKind, target_for
 from kpicheck.workspace import CITY_ID, city_ids, load_plans
 
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from kpicheck.actuals import Actuals, load_actuals
+from kpicheck.actuals import load_actuals
 from kpicheck.cache import cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
 from kpicheck.inputs import ACTUALS_SUFFIXES, InputError, list_files, list_folders, read_input
-from kpicheck.models import Plan
+from kpicheck.models import Actuals, Plan
 from kpicheck.periods import clean
 
 CITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 from conftest import REPO
 from kpicheck import cli
 from kpicheck.importer import HEADER_ROLES, header_year, import_table, toml_string, unit_column
+from kpicheck.kinds.registry import describe
 from kpicheck.models import Counts
 from kpicheck.targets import load_plan, read_plan
 
@@ -278,7 +279,7 @@ def test_a_baseline_column_with_its_year_in_the_header(tmp_path: Path) -> None:
     plan, problems = read_plan(result.text, "draft")
     assert problems == [] and plan is not None
     assert (
-        plan.indicators[0].targets[2026].rules[0].describe()
+        describe(plan.indicators[0].targets[2026].rules[0])
         == "[value] ≦ 42分（時点の値、基準値 60分（2024年度）、基準値 60分 × 0.7）"
     )
 
@@ -572,12 +573,12 @@ def test_round_trip_of_abashiri_v2_gives_the_same_cells(tmp_path: Path, kind: st
         if theirs_i.id in V2_NEEDS_A_PERSON:
             continue
         for year, target in theirs_i.targets.items():
-            ours = "; ".join(r.describe() for r in mine_i.targets[year].rules)
-            if ours != "; ".join(r.describe() for r in target.rules):
+            ours = "; ".join(describe(r) for r in mine_i.targets[year].rules)
+            if ours != "; ".join(describe(r) for r in target.rules):
                 differ.add(theirs_i.id)
                 mine_counts = mine_i.metrics[0].counts
                 assert ours.replace(f"（{_label(mine_counts)}）", "") == "; ".join(
-                    r.describe() for r in target.rules
+                    describe(r) for r in target.rules
                 ).replace(f"（{_label(theirs_i.metrics[0].counts)}）", "")
     assert differ == V2_COUNTS_DIFFER
 

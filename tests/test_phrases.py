@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from kpicheck.kinds.registry import describe
 from kpicheck.models import Counts, Metric, RuleKind, ValueKind
 from kpicheck.phrases import CellContext, PhraseError, read_cell
 from kpicheck.targets import load_plan
@@ -147,7 +148,7 @@ def test_every_cell_of_every_plan_reads_as_reviewed(path: Path, golden: Callable
     lines = []
     for indicator in plan.indicators:
         for target in [*(t for _, t in sorted(indicator.targets.items())), *([indicator.due] if indicator.due else [])]:
-            reading = "; ".join(rule.describe() for rule in target.rules)
+            reading = "; ".join(describe(rule) for rule in target.rules)
             lines.append(f"{indicator.id}\t{target.year or 'due ' + target.due_text}\t{target.text}\t{reading}")
     golden(f"readings-{path.stem}.tsv", "\n".join(lines) + "\n")
 

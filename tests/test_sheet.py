@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from kpicheck import cli
-from kpicheck.sheet import COLUMNS
+from kpicheck.sheet_columns import COLUMNS
 
 AS_OF = "2027-12-31"
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kpicheck.kinds.registry import describe
 from kpicheck.models import COUNTS_LABELS, Bound, Counts, Metric, ValueKind, quantity
 from kpicheck.phrases import QUALIFIERS, CellContext, PhraseError, read_cell
 from kpicheck.rules import evaluate
@@ -34,7 +35,7 @@ BASE_MIN = metric("分", baseline=Decimal(60), baseline_year=2024)
 
 
 def reading(cell: str, m: Metric = FREE) -> str:
-    return "; ".join(r.describe() for r in read_cell(cell, CellContext((m,))))
+    return "; ".join(describe(r) for r in read_cell(cell, CellContext((m,))))
 
 
 @pytest.mark.parametrize(
@@ -234,7 +235,7 @@ def test_any_cell_is_restated_or_refused(
     except PhraseError as exc:
         assert exc.code == "KC203"
         return
-    text = rule.describe()
+    text = describe(rule)
     assert label.strip() not in {"最大", "上限"} and end in UNDERSTOOD_ENDS
     value = Decimal(printed)
     assert rule.value == value
@@ -476,7 +477,7 @@ def test_a_plan_written_with_every_shape_loads_and_show_restates_it(tmp_path: Pa
     plan, problems = load_plan(path)
     assert problems == [] and plan is not None
     for indicator in plan.indicators:
-        shown = "; ".join(r.describe() for r in indicator.targets[2026].rules)
+        shown = "; ".join(describe(r) for r in indicator.targets[2026].rules)
         # Loaded, each reading also names how the metric counts (時点の値 where the cell says nothing).
         assert _without_period(shown) == _without_period(expected[indicator.id]), indicator.id
 

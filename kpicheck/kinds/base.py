@@ -1,0 +1,93 @@
+"""What every rule kind shares: the record of a kind, the context an evaluator sees, its outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from kpicheck.models import COUNTS_LABELS, Actual, Actuals, Indicator, Metric, Plan, Rule, State, Status, quantity
+from kpicheck.periods import fiscal_year_end
+
+
+class Outcome(NamedTuple):
+    status: Status
+    reason: str
+    actual: Decimal | State | str | None = None
+    shown: str = ""  # the actual as staff typed it, when that says more than the value (検討中)
+    pace: Decimal | None = None  # the pace value on the day measured, where one was computed
+    goal: Decimal | None = None  # the number the actual was held against
+
+
+class Context(NamedTuple):
+    """What an evaluator may look at: the plan, the indicator, the year and the actuals known by as_of."""
+
+    plan: Plan
+    indicator: Indicator
+    metric: Metric
+    year: int
+    as_of: date
+    actuals: Actuals
+
+    def actual(self, year: int | None = None, metric: str | None = None) -> Actual | None:
+        key = (self.plan.id, self.indicator.id, metric or self.metric.id, self.year if year is None else year)
+        found = self.actuals.get(key)
+        if found is None or (found.as_of is not None and found.as_of > self.as_of):
+            return None  # not known yet on the as-of date
+        return found
+
+    def measured_on(self, actual: Actual | None) -> date:
+        """The day a value speaks for: its own as_of, else the as-of date, never past the year's end."""
+        if actual is not None and actual.as_of is not None:
+            return actual.as_of
+        return min(self.as_of, fiscal_year_end(self.year))
+
+    def number(self, year: int | None = None, metric: str | None = None) -> Decimal | None:
+        found = self.actual(year, metric)
+        return found.value if found is not None and isinstance(found.value, Decimal) else None
+
+    def running_total(self, year: int) -> Decimal:
+        """Sum of the yearly rows from the plan's first year to `year`; a year without a row adds 0."""
+        return sum((self.number(y) or Decimal(0) for y in range(self.plan.first_year, year + 1)), Decimal(0))
+
+
+Evaluator = Callable[[Rule, Context], Outcome]
+Describer = Callable[[Rule], str]
+
+
+class Kind(NamedTuple):
+    """Everything kpicheck knows about one rule kind: one row of `registry.KINDS`."""
+
+    evaluate: Evaluator  # the verdict for one year
+    describe: Describer  # the reading in one line of Japanese (`kpicheck show`, the golden readings)
+    numeric: bool  # compares a number with the metric's value: unit, counts and bound come from the metric
+    idle: bool  # nothing to enter and nothing to wait for (a year not yet started keeps its own status)
+    bar: bool  # a plain number the actual is drawn against in the report's progress bar
+    carries: bool  # a blank cell in the next year continues it (a phase, a yearly 取組)
+    dated: Callable[[Rule, date, date | None], Rule] | None  # the rule for a cell due at a date; None: no such cell
+
+
+def numeric_context(rule: Rule) -> str:
+    """（年度内の数、基準値 39%（2022年度）、…）: the period, baseline and note of a numeric reading."""
+    parts = [COUNTS_LABELS[rule.counts]] if rule.counts else []
+    if rule.baseline is not None:
+        year = f"（{rule.baseline_year}年度）" if rule.baseline_year else ""
+        parts.append(f"基準値 {quantity(rule.baseline, rule.unit)}{year}")
+    if rule.note:
+        parts.append(rule.note)
+    return f"（{'、'.join(parts)}）" if parts else ""
+
+
+def amount(rule: Rule) -> str:
+    """≧ 65%: the bound and the number of a numeric reading."""
+    return f"{rule.bound.symbol} {quantity(rule.value, rule.unit)}"
+
+
+def tagged(rule: Rule, text: str) -> str:
+    """[value] ≧ 65%: a reading with the metric it holds for."""
+    return f"[{rule.metric}] {text}"
+
+
+def no_data(ctx: Context, what: str = "") -> Outcome:
+    return Outcome(Status.NO_DATA, what or f"{ctx.year}年度の実績が入力されていない")

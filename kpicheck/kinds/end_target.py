@@ -1,0 +1,38 @@
+"""70申請・届出 at 令和7年度末: a number to reach by a date, paced over the plan from its start."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from kpicheck.kinds.base import Context, Kind, Outcome, amount, no_data, numeric_context, tagged
+from kpicheck.kinds.pace import judge
+from kpicheck.models import Counts, Rule
+from kpicheck.periods import fiscal_year_of, fiscal_year_start
+
+
+def evaluate(rule: Rule, ctx: Context) -> Outcome:
+    assert rule.value is not None and rule.due is not None
+    # After the due year, the target is judged on what stood at the due date.
+    year = min(ctx.year, fiscal_year_of(rule.due))
+    actual = ctx.actual(year)
+    if actual is None:
+        return no_data(ctx, f"{year}年度の実績が入力されていない")
+    got = ctx.running_total(year) if ctx.metric.counts is Counts.CUMULATIVE else ctx.number(year)
+    assert got is not None
+    window = (fiscal_year_start(ctx.plan.first_year), rule.due)
+    # Paced from the baseline, else from zero; a ceiling with no baseline has no start to pace down from.
+    start = rule.baseline if rule.baseline is not None else (None if rule.bound.ceiling else Decimal(0))
+    measured = ctx.measured_on(actual)
+    return judge(ctx, got, rule.value, start=start, window=window, measured=measured, bound=rule.bound)
+
+
+def describe(rule: Rule) -> str:
+    return tagged(rule, f"{rule.due} までに {amount(rule)}" + numeric_context(rule))
+
+
+def dated(rule: Rule, due: date, start: date | None) -> Rule:
+    return rule._replace(due=due)
+
+
+KIND = Kind(evaluate, describe, numeric=True, idle=False, bar=True, carries=False, dated=dated)

@@ -1,0 +1,30 @@
+"""前年比3%増, 前年度比5%減, 前年度以上: a number held against last year's actual."""
+
+from __future__ import annotations
+
+from kpicheck.kinds.base import Context, Kind, Outcome, no_data, numeric_context, tagged
+from kpicheck.kinds.pace import yearly
+from kpicheck.models import Rule, growth_factor, quantity
+
+
+def evaluate(rule: Rule, ctx: Context) -> Outcome:
+    assert rule.value is not None
+    previous = ctx.number(ctx.year - 1)
+    if previous is None:
+        return no_data(ctx, f"前年度（{ctx.year - 1}年度）の実績がなく、増加率を判定できない")
+    target = previous * (1 + rule.value / 100)
+    actual = ctx.actual()
+    got = ctx.number()
+    if actual is None or got is None:
+        return no_data(ctx)
+    outcome = yearly(ctx, target, got, actual, previous, rule.bound)
+    unit = ctx.metric.unit
+    basis = f"目標 {rule.bound.symbol} 前年度実績 {quantity(previous, unit)} × {growth_factor(rule.value)}"
+    return outcome._replace(reason=f"{basis}: {outcome.reason}")
+
+
+def describe(rule: Rule) -> str:
+    return tagged(rule, f"{rule.bound.symbol} 前年度実績 × {growth_factor(rule.value)}" + numeric_context(rule))
+
+
+KIND = Kind(evaluate, describe, numeric=True, idle=False, bar=False, carries=False, dated=None)

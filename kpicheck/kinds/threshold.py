@@ -1,0 +1,59 @@
+"""65%, 3件, 年4回以上, 15分以内, 0件, 39%→100%, 30%削減 (from a baseline): a number to reach in the year."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from kpicheck.kinds.base import Context, Kind, Outcome, amount, no_data, numeric_context, tagged
+from kpicheck.kinds.pace import judge, yearly
+from kpicheck.models import Counts, Rule, RuleKind
+from kpicheck.periods import fiscal_year_end, fiscal_year_start
+
+
+def evaluate(rule: Rule, ctx: Context) -> Outcome:
+    assert rule.value is not None
+    actual = ctx.actual()
+    if actual is None:
+        return no_data(ctx)
+    if ctx.metric.counts is Counts.CUMULATIVE:
+        total, before = ctx.running_total(ctx.year), ctx.running_total(ctx.year - 1)
+        window = (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
+        measured = ctx.measured_on(actual)
+        return judge(ctx, total, rule.value, start=before, window=window, measured=measured, bound=rule.bound)
+    got = ctx.number()
+    assert got is not None
+    # A per-year count paces from zero and needs no baseline.
+    start = level_start(rule, ctx) if ctx.metric.counts is Counts.LEVEL else None
+    return yearly(ctx, rule.value, got, actual, start, rule.bound)
+
+
+def level_start(rule: Rule, ctx: Context) -> Decimal | None:
+    """Where a level's pace starts: last year's actual, else the baseline, else last year's target."""
+    before = ctx.number(ctx.year - 1)
+    if before is not None:
+        return before
+    if rule.baseline is not None and (rule.baseline_year is None or rule.baseline_year < ctx.year):
+        return rule.baseline
+    return previous_target(ctx)
+
+
+def previous_target(ctx: Context) -> Decimal | None:
+    """Last year's number for this metric, where last year's cell was a threshold too."""
+    before = ctx.indicator.targets.get(ctx.year - 1)
+    if before is None:
+        return None
+    rule = next((r for r in before.rules if r.metric == ctx.metric.id and r.kind is RuleKind.THRESHOLD), None)
+    return rule.value if rule else None
+
+
+def describe(rule: Rule) -> str:
+    return tagged(rule, amount(rule) + numeric_context(rule))
+
+
+def dated(rule: Rule, due: date, start: date | None) -> Rule:
+    """70申請・届出 at 令和7年度末: a number due at a date is an end target."""
+    return rule._replace(kind=RuleKind.END_TARGET, due=due)
+
+
+KIND = Kind(evaluate, describe, numeric=True, idle=False, bar=True, carries=False, dated=dated)
