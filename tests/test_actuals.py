@@ -149,3 +149,18 @@ def test_loading_never_writes(make_root: Callable[..., Path]) -> None:
     load_actuals(sorted((root / "actuals" / "mini").glob("*.csv")), plans, root)
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
     assert before == after
+
+
+def test_a_bug_in_row_handling_is_not_reported_as_an_undecodable_file(
+    make_root: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a file that cannot be read is KC001; a ValueError from our own row code reaches the boundary (KC399)."""
+
+    def broken(*_: object) -> None:
+        raise ValueError("a bug in _row")
+
+    monkeypatch.setattr("kpicheck.actuals._row", broken)
+    root = make_root({"a.csv": JAPANESE.encode("utf-8")})
+    plans, _ = load_plans(root, "mini")
+    with pytest.raises(ValueError, match="a bug in _row"):
+        load_actuals([root / "actuals" / "mini" / "a.csv"], plans, root)
