@@ -14,7 +14,7 @@ import bisect
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,89 @@ from kpicheck.output import check_output
 from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.phrases import DASHES, QUALIFIERS
 from kpicheck.targets import RATE_UNITS, SCHEMA, read_plan
+
+
+@dataclass
+class ImportResult:
+    """The draft target file and what a person has to look at."""
+
+    text: str
+    problems: list[Problem]
+    indicators: int
+    cells: int  # target cells (one per indicator and year)
+    read: int  # of those, read by the loader without a problem
+    first_year: int
+    last_year: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+def import_table(
+    path: Path,
+    shown: str,
+    *,
+    city: str,
+    plan: str,
+    title: str,
+    city_name: str | None = None,
+    issued: str | None = None,
+) -> ImportResult:
+    """Read a KPI table and return the draft target file with every problem at the table's row and column.
+
+    KpicheckError (exit 2) when the table cannot be used at all: unreadable, garbled by PDF
+    extraction, empty, no 指標 column, no or duplicated year columns.
+    """
+    table = read_kpi_table(path, shown)
+    rows, problems = indicator_rows(table, shown)
+    problems += unread_columns(table, shown)
+    head = Head(plan, city, city_name, title, issued, source=path.name)
+    draft = lay_out(rows, table.columns, head, shown)
+    first = read_back(draft, {})
+    declared = {entry.row.line: declare(entry.row, first.indicators.get(entry.row.line)) for entry in draft.entries}
+    final = read_back(draft, declared)
+    cell_places = {(p.line, p.column) for p in final.problems}
+    # A cell the first reading refused but the declared unit lets through (a bare 65 beside 70%) is
+    # still listed: the unit was inferred, a person confirms it.
+    found = [
+        *final.problems,
+        *(p for p in first.problems if p.column in draft.target_columns and (p.line, p.column) not in cell_places),
+    ]
+    problems += found
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
+    cells, read = _counted(draft, found)
+    return ImportResult(
+        render(draft, declared, problems), problems, len(draft.entries), cells, read, draft.first, draft.last
+    )
+
+
+def _counted(draft: Draft, found: list[Problem]) -> tuple[int, int]:
+    """Target cells, and of those the ones read: no error at the cell, nor one at its row outside the year columns."""
+    flagged_rows = {p.line for p in found if p.severity is Severity.ERROR and p.column not in draft.target_columns}
+    flagged_cells = {(p.line, p.column) for p in found if p.severity is Severity.ERROR}
+    cells = read = 0
+    for entry in draft.entries:
+        row = entry.row
+        for year in row.cells:
+            cells += 1
+            read += row.line not in flagged_rows and (row.line, draft.year_columns[year]) not in flagged_cells
+    return cells, read
+
+
+def check_destination(path: Path, root: Path, city: str) -> None:
+    """KC307 unless `path` is a .toml file kpicheck import may create: under ROOT/targets only in the city's folder."""
+    if path.suffix.lower() != ".toml":
+        raise usage_error("KC307", f"-o {path}: 目標ファイルは .toml です")
+    try:
+        parts = (path.absolute().parent.resolve() / path.name).relative_to((root / "targets").resolve()).parts
+    except (ValueError, OSError, RuntimeError):
+        pass  # outside ROOT/targets
+    else:
+        if len(parts) != 2 or parts[0] != city:
+            raise usage_error("KC307", f"-o {path}: targets/ の中では targets/{city}/<計画>.toml にだけ書き出します")
+    check_output(path, root, new_target=True)  # before the table is read: an existing file is refused at once
+
 
 # Table files by suffix -> the delimiter ("" for a workbook).
 TABLE_SUFFIXES: dict[str, str] = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".xlsx": ""}
@@ -60,18 +143,17 @@ ROLE_NAMES: dict[str, str] = {
 _BASELINE_HEADER = re.compile(r"^(?:基準値|現状値)\((?P<year>[^()]+)\)$")
 # 令和8年度(2026年度): a year header with the same year again in brackets.
 _TWO_YEARS = re.compile(r"^(?P<first>[^()]+?)\s*\((?P<second>[^()]+)\)$")
-DEPARTMENT_SEPARATORS = re.compile(r"[、・,，\n]")
 # Garbling left by PDF text extraction: (cid:1234), U+FFFD, or a run of ? where the text was.
 _CID = re.compile(r"\(cid:\d+\)")
 _QUESTIONS = re.compile(r"[?\s\d.,%()/・、\-]*")
 GARBLED_LISTED = 20
-NO_AREA = "（分野の記載なし）"
-NO_INITIATIVE = "（取組の記載なし）"
 LONGEST_PLAN = 30  # years, as the loader allows
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
+    """A column of the table and what kpicheck reads from it."""
+
     number: int  # from 1, as problems name it
     header: str  # as printed
     role: str  # a HEADER_ROLES value, "year", or "other" (not read)
@@ -79,68 +161,17 @@ class _Column:
     baseline_year: str = ""  # printed in the header: 現状値（R4）
 
 
-@dataclass
-class _Row:
-    """One indicator row of the table, with the merged-cell blanks of 分野/取組/担当 filled down."""
+@dataclass(frozen=True)
+class Table:
+    """A KPI table as read: its header row's line, what each column holds, the rows below padded to its width."""
 
-    line: int
-    name: str
-    ident: str
-    area: str
-    initiative: str
-    departments: tuple[str, ...]
-    baseline: str
-    baseline_year: str
-    unit: str
-    cells: dict[int, str]  # fiscal year -> the cell as printed
-    broken: tuple[int, ...]  # years whose cell had line breaks (made spaces)
-    extra: tuple[tuple[str, str], ...]  # (header, text) of columns kpicheck does not read
-    orphan: bool = False  # content but no 指標: kept as a comment, listed as a problem
-    toml_id: str = ""
-    area_id: str = ""
-    initiative_id: str = ""
+    header_line: int
+    columns: tuple[Column, ...]
+    body: tuple[tuple[int, list[str]], ...]
 
 
-@dataclass
-class ImportResult:
-    """The draft target file and what a person has to look at."""
-
-    text: str
-    problems: list[Problem]
-    indicators: int
-    cells: int  # target cells (one per indicator and year)
-    read: int  # of those, read by the loader without a problem
-    first_year: int
-    last_year: int
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-
-@dataclass
-class _Declared:
-    unit: str | None = None
-    counts: Counts | None = None
-    unit_note: str = ""
-    counts_note: str = ""
-
-
-def import_table(
-    path: Path,
-    shown: str,
-    *,
-    city: str,
-    plan: str,
-    title: str,
-    city_name: str | None = None,
-    issued: str | None = None,
-) -> ImportResult:
-    """Read a KPI table and return the draft target file with every problem at the table's row and column.
-
-    KpicheckError (exit 2) when the table cannot be used at all: unreadable, garbled by PDF
-    extraction, empty, no 指標 column, no or duplicated year columns.
-    """
+def read_kpi_table(path: Path, shown: str) -> Table:
+    """The table in `path` with its columns recognised; KpicheckError when no draft can come from it."""
     rows = read_table(path, shown)
     _refuse_garbled(rows, shown)
     content = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
@@ -149,50 +180,8 @@ def import_table(
     width = max(len(cells) for _, cells in content)
     header_line, header = content[0]
     columns = _columns(header + [""] * (width - len(header)), header_line, shown)
-    body = [(line, cells + [""] * (width - len(cells))) for line, cells in content[1:]]
-    table, problems = _rows(body, columns, shown)
-    if not any(not row.orphan for row in table):
-        raise KpicheckError(
-            Problem(shown, header_line, None, "KC404", "見出し行のほかに指標の行がありません（指標の列が空です）")
-        )
-    problems += _unread_columns(columns, body, header_line, shown)
-    years = sorted(c.year for c in columns if c.year is not None)
-    draft = _Draft(
-        table=table,
-        columns=columns,
-        shown=shown,
-        head={
-            "id": plan,
-            "city": city,
-            "city_name": city_name,
-            "title": title,
-            "issued": issued,
-            "source": path.name,
-        },
-        first=years[0],
-        last=years[-1],
-    )
-    first_pass, first_problems = draft.load({})
-    read_first = draft.indicators(first_pass)
-    first_problems = draft.place(first_problems)
-    declared = {index: _declare(row, read_first.get(index)) for index, row in enumerate(draft.rows)}
-    _, final_problems = draft.load(declared)
-    found = draft.place(final_problems)
-    cell_places = {(p.line, p.column) for p in found}
-    # A cell the first reading refused but the declared unit lets through (a bare 65 beside 70%) is
-    # still listed: the unit was inferred, a person confirms it.
-    found += [p for p in first_problems if p.column in draft.year_columns and (p.line, p.column) not in cell_places]
-    problems += found
-    problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
-    text = draft.render(declared, problems)
-    flagged_rows = {p.line for p in found if p.severity is Severity.ERROR and p.column not in draft.year_columns}
-    flagged_cells = {(p.line, p.column) for p in found if p.severity is Severity.ERROR}
-    cells = read = 0
-    for row in draft.rows:
-        for year in row.cells:
-            cells += 1
-            read += row.line not in flagged_rows and (row.line, draft.year_columns_by_year[year]) not in flagged_cells
-    return ImportResult(text, problems, len(draft.rows), cells, read, years[0], years[-1])
+    body = tuple((line, cells + [""] * (width - len(cells))) for line, cells in content[1:])
+    return Table(header_line, tuple(columns), body)
 
 
 def read_table(path: Path, shown: str) -> list[tuple[int, list[str]]]:
@@ -282,7 +271,7 @@ def _header_key(text: str) -> str:
 
 def header_year(text: str) -> int | None:
     """The fiscal year a header names (2026, 2026年度, FY2026, R8, 令和8年度, 令和8年度(2026)), or None."""
-    plain = _one_line(text)
+    plain = one_line(text)
     try:
         return parse_year(plain)
     except ValueError:
@@ -297,21 +286,21 @@ def header_year(text: str) -> int | None:
     return None
 
 
-def _columns(header: list[str], line: int, shown: str) -> list[_Column]:
+def _columns(header: list[str], line: int, shown: str) -> list[Column]:
     """What each column holds; KpicheckError for a missing 指標, no years, a gap, or a column twice."""
-    columns: list[_Column] = []
+    columns: list[Column] = []
     problems: list[Problem] = []
     seen: dict[object, int] = {}
     for number, text in enumerate(header, 1):
-        key = _header_key(_one_line(text))
+        key = _header_key(one_line(text))
         year = header_year(text)
-        baseline = _BASELINE_HEADER.match(re.sub(r"\s+", "", normalize(_one_line(text))))
+        baseline = _BASELINE_HEADER.match(re.sub(r"\s+", "", normalize(one_line(text))))
         if year is not None:
-            column = _Column(number, _one_line(text), "year", year=year)
+            column = Column(number, one_line(text), "year", year=year)
         elif baseline:
-            column = _Column(number, _one_line(text), "baseline", baseline_year=baseline["year"])
+            column = Column(number, one_line(text), "baseline", baseline_year=baseline["year"])
         else:
-            column = _Column(number, _one_line(text), HEADER_ROLES.get(key, "other"))
+            column = Column(number, one_line(text), HEADER_ROLES.get(key, "other"))
         what: object = column.year if column.role == "year" else column.role
         if column.role != "other" and what in seen:
             name = f"{column.year}年度" if column.role == "year" else ROLE_NAMES[column.role]
@@ -362,22 +351,78 @@ def _columns(header: list[str], line: int, shown: str) -> list[_Column]:
     return columns
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """A cell on one line: control characters removed, each line break one space (PDF or Excel wrapping)."""
     return " ".join(part.strip() for part in clean(text).split("\n") if part.strip())
 
 
-def _rows(body: list[tuple[int, list[str]]], columns: list[_Column], shown: str) -> tuple[list[_Row], list[Problem]]:
-    """The indicator rows, 分野/取組/担当 written only on a group's first row applied to the rows below."""
+def unread_columns(table: Table, shown: str) -> list[Problem]:
+    """A warning per column kpicheck does not read (its cells are kept as comments in the draft)."""
+    problems = []
+    for column in table.columns:
+        filled = sum(1 for _, cells in table.body if cells[column.number - 1].strip())
+        if column.role == "other" and filled:
+            name = f"列「{column.header}」" if column.header else "見出しのない列"
+            problems.append(
+                Problem(
+                    shown,
+                    table.header_line,
+                    column.number,
+                    "KC406",
+                    f"{name}は kpicheck の読む列ではありません（{filled} セル。下書きには注記として残しました）",
+                    Severity.WARNING,
+                )
+            )
+    return problems
+
+
+DEPARTMENT_SEPARATORS = re.compile(r"[、・,，\n]")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator row of the table, with the merged-cell blanks of 分野/取組/担当 filled down."""
+
+    line: int
+    name: str
+    ident: str
+    area: str
+    initiative: str
+    departments: tuple[str, ...]
+    baseline: str
+    baseline_year: str
+    unit: str
+    cells: dict[int, str]  # fiscal year -> the cell as printed
+    broken: tuple[int, ...]  # years whose cell had line breaks (made spaces)
+    extra: tuple[tuple[str, str], ...]  # (header, text) of columns kpicheck does not read
+    orphan: bool = False  # content but no 指標: kept as a comment, listed as a problem
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The unit and counts an indicator's draft declares (None: left out), each with the note saying from what."""
+
+    unit: str | None = None
+    counts: Counts | None = None
+    unit_note: str = ""
+    counts_note: str = ""
+
+
+def indicator_rows(table: Table, shown: str) -> tuple[list[Row], list[Problem]]:
+    """The indicator rows, 分野/取組/担当 written only on a group's first row applied to the rows below.
+
+    KpicheckError (exit 2) when no row has a 指標: the table has nothing to draft.
+    """
+    columns = table.columns
     by_role = {c.role: c.number - 1 for c in reversed(columns) if c.role not in {"year", "other"}}
-    rows: list[_Row] = []
+    rows: list[Row] = []
     problems: list[Problem] = []
     area = initiative = departments = ""
-    for line, cells in body:
+    for line, cells in table.body:
 
         def get(role: str, cells: list[str] = cells) -> str:
             index = by_role.get(role)
-            return _one_line(cells[index]) if index is not None else ""
+            return one_line(cells[index]) if index is not None else ""
 
         written_area, written_initiative = get("area"), get("initiative")
         if written_area and normalize(written_area) != normalize(area):
@@ -385,10 +430,10 @@ def _rows(body: list[tuple[int, list[str]]], columns: list[_Column], shown: str)
         if written_initiative and normalize(written_initiative) != normalize(initiative):
             initiative, departments = written_initiative, ""
         departments = get("departments") or departments
-        targets = {c.year: _one_line(cells[c.number - 1]) for c in columns if c.year is not None}
+        targets = {c.year: one_line(cells[c.number - 1]) for c in columns if c.year is not None}
         broken = tuple(c.year for c in columns if c.year is not None and "\n" in clean(cells[c.number - 1]).strip())
         extra = tuple(
-            (c.header or f"{c.number} 列目", _one_line(cells[c.number - 1]))
+            (c.header or f"{c.number} 列目", one_line(cells[c.number - 1]))
             for c in columns
             if c.role == "other" and cells[c.number - 1].strip()
         )
@@ -396,7 +441,7 @@ def _rows(body: list[tuple[int, list[str]]], columns: list[_Column], shown: str)
         own = [get(role) for role in ("id", "baseline", "baseline_year", "unit")]
         if not name and not any(targets.values()) and not any(own) and not extra:
             continue  # a group row: its 分野/取組/担当 apply to the rows below
-        row = _Row(
+        row = Row(
             line=line,
             name=name,
             ident=get("id"),
@@ -434,27 +479,267 @@ def _rows(body: list[tuple[int, list[str]]], columns: list[_Column], shown: str)
                     Severity.WARNING,
                 )
             )
+    if all(row.orphan for row in rows):
+        raise KpicheckError(
+            Problem(shown, table.header_line, None, "KC404", "見出し行のほかに指標の行がありません（指標の列が空です）")
+        )
     return rows, problems
 
 
-def _unread_columns(columns: list[_Column], body: list[tuple[int, list[str]]], line: int, shown: str) -> list[Problem]:
-    """A warning per column kpicheck does not read (its cells are kept as comments in the draft)."""
-    problems = []
-    for column in columns:
-        filled = sum(1 for _, cells in body if cells[column.number - 1].strip())
-        if column.role == "other" and filled:
-            name = f"列「{column.header}」" if column.header else "見出しのない列"
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    column.number,
-                    "KC406",
-                    f"{name}は kpicheck の読む列ではありません（{filled} セル。下書きには注記として残しました）",
-                    Severity.WARNING,
-                )
-            )
-    return problems
+def unit_column(text: str) -> tuple[str, Counts | None, str]:
+    """A 単位 cell -> unit, the counts it prints and the word that says so: 人/年 -> (人, per_year, /年)."""
+    unit = normalize(text)
+    if unit in DASHES:
+        return "", None, ""
+    for qualifier in sorted(QUALIFIERS, key=lambda q: -len(q.word)):
+        if qualifier.counts is None:
+            continue
+        if not qualifier.before and unit.endswith(qualifier.word) and len(unit) > len(qualifier.word):
+            return unit[: -len(qualifier.word)].strip(), qualifier.counts, qualifier.word
+        if qualifier.before and unit.startswith(qualifier.word) and len(unit) > len(qualifier.word):
+            return unit[len(qualifier.word) :].strip(), qualifier.counts, qualifier.word
+    return unit, None, ""
+
+
+def _counts_word(row: Row, counts: Counts) -> tuple[int, str, str] | None:
+    """The first cell printing a word that says `counts` (/年, 年間, 累計, 延べ …): year, cell, word."""
+    words = sorted((q.word for q in QUALIFIERS if q.counts is counts), key=len, reverse=True)
+    for year, text in sorted(row.cells.items()):
+        plain = normalize(text)
+        for word in words:
+            if _prints(plain, word):
+                return year, text, word
+    return None
+
+
+def declare(row: Row, indicator: Indicator | None) -> Declared:
+    """unit and counts for the draft, from the 単位 column or the loader's reading of the cells, with their source."""
+    unit, counts, word = unit_column(row.unit) if row.unit else ("", None, "")
+    metric = indicator.metrics[0] if indicator is not None and len(indicator.metrics) == 1 else None
+    if unit:
+        unit_note = f"表の単位の列「{row.unit}」から"
+    elif metric is not None and metric.unit is not None and indicator is not None:
+        first = next(
+            (
+                (year, target.text)
+                for year, target in sorted(indicator.targets.items())
+                if any(r.kind in NUMERIC_KINDS and r.unit for r in target.rules)
+            ),
+            None,
+        )
+        source = f"（{first[0]}年度「{first[1]}」ほか）" if first else ""
+        unit, unit_note = metric.unit, f"セルに印字された単位から推定{source}"
+    else:
+        return Declared()
+    if counts is not None:
+        counts_note = f"表の単位の列「{row.unit}」の「{word}」から{COUNTS_LABELS[counts]}（{counts.value}）"
+    elif normalize(unit) in RATE_UNITS:
+        counts = Counts.LEVEL
+        counts_note = f"単位が率（{unit}）のため{COUNTS_LABELS[Counts.LEVEL]}（level）と推定"
+    else:
+        settled = metric.counts if metric is not None and metric.unit is not None else None
+        counts, counts_note = _inferred_counts(row, settled)
+    return Declared(unit, counts, unit_note, counts_note)
+
+
+def _inferred_counts(row: Row, settled: Counts | None) -> tuple[Counts, str]:
+    """How the row counts and the note saying why: as the loader `settled` it, or else as the cells' words say."""
+    if settled is not None:
+        inferred = settled
+        found = _counts_word(row, inferred) if inferred is not Counts.LEVEL else None
+    else:  # the loader could not settle the metric: the words the cells print
+        inferred, found = Counts.LEVEL, None
+        for candidate in (Counts.PER_YEAR, Counts.CUMULATIVE):
+            found = _counts_word(row, candidate)
+            if found:
+                inferred = candidate
+                break
+    label = f"{COUNTS_LABELS[inferred]}（{inferred.value}）"
+    if found is None and inferred is Counts.LEVEL:
+        words = "/年・年間・毎年度・累計・延べ"
+        return inferred, f"セルに {words} がないため{label}と推定（年度ごとの件数なら per_year に直します）"
+    if found is None:
+        return inferred, f"セルの読み取りから{label}と推定"
+    year, text, said = found
+    silent = sum(1 for t in row.cells.values() if any(ch.isdigit() for ch in t) and not _says_counts(t))
+    rest = f"。ほかの {silent} セルには数え方の語がありません" if silent else ""
+    return inferred, f"{year}年度のセル「{text}」の「{said}」から{label}と推定{rest}"
+
+
+def _says_counts(text: str) -> bool:
+    """Whether a cell prints any word that says how it counts."""
+    plain = normalize(text)
+    return any(_prints(plain, q.word) for q in QUALIFIERS if q.counts is not None)
+
+
+def _prints(plain: str, word: str) -> bool:
+    """Whether a cell (normalised) prints a counts word; 年 alone only before a number (年2回), not in 2026年度."""
+    return re.search(r"年\d", plain) is not None if word == "年" else word in plain
+
+
+NO_AREA = "（分野の記載なし）"
+NO_INITIATIVE = "（取組の記載なし）"
+
+
+@dataclass(frozen=True)
+class Head:
+    """The [plan] table's values: from the command line, and the table file's name as source."""
+
+    id: str
+    city: str
+    city_name: str | None
+    title: str
+    issued: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """A 分野, numbered in the order the table first names it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """A 取組, numbered within its 分野 in the order the table first names it."""
+
+    id: str
+    area: str  # the area's id
+    name: str
+    departments: tuple[str, ...]  # of all its rows, in the order first written
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An indicator row with the id the draft gives it and the initiative it belongs to."""
+
+    row: Row
+    id: str
+    initiative: Initiative
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The table as areas, initiatives and indicators: what every writing function here reads."""
+
+    head: Head
+    shown: str  # the table's name in problems
+    columns: tuple[Column, ...]
+    rows: tuple[Entry | Row, ...]  # in table order: an Entry per indicator row, the Row of one without 指標
+    areas: tuple[Area, ...]
+    initiatives: tuple[Initiative, ...]
+    name_column: int
+    year_columns: dict[int, int]  # fiscal year -> column number
+    target_columns: frozenset[int]  # the year columns' numbers
+    first: int
+    last: int
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(row for row in self.rows if isinstance(row, Entry))
+
+    def column(self, role: str) -> int | None:
+        """The number of the first column holding `role`, or None."""
+        return next((c.number for c in self.columns if c.role == role), None)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A draft's TOML text, the table cell each line came from and the table row of each [[indicators]] line."""
+
+    text: str
+    places: dict[int, tuple[int, int]]  # TOML line -> table row and column
+    starts: dict[int, int]  # TOML line of [[indicators]] -> table row
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the loader made of a draft: its indicators by table row, its problems at the table's places."""
+
+    indicators: dict[int, Indicator]
+    problems: list[Problem]
+
+
+def lay_out(rows: Sequence[Row], columns: Sequence[Column], head: Head, shown: str) -> Draft:
+    """The rows grouped as the target file groups them: areas and initiatives numbered in table order, ids given."""
+    areas: dict[str, Area] = {}  # normalised name -> area
+    initiatives: dict[tuple[str, str], tuple[str, str, list[str]]] = {}  # (area id, name) -> (id, name, departments)
+    given: dict[int, tuple[str, tuple[str, str]]] = {}  # table row -> (indicator id, initiative key)
+    counters: dict[str, int] = {}
+    for row in rows:
+        if row.orphan:
+            continue
+        area_key = normalize(row.area)
+        if area_key not in areas:
+            areas[area_key] = Area(str(len(areas) + 1), row.area or NO_AREA)
+        area_id = areas[area_key].id
+        key = (area_id, normalize(row.initiative))
+        if key not in initiatives:
+            number = sum(1 for a, _ in initiatives if a == area_id) + 1
+            initiatives[key] = (f"{area_id}-{number}", row.initiative or NO_INITIATIVE, [])
+        initiative_id, _, departments = initiatives[key]
+        departments += [d for d in row.departments if d not in departments]
+        counters[initiative_id] = counters.get(initiative_id, 0) + 1
+        given[row.line] = (row.ident or f"{initiative_id}-{counters[initiative_id]}", key)
+    made = {key: Initiative(i, key[0], name, tuple(deps)) for key, (i, name, deps) in initiatives.items()}
+    year_columns = {c.year: c.number for c in columns if c.year is not None}
+    return Draft(
+        head=head,
+        shown=shown,
+        columns=tuple(columns),
+        rows=tuple(row if row.orphan else Entry(row, given[row.line][0], made[given[row.line][1]]) for row in rows),
+        areas=tuple(areas.values()),
+        initiatives=tuple(made.values()),
+        name_column=next(c.number for c in columns if c.role == "name"),
+        year_columns=year_columns,
+        target_columns=frozenset(year_columns.values()),
+        first=min(year_columns),
+        last=max(year_columns),
+    )
+
+
+def read_back(draft: Draft, declared: Mapping[int, Declared]) -> Reading:
+    """The draft, with `declared` (by table row), read by the loader validate uses."""
+    written = write(draft, declared, {})
+    plan, problems = read_plan(written.text, draft.shown)
+    return Reading(_indicators(written, plan), _placed(draft, written, problems))
+
+
+def render(draft: Draft, declared: Mapping[int, Declared], problems: Iterable[Problem]) -> str:
+    """The final draft, with each error noted above the indicator whose row it concerns."""
+    notes: dict[int, list[str]] = {}
+    for problem in problems:
+        if problem.severity is Severity.ERROR and problem.line is not None:
+            where = f"{problem.column} 列目" if problem.column else "この行"
+            notes.setdefault(problem.line, []).append(f"要確認 {problem.code}（{where}）: {problem.message}")
+    return write(draft, declared, notes).text
+
+
+def _indicators(written: Written, plan: Plan | None) -> dict[int, Indicator]:
+    """The loader's indicators by the table row they were written from."""
+    if plan is None:
+        return {}
+    starts = sorted(written.starts)
+    found = {}
+    for indicator in plan.indicators:
+        line = indicator.place.line
+        block = bisect.bisect_right(starts, line or 0) - 1
+        if line is not None and block >= 0:
+            found[written.starts[starts[block]]] = indicator
+    return found
+
+
+def _placed(draft: Draft, written: Written, problems: Iterable[Problem]) -> list[Problem]:
+    """The loader's problems at the table's row and column they came from."""
+    placed = []
+    for problem in problems:
+        row, column = written.places.get(problem.line or 0, (None, None))
+        if problem.code == "KC204" and row is not None:  # a duplicate id: the ID column, where there is one
+            column = draft.column("id") or column
+        placed.append(Problem(draft.shown, row, column, problem.code, problem.message, problem.severity))
+    return placed
 
 
 def toml_string(text: str) -> str:
@@ -486,6 +771,7 @@ class _Toml:
 
     lines: list[str] = field(default_factory=list)
     places: dict[int, tuple[int, int]] = field(default_factory=dict)
+    starts: dict[int, int] = field(default_factory=dict)
 
     def add(self, text: str = "", place: tuple[int, int] | None = None) -> None:
         self.lines.append(text)
@@ -495,294 +781,105 @@ class _Toml:
     def key(self, key: str, value: str, place: tuple[int, int] | None = None) -> None:
         self.add(f"{key} = {toml_string(value)}", place)
 
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
+    def written(self) -> Written:
+        return Written("\n".join(self.lines) + "\n", self.places, self.starts)
 
 
-@dataclass
-class _Draft:
-    """The table as areas, initiatives and indicators, written as TOML and read back by the loader."""
-
-    table: list[_Row]
-    columns: list[_Column]
-    shown: str
-    head: dict[str, str | None]
-    first: int
-    last: int
-    rows: list[_Row] = field(default_factory=list)  # the indicator rows (not orphans)
-    areas: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (id, name)
-    initiatives: dict[tuple[str, str], tuple[str, str, list[str]]] = field(default_factory=dict)
-    name_column: int = 1
-    year_columns: frozenset[int] = frozenset()
-    year_columns_by_year: dict[int, int] = field(default_factory=dict)
-    indicator_lines: dict[int, int] = field(default_factory=dict)  # TOML line of [[indicators]] -> row index
-    _places: dict[int, tuple[int, int]] = field(default_factory=dict)  # TOML line -> table row and column
-
-    def __post_init__(self) -> None:
-        roles = {c.role: c.number for c in reversed(self.columns)}
-        self.name_column = roles["name"]
-        self.year_columns_by_year = {c.year: c.number for c in self.columns if c.year is not None}
-        self.year_columns = frozenset(self.year_columns_by_year.values())
-        counters: dict[str, int] = {}
-        for row in self.table:
-            if row.orphan:
-                continue
-            area_key = normalize(row.area)
-            if area_key not in self.areas:
-                self.areas[area_key] = (str(len(self.areas) + 1), row.area or NO_AREA)
-            area_id = self.areas[area_key][0]
-            key = (area_id, normalize(row.initiative))
-            if key not in self.initiatives:
-                number = sum(1 for a, _ in self.initiatives if a == area_id) + 1
-                self.initiatives[key] = (f"{area_id}-{number}", row.initiative or NO_INITIATIVE, [])
-            initiative_id, _, departments = self.initiatives[key]
-            departments += [d for d in row.departments if d not in departments]
-            counters[initiative_id] = counters.get(initiative_id, 0) + 1
-            row.area_id, row.initiative_id = area_id, initiative_id
-            row.toml_id = row.ident or f"{initiative_id}-{counters[initiative_id]}"
-            self.rows.append(row)
-
-    def column(self, role: str) -> int | None:
-        return next((c.number for c in self.columns if c.role == role), None)
-
-    def write(self, declared: dict[int, _Declared], notes: dict[int, list[str]] | None = None) -> _Toml:
-        out = _Toml()
-        head = self.head
-        out.add(_comment(f"{head['title']}: kpicheck import が {head['source']} から作った下書きです。"))
-        out.add(
-            _comment(
-                "各セルの読み取りを kpicheck show で印刷された計画と照合し、「推定」と書いた宣言を確かめてください。"
-            )
-        )
-        out.add(_comment("セルは表のとおりです。セル内の改行は空白にしました。担当は 、・, で区切って配列にしました。"))
-        out.add()
-        out.add(f"schema = {SCHEMA}")
-        out.add()
-        out.add("[plan]")
-        out.key("id", head["id"] or "")
-        out.key("city", head["city"] or "")
-        if head["city_name"] is None:
-            out.add(
-                _comment("city_name: --city-name の指定がないため市町村 id を仮に入れました。市町村名に直してください")
-            )
-        out.key("city_name", head["city_name"] or head["city"] or "")
-        out.key("title", head["title"] or "")
-        if head["issued"] is not None:
-            out.key("issued", head["issued"])
-        out.add(_comment(f"first_year, last_year: 表の年度の列（{self.first}～{self.last}年度）から"))
-        out.add(f"first_year = {self.first}")
-        out.add(f"last_year = {self.last}")
-        out.key("source", head["source"] or "")
-        if self.column("area") is None:
-            out.add()
-            out.add(_comment(f"表に分野の列がないため、分野を 1 つにまとめました: {NO_AREA}"))
-        for area_id, name in self.areas.values():
-            out.add()
-            out.add("[[areas]]")
-            out.key("id", area_id)
-            out.key("name", name)
-        for (area_id, _), (initiative_id, name, departments) in self.initiatives.items():
-            out.add()
-            out.add("[[initiatives]]")
-            out.key("id", initiative_id)
-            out.key("area", area_id)
-            out.key("name", name)
-            out.add(f"departments = [{', '.join(toml_string(d) for d in departments)}]")
-        index = 0
-        for row in self.table:
-            if row.orphan:
-                out.add()
-                cells = [f"{header}「{text}」" for header, text in self._row_cells(row)]
-                out.add(_comment(f"要確認: 表の {row.line} 行目は指標の列が空です: {'、'.join(cells)}"))
-                continue
-            self._indicator(out, row, index, declared.get(index, _Declared()), (notes or {}).get(index, []))
-            index += 1
-        return out
-
-    def _row_cells(self, row: _Row) -> list[tuple[str, str]]:
-        cells = [(f"{y}年度", t) for y, t in row.cells.items() if t]
-        own = [("ID", row.ident), ("基準値", row.baseline), ("基準年度", row.baseline_year), ("単位", row.unit)]
-        return [*[(h, t) for h, t in own if t], *cells, *row.extra]
-
-    def _indicator(self, out: _Toml, row: _Row, index: int, declared: _Declared, notes: list[str]) -> None:
-        here = (row.line, self.name_column)
-        out.add()
-        out.add(_comment(f"表の {row.line} 行目"), here)
-        for note in notes:
-            out.add(_comment(note), here)
-        for header, text in row.extra:
-            out.add(_comment(f"表の列「{header}」: {text}"), here)
-        if row.broken:
-            out.add(_comment(f"改行を空白にしたセル: {'、'.join(f'{y}年度' for y in row.broken)}"), here)
-        out.add("[[indicators]]", here)
-        self.indicator_lines[len(out.lines)] = index
-        out.key("id", row.toml_id, here)  # a problem of the whole row is reported at this line
-        out.key("initiative", row.initiative_id, here)
-        out.key("name", row.name, here)
-        shared = self.initiatives[(row.area_id, normalize(row.initiative))][2]
-        if row.departments and list(row.departments) != shared:
-            departments = ", ".join(toml_string(d) for d in row.departments)
-            out.add(f"departments = [{departments}]", (row.line, self.column("departments") or self.name_column))
-        unit_place = (row.line, self.column("unit") or self.name_column)
-        if declared.unit is not None:
-            out.add(_comment(f"unit: {declared.unit_note}"), unit_place)
-            out.key("unit", declared.unit, unit_place)
-        if declared.counts is not None:
-            out.add(_comment(f"counts: {declared.counts_note}"), here)
-            out.key("counts", declared.counts.value, here)
-        baseline_column = self.column("baseline")
-        if row.baseline and any(ch.isdigit() for ch in normalize(row.baseline)) and baseline_column:
-            measured = row.baseline_year or next(
-                (c.baseline_year for c in self.columns if c.number == baseline_column), ""
-            )
-            spec = f"value = {toml_string(row.baseline)}" + (f", year = {toml_string(measured)}" if measured else "")
-            out.add(f"baseline = {{ {spec} }}", (row.line, baseline_column))
-        elif row.baseline and normalize(row.baseline) not in DASHES:
-            out.add(_comment(f"基準値の列「{row.baseline}」は数値ではないため baseline にしていません"), here)
-        out.add()
-        out.add("[indicators.targets]", here)
-        for year in range(self.first, self.last + 1):
-            out.key(str(year), row.cells.get(year, ""), (row.line, self.year_columns_by_year[year]))
-
-    def load(self, declared: dict[int, _Declared]) -> tuple[Plan | None, list[Problem]]:
-        """The draft read by the loader validate uses: the plan and its problems at the draft's lines."""
-        self.indicator_lines = {}
-        draft = self.write(declared)
-        self._places = draft.places
-        return read_plan(draft.text(), self.shown)
-
-    def indicators(self, plan: Plan | None) -> dict[int, Indicator]:
-        """The loader's indicators by the index of the row they were written from."""
-        if plan is None:
-            return {}
-        starts = sorted(self.indicator_lines)
-        found = {}
-        for indicator in plan.indicators:
-            line = indicator.place.line
-            block = bisect.bisect_right(starts, line or 0) - 1
-            if line is not None and block >= 0:
-                found[self.indicator_lines[starts[block]]] = indicator
-        return found
-
-    def place(self, problems: Iterable[Problem]) -> list[Problem]:
-        """The loader's problems at the table's row and column they came from."""
-        placed = []
-        for problem in problems:
-            row, column = self._places.get(problem.line or 0, (None, None))
-            if problem.code == "KC204" and row is not None:  # a duplicate id: the ID column, where there is one
-                column = self.column("id") or column
-            placed.append(Problem(self.shown, row, column, problem.code, problem.message, problem.severity))
-        return placed
-
-    def render(self, declared: dict[int, _Declared], problems: list[Problem]) -> str:
-        """The final draft, with each error noted above the indicator whose row it concerns."""
-        lines = {row.line: index for index, row in enumerate(self.rows)}
-        notes: dict[int, list[str]] = {}
-        for problem in problems:
-            if problem.severity is Severity.ERROR and problem.line in lines:
-                where = f"{problem.column} 列目" if problem.column else "この行"
-                notes.setdefault(lines[problem.line], []).append(f"要確認 {problem.code}（{where}）: {problem.message}")
-        return self.write(declared, notes).text()
-
-
-def unit_column(text: str) -> tuple[str, Counts | None, str]:
-    """A 単位 cell -> unit, the counts it prints and the word that says so: 人/年 -> (人, per_year, /年)."""
-    unit = normalize(text)
-    if unit in DASHES:
-        return "", None, ""
-    for qualifier in sorted(QUALIFIERS, key=lambda q: -len(q.word)):
-        if qualifier.counts is None:
-            continue
-        if not qualifier.before and unit.endswith(qualifier.word) and len(unit) > len(qualifier.word):
-            return unit[: -len(qualifier.word)].strip(), qualifier.counts, qualifier.word
-        if qualifier.before and unit.startswith(qualifier.word) and len(unit) > len(qualifier.word):
-            return unit[len(qualifier.word) :].strip(), qualifier.counts, qualifier.word
-    return unit, None, ""
-
-
-def _counts_word(row: _Row, counts: Counts) -> tuple[int, str, str] | None:
-    """The first cell printing a word that says `counts` (/年, 年間, 累計, 延べ …): year, cell, word."""
-    words = sorted((q.word for q in QUALIFIERS if q.counts is counts), key=len, reverse=True)
-    for year, text in sorted(row.cells.items()):
-        plain = normalize(text)
-        for word in words:
-            if (word == "年" and re.search(r"年\d", plain)) or (word != "年" and word in plain):
-                return year, text, word
-    return None
-
-
-def _declare(row: _Row, indicator: Indicator | None) -> _Declared:
-    """unit and counts for the draft, from the 単位 column or the loader's reading of the cells, with their source."""
-    declared = _Declared()
-    unit, counts, word = unit_column(row.unit) if row.unit else ("", None, "")
-    metric = indicator.metrics[0] if indicator is not None and len(indicator.metrics) == 1 else None
-    if unit:
-        declared.unit, declared.unit_note = unit, f"表の単位の列「{row.unit}」から"
-    elif metric is not None and metric.unit is not None and indicator is not None:
-        first = next(
-            (
-                (year, target.text)
-                for year, target in sorted(indicator.targets.items())
-                if any(r.kind in NUMERIC_KINDS and r.unit for r in target.rules)
-            ),
-            None,
-        )
-        source = f"（{first[0]}年度「{first[1]}」ほか）" if first else ""
-        declared.unit, declared.unit_note = metric.unit, f"セルに印字された単位から推定{source}"
-    if declared.unit is None:
-        return declared
-    if counts is not None:
-        declared.counts = counts
-        declared.counts_note = f"表の単位の列「{row.unit}」の「{word}」から{COUNTS_LABELS[counts]}（{counts.value}）"
-        return declared
-    if normalize(declared.unit) in RATE_UNITS:
-        declared.counts = Counts.LEVEL
-        declared.counts_note = f"単位が率（{declared.unit}）のため{COUNTS_LABELS[Counts.LEVEL]}（level）と推定"
-        return declared
-    if metric is not None and metric.unit is not None:
-        inferred = metric.counts
-        found = _counts_word(row, inferred) if inferred is not Counts.LEVEL else None
-    else:  # the loader could not settle the metric: the words the cells print
-        inferred, found = Counts.LEVEL, None
-        for candidate in (Counts.PER_YEAR, Counts.CUMULATIVE):
-            found = _counts_word(row, candidate)
-            if found:
-                inferred = candidate
-                break
-    declared.counts = inferred
-    label = f"{COUNTS_LABELS[inferred]}（{inferred.value}）"
-    if found is None and inferred is Counts.LEVEL:
-        words = "/年・年間・毎年度・累計・延べ"
-        declared.counts_note = f"セルに {words} がないため{label}と推定（年度ごとの件数なら per_year に直します）"
-        return declared
-    if found is None:
-        declared.counts_note = f"セルの読み取りから{label}と推定"
-        return declared
-    year, text, said = found
-    silent = sum(1 for t in row.cells.values() if any(ch.isdigit() for ch in t) and not _says_counts(t))
-    rest = f"。ほかの {silent} セルには数え方の語がありません" if silent else ""
-    declared.counts_note = f"{year}年度のセル「{text}」の「{said}」から{label}と推定{rest}"
-    return declared
-
-
-def _says_counts(text: str) -> bool:
-    plain = normalize(text)
-    return any(
-        (q.word == "年" and re.search(r"年\d", plain)) or (q.word != "年" and q.word in plain)
-        for q in QUALIFIERS
-        if q.counts is not None
+def write(draft: Draft, declared: Mapping[int, Declared], notes: Mapping[int, Sequence[str]]) -> Written:
+    """The draft as TOML: `declared` and `notes` by table row, a row without 指標 as a comment."""
+    out = _Toml()
+    head = draft.head
+    out.add(_comment(f"{head.title}: kpicheck import が {head.source} から作った下書きです。"))
+    out.add(
+        _comment("各セルの読み取りを kpicheck show で印刷された計画と照合し、「推定」と書いた宣言を確かめてください。")
     )
+    out.add(_comment("セルは表のとおりです。セル内の改行は空白にしました。担当は 、・, で区切って配列にしました。"))
+    out.add()
+    out.add(f"schema = {SCHEMA}")
+    out.add()
+    out.add("[plan]")
+    out.key("id", head.id)
+    out.key("city", head.city)
+    if head.city_name is None:
+        out.add(_comment("city_name: --city-name の指定がないため市町村 id を仮に入れました。市町村名に直してください"))
+    out.key("city_name", head.city_name or head.city)
+    out.key("title", head.title)
+    if head.issued is not None:
+        out.key("issued", head.issued)
+    out.add(_comment(f"first_year, last_year: 表の年度の列（{draft.first}～{draft.last}年度）から"))
+    out.add(f"first_year = {draft.first}")
+    out.add(f"last_year = {draft.last}")
+    out.key("source", head.source)
+    if draft.column("area") is None:
+        out.add()
+        out.add(_comment(f"表に分野の列がないため、分野を 1 つにまとめました: {NO_AREA}"))
+    for area in draft.areas:
+        out.add()
+        out.add("[[areas]]")
+        out.key("id", area.id)
+        out.key("name", area.name)
+    for initiative in draft.initiatives:
+        out.add()
+        out.add("[[initiatives]]")
+        out.key("id", initiative.id)
+        out.key("area", initiative.area)
+        out.key("name", initiative.name)
+        out.add(f"departments = [{', '.join(toml_string(d) for d in initiative.departments)}]")
+    for row in draft.rows:
+        if isinstance(row, Entry):
+            line = row.row.line
+            _indicator(out, draft, row, declared.get(line, Declared()), notes.get(line, []))
+            continue
+        out.add()
+        cells = [f"{header}「{text}」" for header, text in _row_cells(row)]
+        out.add(_comment(f"要確認: 表の {row.line} 行目は指標の列が空です: {'、'.join(cells)}"))
+    return out.written()
 
 
-def check_destination(path: Path, root: Path, city: str) -> None:
-    """KC307 unless `path` is a .toml file kpicheck import may create: under ROOT/targets only in the city's folder."""
-    if path.suffix.lower() != ".toml":
-        raise usage_error("KC307", f"-o {path}: 目標ファイルは .toml です")
-    try:
-        parts = (path.absolute().parent.resolve() / path.name).relative_to((root / "targets").resolve()).parts
-    except (ValueError, OSError, RuntimeError):
-        pass  # outside ROOT/targets
-    else:
-        if len(parts) != 2 or parts[0] != city:
-            raise usage_error("KC307", f"-o {path}: targets/ の中では targets/{city}/<計画>.toml にだけ書き出します")
-    check_output(path, root, new_target=True)  # before the table is read: an existing file is refused at once
+def _row_cells(row: Row) -> list[tuple[str, str]]:
+    """(header, text) of a row's filled cells, for the comment that keeps a row without 指標."""
+    cells = [(f"{y}年度", t) for y, t in row.cells.items() if t]
+    own = [("ID", row.ident), ("基準値", row.baseline), ("基準年度", row.baseline_year), ("単位", row.unit)]
+    return [*[(h, t) for h, t in own if t], *cells, *row.extra]
+
+
+def _indicator(out: _Toml, draft: Draft, entry: Entry, declared: Declared, notes: Sequence[str]) -> None:
+    """One [[indicators]] table, each line placed at the cell it came from (the 指標 cell for the whole row)."""
+    row = entry.row
+    here = (row.line, draft.name_column)
+    out.add()
+    out.add(_comment(f"表の {row.line} 行目"), here)
+    for note in notes:
+        out.add(_comment(note), here)
+    for header, text in row.extra:
+        out.add(_comment(f"表の列「{header}」: {text}"), here)
+    if row.broken:
+        out.add(_comment(f"改行を空白にしたセル: {'、'.join(f'{y}年度' for y in row.broken)}"), here)
+    out.add("[[indicators]]", here)
+    out.starts[len(out.lines)] = row.line
+    out.key("id", entry.id, here)  # a problem of the whole row is reported at this line
+    out.key("initiative", entry.initiative.id, here)
+    out.key("name", row.name, here)
+    if row.departments and row.departments != entry.initiative.departments:
+        departments = ", ".join(toml_string(d) for d in row.departments)
+        out.add(f"departments = [{departments}]", (row.line, draft.column("departments") or draft.name_column))
+    unit_place = (row.line, draft.column("unit") or draft.name_column)
+    if declared.unit is not None:
+        out.add(_comment(f"unit: {declared.unit_note}"), unit_place)
+        out.key("unit", declared.unit, unit_place)
+    if declared.counts is not None:
+        out.add(_comment(f"counts: {declared.counts_note}"), here)
+        out.key("counts", declared.counts.value, here)
+    baseline_column = draft.column("baseline")
+    if row.baseline and any(ch.isdigit() for ch in normalize(row.baseline)) and baseline_column:
+        measured = row.baseline_year or next(
+            (c.baseline_year for c in draft.columns if c.number == baseline_column), ""
+        )
+        spec = f"value = {toml_string(row.baseline)}" + (f", year = {toml_string(measured)}" if measured else "")
+        out.add(f"baseline = {{ {spec} }}", (row.line, baseline_column))
+    elif row.baseline and normalize(row.baseline) not in DASHES:
+        out.add(_comment(f"基準値の列「{row.baseline}」は数値ではないため baseline にしていません"), here)
+    out.add()
+    out.add("[indicators.targets]", here)
+    for year in range(draft.first, draft.last + 1):
+        out.key(str(year), row.cells.get(year, ""), (row.line, draft.year_columns[year]))
