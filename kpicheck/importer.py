@@ -6,100 +6,31 @@ in the documented format (docs/targets-format.md) and read back by the loader `v
 (targets.read_plan), so a cell reported as read here is one validate reads; each problem the loader
 finds is mapped back to the table's row and column. `unit` and `counts` are inferred from the
 loader's own reading of the cells, and each inferred declaration has a comment saying from what.
+
+This module runs the steps; kpi_table reads the table, kpi_rows its rows, draft writes the TOML.
 """
 
 from __future__ import annotations
 
-import bisect
-import csv
-import io
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from kpicheck.actuals import DecodeError, decode
-from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
-from kpicheck.inputs import InputError, read_input
-from kpicheck.kinds.registry import NUMERIC_KINDS
-from kpicheck.models import COUNTS_LABELS, Counts, Indicator, Plan
+from kpicheck.draft import Draft, Head, lay_out, read_back, render, toml_string
+from kpicheck.errors import Problem, Severity, usage_error
+from kpicheck.kpi_rows import declare, indicator_rows, unit_column
+from kpicheck.kpi_table import HEADER_ROLES, header_year, read_kpi_table, unread_columns
 from kpicheck.output import check_output
-from kpicheck.periods import clean, normalize, parse_year
-from kpicheck.phrases import DASHES, QUALIFIERS
-from kpicheck.targets import RATE_UNITS, SCHEMA, read_plan
 
-# Table files by suffix -> the delimiter ("" for a workbook).
-TABLE_SUFFIXES: dict[str, str] = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".xlsx": ""}
-# Files a city may have instead, and what to do with them.
-OTHER_SUFFIXES: dict[str, str] = {
-    ".xls": "古い Excel 形式（.xls）は読めません。Excel で .xlsx として保存し直してください",
-    ".pdf": "PDF は読めません。計画の KPI 表を Excel に貼り付けて .xlsx か .csv で保存してください",
-    ".docx": "Word の表は読めません。表を Excel に貼り付けて .xlsx か .csv で保存してください",
-    ".doc": "Word の表は読めません。表を Excel に貼り付けて .xlsx か .csv で保存してください",
-}
-
-# A header (NFKC, spaces removed, lower case) -> what its column holds. Any column whose header is a
-# fiscal year (2026, 2026年度, FY2026, R8, 令和8年度) holds that year's target cells.
-HEADER_ROLES: dict[str, str] = {
-    "指標": "name", "指標名": "name", "目標指標": "name", "成果指標": "name", "kpi": "name",
-    "id": "id", "no": "id", "no.": "id", "番号": "id", "項番": "id", "指標id": "id", "指標番号": "id",
-    "分野": "area", "基本目標": "area", "重点戦略": "area", "基本方針": "area", "施策分野": "area",
-    "重点分野": "area", "重点取組": "area", "政策分野": "area",
-    "取組": "initiative", "取り組み": "initiative", "取組み": "initiative", "取組名": "initiative",
-    "施策": "initiative", "施策名": "initiative", "主な取組": "initiative", "事業": "initiative",
-    "事業名": "initiative",
-    "担当": "departments", "担当課": "departments", "担当部署": "departments", "所管課": "departments",
-    "基準値": "baseline", "現状値": "baseline",
-    "基準年度": "baseline_year", "基準値の年度": "baseline_year", "現状値の年度": "baseline_year",
-    "単位": "unit",
-}  # fmt: skip
-ROLE_NAMES: dict[str, str] = {
-    "name": "指標", "id": "ID", "area": "分野", "initiative": "取組", "departments": "担当",
-    "baseline": "基準値/現状値", "baseline_year": "基準年度", "unit": "単位",
-}  # fmt: skip
-# 現状値（R4）, 基準値(令和4年度): the baseline column with the year it was measured.
-_BASELINE_HEADER = re.compile(r"^(?:基準値|現状値)\((?P<year>[^()]+)\)$")
-# 令和8年度(2026年度): a year header with the same year again in brackets.
-_TWO_YEARS = re.compile(r"^(?P<first>[^()]+?)\s*\((?P<second>[^()]+)\)$")
-DEPARTMENT_SEPARATORS = re.compile(r"[、・,，\n]")
-# Garbling left by PDF text extraction: (cid:1234), U+FFFD, or a run of ? where the text was.
-_CID = re.compile(r"\(cid:\d+\)")
-_QUESTIONS = re.compile(r"[?\s\d.,%()/・、\-]*")
-GARBLED_LISTED = 20
-NO_AREA = "（分野の記載なし）"
-NO_INITIATIVE = "（取組の記載なし）"
-LONGEST_PLAN = 30  # years, as the loader allows
-
-
-@dataclass(frozen=True)
-class _Column:
-    number: int  # from 1, as problems name it
-    header: str  # as printed
-    role: str  # a HEADER_ROLES value, "year", or "other" (not read)
-    year: int | None = None
-    baseline_year: str = ""  # printed in the header: 現状値（R4）
-
-
-@dataclass
-class _Row:
-    """One indicator row of the table, with the merged-cell blanks of 分野/取組/担当 filled down."""
-
-    line: int
-    name: str
-    ident: str
-    area: str
-    initiative: str
-    departments: tuple[str, ...]
-    baseline: str
-    baseline_year: str
-    unit: str
-    cells: dict[int, str]  # fiscal year -> the cell as printed
-    broken: tuple[int, ...]  # years whose cell had line breaks (made spaces)
-    extra: tuple[tuple[str, str], ...]  # (header, text) of columns kpicheck does not read
-    orphan: bool = False  # content but no 指標: kept as a comment, listed as a problem
-    toml_id: str = ""
-    area_id: str = ""
-    initiative_id: str = ""
+# What callers (the tests among them) import from here; each lives in the module of its concern.
+__all__ = [
+    "HEADER_ROLES",
+    "ImportResult",
+    "check_destination",
+    "header_year",
+    "import_table",
+    "toml_string",
+    "unit_column",
+]
 
 
 @dataclass
@@ -119,14 +50,6 @@ class ImportResult:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
-@dataclass
-class _Declared:
-    unit: str | None = None
-    counts: Counts | None = None
-    unit_note: str = ""
-    counts_note: str = ""
-
-
 def import_table(
     path: Path,
     shown: str,
@@ -142,637 +65,40 @@ def import_table(
     KpicheckError (exit 2) when the table cannot be used at all: unreadable, garbled by PDF
     extraction, empty, no 指標 column, no or duplicated year columns.
     """
-    rows = read_table(path, shown)
-    _refuse_garbled(rows, shown)
-    content = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
-    if not content:
-        raise KpicheckError(Problem(shown, 1, None, "KC404", "空の表です（見出し行と指標の行が必要です）"))
-    width = max(len(cells) for _, cells in content)
-    header_line, header = content[0]
-    columns = _columns(header + [""] * (width - len(header)), header_line, shown)
-    body = [(line, cells + [""] * (width - len(cells))) for line, cells in content[1:]]
-    table, problems = _rows(body, columns, shown)
-    if not any(not row.orphan for row in table):
-        raise KpicheckError(
-            Problem(shown, header_line, None, "KC404", "見出し行のほかに指標の行がありません（指標の列が空です）")
-        )
-    problems += _unread_columns(columns, body, header_line, shown)
-    years = sorted(c.year for c in columns if c.year is not None)
-    draft = _Draft(
-        table=table,
-        columns=columns,
-        shown=shown,
-        head={
-            "id": plan,
-            "city": city,
-            "city_name": city_name,
-            "title": title,
-            "issued": issued,
-            "source": path.name,
-        },
-        first=years[0],
-        last=years[-1],
-    )
-    first_pass, first_problems = draft.load({})
-    read_first = draft.indicators(first_pass)
-    first_problems = draft.place(first_problems)
-    declared = {index: _declare(row, read_first.get(index)) for index, row in enumerate(draft.rows)}
-    _, final_problems = draft.load(declared)
-    found = draft.place(final_problems)
-    cell_places = {(p.line, p.column) for p in found}
+    table = read_kpi_table(path, shown)
+    rows, problems = indicator_rows(table, shown)
+    problems += unread_columns(table, shown)
+    head = Head(plan, city, city_name, title, issued, source=path.name)
+    draft = lay_out(rows, table.columns, head, shown)
+    first = read_back(draft, {})
+    declared = {entry.row.line: declare(entry.row, first.indicators.get(entry.row.line)) for entry in draft.entries}
+    final = read_back(draft, declared)
+    cell_places = {(p.line, p.column) for p in final.problems}
     # A cell the first reading refused but the declared unit lets through (a bare 65 beside 70%) is
     # still listed: the unit was inferred, a person confirms it.
-    found += [p for p in first_problems if p.column in draft.year_columns and (p.line, p.column) not in cell_places]
+    found = [
+        *final.problems,
+        *(p for p in first.problems if p.column in draft.target_columns and (p.line, p.column) not in cell_places),
+    ]
     problems += found
     problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
-    text = draft.render(declared, problems)
-    flagged_rows = {p.line for p in found if p.severity is Severity.ERROR and p.column not in draft.year_columns}
+    cells, read = _counted(draft, found)
+    return ImportResult(
+        render(draft, declared, problems), problems, len(draft.entries), cells, read, draft.first, draft.last
+    )
+
+
+def _counted(draft: Draft, found: list[Problem]) -> tuple[int, int]:
+    """Target cells, and of those the ones read: no error at the cell, nor one at its row outside the year columns."""
+    flagged_rows = {p.line for p in found if p.severity is Severity.ERROR and p.column not in draft.target_columns}
     flagged_cells = {(p.line, p.column) for p in found if p.severity is Severity.ERROR}
     cells = read = 0
-    for row in draft.rows:
+    for entry in draft.entries:
+        row = entry.row
         for year in row.cells:
             cells += 1
-            read += row.line not in flagged_rows and (row.line, draft.year_columns_by_year[year]) not in flagged_cells
-    return ImportResult(text, problems, len(draft.rows), cells, read, years[0], years[-1])
-
-
-def read_table(path: Path, shown: str) -> list[tuple[int, list[str]]]:
-    """(row number, cells) of a .csv (UTF-8, BOM or CP932), .tsv/.txt (tab-separated) or .xlsx table."""
-    suffix = path.suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        hint = OTHER_SUFFIXES.get(suffix, "表は .csv、.tsv、.txt（タブ区切り）、.xlsx のどれかで保存してください")
-        raise usage_error("KC304", hint, shown)
-    try:
-        data = read_input(path)
-    except InputError as exc:
-        raise KpicheckError(Problem(shown, None, None, exc.code, str(exc))) from None
-    if suffix == ".xlsx":
-        from kpicheck.workbook import read_rows  # noqa: PLC0415 - openpyxl only for workbooks
-
-        try:
-            return list(read_rows(data))
-        except ValueError as exc:  # excel.WorkbookError, with the row where reading stopped
-            raise KpicheckError(Problem(shown, getattr(exc, "line", None), None, "KC001", str(exc))) from None
-    try:
-        text = decode(data)
-    except DecodeError as exc:
-        raise KpicheckError(Problem(shown, exc.line, exc.column, "KC001", str(exc))) from None
-    return _delimited(text, shown, TABLE_SUFFIXES[suffix])
-
-
-def _delimited(text: str, shown: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return rows
-        except csv.Error as exc:  # a stray quote, a field over the size limit
-            raise KpicheckError(Problem(shown, line, None, "KC113", f"この行を表として読めません: {exc}")) from None
-        rows.append((line, row))
-        line = reader.line_num + 1
-
-
-def garbled(text: str) -> str | None:
-    """What in `text` is garbling left by PDF extraction, or None."""
-    cid = _CID.search(text)
-    if cid:
-        return f"「{cid[0]}」"
-    if "\ufffd" in text or any("\ud800" <= ch <= "\udfff" for ch in text):
-        return "置換文字（U+FFFD）"
-    plain = normalize(text)
-    if plain.count("?") >= 2 and _QUESTIONS.fullmatch(plain):
-        return "「?」だけのセル"
-    return None
-
-
-def _refuse_garbled(rows: list[tuple[int, list[str]]], shown: str) -> None:
-    """KpicheckError listing the garbled cells: a (cid:1234), a U+FFFD, a column of ?."""
-    found: list[tuple[int, int, str]] = []
-    width = max((len(cells) for _, cells in rows), default=0)
-    content = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
-    for index in range(width):
-        column = [(line, cells[index]) for line, cells in content if index < len(cells) and cells[index].strip()]
-        below = column[1:] if column and column[0][0] == content[0][0] else column  # under the header
-        questions = len(below) >= 2 and all("?" in normalize(text) for _, text in below)
-        for line, text in column:
-            reason = garbled(text) or ("「?」の列" if questions and (line, text) in below else None)
-            if reason:
-                found.append((line, index + 1, reason))
-    if not found:
-        return
-    found.sort()
-    advice = (
-        "PDF から取り出したときの文字化けです。表は計画の Word/Excel の元ファイルから、または OCR で取り出してください"
-    )
-    problems = [Problem(shown, line, column, "KC405", f"{reason}: {advice}") for line, column, reason in found]
-    if len(problems) > GARBLED_LISTED:
-        more = len(problems) - GARBLED_LISTED
-        problems = [
-            *problems[:GARBLED_LISTED],
-            Problem(shown, None, None, "KC405", f"ほかに {more} セルが文字化けしています"),
-        ]
-    raise KpicheckError(problems)
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"\s+", "", normalize(text)).lower()
-
-
-def header_year(text: str) -> int | None:
-    """The fiscal year a header names (2026, 2026年度, FY2026, R8, 令和8年度, 令和8年度(2026)), or None."""
-    plain = _one_line(text)
-    try:
-        return parse_year(plain)
-    except ValueError:
-        pass
-    both = _TWO_YEARS.match(normalize(plain))
-    if both:
-        try:
-            first, second = parse_year(both["first"]), parse_year(both["second"])
-        except ValueError:
-            return None
-        return first if first == second else None
-    return None
-
-
-def _columns(header: list[str], line: int, shown: str) -> list[_Column]:
-    """What each column holds; KpicheckError for a missing 指標, no years, a gap, or a column twice."""
-    columns: list[_Column] = []
-    problems: list[Problem] = []
-    seen: dict[object, int] = {}
-    for number, text in enumerate(header, 1):
-        key = _header_key(_one_line(text))
-        year = header_year(text)
-        baseline = _BASELINE_HEADER.match(re.sub(r"\s+", "", normalize(_one_line(text))))
-        if year is not None:
-            column = _Column(number, _one_line(text), "year", year=year)
-        elif baseline:
-            column = _Column(number, _one_line(text), "baseline", baseline_year=baseline["year"])
-        else:
-            column = _Column(number, _one_line(text), HEADER_ROLES.get(key, "other"))
-        what: object = column.year if column.role == "year" else column.role
-        if column.role != "other" and what in seen:
-            name = f"{column.year}年度" if column.role == "year" else ROLE_NAMES[column.role]
-            problems.append(
-                Problem(
-                    shown, line, number, "KC403", f"{name} の列が 2 つあります（{seen[what]} 列目と {number} 列目）"
-                )
-            )
-        seen.setdefault(what, number)
-        columns.append(column)
-    if not any(c.role == "name" for c in columns):
-        problems.append(
-            Problem(
-                shown,
-                line,
-                1,
-                "KC401",
-                "見出し行に 指標 の列がありません（表の最初の空でない行が見出し行です。"
-                f"読んだ見出し: {'、'.join(c.header for c in columns if c.header) or 'なし'}）",
-            )
-        )
-    years = sorted(c.year for c in columns if c.year is not None)
-    if not years:
-        problems.append(
-            Problem(
-                shown,
-                line,
-                None,
-                "KC402",
-                "年度の列がありません（見出しを 2026、2026年度、FY2026、R8、令和8年度 のように書いてください）",
-            )
-        )
-    elif years[-1] - years[0] > LONGEST_PLAN:
-        problems.append(
-            Problem(
-                shown, line, None, "KC402", f"年度の列が {years[0]}～{years[-1]} で、{LONGEST_PLAN} 年を超えています"
-            )
-        )
-    else:
-        missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
-        if missing:
-            listed = "、".join(f"{y}年度" for y in missing)
-            problems.append(
-                Problem(shown, line, None, "KC402", f"{years[0]}～{years[-1]}年度のうち {listed} の列がありません")
-            )
-    if problems:
-        raise KpicheckError(sorted(problems, key=lambda p: (p.column or 0, p.code)))
-    return columns
-
-
-def _one_line(text: str) -> str:
-    """A cell on one line: control characters removed, each line break one space (PDF or Excel wrapping)."""
-    return " ".join(part.strip() for part in clean(text).split("\n") if part.strip())
-
-
-def _rows(body: list[tuple[int, list[str]]], columns: list[_Column], shown: str) -> tuple[list[_Row], list[Problem]]:
-    """The indicator rows, 分野/取組/担当 written only on a group's first row applied to the rows below."""
-    by_role = {c.role: c.number - 1 for c in reversed(columns) if c.role not in {"year", "other"}}
-    rows: list[_Row] = []
-    problems: list[Problem] = []
-    area = initiative = departments = ""
-    for line, cells in body:
-
-        def get(role: str, cells: list[str] = cells) -> str:
-            index = by_role.get(role)
-            return _one_line(cells[index]) if index is not None else ""
-
-        written_area, written_initiative = get("area"), get("initiative")
-        if written_area and normalize(written_area) != normalize(area):
-            area, initiative, departments = written_area, "", ""
-        if written_initiative and normalize(written_initiative) != normalize(initiative):
-            initiative, departments = written_initiative, ""
-        departments = get("departments") or departments
-        targets = {c.year: _one_line(cells[c.number - 1]) for c in columns if c.year is not None}
-        broken = tuple(c.year for c in columns if c.year is not None and "\n" in clean(cells[c.number - 1]).strip())
-        extra = tuple(
-            (c.header or f"{c.number} 列目", _one_line(cells[c.number - 1]))
-            for c in columns
-            if c.role == "other" and cells[c.number - 1].strip()
-        )
-        name = get("name")
-        own = [get(role) for role in ("id", "baseline", "baseline_year", "unit")]
-        if not name and not any(targets.values()) and not any(own) and not extra:
-            continue  # a group row: its 分野/取組/担当 apply to the rows below
-        row = _Row(
-            line=line,
-            name=name,
-            ident=get("id"),
-            area=area,
-            initiative=initiative,
-            departments=tuple(d.strip() for d in DEPARTMENT_SEPARATORS.split(departments) if d.strip()),
-            baseline=get("baseline"),
-            baseline_year=get("baseline_year"),
-            unit=get("unit"),
-            cells=targets,
-            broken=broken,
-            extra=extra,
-            orphan=not name,
-        )
-        rows.append(row)
-        if row.orphan:
-            first = next(index + 1 for index, cell in enumerate(cells) if cell.strip())
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    first,
-                    "KC407",
-                    "指標の列が空の行です（上の行の続き？）。行を直すか上の行とまとめてください（下書きには注記として残しました）",
-                )
-            )
-        elif not any(normalize(t) for t in targets.values()):
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    by_role["name"] + 1,
-                    "KC408",
-                    f"指標 {name!r} の目標のセルがすべて空です（見出しの行？）",
-                    Severity.WARNING,
-                )
-            )
-    return rows, problems
-
-
-def _unread_columns(columns: list[_Column], body: list[tuple[int, list[str]]], line: int, shown: str) -> list[Problem]:
-    """A warning per column kpicheck does not read (its cells are kept as comments in the draft)."""
-    problems = []
-    for column in columns:
-        filled = sum(1 for _, cells in body if cells[column.number - 1].strip())
-        if column.role == "other" and filled:
-            name = f"列「{column.header}」" if column.header else "見出しのない列"
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    column.number,
-                    "KC406",
-                    f"{name}は kpicheck の読む列ではありません（{filled} セル。下書きには注記として残しました）",
-                    Severity.WARNING,
-                )
-            )
-    return problems
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string holding exactly `text` (tomllib reads back the same string)."""
-    out = ['"']
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029":
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
-
-
-def _comment(text: str) -> str:
-    """One comment line: line breaks and control characters, which would end or break it, removed."""
-    flat = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text)
-    return f"# {flat}".rstrip()
-
-
-@dataclass
-class _Toml:
-    """TOML text being written, with the table cell each line came from."""
-
-    lines: list[str] = field(default_factory=list)
-    places: dict[int, tuple[int, int]] = field(default_factory=dict)
-
-    def add(self, text: str = "", place: tuple[int, int] | None = None) -> None:
-        self.lines.append(text)
-        if place is not None:
-            self.places[len(self.lines)] = place
-
-    def key(self, key: str, value: str, place: tuple[int, int] | None = None) -> None:
-        self.add(f"{key} = {toml_string(value)}", place)
-
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
-
-
-@dataclass
-class _Draft:
-    """The table as areas, initiatives and indicators, written as TOML and read back by the loader."""
-
-    table: list[_Row]
-    columns: list[_Column]
-    shown: str
-    head: dict[str, str | None]
-    first: int
-    last: int
-    rows: list[_Row] = field(default_factory=list)  # the indicator rows (not orphans)
-    areas: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (id, name)
-    initiatives: dict[tuple[str, str], tuple[str, str, list[str]]] = field(default_factory=dict)
-    name_column: int = 1
-    year_columns: frozenset[int] = frozenset()
-    year_columns_by_year: dict[int, int] = field(default_factory=dict)
-    indicator_lines: dict[int, int] = field(default_factory=dict)  # TOML line of [[indicators]] -> row index
-    _places: dict[int, tuple[int, int]] = field(default_factory=dict)  # TOML line -> table row and column
-
-    def __post_init__(self) -> None:
-        roles = {c.role: c.number for c in reversed(self.columns)}
-        self.name_column = roles["name"]
-        self.year_columns_by_year = {c.year: c.number for c in self.columns if c.year is not None}
-        self.year_columns = frozenset(self.year_columns_by_year.values())
-        counters: dict[str, int] = {}
-        for row in self.table:
-            if row.orphan:
-                continue
-            area_key = normalize(row.area)
-            if area_key not in self.areas:
-                self.areas[area_key] = (str(len(self.areas) + 1), row.area or NO_AREA)
-            area_id = self.areas[area_key][0]
-            key = (area_id, normalize(row.initiative))
-            if key not in self.initiatives:
-                number = sum(1 for a, _ in self.initiatives if a == area_id) + 1
-                self.initiatives[key] = (f"{area_id}-{number}", row.initiative or NO_INITIATIVE, [])
-            initiative_id, _, departments = self.initiatives[key]
-            departments += [d for d in row.departments if d not in departments]
-            counters[initiative_id] = counters.get(initiative_id, 0) + 1
-            row.area_id, row.initiative_id = area_id, initiative_id
-            row.toml_id = row.ident or f"{initiative_id}-{counters[initiative_id]}"
-            self.rows.append(row)
-
-    def column(self, role: str) -> int | None:
-        return next((c.number for c in self.columns if c.role == role), None)
-
-    def write(self, declared: dict[int, _Declared], notes: dict[int, list[str]] | None = None) -> _Toml:
-        out = _Toml()
-        head = self.head
-        out.add(_comment(f"{head['title']}: kpicheck import が {head['source']} から作った下書きです。"))
-        out.add(
-            _comment(
-                "各セルの読み取りを kpicheck show で印刷された計画と照合し、「推定」と書いた宣言を確かめてください。"
-            )
-        )
-        out.add(_comment("セルは表のとおりです。セル内の改行は空白にしました。担当は 、・, で区切って配列にしました。"))
-        out.add()
-        out.add(f"schema = {SCHEMA}")
-        out.add()
-        out.add("[plan]")
-        out.key("id", head["id"] or "")
-        out.key("city", head["city"] or "")
-        if head["city_name"] is None:
-            out.add(
-                _comment("city_name: --city-name の指定がないため市町村 id を仮に入れました。市町村名に直してください")
-            )
-        out.key("city_name", head["city_name"] or head["city"] or "")
-        out.key("title", head["title"] or "")
-        if head["issued"] is not None:
-            out.key("issued", head["issued"])
-        out.add(_comment(f"first_year, last_year: 表の年度の列（{self.first}～{self.last}年度）から"))
-        out.add(f"first_year = {self.first}")
-        out.add(f"last_year = {self.last}")
-        out.key("source", head["source"] or "")
-        if self.column("area") is None:
-            out.add()
-            out.add(_comment(f"表に分野の列がないため、分野を 1 つにまとめました: {NO_AREA}"))
-        for area_id, name in self.areas.values():
-            out.add()
-            out.add("[[areas]]")
-            out.key("id", area_id)
-            out.key("name", name)
-        for (area_id, _), (initiative_id, name, departments) in self.initiatives.items():
-            out.add()
-            out.add("[[initiatives]]")
-            out.key("id", initiative_id)
-            out.key("area", area_id)
-            out.key("name", name)
-            out.add(f"departments = [{', '.join(toml_string(d) for d in departments)}]")
-        index = 0
-        for row in self.table:
-            if row.orphan:
-                out.add()
-                cells = [f"{header}「{text}」" for header, text in self._row_cells(row)]
-                out.add(_comment(f"要確認: 表の {row.line} 行目は指標の列が空です: {'、'.join(cells)}"))
-                continue
-            self._indicator(out, row, index, declared.get(index, _Declared()), (notes or {}).get(index, []))
-            index += 1
-        return out
-
-    def _row_cells(self, row: _Row) -> list[tuple[str, str]]:
-        cells = [(f"{y}年度", t) for y, t in row.cells.items() if t]
-        own = [("ID", row.ident), ("基準値", row.baseline), ("基準年度", row.baseline_year), ("単位", row.unit)]
-        return [*[(h, t) for h, t in own if t], *cells, *row.extra]
-
-    def _indicator(self, out: _Toml, row: _Row, index: int, declared: _Declared, notes: list[str]) -> None:
-        here = (row.line, self.name_column)
-        out.add()
-        out.add(_comment(f"表の {row.line} 行目"), here)
-        for note in notes:
-            out.add(_comment(note), here)
-        for header, text in row.extra:
-            out.add(_comment(f"表の列「{header}」: {text}"), here)
-        if row.broken:
-            out.add(_comment(f"改行を空白にしたセル: {'、'.join(f'{y}年度' for y in row.broken)}"), here)
-        out.add("[[indicators]]", here)
-        self.indicator_lines[len(out.lines)] = index
-        out.key("id", row.toml_id, here)  # a problem of the whole row is reported at this line
-        out.key("initiative", row.initiative_id, here)
-        out.key("name", row.name, here)
-        shared = self.initiatives[(row.area_id, normalize(row.initiative))][2]
-        if row.departments and list(row.departments) != shared:
-            departments = ", ".join(toml_string(d) for d in row.departments)
-            out.add(f"departments = [{departments}]", (row.line, self.column("departments") or self.name_column))
-        unit_place = (row.line, self.column("unit") or self.name_column)
-        if declared.unit is not None:
-            out.add(_comment(f"unit: {declared.unit_note}"), unit_place)
-            out.key("unit", declared.unit, unit_place)
-        if declared.counts is not None:
-            out.add(_comment(f"counts: {declared.counts_note}"), here)
-            out.key("counts", declared.counts.value, here)
-        baseline_column = self.column("baseline")
-        if row.baseline and any(ch.isdigit() for ch in normalize(row.baseline)) and baseline_column:
-            measured = row.baseline_year or next(
-                (c.baseline_year for c in self.columns if c.number == baseline_column), ""
-            )
-            spec = f"value = {toml_string(row.baseline)}" + (f", year = {toml_string(measured)}" if measured else "")
-            out.add(f"baseline = {{ {spec} }}", (row.line, baseline_column))
-        elif row.baseline and normalize(row.baseline) not in DASHES:
-            out.add(_comment(f"基準値の列「{row.baseline}」は数値ではないため baseline にしていません"), here)
-        out.add()
-        out.add("[indicators.targets]", here)
-        for year in range(self.first, self.last + 1):
-            out.key(str(year), row.cells.get(year, ""), (row.line, self.year_columns_by_year[year]))
-
-    def load(self, declared: dict[int, _Declared]) -> tuple[Plan | None, list[Problem]]:
-        """The draft read by the loader validate uses: the plan and its problems at the draft's lines."""
-        self.indicator_lines = {}
-        draft = self.write(declared)
-        self._places = draft.places
-        return read_plan(draft.text(), self.shown)
-
-    def indicators(self, plan: Plan | None) -> dict[int, Indicator]:
-        """The loader's indicators by the index of the row they were written from."""
-        if plan is None:
-            return {}
-        starts = sorted(self.indicator_lines)
-        found = {}
-        for indicator in plan.indicators:
-            line = indicator.place.line
-            block = bisect.bisect_right(starts, line or 0) - 1
-            if line is not None and block >= 0:
-                found[self.indicator_lines[starts[block]]] = indicator
-        return found
-
-    def place(self, problems: Iterable[Problem]) -> list[Problem]:
-        """The loader's problems at the table's row and column they came from."""
-        placed = []
-        for problem in problems:
-            row, column = self._places.get(problem.line or 0, (None, None))
-            if problem.code == "KC204" and row is not None:  # a duplicate id: the ID column, where there is one
-                column = self.column("id") or column
-            placed.append(Problem(self.shown, row, column, problem.code, problem.message, problem.severity))
-        return placed
-
-    def render(self, declared: dict[int, _Declared], problems: list[Problem]) -> str:
-        """The final draft, with each error noted above the indicator whose row it concerns."""
-        lines = {row.line: index for index, row in enumerate(self.rows)}
-        notes: dict[int, list[str]] = {}
-        for problem in problems:
-            if problem.severity is Severity.ERROR and problem.line in lines:
-                where = f"{problem.column} 列目" if problem.column else "この行"
-                notes.setdefault(lines[problem.line], []).append(f"要確認 {problem.code}（{where}）: {problem.message}")
-        return self.write(declared, notes).text()
-
-
-def unit_column(text: str) -> tuple[str, Counts | None, str]:
-    """A 単位 cell -> unit, the counts it prints and the word that says so: 人/年 -> (人, per_year, /年)."""
-    unit = normalize(text)
-    if unit in DASHES:
-        return "", None, ""
-    for qualifier in sorted(QUALIFIERS, key=lambda q: -len(q.word)):
-        if qualifier.counts is None:
-            continue
-        if not qualifier.before and unit.endswith(qualifier.word) and len(unit) > len(qualifier.word):
-            return unit[: -len(qualifier.word)].strip(), qualifier.counts, qualifier.word
-        if qualifier.before and unit.startswith(qualifier.word) and len(unit) > len(qualifier.word):
-            return unit[len(qualifier.word) :].strip(), qualifier.counts, qualifier.word
-    return unit, None, ""
-
-
-def _counts_word(row: _Row, counts: Counts) -> tuple[int, str, str] | None:
-    """The first cell printing a word that says `counts` (/年, 年間, 累計, 延べ …): year, cell, word."""
-    words = sorted((q.word for q in QUALIFIERS if q.counts is counts), key=len, reverse=True)
-    for year, text in sorted(row.cells.items()):
-        plain = normalize(text)
-        for word in words:
-            if (word == "年" and re.search(r"年\d", plain)) or (word != "年" and word in plain):
-                return year, text, word
-    return None
-
-
-def _declare(row: _Row, indicator: Indicator | None) -> _Declared:
-    """unit and counts for the draft, from the 単位 column or the loader's reading of the cells, with their source."""
-    declared = _Declared()
-    unit, counts, word = unit_column(row.unit) if row.unit else ("", None, "")
-    metric = indicator.metrics[0] if indicator is not None and len(indicator.metrics) == 1 else None
-    if unit:
-        declared.unit, declared.unit_note = unit, f"表の単位の列「{row.unit}」から"
-    elif metric is not None and metric.unit is not None and indicator is not None:
-        first = next(
-            (
-                (year, target.text)
-                for year, target in sorted(indicator.targets.items())
-                if any(r.kind in NUMERIC_KINDS and r.unit for r in target.rules)
-            ),
-            None,
-        )
-        source = f"（{first[0]}年度「{first[1]}」ほか）" if first else ""
-        declared.unit, declared.unit_note = metric.unit, f"セルに印字された単位から推定{source}"
-    if declared.unit is None:
-        return declared
-    if counts is not None:
-        declared.counts = counts
-        declared.counts_note = f"表の単位の列「{row.unit}」の「{word}」から{COUNTS_LABELS[counts]}（{counts.value}）"
-        return declared
-    if normalize(declared.unit) in RATE_UNITS:
-        declared.counts = Counts.LEVEL
-        declared.counts_note = f"単位が率（{declared.unit}）のため{COUNTS_LABELS[Counts.LEVEL]}（level）と推定"
-        return declared
-    if metric is not None and metric.unit is not None:
-        inferred = metric.counts
-        found = _counts_word(row, inferred) if inferred is not Counts.LEVEL else None
-    else:  # the loader could not settle the metric: the words the cells print
-        inferred, found = Counts.LEVEL, None
-        for candidate in (Counts.PER_YEAR, Counts.CUMULATIVE):
-            found = _counts_word(row, candidate)
-            if found:
-                inferred = candidate
-                break
-    declared.counts = inferred
-    label = f"{COUNTS_LABELS[inferred]}（{inferred.value}）"
-    if found is None and inferred is Counts.LEVEL:
-        words = "/年・年間・毎年度・累計・延べ"
-        declared.counts_note = f"セルに {words} がないため{label}と推定（年度ごとの件数なら per_year に直します）"
-        return declared
-    if found is None:
-        declared.counts_note = f"セルの読み取りから{label}と推定"
-        return declared
-    year, text, said = found
-    silent = sum(1 for t in row.cells.values() if any(ch.isdigit() for ch in t) and not _says_counts(t))
-    rest = f"。ほかの {silent} セルには数え方の語がありません" if silent else ""
-    declared.counts_note = f"{year}年度のセル「{text}」の「{said}」から{label}と推定{rest}"
-    return declared
-
-
-def _says_counts(text: str) -> bool:
-    plain = normalize(text)
-    return any(
-        (q.word == "年" and re.search(r"年\d", plain)) or (q.word != "年" and q.word in plain)
-        for q in QUALIFIERS
-        if q.counts is not None
-    )
+            read += row.line not in flagged_rows and (row.line, draft.year_columns[year]) not in flagged_cells
+    return cells, read
 
 
 def check_destination(path: Path, root: Path, city: str) -> None:

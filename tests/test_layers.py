@@ -27,6 +27,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kinds.registry", "grading"),  # what kpicheck knows of each rule kind and grading scale
     ("inputs", "output", "cache", "workbook", "actuals", "phrases", "targets"),  # readers
     ("rules", "workspace"),  # the engine, and a data root's cities
+    ("kpi_table",),  # kpicheck import: the table, its rows, the draft
+    ("kpi_rows",),
+    ("draft",),
     ("sheet", "sheet_xlsx", "render", "validate", "importer"),  # commands' cores
     ("report_context", "summary", "render_summary"),
     ("report",),

@@ -1,0 +1,219 @@
+"""The KPI table's rows -> indicator rows, and the unit and counts each indicator's draft declares.
+
+A group's 分野/取組/担当 is written on its first row only (or in merged cells) and applies to the rows
+below. unit and counts are inferred from the 単位 column or from the loader's reading of the cells, each
+with a note saying from what, for the person who checks the draft.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kpicheck.errors import KpicheckError, Problem, Severity
+from kpicheck.kinds.registry import NUMERIC_KINDS
+from kpicheck.kpi_table import Table, one_line
+from kpicheck.models import COUNTS_LABELS, Counts, Indicator
+from kpicheck.periods import clean, normalize
+from kpicheck.phrases import DASHES, QUALIFIERS
+from kpicheck.targets import RATE_UNITS
+
+DEPARTMENT_SEPARATORS = re.compile(r"[、・,，\n]")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator row of the table, with the merged-cell blanks of 分野/取組/担当 filled down."""
+
+    line: int
+    name: str
+    ident: str
+    area: str
+    initiative: str
+    departments: tuple[str, ...]
+    baseline: str
+    baseline_year: str
+    unit: str
+    cells: dict[int, str]  # fiscal year -> the cell as printed
+    broken: tuple[int, ...]  # years whose cell had line breaks (made spaces)
+    extra: tuple[tuple[str, str], ...]  # (header, text) of columns kpicheck does not read
+    orphan: bool = False  # content but no 指標: kept as a comment, listed as a problem
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The unit and counts an indicator's draft declares (None: left out), each with the note saying from what."""
+
+    unit: str | None = None
+    counts: Counts | None = None
+    unit_note: str = ""
+    counts_note: str = ""
+
+
+def indicator_rows(table: Table, shown: str) -> tuple[list[Row], list[Problem]]:
+    """The indicator rows, 分野/取組/担当 written only on a group's first row applied to the rows below.
+
+    KpicheckError (exit 2) when no row has a 指標: the table has nothing to draft.
+    """
+    columns = table.columns
+    by_role = {c.role: c.number - 1 for c in reversed(columns) if c.role not in {"year", "other"}}
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    area = initiative = departments = ""
+    for line, cells in table.body:
+
+        def get(role: str, cells: list[str] = cells) -> str:
+            index = by_role.get(role)
+            return one_line(cells[index]) if index is not None else ""
+
+        written_area, written_initiative = get("area"), get("initiative")
+        if written_area and normalize(written_area) != normalize(area):
+            area, initiative, departments = written_area, "", ""
+        if written_initiative and normalize(written_initiative) != normalize(initiative):
+            initiative, departments = written_initiative, ""
+        departments = get("departments") or departments
+        targets = {c.year: one_line(cells[c.number - 1]) for c in columns if c.year is not None}
+        broken = tuple(c.year for c in columns if c.year is not None and "\n" in clean(cells[c.number - 1]).strip())
+        extra = tuple(
+            (c.header or f"{c.number} 列目", one_line(cells[c.number - 1]))
+            for c in columns
+            if c.role == "other" and cells[c.number - 1].strip()
+        )
+        name = get("name")
+        own = [get(role) for role in ("id", "baseline", "baseline_year", "unit")]
+        if not name and not any(targets.values()) and not any(own) and not extra:
+            continue  # a group row: its 分野/取組/担当 apply to the rows below
+        row = Row(
+            line=line,
+            name=name,
+            ident=get("id"),
+            area=area,
+            initiative=initiative,
+            departments=tuple(d.strip() for d in DEPARTMENT_SEPARATORS.split(departments) if d.strip()),
+            baseline=get("baseline"),
+            baseline_year=get("baseline_year"),
+            unit=get("unit"),
+            cells=targets,
+            broken=broken,
+            extra=extra,
+            orphan=not name,
+        )
+        rows.append(row)
+        if row.orphan:
+            first = next(index + 1 for index, cell in enumerate(cells) if cell.strip())
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    first,
+                    "KC407",
+                    "指標の列が空の行です（上の行の続き？）。行を直すか上の行とまとめてください（下書きには注記として残しました）",
+                )
+            )
+        elif not any(normalize(t) for t in targets.values()):
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    by_role["name"] + 1,
+                    "KC408",
+                    f"指標 {name!r} の目標のセルがすべて空です（見出しの行？）",
+                    Severity.WARNING,
+                )
+            )
+    if all(row.orphan for row in rows):
+        raise KpicheckError(
+            Problem(shown, table.header_line, None, "KC404", "見出し行のほかに指標の行がありません（指標の列が空です）")
+        )
+    return rows, problems
+
+
+def unit_column(text: str) -> tuple[str, Counts | None, str]:
+    """A 単位 cell -> unit, the counts it prints and the word that says so: 人/年 -> (人, per_year, /年)."""
+    unit = normalize(text)
+    if unit in DASHES:
+        return "", None, ""
+    for qualifier in sorted(QUALIFIERS, key=lambda q: -len(q.word)):
+        if qualifier.counts is None:
+            continue
+        if not qualifier.before and unit.endswith(qualifier.word) and len(unit) > len(qualifier.word):
+            return unit[: -len(qualifier.word)].strip(), qualifier.counts, qualifier.word
+        if qualifier.before and unit.startswith(qualifier.word) and len(unit) > len(qualifier.word):
+            return unit[len(qualifier.word) :].strip(), qualifier.counts, qualifier.word
+    return unit, None, ""
+
+
+def _counts_word(row: Row, counts: Counts) -> tuple[int, str, str] | None:
+    """The first cell printing a word that says `counts` (/年, 年間, 累計, 延べ …): year, cell, word."""
+    words = sorted((q.word for q in QUALIFIERS if q.counts is counts), key=len, reverse=True)
+    for year, text in sorted(row.cells.items()):
+        plain = normalize(text)
+        for word in words:
+            if _prints(plain, word):
+                return year, text, word
+    return None
+
+
+def declare(row: Row, indicator: Indicator | None) -> Declared:
+    """unit and counts for the draft, from the 単位 column or the loader's reading of the cells, with their source."""
+    unit, counts, word = unit_column(row.unit) if row.unit else ("", None, "")
+    metric = indicator.metrics[0] if indicator is not None and len(indicator.metrics) == 1 else None
+    if unit:
+        unit_note = f"表の単位の列「{row.unit}」から"
+    elif metric is not None and metric.unit is not None and indicator is not None:
+        first = next(
+            (
+                (year, target.text)
+                for year, target in sorted(indicator.targets.items())
+                if any(r.kind in NUMERIC_KINDS and r.unit for r in target.rules)
+            ),
+            None,
+        )
+        source = f"（{first[0]}年度「{first[1]}」ほか）" if first else ""
+        unit, unit_note = metric.unit, f"セルに印字された単位から推定{source}"
+    else:
+        return Declared()
+    if counts is not None:
+        counts_note = f"表の単位の列「{row.unit}」の「{word}」から{COUNTS_LABELS[counts]}（{counts.value}）"
+    elif normalize(unit) in RATE_UNITS:
+        counts = Counts.LEVEL
+        counts_note = f"単位が率（{unit}）のため{COUNTS_LABELS[Counts.LEVEL]}（level）と推定"
+    else:
+        settled = metric.counts if metric is not None and metric.unit is not None else None
+        counts, counts_note = _inferred_counts(row, settled)
+    return Declared(unit, counts, unit_note, counts_note)
+
+
+def _inferred_counts(row: Row, settled: Counts | None) -> tuple[Counts, str]:
+    """How the row counts and the note saying why: as the loader `settled` it, or else as the cells' words say."""
+    if settled is not None:
+        inferred = settled
+        found = _counts_word(row, inferred) if inferred is not Counts.LEVEL else None
+    else:  # the loader could not settle the metric: the words the cells print
+        inferred, found = Counts.LEVEL, None
+        for candidate in (Counts.PER_YEAR, Counts.CUMULATIVE):
+            found = _counts_word(row, candidate)
+            if found:
+                inferred = candidate
+                break
+    label = f"{COUNTS_LABELS[inferred]}（{inferred.value}）"
+    if found is None and inferred is Counts.LEVEL:
+        words = "/年・年間・毎年度・累計・延べ"
+        return inferred, f"セルに {words} がないため{label}と推定（年度ごとの件数なら per_year に直します）"
+    if found is None:
+        return inferred, f"セルの読み取りから{label}と推定"
+    year, text, said = found
+    silent = sum(1 for t in row.cells.values() if any(ch.isdigit() for ch in t) and not _says_counts(t))
+    rest = f"。ほかの {silent} セルには数え方の語がありません" if silent else ""
+    return inferred, f"{year}年度のセル「{text}」の「{said}」から{label}と推定{rest}"
+
+
+def _says_counts(text: str) -> bool:
+    """Whether a cell prints any word that says how it counts."""
+    plain = normalize(text)
+    return any(_prints(plain, q.word) for q in QUALIFIERS if q.counts is not None)
+
+
+def _prints(plain: str, word: str) -> bool:
+    """Whether a cell (normalised) prints a counts word; 年 alone only before a number (年2回), not in 2026年度."""
+    return re.search(r"年\d", plain) is not None if word == "年" else word in plain
