@@ -17,7 +17,6 @@ from kpicheck.grading import parse_scale
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
     DIRECTIONS,
-    NUMERIC_KINDS,
     Area,
     Counts,
     Indicator,
@@ -26,17 +25,17 @@ from kpicheck.models import (
     Place,
     Plan,
     Rule,
-    RuleKind,
     Scale,
     Target,
     ValueKind,
     magnitude_problem,
 )
-from kpicheck.periods import clean, fiscal_year_of, fiscal_year_start, normalize, parse_due, parse_year
-from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
+from kpicheck.periods import clean, normalize, parse_year
+from kpicheck.phrases import CellContext, PhraseError
+from kpicheck.schedule import RATE_UNITS as RATE_UNITS  # noqa: PLC0414 - re-exported: importer.py reads it from here
+from kpicheck.schedule import due_target, every_year, scheduled_work, settle, spread, year_rules
 
 SINGLE_METRIC = "value"
-RATE_UNITS = frozenset({"%", "‰", "割"})
 _BASELINE_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 SCHEMA = 1
@@ -479,69 +478,6 @@ def _baseline(
     return Decimal(found["num"].replace(",", "")), year
 
 
-def _settle(
-    metrics: tuple[Metric, ...],
-    targets: dict[int, Target],
-    due: Target | None,
-    r: _Reader,
-    where: str,
-    line: int | None,
-) -> tuple[tuple[Metric, ...], dict[int, Target], Target | None]:
-    """Give each metric the unit and counts its cells print where the TOML leaves them out.
-
-    A declared `counts` wins over the cell (網走 Ver2.0's 延べ15,000名 is a level); a metric with no
-    declared unit takes the one unit its numeric cells print.
-    """
-    cells = [*targets.values(), *([due] if due else [])]
-    settled = []
-    for metric in metrics:
-        rules = [rule for t in cells for rule in t.rules if rule.metric == metric.id]
-        numeric = [rule for rule in rules if rule.kind in NUMERIC_KINDS]
-        unit = metric.unit
-        if unit is None and numeric:
-            units = sorted({rule.unit for rule in numeric if rule.unit})
-            if len(units) != 1:
-                said = "単位がありません" if not units else f"単位が異なります（{'、'.join(units)}）"
-                r.problem("KC203", f"{where}: セルに{said}。metric の unit を宣言してください", line)
-                continue
-            if len(numeric) != len(rules) and any(rule.kind is RuleKind.MILESTONE for rule in rules):
-                r.problem(
-                    "KC203",
-                    f"{where}: セルに数値（{units[0]}）とマイルストーンが混在しています。metric を分けてください",
-                    line,
-                )
-                continue
-            unit = units[0]
-        counts = metric.counts
-        if not metric.counts_declared:
-            printed = sorted({rule.counts for rule in numeric if rule.counts})
-            if len(printed) > 1:
-                r.problem(
-                    "KC203",
-                    f"{where}: セルの数え方が {' と '.join(printed)} で混在しています。counts を宣言してください",
-                    line,
-                )
-                continue
-            counts = printed[0] if printed else Counts.LEVEL
-            if unit in RATE_UNITS:  # 毎年度95%以上: a rate held every year, not a count of events
-                counts = Counts.LEVEL
-        kind = ValueKind.NUMBER if unit is not None else metric.kind
-        settled.append(metric._replace(unit=unit, counts=counts, kind=kind))
-
-    by_id = {m.id: m for m in settled}
-
-    def fix(target: Target) -> Target:
-        rules = tuple(
-            rule._replace(unit=by_id[rule.metric].unit, counts=by_id[rule.metric].counts)
-            if rule.kind in NUMERIC_KINDS and rule.metric in by_id
-            else rule
-            for rule in target.rules
-        )
-        return target._replace(rules=rules)
-
-    return tuple(settled), {y: fix(t) for y, t in targets.items()}, fix(due) if due else None
-
-
 def _indicators(
     data: dict[str, Any],
     r: _Reader,
@@ -581,7 +517,9 @@ def _indicators(
         due = None if yearly else _due_target(table, r, ctx, where, line, first, last)
         if not yearly:
             targets = _continuous(table, r, ctx, where, line, first, last)
-        metrics, targets, due = _settle(metrics, targets, due, r, where, line)
+        settled = settle(metrics, targets, due)
+        for fault in settled.faults:
+            r.problem("KC203", f"{where}: {fault}", line)
         departments = r.texts(table, "departments", where, line) or initiative.departments
         result.append(
             Indicator(
@@ -590,9 +528,9 @@ def _indicators(
                 area=initiative.area,
                 initiative=initiative.id,
                 departments=departments,
-                metrics=metrics,
-                targets=targets,
-                due=due,
+                metrics=settled.metrics,
+                targets=settled.targets,
+                due=settled.due,
                 category=r.text(table, "category", where, line, required=False),
                 note=r.text(table, "note", where, line, required=False),
                 place=Place(r.path, line),
@@ -629,45 +567,21 @@ def _yearly_targets(
             continue
         text = clean(text)
         cell_line = functools.partial(r.line_of_key, str(year), line)  # found only when a problem needs it
-        if year > ends:
-            if normalize(text):
-                r.problem(
-                    "KC202", f"{where}: targets.{year} が schedule_ends = {ends} より後に記載されています", cell_line()
-                )
-            targets[year] = Target(year, text, (Rule(RuleKind.NONE, "", ctx.metrics[0].id),))
-            continue
-        if missing:
-            rules: tuple[Rule, ...] = (Rule(RuleKind.TBD, text, ctx.metrics[0].id, note="missing_in_source"),)
-        else:
-            try:
-                rules = read_cell(_share(text, part), ctx, previous)
-            except PhraseError as exc:
-                r.problem(exc.code, f"{where}, {year}: {exc}", cell_line())
-                continue
-        early = next((rule.due for rule in rules if rule.due is not None and rule.due < fiscal_year_start(first)), None)
-        if early is not None:
-            r.problem("KC208", f"{where}, {year}: 期限 {early} が計画の開始（{first}年度）より前です", cell_line())
+        if year > ends and normalize(text):
+            r.problem(
+                "KC202", f"{where}: targets.{year} が schedule_ends = {ends} より後に記載されています", cell_line()
+            )
+        try:
+            rules = year_rules(year, text, ctx, previous, first=first, ends=ends, part=part, missing=missing)
+        except PhraseError as exc:
+            r.problem(exc.code, f"{where}, {year}: {exc}", cell_line())
             continue
         targets[year] = Target(year, text, rules)
         previous = rules
     extra = sorted(set(cells) - {str(y) for y in range(first, last + 1)})
     if extra:
         r.problem("KC202", f"{where}: 計画期間外の年度の targets: {', '.join(extra)}", line)
-    return _carry_deadlines(_bars(targets))
-
-
-def _carry_deadlines(targets: dict[int, Target]) -> dict[int, Target]:
-    """`R9年度までに100%` printed in FY2026 also applies to the blank years up to FY2027, its due year."""
-    result = dict(targets)
-    for year in sorted(targets):
-        due = [r for r in result[year].rules if r.kind is RuleKind.END_TARGET and r.due is not None]
-        for rule in due:
-            assert rule.due is not None
-            for later in range(year + 1, fiscal_year_of(rule.due) + 1):
-                blank = later in result and all(r.kind is RuleKind.NONE for r in result[later].rules)
-                if blank:
-                    result[later] = Target(later, result[later].text, (rule._replace(carried=True),))
-    return result
+    return spread(targets)
 
 
 def _part(table: dict[str, Any], r: _Reader, where: str, line: int | None) -> int | None:
@@ -681,16 +595,6 @@ def _part(table: dict[str, Any], r: _Reader, where: str, line: int | None) -> in
     return part
 
 
-def _share(text: str, part: int | None) -> str:
-    """This row's activity of a cell shared by several rows (時間外窓口開設・情報提供・… -> 情報提供)."""
-    if part is None or not normalize(text):
-        return text
-    pieces = [p for p in re.split(r"[・、]", normalize(text)) if p]
-    if len(pieces) < part:
-        raise PhraseError(f"{text!r} の取組は {len(pieces)} 個ですが、part = {part} です")
-    return pieces[part - 1]
-
-
 def _schedule_ends(table: dict[str, Any], r: _Reader, where: str, line: int | None, first: int, last: int) -> int:
     """`schedule_ends = 2023`: the plan's bars stop there, so later blank years carry nothing."""
     ends = table.get("schedule_ends", last)
@@ -698,37 +602,6 @@ def _schedule_ends(table: dict[str, Any], r: _Reader, where: str, line: int | No
         r.problem("KC202", f"{where}: schedule_ends は計画期間内の年度にしてください（{first}～{last}）", line)
         return last
     return ends
-
-
-def _bars(targets: dict[int, Target]) -> dict[int, Target]:
-    """A printed phase cell and the blank years it carries into are one bar.
-
-    In the bar's last year the target is the cell's last phase; in its earlier years the first
-    (the work is under way). A single-phase bar needs its phase every year.
-    """
-    years = sorted(targets)
-    result = dict(targets)
-    index = 0
-    while index < len(years):
-        rules = targets[years[index]].rules
-        if len(rules) != 1 or rules[0].kind is not RuleKind.PHASE:
-            index += 1
-            continue
-        end = index
-        while end + 1 < len(years) and _carried_phase(targets[years[end + 1]]):
-            end += 1
-        bar = (years[index], years[end])
-        for position in range(index, end + 1):
-            year = years[position]
-            rule = targets[year].rules[0]
-            reach = rule.phases[-1] if position == end else rule.phases[0]
-            result[year] = targets[year]._replace(rules=(rule._replace(reach=reach, bar=bar),))
-        index = end + 1
-    return result
-
-
-def _carried_phase(target: Target) -> bool:
-    return len(target.rules) == 1 and target.rules[0].kind is RuleKind.PHASE and target.rules[0].carried
 
 
 def _continuous(
@@ -740,27 +613,20 @@ def _continuous(
     if not isinstance(flag, bool):
         r.problem("KC202", f"{where}: continuous は true か false にしてください", line)
         return {}
-    metric = ctx.metrics[0].id
     if flag:
         if schedule is not None:
             r.problem("KC202", f"{where}: continuous = true と schedule はどちらか一方にしてください", line)
-        rule = Rule(RuleKind.CONTINUOUS, "", metric)
-        return {year: Target(year, "", (rule,)) for year in range(first, last + 1)}
+        return every_year(ctx.metrics[0].id, first, last)
     if schedule is None:
         return {}
     if not isinstance(schedule, dict) or not all(isinstance(v, str) for v in schedule.values()):
         r.problem("KC202", f'{where}: schedule は 年度 = "セル" のテーブルにしてください', line)
         return {}
-    targets = {}
-    for year in range(first, last + 1):
-        text = clean(schedule.get(str(year), ""))
-        work = normalize(text)
-        if work and work not in DASHES:
-            targets[year] = Target(year, text, (Rule(RuleKind.CONTINUOUS, text, metric, note=work),))
     extra = sorted(set(schedule) - {str(y) for y in range(first, last + 1)})
     if extra:
         r.problem("KC202", f"{where}: 計画期間外の年度の schedule: {', '.join(extra)}", line)
-    return targets
+    cells = {year: clean(schedule.get(str(year), "")) for year in range(first, last + 1)}
+    return scheduled_work(cells, ctx.metrics[0].id)
 
 
 def _due_target(
@@ -769,20 +635,8 @@ def _due_target(
     text = r.text(table, "target", where, line, required="due" in table)
     due_text = r.text(table, "due", where, line, required=False)
     start_text = r.text(table, "start", where, line, required=False)
-    if not due_text:
-        return None  # a schedule item without a 目標時期: listed, but nothing is due
     try:
-        due = parse_due(due_text, last)
-        start = fiscal_year_start(parse_year(start_text)) if start_text else None
-    except ValueError as exc:
-        r.problem("KC208", f"{where}: {exc}", line)
-        return None
-    if due < fiscal_year_start(first):
-        r.problem("KC208", f"{where}: due {due_text!r}（{due}）が計画の開始（{first}年度）より前です", line)
-        return None
-    try:
-        rules = read_due_target(text, due, start, ctx)
+        return due_target(text, due_text, start_text, ctx, first, last)
     except PhraseError as exc:
         r.problem(exc.code, f"{where}: {exc}", line)
         return None
-    return Target(None, text, rules, due_text=due_text)
