@@ -15,8 +15,9 @@ from kpicheck.kinds.registry import NUMERIC_KINDS
 from kpicheck.kpi_table import Table, one_line
 from kpicheck.models import COUNTS_LABELS, Counts, Indicator
 from kpicheck.periods import clean, normalize
-from kpicheck.phrases import DASHES, QUALIFIERS
-from kpicheck.targets import RATE_UNITS
+from kpicheck.phrases import DASHES
+from kpicheck.qualifiers import QUALIFIERS
+from kpicheck.schedule import RATE_UNITS
 
 DEPARTMENT_SEPARATORS = re.compile(r"[、・,，\n]")
 

@@ -1,10 +1,11 @@
-"""Target cell text -> rules: tables of the words kpicheck understands, one small reader each.
+"""Target cell text -> rules: one small reader per kind of cell, over the word tables of qualifiers.py.
 
 A cell is read as the plan prints it. Compound cells (研修年2回実施、活用事例5件創出) and segmented
 cells (小学校55% 中学校35%) are split into parts and each part is given to one of the indicator's
 metrics. A numeric part is `label prefix NUMBER unit qualifiers verb`; every word in it must be a
-label (a noun naming the measure), a word of QUALIFIERS, or a word of NEUTRAL_WORDS. Anything else
-raises PhraseError naming the word: never a silent misreading, never a silent "no target".
+label (a noun naming the measure), a word of QUALIFIERS or of NEUTRAL_WORDS (qualifiers.py).
+Anything else raises PhraseError naming the word: never a silent misreading, never a silent "no
+target".
 """
 
 from __future__ import annotations
@@ -17,6 +18,21 @@ from decimal import Decimal
 from kpicheck.kinds.registry import CARRIED_KINDS, KINDS, NUMERIC_KINDS
 from kpicheck.models import Bound, Counts, Metric, Rule, RuleKind, ValueKind, magnitude_problem, plain, quantity
 from kpicheck.periods import fiscal_year_end, normalize, parse_year
+from kpicheck.qualifiers import (
+    BOUND_WORDS,
+    MEASURE_SUFFIXES,
+    NEUTRAL_WORDS,
+    NUMERAL,
+    QUALIFIERS,
+    QUALIFIERS_AFTER,
+    QUALIFIERS_BEFORE,
+    RELATIVES,
+    REVERSING_WORDS,
+    SIGN_AND_PERIOD_WORDS,
+    UNIT_REFUSED,
+    Qualifier,
+    Relative,
+)
 
 DASHES = frozenset({"-", "－", "‐", "―", "—", "ー", "–"})
 ARROWS = "→⇒➡"
@@ -30,77 +46,9 @@ MILESTONE_ENDINGS: tuple[str, ...] = (
     "推進", "見直し", "検討", "調査", "作成", "締結", "更新", "周知", "達成",
 )  # fmt: skip
 
-
-@dataclass(frozen=True)
-class Qualifier:
-    """A word around a number that kpicheck understands, and what it does to the reading."""
-
-    word: str
-    before: bool  # printed before the number (約, 延べ) rather than after it (以上, /年)
-    reading: str  # for the README's phrase table
-    bound: Bound | None = None
-    counts: Counts | None = None
-
-
-QUALIFIERS: tuple[Qualifier, ...] = (
-    Qualifier("以上", False, "≧ N", Bound.AT_LEAST),
-    Qualifier("超", False, "＞ N (the bound itself misses)", Bound.ABOVE),
-    Qualifier("以下", False, "≦ N", Bound.AT_MOST),
-    Qualifier("以内", False, "≦ N", Bound.AT_MOST),
-    Qualifier("未満", False, "＜ N (the bound itself misses)", Bound.BELOW),
-    Qualifier("まで", False, "≦ N", Bound.AT_MOST),
-    Qualifier("を維持", False, "keep the level: as the number without it (≧ N; 0 is ≦ 0)"),
-    Qualifier("維持", False, "as を維持"),
-    Qualifier("程度", False, "an approximate target, read as the number without it (≧ N)"),
-    Qualifier("/年度", False, "per year", counts=Counts.PER_YEAR),
-    Qualifier("/年", False, "per year", counts=Counts.PER_YEAR),
-    Qualifier("(年間)", False, "per year", counts=Counts.PER_YEAR),
-    Qualifier("(累計)", False, "cumulative", counts=Counts.CUMULATIVE),
-    Qualifier("(延べ)", False, "cumulative", counts=Counts.CUMULATIVE),
-    Qualifier("約", True, "an approximate target, read as the number without it (≧ N)"),
-    Qualifier("延べ", True, "cumulative", counts=Counts.CUMULATIVE),
-    Qualifier("累計", True, "cumulative", counts=Counts.CUMULATIVE),
-    Qualifier("毎年度", True, "per year", counts=Counts.PER_YEAR),
-    Qualifier("毎年", True, "per year", counts=Counts.PER_YEAR),
-    Qualifier("各年度", True, "per year", counts=Counts.PER_YEAR),
-    Qualifier("年間", True, "per year", counts=Counts.PER_YEAR),
-    Qualifier("年", True, "per year (年4回)", counts=Counts.PER_YEAR),
-)
-_AFTER = sorted((q for q in QUALIFIERS if not q.before), key=lambda q: -len(q.word))
-_BEFORE = sorted((q for q in QUALIFIERS if q.before), key=lambda q: -len(q.word))
-
-# Verbs that may follow a number and its qualifiers without changing what is counted
-# (4回以上実施, 5件創出, 20業務の標準化). A plan adds its own in `neutral_words`.
-NEUTRAL_WORDS: tuple[str, ...] = (
-    "実施", "創出", "達成", "開催", "受講", "導入", "設置", "整備", "公開", "作成", "登録", "参加",
-    "配置", "取得", "発行", "交付", "提供", "配信", "確保", "育成", "活用", "利用", "構築", "運用",
-    "策定", "標準化", "デジタル化", "電子化", "オンライン化", "実現",
-)  # fmt: skip
-
-# Words that bound or turn around a number and that kpicheck does not read in this place.
-# In a label (before the number) or a verb (after it) they are refused, naming the word.
-BOUND_WORDS: tuple[str, ...] = (
-    "最大", "最小", "最低", "最高", "上限", "下限", "以上", "以下", "以内", "未満", "超", "まで",
-    "程度", "約", "前後", "±", "〜", "~",
-)  # fmt: skip
-# Words that reverse a direction. Allowed in a label that names a measure (削減時間数: hours saved, a
-# count that rises), refused elsewhere.
-REVERSING_WORDS: tuple[str, ...] = (
-    "削減", "短縮", "減少", "抑制", "低減", "縮減", "軽減", "減", "増", "向上", "改善", "比",
-)  # fmt: skip
-MEASURE_SUFFIXES: tuple[str, ...] = ("数", "率", "額", "量", "時間", "割合")
-# Before the number: a sign or a comparison (-5件, ▲5%, 前年度より10件) and periods other than a
-# fiscal year (月2回, 週1回, 四半期に1回, 隔年1回), which kpicheck does not evaluate.
-SIGN_AND_PERIOD_WORDS: tuple[str, ...] = (
-    "-", "+", "▲", "△", "▽", "マイナス", "プラス", "より", "比べ", ".", "第",
-    "毎月", "月", "週", "四半期", "隔年", "半年", "毎日", "日当たり", "日あたり",
-)  # fmt: skip
-# In what would be the unit: words that change what the number means (2倍以上, 10件未実施, 10件以外).
-UNIT_REFUSED: tuple[str, ...] = ("倍", "未", "以外", "から", "より", "ほど", "年度", "目標", "以降", "以前")
 _PARTICLES = frozenset("をにがはでとへの")
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUMBER = re.compile(rf"(?<![\d.])(?:{_NUM})")
+_NUMBER = re.compile(rf"(?<![\d.])(?:{NUMERAL})")
 _PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
 # A deadline inside a year's cell: R9年度までに100%, 2027年度末を目途に20業務の標準化.
 _DEADLINE = re.compile(
@@ -109,47 +57,6 @@ _DEADLINE = re.compile(
 )
 # The printed context of a target in brackets after it: 1,200件（前年度比20%増）.
 _ASIDE = re.compile(r"^\((?P<aside>前年度?比[^()]*)\)")
-
-
-@dataclass(frozen=True)
-class Relative:
-    """A target relative to last year (前年度比) or to the baseline (30%削減): one row per wording."""
-
-    pattern: re.Pattern[str]
-    to_baseline: bool
-    reading: str  # for the README's phrase table
-
-    def factor(self, found: re.Match[str]) -> tuple[Decimal, Bound]:
-        """The multiplier on the reference value, and which side of the result meets the target."""
-        groups = found.groupdict()
-        num = Decimal(groups["num"].replace(",", "")) if groups.get("num") else None
-        per = {"%": Decimal(100), "割": Decimal(10)}.get(groups.get("per") or "", Decimal(1))
-        down = bool(re.search(r"減|削減|ダウン|以下|半", found["dir"]))
-        if "倍" in found["dir"]:
-            return (num if num is not None else Decimal(2)), Bound.AT_LEAST
-        if found["dir"] == "半減":
-            return Decimal("0.5"), Bound.AT_MOST
-        change = (num or Decimal(0)) / per
-        return (1 - change if down else 1 + change), (Bound.AT_MOST if down else Bound.AT_LEAST)
-
-
-def _rel(pattern: str, to_baseline: bool, reading: str) -> Relative:
-    return Relative(re.compile(rf"^(?P<label>.*?){pattern}$"), to_baseline, reading)
-
-
-RELATIVES: tuple[Relative, ...] = (
-    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{_NUM})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", False,
-         "≧ last year's actual × (1 + N/100)"),
-    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{_NUM})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)", False,
-         "≦ last year's actual × (1 − N/100)"),
-    _rel(r"前年度?(?:実績|値|水準)?(?P<dir>以上|以下)", False, "≧ (≦) last year's actual"),
-    _rel(r"前年度?(?:実績)?比(?P<dir>増加?|減少?)", False, "増: ≧ last year's actual; 減: ≦ it"),
-    _rel(rf"(?P<num>{_NUM})\s*(?P<per>%|割)\s*(?P<dir>削減|減少?|増加?)", True,
-         "≦ baseline × (1 − N/100) (割: N/10); 増: ≧ baseline × (1 + N/100)"),
-    _rel(r"(?P<dir>半減)", True, "≦ baseline × 0.5"),
-    _rel(rf"(?P<num>{_NUM})\s*(?P<dir>倍増?)", True, "≧ baseline × N"),
-    _rel(r"(?P<dir>倍増)", True, "≧ baseline × 2"),
-)  # fmt: skip
 
 
 class PhraseError(ValueError):
@@ -391,7 +298,7 @@ def _prefix(text: str, before: str, reading: _Reading) -> str:
     stripped = True
     while stripped:
         stripped = False
-        for qualifier in _BEFORE:
+        for qualifier in QUALIFIERS_BEFORE:
             if label.endswith(qualifier.word):
                 reading.add(qualifier, text)
                 label = label[: -len(qualifier.word)].rstrip(" :")
@@ -420,7 +327,9 @@ def _unit_like(text: str) -> bool:
     return (
         len(text) <= 8
         and not any(ch.isdigit() or ch in _PARTICLES or ch in "/():=" + ARROWS for ch in text)
-        and not any(w in text for w in (*BOUND_WORDS, *REVERSING_WORDS, *UNIT_REFUSED, *(q.word for q in _AFTER)))
+        and not any(
+            w in text for w in (*BOUND_WORDS, *REVERSING_WORDS, *UNIT_REFUSED, *(q.word for q in QUALIFIERS_AFTER))
+        )
         and not text.endswith(MILESTONE_ENDINGS + NEUTRAL_WORDS)
         and (text.isascii() or not any(ch.isascii() and ch.isalpha() for ch in text))  # km, GB; not G基地局
     )
@@ -467,7 +376,7 @@ def _qualifiers(text: str, rest: str, reading: _Reading, ctx: CellContext) -> in
             position += aside.end()
             progress = True
             continue
-        for qualifier in _AFTER:
+        for qualifier in QUALIFIERS_AFTER:
             if rest.startswith(qualifier.word, position):
                 reading.add(qualifier, text)
                 position += len(qualifier.word)

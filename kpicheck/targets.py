@@ -1,21 +1,23 @@
-"""targets/<city>/<plan>.toml -> Plan, collecting every problem with its place."""
+"""targets/<city>/<plan>.toml -> Plan, collecting every problem with its place.
+
+This module knows the file's format: its tables and keys and the records they make. What the
+cells mean is schedule.py's; finding the line a key stands on is toml_reader.py's.
+"""
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpicheck.errors import Problem, Severity
+from kpicheck.errors import Problem
 from kpicheck.grading import parse_scale
 from kpicheck.inputs import InputError, read_input
-from kpicheck.kinds.registry import NUMERIC_KINDS
 from kpicheck.models import (
     DIRECTIONS,
     Area,
@@ -26,19 +28,18 @@ from kpicheck.models import (
     Place,
     Plan,
     Rule,
-    RuleKind,
     Scale,
     Target,
     ValueKind,
     magnitude_problem,
 )
-from kpicheck.periods import clean, fiscal_year_of, fiscal_year_start, normalize, parse_due, parse_year
-from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
+from kpicheck.periods import clean, normalize, parse_year
+from kpicheck.phrases import CellContext, PhraseError
+from kpicheck.schedule import due_target, every_year, scheduled_work, settle, spread, year_rules
+from kpicheck.toml_reader import Reader, syntax_error_place
 
 SINGLE_METRIC = "value"
-RATE_UNITS = frozenset({"%", "‰", "割"})
 _BASELINE_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
-_ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 SCHEMA = 1
 
 # Every key a target file may hold, per table (docs/targets-format.md). Another key is KC210.
@@ -58,115 +59,6 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     }),
     "metric": frozenset({"id", "name", "unit", "counts", "match", "baseline"}),
 }  # fmt: skip
-
-
-@dataclass
-class _Reader:
-    """Reads one file's dict, recording problems at the line of the key they concern."""
-
-    path: str
-    lines: list[str]
-    problems: list[Problem] = field(default_factory=list)
-    id_lines: dict[str, list[int]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for number, line in enumerate(self.lines, 1):
-            found = _ID_LINE.match(line)
-            if found:
-                self.id_lines.setdefault(normalize(found[1] or found[2] or ""), []).append(number)
-
-    def block_end(self, start: int) -> int:
-        """The last line of the table that starts at line `start` (before the next [[...]] or [...])."""
-        for number in range(start + 1, len(self.lines) + 1):
-            if re.match(r"^\s*\[", self.lines[number - 1]) and not re.match(
-                r"^\s*\[indicators\.", self.lines[number - 1]
-            ):
-                return number - 1
-        return len(self.lines)
-
-    def line_of_key(self, key: str, start: int | None) -> int | None:
-        """The line of `key = ...` (bare or quoted, also inside an inline table) in the table at `start`."""
-        if start is None:
-            return None
-        end = self.block_end(start)
-        quoted = re.escape(key)
-        for pattern in (rf"^\s*[\"']?{quoted}[\"']?\s*=", rf"(?<![\w-])[\"']?{quoted}[\"']?\s*="):
-            regex = re.compile(pattern)
-            for number in range(start, end + 1):
-                if regex.search(self.lines[number - 1]):
-                    return number
-        return start
-
-    def unknown_keys(self, table: dict[str, Any], kind: str, where: str, line: int | None) -> None:
-        """KC210 (a warning) for each key the format does not know, with the nearest known one."""
-        import difflib  # noqa: PLC0415 - only files with a typo need it
-
-        known = KNOWN_KEYS[kind]
-        for key in table:
-            if key in known:
-                continue
-            near = difflib.get_close_matches(key, sorted(known), n=1)
-            hint = f"（{near[0]!r} の誤り？）" if near else f"（使えるキー: {', '.join(sorted(known))}）"
-            message = f"{where}: 不明なキー {key!r}{hint}"
-            if kind == "file":  # a top-level table header [plan_] or a key before the first table
-                place = self.line_of(rf"^\s*(\[+\s*{re.escape(key)}\s*\]+|{re.escape(key)}\s*=)") or line
-            else:
-                place = self.line_of_key(key, line) or line
-            self.problems.append(Problem(self.path, place, None, "KC210", message, Severity.WARNING))
-
-    def line_of(self, pattern: str, start: int = 0) -> int | None:
-        regex = re.compile(pattern)
-        for number, line in enumerate(self.lines[start:], start + 1):
-            if regex.search(line):
-                return number
-        return None
-
-    def line_of_id(self, ident: object, start: int = 0) -> int | None:
-        """The first `id = "..."` line for this id after `start` (ids may repeat across kinds)."""
-        numbers = self.id_lines.get(normalize(str(ident)), [])
-        index = bisect.bisect_right(numbers, start)
-        return numbers[index] if index < len(numbers) else None
-
-    def ident(self, table: dict[str, Any], where: str, line: int | None) -> str:
-        """An id: a non-empty string, NFKC-normalised as CSV ids are (ＡＢ-１ -> AB-1)."""
-        value = table.get("id")
-        if value is None:
-            self.problem("KC202", f"{where}: キー 'id' がありません", line)
-            return ""
-        if not isinstance(value, str) or not normalize(value):
-            self.problem("KC202", f"{where}: 'id' は空でない文字列にしてください", line)
-            return ""
-        return normalize(value)
-
-    def problem(self, code: str, message: str, line: int | None = None) -> None:
-        if len(message) > 400:  # a 5,000-character cell is still one readable line
-            message = message[:399] + "…"
-        self.problems.append(Problem(self.path, line, None, code, message))
-
-    def text(self, table: dict[str, Any], key: str, where: str, line: int | None, *, required: bool = True) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.problem("KC202", f"{where}: キー {key!r} がありません", line)
-            return ""
-        if not isinstance(value, str):
-            self.problem("KC202", f"{where}: {key!r} は文字列にしてください", line)
-            return ""
-        return clean(value)
-
-    def texts(self, table: dict[str, Any], key: str, where: str, line: int | None) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem("KC202", f"{where}: {key!r} は文字列の配列にしてください", line)
-            return ()
-        return tuple(clean(v) for v in value)
-
-    def tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem("KC202", f"[[{key}]] はテーブルの配列にしてください")
-            return []
-        return value
 
 
 def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list[Problem]]:
@@ -202,31 +94,21 @@ def read_plan(source: str, shown: str) -> tuple[Plan | None, list[Problem]]:
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        line, column = _toml_error_place(exc)
+        line, column = syntax_error_place(exc)
         message = str(exc).split(" (at line")[0]
         return None, [Problem(shown, line, column, "KC201", f"TOML の構文エラー: {message}")]
     except RecursionError:
         return None, [
             Problem(shown, None, None, "KC201", "TOML の入れ子が深すぎます（配列やテーブルの中の配列やテーブル）")
         ]
-    reader = _Reader(shown, source.splitlines())
+    reader = Reader(shown, source.splitlines(), nested="indicators")
     plan = _build_plan(data, reader)
     return plan, reader.problems
 
 
-def _toml_error_place(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | None]:
-    line = getattr(exc, "lineno", None)
-    column = getattr(exc, "colno", None)
-    if line is None:  # Python < 3.14 puts the place only in the message
-        found = re.search(r"at line (\d+), column (\d+)", str(exc))
-        if found:
-            return int(found[1]), int(found[2])
-    return line, column
-
-
-def _plan_table(data: dict[str, Any], r: _Reader) -> tuple[dict[str, Any], int | None] | None:
+def _plan_table(data: dict[str, Any], r: Reader) -> tuple[dict[str, Any], int | None] | None:
     """The [plan] table and its line, after checking the file's top level (schema, known keys)."""
-    r.unknown_keys(data, "file", "ファイル", 1)
+    r.unknown_keys(data, KNOWN_KEYS["file"], "ファイル", 1, top=True)
     schema = data.get("schema")
     if schema is None:
         r.problem("KC202", f"先頭に schema = {SCHEMA} がありません（このファイルの書式の版）", 1)
@@ -243,11 +125,11 @@ def _plan_table(data: dict[str, Any], r: _Reader) -> tuple[dict[str, Any], int |
         r.problem("KC202", "[plan] テーブルがありません", 1)
         return None
     plan_line = r.line_of(r"^\s*\[plan\]") or r.line_of(r"^\s*plan\s*=")
-    r.unknown_keys(head, "plan", "[plan]", plan_line)
+    r.unknown_keys(head, KNOWN_KEYS["plan"], "[plan]", plan_line)
     return head, plan_line
 
 
-def _phase_words(head: dict[str, Any], r: _Reader, plan_line: int | None) -> tuple[tuple[str, ...], dict[str, str]]:
+def _phase_words(head: dict[str, Any], r: Reader, plan_line: int | None) -> tuple[tuple[str, ...], dict[str, str]]:
     """The plan's phases and phase_aliases, NFKC-normalised, with every inconsistency reported."""
     phases = tuple(normalize(p) for p in r.texts(head, "phases", "[plan]", plan_line))
     aliases = head.get("phase_aliases", {})
@@ -268,7 +150,7 @@ def _phase_words(head: dict[str, Any], r: _Reader, plan_line: int | None) -> tup
     return phases, aliases
 
 
-def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
+def _build_plan(data: dict[str, Any], r: Reader) -> Plan | None:
     found = _plan_table(data, r)
     if found is None:
         return None
@@ -329,7 +211,7 @@ def _build_plan(data: dict[str, Any], r: _Reader) -> Plan | None:
     )
 
 
-def _grading(head: dict[str, Any], r: _Reader, plan_line: int | None) -> Scale | None:
+def _grading(head: dict[str, Any], r: Reader, plan_line: int | None) -> Scale | None:
     """grading = "A-D" (a preset) or [plan.grading] with its own bands; None: the plan grades nothing."""
     if "grading" not in head:
         return None
@@ -341,7 +223,7 @@ def _grading(head: dict[str, Any], r: _Reader, plan_line: int | None) -> Scale |
     return found
 
 
-def _directions(head: dict[str, Any], r: _Reader, plan_line: int | None) -> tuple[str, ...]:
+def _directions(head: dict[str, Any], r: Reader, plan_line: int | None) -> tuple[str, ...]:
     """The words 今後の方向性 may take: the plan's own list, else 拡大 / 改善継続 / 現状継続 / 縮小 / 廃止 / 終了."""
     if "directions" not in head:
         return DIRECTIONS
@@ -352,7 +234,7 @@ def _directions(head: dict[str, Any], r: _Reader, plan_line: int | None) -> tupl
     return words
 
 
-def _unique(r: _Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> None:
+def _unique(r: Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> None:
     seen: set[str] = set()
     for item_id, line in ids:
         if item_id in seen:
@@ -360,26 +242,26 @@ def _unique(r: _Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> Non
         seen.add(item_id)
 
 
-def _areas(data: dict[str, Any], r: _Reader) -> list[Area]:
+def _areas(data: dict[str, Any], r: Reader) -> list[Area]:
     areas = []
     lines = []
     start = r.line_of(r"^\[\[areas\]\]") or 0
     for table in r.tables(data, "areas"):
         line = r.line_of_id(table.get("id"), start)
-        r.unknown_keys(table, "area", "area", line)
+        r.unknown_keys(table, KNOWN_KEYS["area"], "area", line)
         areas.append(Area(r.ident(table, "area", line), r.text(table, "name", "area", line)))
         lines.append(line)
     _unique(r, "area", zip((a.id for a in areas), lines, strict=True))
     return areas
 
 
-def _initiatives(data: dict[str, Any], r: _Reader, area_ids: set[str]) -> list[Initiative]:
+def _initiatives(data: dict[str, Any], r: Reader, area_ids: set[str]) -> list[Initiative]:
     result = []
     lines = []
     start = r.line_of(r"^\[\[initiatives\]\]") or 0
     for table in r.tables(data, "initiatives"):
         line = r.line_of_id(table.get("id"), start)
-        r.unknown_keys(table, "initiative", "initiative", line)
+        r.unknown_keys(table, KNOWN_KEYS["initiative"], "initiative", line)
         item = Initiative(
             id=r.ident(table, "initiative", line),
             area=normalize(r.text(table, "area", "initiative", line)),
@@ -394,7 +276,7 @@ def _initiatives(data: dict[str, Any], r: _Reader, area_ids: set[str]) -> list[I
     return result
 
 
-def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, phased: bool) -> tuple[Metric, ...]:
+def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, phased: bool) -> tuple[Metric, ...]:
     specs = table.get("metrics")
     if specs is None:
         specs = [
@@ -425,7 +307,7 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
         baseline, baseline_year = _baseline(spec.get("baseline"), unit, r, where, line)
         if "metrics" in table:
-            r.unknown_keys(spec, "metric", f"{where} metric", line)
+            r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} metric", line)
         metrics.append(
             Metric(
                 id=r.ident(spec, f"{where} metric", line),
@@ -444,7 +326,7 @@ def _metrics(table: dict[str, Any], r: _Reader, where: str, line: int | None, ph
 
 
 def _baseline(
-    spec: object, unit: str | None, r: _Reader, where: str, line: int | None
+    spec: object, unit: str | None, r: Reader, where: str, line: int | None
 ) -> tuple[Decimal | None, int | None]:
     """baseline = { value = "60分", year = "令和4年度" }: the plan's 基準値/現状値 as printed."""
     if spec is None:
@@ -479,72 +361,9 @@ def _baseline(
     return Decimal(found["num"].replace(",", "")), year
 
 
-def _settle(
-    metrics: tuple[Metric, ...],
-    targets: dict[int, Target],
-    due: Target | None,
-    r: _Reader,
-    where: str,
-    line: int | None,
-) -> tuple[tuple[Metric, ...], dict[int, Target], Target | None]:
-    """Give each metric the unit and counts its cells print where the TOML leaves them out.
-
-    A declared `counts` wins over the cell (網走 Ver2.0's 延べ15,000名 is a level); a metric with no
-    declared unit takes the one unit its numeric cells print.
-    """
-    cells = [*targets.values(), *([due] if due else [])]
-    settled = []
-    for metric in metrics:
-        rules = [rule for t in cells for rule in t.rules if rule.metric == metric.id]
-        numeric = [rule for rule in rules if rule.kind in NUMERIC_KINDS]
-        unit = metric.unit
-        if unit is None and numeric:
-            units = sorted({rule.unit for rule in numeric if rule.unit})
-            if len(units) != 1:
-                said = "単位がありません" if not units else f"単位が異なります（{'、'.join(units)}）"
-                r.problem("KC203", f"{where}: セルに{said}。metric の unit を宣言してください", line)
-                continue
-            if len(numeric) != len(rules) and any(rule.kind is RuleKind.MILESTONE for rule in rules):
-                r.problem(
-                    "KC203",
-                    f"{where}: セルに数値（{units[0]}）とマイルストーンが混在しています。metric を分けてください",
-                    line,
-                )
-                continue
-            unit = units[0]
-        counts = metric.counts
-        if not metric.counts_declared:
-            printed = sorted({rule.counts for rule in numeric if rule.counts})
-            if len(printed) > 1:
-                r.problem(
-                    "KC203",
-                    f"{where}: セルの数え方が {' と '.join(printed)} で混在しています。counts を宣言してください",
-                    line,
-                )
-                continue
-            counts = printed[0] if printed else Counts.LEVEL
-            if unit in RATE_UNITS:  # 毎年度95%以上: a rate held every year, not a count of events
-                counts = Counts.LEVEL
-        kind = ValueKind.NUMBER if unit is not None else metric.kind
-        settled.append(metric._replace(unit=unit, counts=counts, kind=kind))
-
-    by_id = {m.id: m for m in settled}
-
-    def fix(target: Target) -> Target:
-        rules = tuple(
-            rule._replace(unit=by_id[rule.metric].unit, counts=by_id[rule.metric].counts)
-            if rule.kind in NUMERIC_KINDS and rule.metric in by_id
-            else rule
-            for rule in target.rules
-        )
-        return target._replace(rules=rules)
-
-    return tuple(settled), {y: fix(t) for y, t in targets.items()}, fix(due) if due else None
-
-
 def _indicators(
     data: dict[str, Any],
-    r: _Reader,
+    r: Reader,
     initiatives: dict[str, Initiative],
     base: CellContext,
     first: int,
@@ -560,7 +379,7 @@ def _indicators(
         if not ident:
             continue
         where = f"indicator {ident}"
-        r.unknown_keys(table, "indicator", where, line)
+        r.unknown_keys(table, KNOWN_KEYS["indicator"], where, line)
         if not isinstance(table.get("missing_in_source", ""), str):
             r.problem("KC202", f"{where}: missing_in_source は何が失われたかを書いた文にしてください", line)
         initiative = initiatives.get(normalize(r.text(table, "initiative", where, line)))
@@ -581,7 +400,9 @@ def _indicators(
         due = None if yearly else _due_target(table, r, ctx, where, line, first, last)
         if not yearly:
             targets = _continuous(table, r, ctx, where, line, first, last)
-        metrics, targets, due = _settle(metrics, targets, due, r, where, line)
+        settled = settle(metrics, targets, due)
+        for fault in settled.faults:
+            r.problem("KC203", f"{where}: {fault}", line)
         departments = r.texts(table, "departments", where, line) or initiative.departments
         result.append(
             Indicator(
@@ -590,9 +411,9 @@ def _indicators(
                 area=initiative.area,
                 initiative=initiative.id,
                 departments=departments,
-                metrics=metrics,
-                targets=targets,
-                due=due,
+                metrics=settled.metrics,
+                targets=settled.targets,
+                due=settled.due,
                 category=r.text(table, "category", where, line, required=False),
                 note=r.text(table, "note", where, line, required=False),
                 place=Place(r.path, line),
@@ -605,7 +426,7 @@ def _indicators(
 
 def _yearly_targets(
     table: dict[str, Any],
-    r: _Reader,
+    r: Reader,
     ctx: CellContext,
     where: str,
     line: int | None,
@@ -629,48 +450,24 @@ def _yearly_targets(
             continue
         text = clean(text)
         cell_line = functools.partial(r.line_of_key, str(year), line)  # found only when a problem needs it
-        if year > ends:
-            if normalize(text):
-                r.problem(
-                    "KC202", f"{where}: targets.{year} が schedule_ends = {ends} より後に記載されています", cell_line()
-                )
-            targets[year] = Target(year, text, (Rule(RuleKind.NONE, "", ctx.metrics[0].id),))
-            continue
-        if missing:
-            rules: tuple[Rule, ...] = (Rule(RuleKind.TBD, text, ctx.metrics[0].id, note="missing_in_source"),)
-        else:
-            try:
-                rules = read_cell(_share(text, part), ctx, previous)
-            except PhraseError as exc:
-                r.problem(exc.code, f"{where}, {year}: {exc}", cell_line())
-                continue
-        early = next((rule.due for rule in rules if rule.due is not None and rule.due < fiscal_year_start(first)), None)
-        if early is not None:
-            r.problem("KC208", f"{where}, {year}: 期限 {early} が計画の開始（{first}年度）より前です", cell_line())
+        if year > ends and normalize(text):
+            r.problem(
+                "KC202", f"{where}: targets.{year} が schedule_ends = {ends} より後に記載されています", cell_line()
+            )
+        try:
+            rules = year_rules(year, text, ctx, previous, first=first, ends=ends, part=part, missing=missing)
+        except PhraseError as exc:
+            r.problem(exc.code, f"{where}, {year}: {exc}", cell_line())
             continue
         targets[year] = Target(year, text, rules)
         previous = rules
     extra = sorted(set(cells) - {str(y) for y in range(first, last + 1)})
     if extra:
         r.problem("KC202", f"{where}: 計画期間外の年度の targets: {', '.join(extra)}", line)
-    return _carry_deadlines(_bars(targets))
+    return spread(targets)
 
 
-def _carry_deadlines(targets: dict[int, Target]) -> dict[int, Target]:
-    """`R9年度までに100%` printed in FY2026 also applies to the blank years up to FY2027, its due year."""
-    result = dict(targets)
-    for year in sorted(targets):
-        due = [r for r in result[year].rules if r.kind is RuleKind.END_TARGET and r.due is not None]
-        for rule in due:
-            assert rule.due is not None
-            for later in range(year + 1, fiscal_year_of(rule.due) + 1):
-                blank = later in result and all(r.kind is RuleKind.NONE for r in result[later].rules)
-                if blank:
-                    result[later] = Target(later, result[later].text, (rule._replace(carried=True),))
-    return result
-
-
-def _part(table: dict[str, Any], r: _Reader, where: str, line: int | None) -> int | None:
+def _part(table: dict[str, Any], r: Reader, where: str, line: int | None) -> int | None:
     """`part = 2`: the row's own activity is the 2nd of each printed cell's ・-separated list."""
     part = table.get("part")
     if part is None:
@@ -681,17 +478,7 @@ def _part(table: dict[str, Any], r: _Reader, where: str, line: int | None) -> in
     return part
 
 
-def _share(text: str, part: int | None) -> str:
-    """This row's activity of a cell shared by several rows (時間外窓口開設・情報提供・… -> 情報提供)."""
-    if part is None or not normalize(text):
-        return text
-    pieces = [p for p in re.split(r"[・、]", normalize(text)) if p]
-    if len(pieces) < part:
-        raise PhraseError(f"{text!r} の取組は {len(pieces)} 個ですが、part = {part} です")
-    return pieces[part - 1]
-
-
-def _schedule_ends(table: dict[str, Any], r: _Reader, where: str, line: int | None, first: int, last: int) -> int:
+def _schedule_ends(table: dict[str, Any], r: Reader, where: str, line: int | None, first: int, last: int) -> int:
     """`schedule_ends = 2023`: the plan's bars stop there, so later blank years carry nothing."""
     ends = table.get("schedule_ends", last)
     if not isinstance(ends, int) or isinstance(ends, bool) or not first <= ends <= last:
@@ -700,39 +487,8 @@ def _schedule_ends(table: dict[str, Any], r: _Reader, where: str, line: int | No
     return ends
 
 
-def _bars(targets: dict[int, Target]) -> dict[int, Target]:
-    """A printed phase cell and the blank years it carries into are one bar.
-
-    In the bar's last year the target is the cell's last phase; in its earlier years the first
-    (the work is under way). A single-phase bar needs its phase every year.
-    """
-    years = sorted(targets)
-    result = dict(targets)
-    index = 0
-    while index < len(years):
-        rules = targets[years[index]].rules
-        if len(rules) != 1 or rules[0].kind is not RuleKind.PHASE:
-            index += 1
-            continue
-        end = index
-        while end + 1 < len(years) and _carried_phase(targets[years[end + 1]]):
-            end += 1
-        bar = (years[index], years[end])
-        for position in range(index, end + 1):
-            year = years[position]
-            rule = targets[year].rules[0]
-            reach = rule.phases[-1] if position == end else rule.phases[0]
-            result[year] = targets[year]._replace(rules=(rule._replace(reach=reach, bar=bar),))
-        index = end + 1
-    return result
-
-
-def _carried_phase(target: Target) -> bool:
-    return len(target.rules) == 1 and target.rules[0].kind is RuleKind.PHASE and target.rules[0].carried
-
-
 def _continuous(
-    table: dict[str, Any], r: _Reader, ctx: CellContext, where: str, line: int | None, first: int, last: int
+    table: dict[str, Any], r: Reader, ctx: CellContext, where: str, line: int | None, first: int, last: int
 ) -> dict[int, Target]:
     """`continuous = true` (every plan year) or the printed `schedule` cells: 取組 to carry out each year."""
     flag = table.get("continuous", False)
@@ -740,49 +496,30 @@ def _continuous(
     if not isinstance(flag, bool):
         r.problem("KC202", f"{where}: continuous は true か false にしてください", line)
         return {}
-    metric = ctx.metrics[0].id
     if flag:
         if schedule is not None:
             r.problem("KC202", f"{where}: continuous = true と schedule はどちらか一方にしてください", line)
-        rule = Rule(RuleKind.CONTINUOUS, "", metric)
-        return {year: Target(year, "", (rule,)) for year in range(first, last + 1)}
+        return every_year(ctx.metrics[0].id, first, last)
     if schedule is None:
         return {}
     if not isinstance(schedule, dict) or not all(isinstance(v, str) for v in schedule.values()):
         r.problem("KC202", f'{where}: schedule は 年度 = "セル" のテーブルにしてください', line)
         return {}
-    targets = {}
-    for year in range(first, last + 1):
-        text = clean(schedule.get(str(year), ""))
-        work = normalize(text)
-        if work and work not in DASHES:
-            targets[year] = Target(year, text, (Rule(RuleKind.CONTINUOUS, text, metric, note=work),))
     extra = sorted(set(schedule) - {str(y) for y in range(first, last + 1)})
     if extra:
         r.problem("KC202", f"{where}: 計画期間外の年度の schedule: {', '.join(extra)}", line)
-    return targets
+    cells = {year: clean(schedule.get(str(year), "")) for year in range(first, last + 1)}
+    return scheduled_work(cells, ctx.metrics[0].id)
 
 
 def _due_target(
-    table: dict[str, Any], r: _Reader, ctx: CellContext, where: str, line: int | None, first: int, last: int
+    table: dict[str, Any], r: Reader, ctx: CellContext, where: str, line: int | None, first: int, last: int
 ) -> Target | None:
     text = r.text(table, "target", where, line, required="due" in table)
     due_text = r.text(table, "due", where, line, required=False)
     start_text = r.text(table, "start", where, line, required=False)
-    if not due_text:
-        return None  # a schedule item without a 目標時期: listed, but nothing is due
     try:
-        due = parse_due(due_text, last)
-        start = fiscal_year_start(parse_year(start_text)) if start_text else None
-    except ValueError as exc:
-        r.problem("KC208", f"{where}: {exc}", line)
-        return None
-    if due < fiscal_year_start(first):
-        r.problem("KC208", f"{where}: due {due_text!r}（{due}）が計画の開始（{first}年度）より前です", line)
-        return None
-    try:
-        rules = read_due_target(text, due, start, ctx)
+        return due_target(text, due_text, start_text, ctx, first, last)
     except PhraseError as exc:
         r.problem(exc.code, f"{where}: {exc}", line)
         return None
-    return Target(None, text, rules, due_text=due_text)

@@ -25,7 +25,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kinds.pace",),
     tuple(f"kinds.{name}" for name in KIND_MODULES),
     ("kinds.registry", "grading"),  # what kpicheck knows of each rule kind and grading scale
-    ("inputs", "output", "cache", "workbook", "actuals", "phrases", "targets"),  # readers
+    ("inputs", "output", "cache", "workbook", "actuals"),  # readers: actuals
+    ("qualifiers", "phrases", "schedule", "toml_reader", "targets"),  # readers: a plan's TOML and its cells
     ("rules", "workspace"),  # the engine, and a data root's cities
     ("kpi_table",),  # kpicheck import: the table, its rows, the draft
     ("kpi_rows",),

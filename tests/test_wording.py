@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from kpicheck.kinds.registry import describe
 from kpicheck.models import COUNTS_LABELS, Bound, Counts, Metric, ValueKind, quantity
-from kpicheck.phrases import QUALIFIERS, CellContext, PhraseError, read_cell
+from kpicheck.phrases import CellContext, PhraseError, read_cell
+from kpicheck.qualifiers import QUALIFIERS
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city

@@ -1,0 +1,143 @@
+"""A TOML file's tables read with the line of each key, so that every problem names its place.
+
+tomllib gives values without lines; this finds them again in the text. Which keys and tables a
+file may hold is the caller's (targets.py knows the plan format); here are only the typed reads
+and where in the text a key, an id or a table stands.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from kpicheck.errors import Problem, Severity
+from kpicheck.periods import clean, normalize
+
+_ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def syntax_error_place(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | None]:
+    """The line and column of a TOML syntax error."""
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "colno", None)
+    if line is None:  # Python < 3.14 puts the place only in the message
+        found = re.search(r"at line (\d+), column (\d+)", str(exc))
+        if found:
+            return int(found[1]), int(found[2])
+    return line, column
+
+
+@dataclass
+class Reader:
+    """Reads one file's dict, recording problems at the line of the key they concern."""
+
+    path: str
+    lines: list[str]
+    # The array of tables whose entries have sub-tables ([indicators.targets]): their headers do
+    # not end the entry's block, so a key inside them is found on its own line.
+    nested: str
+    problems: list[Problem] = field(default_factory=list)
+    id_lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for number, line in enumerate(self.lines, 1):
+            found = _ID_LINE.match(line)
+            if found:
+                self.id_lines.setdefault(normalize(found[1] or found[2] or ""), []).append(number)
+
+    def block_end(self, start: int) -> int:
+        """The last line of the table that starts at line `start` (before the next [[...]] or [...])."""
+        for number in range(start + 1, len(self.lines) + 1):
+            if re.match(r"^\s*\[", self.lines[number - 1]) and not re.match(
+                rf"^\s*\[{re.escape(self.nested)}\.", self.lines[number - 1]
+            ):
+                return number - 1
+        return len(self.lines)
+
+    def line_of_key(self, key: str, start: int | None) -> int | None:
+        """The line of `key = ...` (bare or quoted, also inside an inline table) in the table at `start`."""
+        if start is None:
+            return None
+        end = self.block_end(start)
+        quoted = re.escape(key)
+        for pattern in (rf"^\s*[\"']?{quoted}[\"']?\s*=", rf"(?<![\w-])[\"']?{quoted}[\"']?\s*="):
+            regex = re.compile(pattern)
+            for number in range(start, end + 1):
+                if regex.search(self.lines[number - 1]):
+                    return number
+        return start
+
+    def unknown_keys(
+        self, table: dict[str, Any], known: frozenset[str], where: str, line: int | None, *, top: bool = False
+    ) -> None:
+        """KC210 (a warning) for each key not in `known`, with the nearest known one; `top`: the file's own keys."""
+        import difflib  # noqa: PLC0415 - only files with a typo need it
+
+        for key in table:
+            if key in known:
+                continue
+            near = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"（{near[0]!r} の誤り？）" if near else f"（使えるキー: {', '.join(sorted(known))}）"
+            message = f"{where}: 不明なキー {key!r}{hint}"
+            if top:  # a top-level table header [plan_] or a key before the first table
+                place = self.line_of(rf"^\s*(\[+\s*{re.escape(key)}\s*\]+|{re.escape(key)}\s*=)") or line
+            else:
+                place = self.line_of_key(key, line) or line
+            self.problems.append(Problem(self.path, place, None, "KC210", message, Severity.WARNING))
+
+    def line_of(self, pattern: str, start: int = 0) -> int | None:
+        regex = re.compile(pattern)
+        for number, line in enumerate(self.lines[start:], start + 1):
+            if regex.search(line):
+                return number
+        return None
+
+    def line_of_id(self, ident: object, start: int = 0) -> int | None:
+        """The first `id = "..."` line for this id after `start` (ids may repeat across kinds)."""
+        numbers = self.id_lines.get(normalize(str(ident)), [])
+        index = bisect.bisect_right(numbers, start)
+        return numbers[index] if index < len(numbers) else None
+
+    def ident(self, table: dict[str, Any], where: str, line: int | None) -> str:
+        """An id: a non-empty string, NFKC-normalised as CSV ids are (ＡＢ-１ -> AB-1)."""
+        value = table.get("id")
+        if value is None:
+            self.problem("KC202", f"{where}: キー 'id' がありません", line)
+            return ""
+        if not isinstance(value, str) or not normalize(value):
+            self.problem("KC202", f"{where}: 'id' は空でない文字列にしてください", line)
+            return ""
+        return normalize(value)
+
+    def problem(self, code: str, message: str, line: int | None = None) -> None:
+        if len(message) > 400:  # a 5,000-character cell is still one readable line
+            message = message[:399] + "…"
+        self.problems.append(Problem(self.path, line, None, code, message))
+
+    def text(self, table: dict[str, Any], key: str, where: str, line: int | None, *, required: bool = True) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem("KC202", f"{where}: キー {key!r} がありません", line)
+            return ""
+        if not isinstance(value, str):
+            self.problem("KC202", f"{where}: {key!r} は文字列にしてください", line)
+            return ""
+        return clean(value)
+
+    def texts(self, table: dict[str, Any], key: str, where: str, line: int | None) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem("KC202", f"{where}: {key!r} は文字列の配列にしてください", line)
+            return ()
+        return tuple(clean(v) for v in value)
+
+    def tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.problem("KC202", f"[[{key}]] はテーブルの配列にしてください")
+            return []
+        return value
