@@ -90,6 +90,9 @@ class Status(StrEnum):
     UPCOMING = "upcoming"  # the fiscal year has not started on the as-of date
 
 
+# A copy of the labels in kpicheck.statuses.STATUS_DISPLAY (the one home of how a status is shown), kept
+# only for cli.py's import until it reads statuses (issue 18); tests/test_statuses.py holds the two equal.
+# Not derived here: statuses imports models, and models imports nothing of kpicheck.
 STATUS_LABELS: dict[Status, str] = {
     Status.ACHIEVED: "達成",
     Status.MISSED: "未達成",

@@ -23,7 +23,6 @@ from kpicheck.grading import (
 )
 from kpicheck.models import (
     CHANGE_LABELS,
-    STATUS_LABELS,
     Band,
     Evaluation,
     Indicator,
@@ -36,20 +35,9 @@ from kpicheck.models import (
 )
 from kpicheck.periods import wareki
 from kpicheck.rules import show_actual
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 
-# ANSI colours per status, and the empty twin used when colour is off.
-COLORS: dict[Status, str] = {
-    Status.ACHIEVED: "\033[32m",
-    Status.MISSED: "\033[1;31m",
-    Status.ON_TRACK: "\033[36m",
-    Status.BEHIND: "\033[33m",
-    Status.NO_DATA: "\033[35m",
-    Status.NOT_APPLICABLE: "\033[2m",
-    Status.TBD: "\033[2m",
-    Status.UPCOMING: "\033[2;34m",
-}
-COLORS_OFF: dict[Status, str] = dict.fromkeys(Status, "")
-RESET = "\033[0m"
+RESET = "\033[0m"  # after a status colour (statuses.STATUS_DISPLAY's `ansi`)
 
 TABLE_HEADERS = ("ID", "指標", "目標", "実績", "状況")
 
@@ -61,6 +49,11 @@ def use_color(choice: bool | None, stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return stream.isatty()
+
+
+def painted(status: Status, text: str, color: bool) -> str:
+    """`text` in the status's terminal colour, or as it is with colour off."""
+    return f"{STATUS_DISPLAY[status].ansi}{text}{RESET}" if color else text
 
 
 def json_value(value: Decimal | State | str | None) -> Any:
@@ -234,8 +227,6 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     from tabulate import tabulate  # noqa: PLC0415 - wcwidth tables are slow to import; json/csv never need them
 
     width = max(width, 60)
-    colors = COLORS if color else COLORS_OFF
-    reset = RESET if color else ""
     plan = report.plan
     lines = [
         *wrap(f"{plan.city_name} {plan.title}  {report.year}年度（{wareki(report.year)}）  {report.as_of} 時点", width),
@@ -268,7 +259,7 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
             # A name of only spaces or line breaks is shown blank: tabulate 0.10 takes such a wrapped
             # cell for a number and fails (found by tests/test_hostile.py).
             [e.indicator.id, e.indicator.name if e.indicator.name.strip() else "", e.target_shown,
-             actuals[e.indicator.id], rates[e.indicator.id], f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
+             actuals[e.indicator.id], rates[e.indicator.id], painted(e.status, STATUS_LABELS[e.status], color),
              *((grades[e.indicator.id],) if scale else ())]
             for e in shown
         ]  # fmt: skip
@@ -294,8 +285,6 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
 
 def _summary_lines(report: Report, color: bool, width: int) -> list[str]:
     """計 33 指標: 達成 13  未達成 0 …, broken between items (not inside one) to fit `width`."""
-    colors = COLORS if color else COLORS_OFF
-    reset = RESET if color else ""
     counts = report.summary()
     line = f"計 {len(report.evaluations)} 指標:"
     lines, used, gap = [], display_width(line), " "
@@ -304,7 +293,7 @@ def _summary_lines(report: Report, color: bool, width: int) -> list[str]:
         if used + len(gap) + display_width(plain) > width:
             lines.append(line)
             line, used, gap = "", 0, "  "
-        line += f"{gap}{colors[status]}{plain}{reset}"
+        line += gap + painted(status, plain, color)
         used += len(gap) + display_width(plain)
         gap = "  "
     lines.append(line)

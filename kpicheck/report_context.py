@@ -90,7 +90,6 @@ from kpicheck.grading import (
 )
 from kpicheck.models import (
     CHANGE_LABELS,
-    STATUS_LABELS,
     Change,
     Evaluation,
     MetricResult,
@@ -104,42 +103,7 @@ from kpicheck.models import (
 from kpicheck.periods import fiscal_year_start
 from kpicheck.render import actual_text, grade_text, large_text, metric_texts, rate_text, to_dict
 from kpicheck.rules import show_actual, target_for
-
-# A mark per status for the multi-year table: ◎○△× as in a Japanese evaluation sheet, the rest
-# full-width so the cells line up. Every cell also carries the label; the mark is a visual aid.
-MARKS: dict[Status, str] = {
-    Status.ACHIEVED: "◎",
-    Status.ON_TRACK: "○",
-    Status.BEHIND: "△",
-    Status.MISSED: "×",
-    Status.NO_DATA: "？",
-    Status.NOT_APPLICABLE: "－",
-    Status.TBD: "＊",
-    Status.UPCOMING: "◇",
-}
-
-# Chart and label colours, the same hues as the terminal table's ANSI colours.
-COLORS: dict[Status, str] = {
-    Status.ACHIEVED: "#2e7d32",
-    Status.MISSED: "#c62828",
-    Status.ON_TRACK: "#00838f",
-    Status.BEHIND: "#ef6c00",
-    Status.NO_DATA: "#8e24aa",
-    Status.NOT_APPLICABLE: "#9e9e9e",
-    Status.TBD: "#bdbdbd",
-    Status.UPCOMING: "#5c7ca3",
-}
-
-MEANINGS: dict[Status, str] = {
-    Status.ACHIEVED: "目標を満たしている",
-    Status.MISSED: "年度（または期限）が終わり、目標に届かなかった",
-    Status.ON_TRACK: "年度の途中で、実績が経過日数に応じた目安の95%以上（計画の設定による）",
-    Status.BEHIND: "年度の途中で、実績が経過日数に応じた目安の95%を下回る、または年度初めの値を下回る",
-    Status.NO_DATA: "その年度の実績が入力されていない（前年比の目標では前年度の実績がない場合も）",
-    Status.NOT_APPLICABLE: "計画にその年度の目標がない",
-    Status.TBD: "計画で目標が後日設定とされている、または原文から読み取れない",
-    Status.UPCOMING: "基準日にはまだその年度が始まっていない",
-}
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 
 EVALUABLE = (Status.ACHIEVED, Status.MISSED, Status.ON_TRACK, Status.BEHIND)
 ACHIEVEMENT_DEFINITION = (
@@ -206,10 +170,14 @@ def achievement(report: Report) -> dict[str, Any]:
 
 
 def legend() -> list[dict[str, Any]]:
-    return [
-        {"status": s.value, "label": STATUS_LABELS[s], "mark": MARKS[s], "color": COLORS[s], "meaning": MEANINGS[s]}
-        for s in Status
-    ]
+    """Every status in order with its label, mark, colour and meaning."""
+    items = []
+    for status in Status:
+        row = STATUS_DISPLAY[status]
+        items.append(
+            {"status": status.value, "label": row.label, "mark": row.mark, "color": row.color, "meaning": row.meaning}
+        )
+    return items
 
 
 def statuses(report: Report) -> list[dict[str, Any]]:
@@ -248,7 +216,7 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
                 "pace_ratio": None if pace is None else float(pace.quantize(Decimal("0.001"), ROUND_HALF_UP)),
                 "pace_text": None if result.pace is None else quantity(result.pace.quantize(Decimal("0.1")), rule.unit),
                 "status": result.status.value,
-                "color": COLORS[result.status],
+                "color": STATUS_DISPLAY[result.status].color,
             }
         )
     return items
@@ -276,7 +244,7 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
     scale = report.plan.grading
     for item, evaluation in zip(data["indicators"], report.evaluations, strict=True):
         item["target_shown"] = evaluation.target_shown
-        item["mark"] = MARKS[evaluation.status]
+        item["mark"] = STATUS_DISPLAY[evaluation.status].mark
         item["progress"] = progress(report, evaluation)
         item.update(sheet_columns(report, evaluation))
     indicators = data["indicators"]
@@ -445,8 +413,8 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
                         "actual_shown": metric_texts(e, lambda m: large_text(m.actual, m.unit) or m.actual_text),
                         "status": e.status.value,
                         "status_label": STATUS_LABELS[e.status],
-                        "mark": MARKS[e.status],
-                        "color": COLORS[e.status],
+                        "mark": STATUS_DISPLAY[e.status].mark,
+                        "color": STATUS_DISPLAY[e.status].color,
                         "reason": e.reason,
                         "note": e.note,
                     }

@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from kpicheck import cli
-from kpicheck.models import STATUS_LABELS, Status
+from kpicheck.models import Status
 from kpicheck.report import choose_years, md_escape
-from kpicheck.report_context import MARKS, year_context, years_context
+from kpicheck.report_context import year_context, years_context
 from kpicheck.rules import evaluate
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 from kpicheck.workspace import load_city
 
 runner = CliRunner()
@@ -261,7 +262,7 @@ def test_multi_year_html_cells_follow_each_years_status() -> None:
     for indicator, year, status, text in parser.cells:
         item = expected[(indicator, year)]
         assert status == item["status"]
-        assert text.endswith(f"{MARKS[Status(status)]} {item['status_label']}")
+        assert text.endswith(f"{STATUS_DISPLAY[Status(status)].mark} {item['status_label']}")
 
 
 def test_multi_year_html_has_a_stacked_bar_per_year() -> None:
