@@ -103,7 +103,7 @@ from kpicheck.models import (
 from kpicheck.periods import fiscal_year_start
 from kpicheck.render import actual_text, grade_text, large_text, metric_texts, rate_text, to_dict
 from kpicheck.rules import show_actual, target_for
-from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS, meaning
 
 EVALUABLE = (Status.ACHIEVED, Status.MISSED, Status.ON_TRACK, Status.BEHIND)
 ACHIEVEMENT_DEFINITION = (
@@ -169,20 +169,21 @@ def achievement(report: Report) -> dict[str, Any]:
     return _rate(counts[Status.ACHIEVED], sum(counts[s] for s in EVALUABLE))
 
 
-def legend() -> list[dict[str, Any]]:
-    """Every status in order with its label, mark, colour and meaning."""
+def legend(plan: Plan) -> list[dict[str, Any]]:
+    """Every status in order with its label, mark, colour and meaning (順調/遅れ under the plan's pace_tolerance)."""
     items = []
     for status in Status:
         row = STATUS_DISPLAY[status]
+        text = meaning(status, plan.pace_tolerance)
         items.append(
-            {"status": status.value, "label": row.label, "mark": row.mark, "color": row.color, "meaning": row.meaning}
+            {"status": status.value, "label": row.label, "mark": row.mark, "color": row.color, "meaning": text}
         )
     return items
 
 
 def statuses(report: Report) -> list[dict[str, Any]]:
     counts = report.summary()
-    return [{**item, "count": counts[Status(item["status"])]} for item in legend()]
+    return [{**item, "count": counts[Status(item["status"])]} for item in legend(report.plan)]
 
 
 def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -233,7 +234,7 @@ def _common(plan: Plan, as_of: date, department: str | None) -> dict[str, Any]:
         "as_of_label": f"{as_of.year}年{as_of.month}月{as_of.day}日",
         "plan_period": f"{plan.first_year}年度〜{plan.last_year}年度",
         "department": department,
-        "legend": legend(),
+        "legend": legend(plan),
         "generator": f"kpicheck {__version__}",
     }
 

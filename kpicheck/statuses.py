@@ -7,9 +7,10 @@ reads it from this table. tests/test_statuses.py fails, naming the status, when 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NamedTuple
 
-from kpicheck.models import Status
+from kpicheck.models import Status, quantity
 
 
 class StatusDisplay(NamedTuple):
@@ -18,7 +19,7 @@ class StatusDisplay(NamedTuple):
     mark: str  # ◎○△× as in a Japanese evaluation sheet, the rest full-width so cells line up
     ansi: str  # the terminal table's colour (the same hue as `color`)
     color: str  # the reports' label and chart colour
-    meaning: str  # the legend's explanation
+    meaning: str  # the legend's explanation; {tolerance}: the plan's pace_tolerance in % (meaning())
 
 
 # Each row: label, short, mark, ANSI colour, colour on the first line; the legend's meaning on the second.
@@ -34,11 +35,11 @@ STATUS_DISPLAY: dict[Status, StatusDisplay] = {
     ),
     Status.ON_TRACK: StatusDisplay(
         "順調", "順調", "○", "\033[36m", "#00838f",
-        "年度の途中で、実績が経過日数に応じた目安の95%以上（計画の設定による）",
+        "年度の途中で、実績が経過日数に応じた目安の{tolerance}以上（計画の設定による）",
     ),
     Status.BEHIND: StatusDisplay(
         "遅れ", "遅れ", "△", "\033[33m", "#ef6c00",
-        "年度の途中で、実績が経過日数に応じた目安の95%を下回る、または年度初めの値を下回る",
+        "年度の途中で、実績が経過日数に応じた目安の{tolerance}を下回る、または年度初めの値を下回る",
     ),
     Status.NO_DATA: StatusDisplay(
         "実績未入力", "未入力", "？", "\033[35m", "#8e24aa",
@@ -61,3 +62,8 @@ STATUS_DISPLAY: dict[Status, StatusDisplay] = {
 
 # The labels alone, for readers that need no more (CSV headings, the JSON's status_label).
 STATUS_LABELS: dict[Status, str] = {status: row.label for status, row in STATUS_DISPLAY.items()}
+
+
+def meaning(status: Status, pace_tolerance: Decimal) -> str:
+    """The legend's text for `status` under a plan's pace_tolerance (0.95: 順調 at 95% of the pace value or more)."""
+    return STATUS_DISPLAY[status].meaning.format(tolerance=quantity(pace_tolerance * 100, "%"))

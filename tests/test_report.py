@@ -16,7 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import MINI_PLAN, REPO
 from kpicheck import cli
 from kpicheck.models import Status
 from kpicheck.report import choose_years, md_escape
@@ -627,6 +627,28 @@ def test_achievement_rate_counts_only_indicators_with_a_target_and_an_actual(
     city = load_city(root, "mini")
     result = year_context(evaluate(city.plans[0], city.actuals, 2026, date(2027, 4, 1)))["achievement"]
     assert (result["text"], result["achieved"], result["evaluable"]) == (text, achieved, evaluable)
+
+
+def _legend(parsed: _Tables) -> dict[str, str]:
+    """The 状況の区分 table's meaning per label (the one-year table has 状況, 意味; the multi-year one a 記号 first)."""
+    (legend,) = [t for t in parsed.tables if t and t[0][1][-2:] == ["状況", "意味"]]
+    return {cells[-2]: cells[-1] for cells in body(legend)}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("years", [[], ["--years", "all"]], ids=["year", "years"])
+def test_the_legend_follows_the_plans_pace_tolerance(
+    make_root: Callable[..., Path], fmt: str, years: list[str]
+) -> None:
+    """順調 and 遅れ are judged against the plan's pace_tolerance (rules.py), and the legend says which."""
+    root = make_root(plan=MINI_PLAN.replace("last_year = 2028\n", "last_year = 2028\npace_tolerance = 0.9\n"))
+    result = report("--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2026-12-31",
+                    "--format", fmt, *years)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    legend = _legend(parse_html(markdown_html(result.stdout) if fmt == "markdown" else result.stdout))
+    assert legend["順調"] == "年度の途中で、実績が経過日数に応じた目安の90%以上（計画の設定による）"
+    assert legend["遅れ"] == "年度の途中で、実績が経過日数に応じた目安の90%を下回る、または年度初めの値を下回る"
+    assert "95%" not in result.stdout
 
 
 def test_department_filters_indicators_and_summary() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from kpicheck import models
 from kpicheck.models import Status
-from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS, meaning
 
 
 @pytest.mark.parametrize("status", list(Status), ids=str)
@@ -31,3 +33,13 @@ def test_labels_and_marks_tell_statuses_apart() -> None:
 def test_the_models_copy_of_the_labels_is_the_tables() -> None:
     """models.STATUS_LABELS stays for cli.py's import until it reads kpicheck.statuses (issue 18)."""
     assert models.STATUS_LABELS == STATUS_LABELS
+
+
+@pytest.mark.parametrize(("tolerance", "shown"), [("0.95", "95%"), ("0.9", "90%"), ("0.925", "92.5%"), ("1", "100%")])
+def test_the_pace_meanings_name_the_plans_tolerance(tolerance: str, shown: str) -> None:
+    assert (
+        meaning(Status.ON_TRACK, Decimal(tolerance))
+        == f"年度の途中で、実績が経過日数に応じた目安の{shown}以上（計画の設定による）"
+    )
+    assert f"目安の{shown}を下回る" in meaning(Status.BEHIND, Decimal(tolerance))
+    assert meaning(Status.ACHIEVED, Decimal(tolerance)) == STATUS_DISPLAY[Status.ACHIEVED].meaning
