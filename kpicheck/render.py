@@ -10,17 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TextIO
 
-from kpicheck.grading import (
-    achievement_rate,
-    grade_counts,
-    indicator_change,
-    indicator_grade,
-    indicator_rate,
-    metric_grade,
-    pace_rate,
-    progress_rate,
-    scale_grades,
-)
+from kpicheck.grading import grade_counts, scale_grades
 from kpicheck.models import (
     CHANGE_LABELS,
     Band,
@@ -85,9 +75,7 @@ def _json_rate(rate: Decimal | None) -> float | None:
     return None if rate is None else float(rate)
 
 
-def _metric_dict(report: Report, m: MetricResult) -> dict[str, Any]:
-    scale = report.plan.grading
-    band = metric_grade(scale, m) if scale else None
+def _metric_dict(m: MetricResult) -> dict[str, Any]:
     return {
         "id": m.id,
         "name": m.name,
@@ -95,19 +83,17 @@ def _metric_dict(report: Report, m: MetricResult) -> dict[str, Any]:
         "actual": json_value(m.actual),
         "status": m.status.value,
         "reason": m.reason,
-        "achievement_rate": _json_rate(achievement_rate(m)),
-        "pace_rate": _json_rate(pace_rate(m)),
-        "progress_rate": _json_rate(progress_rate(m)),
-        "grade": band.grade if band else None,
+        "achievement_rate": _json_rate(m.achievement_rate),
+        "pace_rate": _json_rate(m.pace_rate),
+        "progress_rate": _json_rate(m.progress_rate),
+        "grade": m.grade.grade if m.grade else None,
         "previous": json_value(m.previous),
         "change": m.change.value if m.change else None,
     }
 
 
-def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
-    scale = report.plan.grading
-    band = indicator_grade(scale, e) if scale else None
-    change = indicator_change(e)
+def _indicator_dict(e: Evaluation) -> dict[str, Any]:
+    band, change = e.grade, e.change
     single = len(e.metrics) == 1
     return {
         "id": e.indicator.id,
@@ -123,9 +109,9 @@ def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
         "status_label": STATUS_LABELS[e.status],
         "reason": e.reason,
         "note": e.note,
-        "achievement_rate": _json_rate(indicator_rate(e)),
-        "pace_rate": _json_rate(indicator_rate(e, pace_rate)),
-        "progress_rate": _json_rate(indicator_rate(e, progress_rate)),
+        "achievement_rate": _json_rate(e.achievement_rate),
+        "pace_rate": _json_rate(e.pace_rate),
+        "progress_rate": _json_rate(e.progress_rate),
         "grade": band.grade if band else None,
         "grade_label": band.label if band else None,
         "change": change.value if change else None,
@@ -133,7 +119,7 @@ def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
         "analysis": e.analysis,
         "issues": e.issues,
         "direction": e.direction,
-        "metrics": [_metric_dict(report, m) for m in e.metrics],
+        "metrics": [_metric_dict(m) for m in e.metrics],
     }
 
 
@@ -175,7 +161,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "summary": {status.value: count for status, count in report.summary().items()},
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": grade_counts(scale, report.evaluations) if scale else None,
-        "indicators": [_indicator_dict(report, e) for e in report.evaluations],
+        "indicators": [_indicator_dict(e) for e in report.evaluations],
     }
 
 
@@ -196,14 +182,11 @@ def render_csv(report: Report) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    scale = report.plan.grading
     for e in report.evaluations:
-        change = indicator_change(e)
         writer.writerow([guard(cell) for cell in (
             e.indicator.id, e.indicator.name, e.area_name, e.initiative_name, "、".join(e.indicator.departments),
-            e.target or "", actual_text(e), previous_text(e), CHANGE_LABELS[change] if change else "",
-            rate_text(indicator_rate(e)).replace("―", ""), STATUS_LABELS[e.status],
-            grade_text(indicator_grade(scale, e)) if scale else "",
+            e.target or "", actual_text(e), previous_text(e), CHANGE_LABELS[e.change] if e.change else "",
+            rate_text(e.achievement_rate).replace("―", ""), STATUS_LABELS[e.status], grade_text(e.grade),
             e.reason, e.note, e.analysis, e.issues, e.direction, e.status.value,
         )])  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -235,12 +218,10 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     id_width = max([display_width(e.indicator.id) for e in report.evaluations] + [4])  # header "ID" + 2
     status_width = max(display_width(label) for label in STATUS_LABELS.values())
     scale = plan.grading
-    rates = {e.indicator.id: rate_text(indicator_rate(e)) for e in report.evaluations}
+    rates = {e.indicator.id: rate_text(e.achievement_rate) for e in report.evaluations}
     # tabulate makes a column at least its header's width plus 2 (its MIN_PADDING)
     rate_width = max([display_width(r) for r in rates.values()] + [display_width("達成率") + 2])
-    grades = (
-        {e.indicator.id: grade_text(indicator_grade(scale, e), long=False) for e in report.evaluations} if scale else {}
-    )
+    grades = {e.indicator.id: grade_text(e.grade, long=False) for e in report.evaluations} if scale else {}
     grade_width = max([display_width(g) for g in grades.values()] + [display_width("評価") + 2]) if scale else 0
     headers = (*TABLE_HEADERS[:4], "達成率", TABLE_HEADERS[4], *(("評価",) if scale else ()))
     fixed = id_width + rate_width + status_width + grade_width

@@ -79,15 +79,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpicheck import __version__
-from kpicheck.grading import (
-    grade_counts,
-    indicator_change,
-    indicator_grade,
-    indicator_rate,
-    pace_rate,
-    rate_of,
-    scale_grades,
-)
+from kpicheck.grading import grade_counts, rate_of, scale_grades
 from kpicheck.models import (
     CHANGE_LABELS,
     Change,
@@ -247,7 +239,7 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
         item["target_shown"] = evaluation.target_shown
         item["mark"] = STATUS_DISPLAY[evaluation.status].mark
         item["progress"] = progress(report, evaluation)
-        item.update(sheet_columns(report, evaluation))
+        item.update(sheet_columns(evaluation))
     indicators = data["indicators"]
     areas = [
         {"name": area.name, "indicators": shown}
@@ -281,23 +273,21 @@ def _previous_shown(m: MetricResult) -> str:
     return large_text(m.previous, m.unit) or show_actual(m.previous, m.unit)
 
 
-def sheet_columns(report: Report, evaluation: Evaluation) -> dict[str, Any]:
+def sheet_columns(evaluation: Evaluation) -> dict[str, Any]:
     """The 評価シート's columns for one indicator (see the module docstring)."""
-    scale = report.plan.grading
-    band = indicator_grade(scale, evaluation) if scale else None
-    change = indicator_change(evaluation)
-    improved = change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
+    band, pace = evaluation.grade, evaluation.pace_rate
+    improved = evaluation.change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
     status_text = STATUS_LABELS[evaluation.status] + ("（前年度より改善）" if improved else "")
     return {
         "baseline_text": metric_texts(evaluation, lambda m: large_text(m.baseline, m.unit)),
         "actual_shown": metric_texts(evaluation, lambda m: large_text(m.actual, m.unit) or m.actual_text),
         "previous_shown": metric_texts(evaluation, _previous_shown),
-        "rate_text": rate_text(indicator_rate(evaluation)),
-        "pace_rate_text": rate_text(pace) if (pace := indicator_rate(evaluation, pace_rate)) is not None else "",
+        "rate_text": rate_text(evaluation.achievement_rate),
+        "pace_rate_text": rate_text(pace) if pace is not None else "",
         "grade_text": grade_text(band),
         "evaluation": grade_text(band) or status_text,
         "has_remarks": bool(evaluation.note or evaluation.analysis or evaluation.issues or evaluation.direction),
-        "change_label": CHANGE_LABELS[change] if change else "",
+        "change_label": CHANGE_LABELS[evaluation.change] if evaluation.change else "",
         "improved_not_met": improved,
         "status_text": status_text,
     }
@@ -326,13 +316,10 @@ def change_rows(report: Report) -> dict[str, Any]:
     """Indicators per change since last year, and the one-line summary (前年度より改善 5、悪化 2、…)."""
     counts = dict.fromkeys(Change, 0)
     for evaluation in report.evaluations:
-        change = indicator_change(evaluation)
-        if change is not None:
-            counts[change] += 1
+        if evaluation.change is not None:
+            counts[evaluation.change] += 1
     improved = sum(
-        1
-        for e in report.evaluations
-        if e.status in (Status.MISSED, Status.BEHIND) and indicator_change(e) is Change.IMPROVED
+        1 for e in report.evaluations if e.status in (Status.MISSED, Status.BEHIND) and e.change is Change.IMPROVED
     )
     line = "、".join(f"{CHANGE_LABELS[c]} {counts[c]}" for c in Change) + "（新規: 前年度の実績なし）"
     return {
@@ -402,7 +389,7 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
                 e = evaluations[indicator.id]
                 # a scale by status (◎○△×) would repeat the cell's mark: the mark is the grade there
                 graded = plan.grading is not None and plan.grading.basis != "status"
-                band = indicator_grade(plan.grading, e) if plan.grading and graded else None
+                band = e.grade if graded else None
                 cells.append(
                     {
                         "year": r.year,

@@ -8,6 +8,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, NamedTuple
 
 from kpicheck.actuals import Actuals
+from kpicheck.grading import figures
 from kpicheck.models import (
     NUMERIC_KINDS,
     SEVERITY_ORDER,
@@ -570,7 +571,7 @@ def _target_shown(target: Target | None) -> str:
 
 def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date) -> Report:
     """Evaluate every indicator of `plan` for fiscal `year` as known on `as_of`."""
-    evaluations = tuple(evaluate_indicator(plan, i, year, as_of, actuals) for i in plan.indicators)
+    evaluations = tuple(figures(plan, evaluate_indicator(plan, i, year, as_of, actuals)) for i in plan.indicators)
     return Report(plan=plan, year=year, as_of=as_of, evaluations=evaluations)
 
 
