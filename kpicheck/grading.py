@@ -18,15 +18,17 @@ never shows the grade for under 95%.
 Scales are data (PRESETS, or a plan's own bands); one grader per basis, in a plain dict.
 
 `figures` computes all of these once per evaluated indicator (rules.evaluate calls it) and stores them in
-the Evaluation and its MetricResults; renderers and the summary only read them.
+the Evaluation and its MetricResults; renderers and the summary only read them. `achievement` is the
+report's own figure: the share of its indicators achieved (達成した指標の割合), for reports and summary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from kpicheck.models import Band, Change, Evaluation, MetricResult, Plan, Scale, Status
+from kpicheck.models import Band, Change, Evaluation, MetricResult, Plan, Report, Scale, Status, quantity
 
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -284,6 +286,35 @@ def _metric_figures(scale: Scale | None, result: MetricResult) -> MetricResult:
 def _lowest(rates: list[Decimal | None]) -> Decimal | None:
     """An indicator's rate with several metrics: the lowest (the part furthest from its target)."""
     return min((r for r in rates if r is not None), default=None)
+
+
+# ------------------------------------------------------------------------------------------ shares of a report
+
+# The statuses of an indicator with a target this year and an actual: what 達成した指標の割合 counts.
+EVALUABLE = (Status.ACHIEVED, Status.MISSED, Status.ON_TRACK, Status.BEHIND)
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole in %, rounded half up to 0.1 (13 of 29: 44.8); None of nothing."""
+    return rounded(Decimal(part * 100) / whole) if whole else None
+
+
+def achievement(report: Report) -> dict[str, Any]:
+    """達成した指標の割合 = 達成 ÷ (達成 + 未達成 + 順調 + 遅れ): 実績未入力, 対象外 and 目標未設定 are left out of
+    the denominator. {achieved, evaluable, rate (float or None), text ("44.8%" or "―")}."""
+    counts = report.summary()
+    return achievement_share(counts[Status.ACHIEVED], sum(counts[s] for s in EVALUABLE))
+
+
+def achievement_share(achieved: int, evaluable: int) -> dict[str, Any]:
+    """`achievement` from the counts (the summary's totals add them up over cities)."""
+    rate = share(achieved, evaluable)
+    return {
+        "achieved": achieved,
+        "evaluable": evaluable,
+        "rate": None if rate is None else float(rate),
+        "text": "―" if rate is None else quantity(rate, "%"),
+    }
 
 
 def scale_grades(scale: Scale) -> list[dict[str, str]]:

@@ -78,8 +78,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kpicheck import __version__
-from kpicheck.grading import grade_counts, rate_of, scale_grades
+from kpicheck import __version__, grading
+from kpicheck.grading import grade_counts, rate_of, scale_grades, share
 from kpicheck.models import (
     CHANGE_LABELS,
     Change,
@@ -97,7 +97,6 @@ from kpicheck.render import actual_text, grade_text, large_text, metric_texts, r
 from kpicheck.rules import show_actual, target_for
 from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS, meaning
 
-EVALUABLE = (Status.ACHIEVED, Status.MISSED, Status.ON_TRACK, Status.BEHIND)
 ACHIEVEMENT_DEFINITION = (
     "達成した指標の割合 = 達成 ÷ 判定対象。判定対象は、その年度の目標があり実績が入力されている指標"
     "（達成・未達成・順調・遅れ）。実績未入力・対象外・目標未設定の指標は含めない。"
@@ -143,22 +142,9 @@ def departments(plan: Plan) -> list[str]:
     return list(seen)
 
 
-def _rate(achieved: int, evaluable: int) -> dict[str, Any]:
-    if not evaluable:
-        return {"achieved": achieved, "evaluable": 0, "rate": None, "text": "―", "definition": ACHIEVEMENT_DEFINITION}
-    rate = (Decimal(achieved * 100) / evaluable).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return {
-        "achieved": achieved,
-        "evaluable": evaluable,
-        "rate": float(rate),
-        "text": quantity(rate, "%"),
-        "definition": ACHIEVEMENT_DEFINITION,
-    }
-
-
 def achievement(report: Report) -> dict[str, Any]:
-    counts = report.summary()
-    return _rate(counts[Status.ACHIEVED], sum(counts[s] for s in EVALUABLE))
+    """grading.achievement with its definition, for the report's legend."""
+    return {**grading.achievement(report), "definition": ACHIEVEMENT_DEFINITION}
 
 
 def legend(plan: Plan) -> list[dict[str, Any]]:
@@ -304,9 +290,7 @@ def grade_rows(scale: Scale | None, counts: dict[str, int] | None) -> list[dict[
             "grade": band.grade,
             "label": band.label,
             "count": counts[band.grade],
-            "share": rate_text((Decimal(counts[band.grade] * 100) / total).quantize(Decimal("0.1"), ROUND_HALF_UP))
-            if total
-            else "―",
+            "share": rate_text(share(counts[band.grade], total)),  # ― of none graded
         }
         for band in (*scale.bands, scale.none)
     ]
