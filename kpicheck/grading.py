@@ -16,14 +16,19 @@ and the rounded 達成率 after it, and the report prints the one it used, so a 
 never shows the grade for under 95%.
 
 Scales are data (PRESETS, or a plan's own bands); one grader per basis, in a plain dict.
+
+`figures` computes all of these once per evaluated indicator (rules.evaluate calls it) and stores them in
+the Evaluation and its MetricResults; renderers and the summary only read them. `achievement` is the
+report's own figure: the share of its indicators achieved (達成した指標の割合), for reports and summary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from kpicheck.models import Band, Change, Evaluation, MetricResult, Scale, Status
+from kpicheck.models import Band, Change, Evaluation, MetricResult, Plan, Report, Scale, Status, quantity
 
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -120,16 +125,6 @@ def progress_rate(result: MetricResult) -> Decimal | None:
     return rounded((result.actual - result.baseline) / (result.goal - result.baseline) * HUNDRED)
 
 
-def indicator_rate(
-    evaluation: Evaluation, rate: Callable[[MetricResult], Decimal | None] | None = None
-) -> Decimal | None:
-    """The indicator's 達成率 (or another rate): its metric's, or with several the lowest (the part furthest
-    from its target)."""
-    of = rate or achievement_rate
-    rates = [r for m in evaluation.metrics if (r := of(m)) is not None]
-    return min(rates, default=None)
-
-
 # ------------------------------------------------------------------------------------------ grades
 
 
@@ -203,15 +198,16 @@ def metric_grade(scale: Scale, result: MetricResult) -> Band | None:
     return GRADERS[scale.basis](scale, result)
 
 
-def indicator_grade(scale: Scale, evaluation: Evaluation) -> Band | None:
-    """The grade of the parts that decided the indicator's status (its worst), the worst of them.
+def _indicator_grade(scale: Scale, status: Status, metrics: tuple[MetricResult, ...]) -> Band | None:
+    """The grade of the parts that decided the indicator's `status` (its worst), the worst of them; `metrics`
+    carry their grades.
 
     A part that cannot be evaluated decides for the indicator when its status is the indicator's:
     a compound indicator 未達成 because of a part with no 基準値 is 評価できない under S-C, never S
     on the strength of the part that was met; one 実績未入力 in part is D under A-D, never B.
     """
-    decisive = [m for m in evaluation.metrics if m.status is evaluation.status] or list(evaluation.metrics)
-    found = [g for m in decisive if (g := metric_grade(scale, m)) is not None]
+    decisive = [m for m in metrics if m.status is status] or metrics
+    found = [m.grade for m in decisive if m.grade is not None]
     if not found:
         return None
     if scale.none in found:
@@ -221,12 +217,12 @@ def indicator_grade(scale: Scale, evaluation: Evaluation) -> Band | None:
 
 
 def grade_counts(scale: Scale, evaluations: tuple[Evaluation, ...] | list[Evaluation]) -> dict[str, int]:
-    """Indicators per grade, every grade of the scale listed (対象外 and 未到来 are not graded)."""
+    """Indicators per grade (as figures graded them), every grade of the scale listed (対象外 and 未到来 are
+    not graded)."""
     counts = dict.fromkeys(scale.grades, 0)
     for evaluation in evaluations:
-        band = indicator_grade(scale, evaluation)
-        if band is not None:
-            counts[band.grade] += 1
+        if evaluation.grade is not None:
+            counts[evaluation.grade.grade] += 1
     return counts
 
 
@@ -242,6 +238,83 @@ def indicator_change(evaluation: Evaluation) -> Change | None:
     if all(c is Change.NEW for c in changes):
         return Change.NEW
     return Change.UNCHANGED
+
+
+# ------------------------------------------------------------------------------------------ figures
+
+
+def figures(plan: Plan, evaluation: Evaluation) -> Evaluation:
+    """The evaluation with its figures filled in: each metric's 達成率, 目安比, 進捗率 and grade under the
+    plan's scale, and the indicator's (its metrics' lowest rates, the grade of its decisive parts, its
+    change since last year).
+
+    rules.evaluate calls this once per indicator, so the table, JSON, CSV, reports and summary all read
+    the same figures from the records and none computes them again.
+    """
+    scale = plan.grading
+    metrics = tuple(_metric_figures(scale, m) for m in evaluation.metrics)
+    if len(metrics) == 1:  # the usual case, and the cheap one (summary evaluates every city's indicators)
+        (only,) = metrics
+        rate, pace, progress = only.achievement_rate, only.pace_rate, only.progress_rate
+    else:
+        rate = _lowest([m.achievement_rate for m in metrics])
+        pace = _lowest([m.pace_rate for m in metrics])
+        progress = _lowest([m.progress_rate for m in metrics])
+    return evaluation._replace(
+        metrics=metrics,
+        achievement_rate=rate,
+        pace_rate=pace,
+        progress_rate=progress,
+        grade=None if scale is None else _indicator_grade(scale, evaluation.status, metrics),
+        change=indicator_change(evaluation),
+    )
+
+
+def _metric_figures(scale: Scale | None, result: MetricResult) -> MetricResult:
+    found = (
+        achievement_rate(result),
+        pace_rate(result),
+        progress_rate(result),
+        None if scale is None else metric_grade(scale, result),
+    )
+    if found == (result.achievement_rate, result.pace_rate, result.progress_rate, result.grade):
+        return result  # usually all None (a state, a phase, no actual): no copy of the record
+    rate, pace, progress, grade = found
+    return result._replace(achievement_rate=rate, pace_rate=pace, progress_rate=progress, grade=grade)
+
+
+def _lowest(rates: list[Decimal | None]) -> Decimal | None:
+    """An indicator's rate with several metrics: the lowest (the part furthest from its target)."""
+    return min((r for r in rates if r is not None), default=None)
+
+
+# ------------------------------------------------------------------------------------------ shares of a report
+
+# The statuses of an indicator with a target this year and an actual: what 達成した指標の割合 counts.
+EVALUABLE = (Status.ACHIEVED, Status.MISSED, Status.ON_TRACK, Status.BEHIND)
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """part ÷ whole in %, rounded half up to 0.1 (13 of 29: 44.8); None of nothing."""
+    return rounded(Decimal(part * 100) / whole) if whole else None
+
+
+def achievement(report: Report) -> dict[str, Any]:
+    """達成した指標の割合 = 達成 ÷ (達成 + 未達成 + 順調 + 遅れ): 実績未入力, 対象外 and 目標未設定 are left out of
+    the denominator. {achieved, evaluable, rate (float or None), text ("44.8%" or "―")}."""
+    counts = report.summary()
+    return achievement_share(counts[Status.ACHIEVED], sum(counts[s] for s in EVALUABLE))
+
+
+def achievement_share(achieved: int, evaluable: int) -> dict[str, Any]:
+    """`achievement` from the counts (the summary's totals add them up over cities)."""
+    rate = share(achieved, evaluable)
+    return {
+        "achieved": achieved,
+        "evaluable": evaluable,
+        "rate": None if rate is None else float(rate),
+        "text": "―" if rate is None else quantity(rate, "%"),
+    }
 
 
 def scale_grades(scale: Scale) -> list[dict[str, str]]:

@@ -86,6 +86,9 @@ class Status(StrEnum):
     UPCOMING = "upcoming"  # the fiscal year has not started on the as-of date
 
 
+# A copy of the labels in kpicheck.statuses.STATUS_DISPLAY (the one home of how a status is shown), kept
+# only for cli.py's import until it reads statuses (issue 18); tests/test_statuses.py holds the two equal.
+# Not derived here: statuses imports models, and models imports nothing of kpicheck.
 STATUS_LABELS: dict[Status, str] = {
     Status.ACHIEVED: "達成",
     Status.MISSED: "未達成",
@@ -437,6 +440,11 @@ class MetricResult(NamedTuple):
     unit: str | None = None
     previous: Decimal | State | str | None = None  # last fiscal year's row, known by the as-of date
     change: Change | None = None  # this year's row against last year's; None without this year's row
+    # The figures, filled once by grading.figures at the end of rules.evaluate (None: no such figure):
+    achievement_rate: Decimal | None = None  # 達成率 in %, rounded to 0.1
+    pace_rate: Decimal | None = None  # 目安比 while the year runs (順調, 遅れ)
+    progress_rate: Decimal | None = None  # 進捗率 from the 基準値
+    grade: Band | None = None  # under the plan's scale; None without one, or with nothing to grade
 
 
 class Evaluation(NamedTuple):
@@ -452,6 +460,12 @@ class Evaluation(NamedTuple):
     analysis: str = ""  # 要因分析, 課題 and 今後の方向性 from the actuals rows used
     issues: str = ""
     direction: str = ""
+    # The indicator's figures, filled once by grading.figures at the end of rules.evaluate:
+    achievement_rate: Decimal | None = None  # its metrics' lowest (the part furthest from its target)
+    pace_rate: Decimal | None = None  # likewise
+    progress_rate: Decimal | None = None  # likewise
+    grade: Band | None = None  # the worst grade of the parts that decided its status
+    change: Change | None = None  # since last year, over its parts (改善 only if none worsened)
 
 
 class Report(NamedTuple):

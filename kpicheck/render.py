@@ -10,21 +10,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TextIO
 
-from kpicheck.grading import (
-    achievement_rate,
-    grade_counts,
-    indicator_change,
-    indicator_grade,
-    indicator_rate,
-    metric_grade,
-    pace_rate,
-    progress_rate,
-    scale_grades,
-)
+from kpicheck.grading import grade_counts, scale_grades
 from kpicheck.kinds.registry import describe
 from kpicheck.models import (
     CHANGE_LABELS,
-    STATUS_LABELS,
     Band,
     Evaluation,
     Indicator,
@@ -37,20 +26,9 @@ from kpicheck.models import (
     show_actual,
 )
 from kpicheck.periods import wareki
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 
-# ANSI colours per status, and the empty twin used when colour is off.
-COLORS: dict[Status, str] = {
-    Status.ACHIEVED: "\033[32m",
-    Status.MISSED: "\033[1;31m",
-    Status.ON_TRACK: "\033[36m",
-    Status.BEHIND: "\033[33m",
-    Status.NO_DATA: "\033[35m",
-    Status.NOT_APPLICABLE: "\033[2m",
-    Status.TBD: "\033[2m",
-    Status.UPCOMING: "\033[2;34m",
-}
-COLORS_OFF: dict[Status, str] = dict.fromkeys(Status, "")
-RESET = "\033[0m"
+RESET = "\033[0m"  # after a status colour (statuses.STATUS_DISPLAY's `ansi`)
 
 TABLE_HEADERS = ("ID", "指標", "目標", "実績", "状況")
 
@@ -62,6 +40,11 @@ def use_color(choice: bool | None, stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return stream.isatty()
+
+
+def painted(status: Status, text: str, color: bool) -> str:
+    """`text` in the status's terminal colour, or as it is with colour off."""
+    return f"{STATUS_DISPLAY[status].ansi}{text}{RESET}" if color else text
 
 
 def json_value(value: Decimal | State | str | None) -> Any:
@@ -93,9 +76,7 @@ def _json_rate(rate: Decimal | None) -> float | None:
     return None if rate is None else float(rate)
 
 
-def _metric_dict(report: Report, m: MetricResult) -> dict[str, Any]:
-    scale = report.plan.grading
-    band = metric_grade(scale, m) if scale else None
+def _metric_dict(m: MetricResult) -> dict[str, Any]:
     return {
         "id": m.id,
         "name": m.name,
@@ -103,19 +84,17 @@ def _metric_dict(report: Report, m: MetricResult) -> dict[str, Any]:
         "actual": json_value(m.actual),
         "status": m.status.value,
         "reason": m.reason,
-        "achievement_rate": _json_rate(achievement_rate(m)),
-        "pace_rate": _json_rate(pace_rate(m)),
-        "progress_rate": _json_rate(progress_rate(m)),
-        "grade": band.grade if band else None,
+        "achievement_rate": _json_rate(m.achievement_rate),
+        "pace_rate": _json_rate(m.pace_rate),
+        "progress_rate": _json_rate(m.progress_rate),
+        "grade": m.grade.grade if m.grade else None,
         "previous": json_value(m.previous),
         "change": m.change.value if m.change else None,
     }
 
 
-def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
-    scale = report.plan.grading
-    band = indicator_grade(scale, e) if scale else None
-    change = indicator_change(e)
+def _indicator_dict(e: Evaluation) -> dict[str, Any]:
+    band, change = e.grade, e.change
     single = len(e.metrics) == 1
     return {
         "id": e.indicator.id,
@@ -131,9 +110,9 @@ def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
         "status_label": STATUS_LABELS[e.status],
         "reason": e.reason,
         "note": e.note,
-        "achievement_rate": _json_rate(indicator_rate(e)),
-        "pace_rate": _json_rate(indicator_rate(e, pace_rate)),
-        "progress_rate": _json_rate(indicator_rate(e, progress_rate)),
+        "achievement_rate": _json_rate(e.achievement_rate),
+        "pace_rate": _json_rate(e.pace_rate),
+        "progress_rate": _json_rate(e.progress_rate),
         "grade": band.grade if band else None,
         "grade_label": band.label if band else None,
         "change": change.value if change else None,
@@ -141,7 +120,7 @@ def _indicator_dict(report: Report, e: Evaluation) -> dict[str, Any]:
         "analysis": e.analysis,
         "issues": e.issues,
         "direction": e.direction,
-        "metrics": [_metric_dict(report, m) for m in e.metrics],
+        "metrics": [_metric_dict(m) for m in e.metrics],
     }
 
 
@@ -183,7 +162,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "summary": {status.value: count for status, count in report.summary().items()},
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": grade_counts(scale, report.evaluations) if scale else None,
-        "indicators": [_indicator_dict(report, e) for e in report.evaluations],
+        "indicators": [_indicator_dict(e) for e in report.evaluations],
     }
 
 
@@ -204,14 +183,11 @@ def render_csv(report: Report) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    scale = report.plan.grading
     for e in report.evaluations:
-        change = indicator_change(e)
         writer.writerow([guard(cell) for cell in (
             e.indicator.id, e.indicator.name, e.area_name, e.initiative_name, "、".join(e.indicator.departments),
-            e.target or "", actual_text(e), previous_text(e), CHANGE_LABELS[change] if change else "",
-            rate_text(indicator_rate(e)).replace("―", ""), STATUS_LABELS[e.status],
-            grade_text(indicator_grade(scale, e)) if scale else "",
+            e.target or "", actual_text(e), previous_text(e), CHANGE_LABELS[e.change] if e.change else "",
+            rate_text(e.achievement_rate).replace("―", ""), STATUS_LABELS[e.status], grade_text(e.grade),
             e.reason, e.note, e.analysis, e.issues, e.direction, e.status.value,
         )])  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -235,8 +211,6 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     from tabulate import tabulate  # noqa: PLC0415 - wcwidth tables are slow to import; json/csv never need them
 
     width = max(width, 60)
-    colors = COLORS if color else COLORS_OFF
-    reset = RESET if color else ""
     plan = report.plan
     lines = [
         *wrap(f"{plan.city_name} {plan.title}  {report.year}年度（{wareki(report.year)}）  {report.as_of} 時点", width),
@@ -245,12 +219,10 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     id_width = max([display_width(e.indicator.id) for e in report.evaluations] + [4])  # header "ID" + 2
     status_width = max(display_width(label) for label in STATUS_LABELS.values())
     scale = plan.grading
-    rates = {e.indicator.id: rate_text(indicator_rate(e)) for e in report.evaluations}
+    rates = {e.indicator.id: rate_text(e.achievement_rate) for e in report.evaluations}
     # tabulate makes a column at least its header's width plus 2 (its MIN_PADDING)
     rate_width = max([display_width(r) for r in rates.values()] + [display_width("達成率") + 2])
-    grades = (
-        {e.indicator.id: grade_text(indicator_grade(scale, e), long=False) for e in report.evaluations} if scale else {}
-    )
+    grades = {e.indicator.id: grade_text(e.grade, long=False) for e in report.evaluations} if scale else {}
     grade_width = max([display_width(g) for g in grades.values()] + [display_width("評価") + 2]) if scale else 0
     headers = (*TABLE_HEADERS[:4], "達成率", TABLE_HEADERS[4], *(("評価",) if scale else ()))
     fixed = id_width + rate_width + status_width + grade_width
@@ -269,7 +241,7 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
             # A name of only spaces or line breaks is shown blank: tabulate 0.10 takes such a wrapped
             # cell for a number and fails (found by tests/test_hostile.py).
             [e.indicator.id, e.indicator.name if e.indicator.name.strip() else "", e.target_shown,
-             actuals[e.indicator.id], rates[e.indicator.id], f"{colors[e.status]}{STATUS_LABELS[e.status]}{reset}",
+             actuals[e.indicator.id], rates[e.indicator.id], painted(e.status, STATUS_LABELS[e.status], color),
              *((grades[e.indicator.id],) if scale else ())]
             for e in shown
         ]  # fmt: skip
@@ -295,8 +267,6 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
 
 def _summary_lines(report: Report, color: bool, width: int) -> list[str]:
     """計 33 指標: 達成 13  未達成 0 …, broken between items (not inside one) to fit `width`."""
-    colors = COLORS if color else COLORS_OFF
-    reset = RESET if color else ""
     counts = report.summary()
     line = f"計 {len(report.evaluations)} 指標:"
     lines, used, gap = [], display_width(line), " "
@@ -305,7 +275,7 @@ def _summary_lines(report: Report, color: bool, width: int) -> list[str]:
         if used + len(gap) + display_width(plain) > width:
             lines.append(line)
             line, used, gap = "", 0, "  "
-        line += f"{gap}{colors[status]}{plain}{reset}"
+        line += gap + painted(status, plain, color)
         used += len(gap) + display_width(plain)
         gap = "  "
     lines.append(line)

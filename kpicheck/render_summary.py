@@ -8,22 +8,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from kpicheck.models import STATUS_LABELS, Status
+from kpicheck.models import Status
 from kpicheck.render import display_width, guard, wrap
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 from kpicheck.summary import ERROR, NO_PLAN, Totals
 
-# Column headings of the counts, short enough that eleven columns fit 80 (the JSON keeps the codes,
-# the CSV the full labels).
-SHORT_LABELS: dict[Status, str] = {
-    Status.ACHIEVED: "達成",
-    Status.MISSED: "未達成",
-    Status.ON_TRACK: "順調",
-    Status.BEHIND: "遅れ",
-    Status.NO_DATA: "未入力",
-    Status.NOT_APPLICABLE: "対象外",
-    Status.TBD: "未設定",
-    Status.UPCOMING: "未到来",
-}
 STATE_TEXT = {ERROR: "（エラー）", NO_PLAN: "（計画なし）"}
 RATE_HEADER = "達成割合"  # 達成 ÷ 判定対象 (not an indicator's 達成率, 実績 ÷ 目標)
 # Narrowest the 市町村 and 計画 columns get before they wrap.
@@ -40,7 +29,7 @@ def table_row(row: dict[str, Any]) -> list[str]:
 
 def render_summary_table(head: dict[str, Any], body: list[list[str]], totals: dict[str, Any], width: int = 80) -> str:
     """The cities' `table_row`s under a title and over the totals, within `width` display columns."""
-    headers = ["市町村", "計画", *(SHORT_LABELS[s] for s in Status), RATE_HEADER]
+    headers = ["市町村", "計画", *(STATUS_DISPLAY[s].short for s in Status), RATE_HEADER]
     fixed = [max([display_width(headers[i]), *(display_width(r[i]) for r in body)]) for i in range(2, len(headers))]
     free = width - sum(fixed) - (len(headers) - 1)
     natural = [max([display_width(headers[i]), *(display_width(r[i]) for r in body)]) for i in (0, 1)]
@@ -50,7 +39,7 @@ def render_summary_table(head: dict[str, Any], body: list[list[str]], totals: di
     title = f"{head['year_label']} 基準日 {head['as_of']} の状況（{totals['cities']} 市町村）"
     lines = [*wrap(title, width), "", *table.splitlines(), ""]
     states = totals["states"]
-    items = [f"{SHORT_LABELS[s]} {totals['summary'][s.value]:,}" for s in Status]
+    items = [f"{STATUS_DISPLAY[s].short} {totals['summary'][s.value]:,}" for s in Status]
     lines += _items(f"計 {states['ok']:,} 市町村（達成割合 {totals['achievement']['text']}）:", items, width)
     lines += wrap("（後の年度の実績の行は読んでいません。全行の確認は kpicheck validate）", width)
     if states[NO_PLAN]:

@@ -78,20 +78,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kpicheck import __version__
-from kpicheck.grading import (
-    grade_counts,
-    indicator_change,
-    indicator_grade,
-    indicator_rate,
-    pace_rate,
-    rate_of,
-    scale_grades,
-)
+from kpicheck import __version__, grading
+from kpicheck.grading import grade_counts, rate_of, scale_grades, share
 from kpicheck.kinds.registry import BAR_KINDS
 from kpicheck.models import (
     CHANGE_LABELS,
-    STATUS_LABELS,
     Change,
     Evaluation,
     MetricResult,
@@ -105,44 +96,8 @@ from kpicheck.models import (
 )
 from kpicheck.periods import fiscal_year_start
 from kpicheck.render import actual_text, grade_text, large_text, metric_texts, rate_text, to_dict
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS, meaning
 
-# A mark per status for the multi-year table: ◎○△× as in a Japanese evaluation sheet, the rest
-# full-width so the cells line up. Every cell also carries the label; the mark is a visual aid.
-MARKS: dict[Status, str] = {
-    Status.ACHIEVED: "◎",
-    Status.ON_TRACK: "○",
-    Status.BEHIND: "△",
-    Status.MISSED: "×",
-    Status.NO_DATA: "？",
-    Status.NOT_APPLICABLE: "－",
-    Status.TBD: "＊",
-    Status.UPCOMING: "◇",
-}
-
-# Chart and label colours, the same hues as the terminal table's ANSI colours.
-COLORS: dict[Status, str] = {
-    Status.ACHIEVED: "#2e7d32",
-    Status.MISSED: "#c62828",
-    Status.ON_TRACK: "#00838f",
-    Status.BEHIND: "#ef6c00",
-    Status.NO_DATA: "#8e24aa",
-    Status.NOT_APPLICABLE: "#9e9e9e",
-    Status.TBD: "#bdbdbd",
-    Status.UPCOMING: "#5c7ca3",
-}
-
-MEANINGS: dict[Status, str] = {
-    Status.ACHIEVED: "目標を満たしている",
-    Status.MISSED: "年度（または期限）が終わり、目標に届かなかった",
-    Status.ON_TRACK: "年度の途中で、実績が経過日数に応じた目安の95%以上（計画の設定による）",
-    Status.BEHIND: "年度の途中で、実績が経過日数に応じた目安の95%を下回る、または年度初めの値を下回る",
-    Status.NO_DATA: "その年度の実績が入力されていない（前年比の目標では前年度の実績がない場合も）",
-    Status.NOT_APPLICABLE: "計画にその年度の目標がない",
-    Status.TBD: "計画で目標が後日設定とされている、または原文から読み取れない",
-    Status.UPCOMING: "基準日にはまだその年度が始まっていない",
-}
-
-EVALUABLE = (Status.ACHIEVED, Status.MISSED, Status.ON_TRACK, Status.BEHIND)
 ACHIEVEMENT_DEFINITION = (
     "達成した指標の割合 = 達成 ÷ 判定対象。判定対象は、その年度の目標があり実績が入力されている指標"
     "（達成・未達成・順調・遅れ）。実績未入力・対象外・目標未設定の指標は含めない。"
@@ -184,34 +139,26 @@ def departments(plan: Plan) -> list[str]:
     return list(seen)
 
 
-def _rate(achieved: int, evaluable: int) -> dict[str, Any]:
-    if not evaluable:
-        return {"achieved": achieved, "evaluable": 0, "rate": None, "text": "―", "definition": ACHIEVEMENT_DEFINITION}
-    rate = (Decimal(achieved * 100) / evaluable).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return {
-        "achieved": achieved,
-        "evaluable": evaluable,
-        "rate": float(rate),
-        "text": quantity(rate, "%"),
-        "definition": ACHIEVEMENT_DEFINITION,
-    }
-
-
 def achievement(report: Report) -> dict[str, Any]:
-    counts = report.summary()
-    return _rate(counts[Status.ACHIEVED], sum(counts[s] for s in EVALUABLE))
+    """grading.achievement with its definition, for the report's legend."""
+    return {**grading.achievement(report), "definition": ACHIEVEMENT_DEFINITION}
 
 
-def legend() -> list[dict[str, Any]]:
-    return [
-        {"status": s.value, "label": STATUS_LABELS[s], "mark": MARKS[s], "color": COLORS[s], "meaning": MEANINGS[s]}
-        for s in Status
-    ]
+def legend(plan: Plan) -> list[dict[str, Any]]:
+    """Every status in order with its label, mark, colour and meaning (順調/遅れ under the plan's pace_tolerance)."""
+    items = []
+    for status in Status:
+        row = STATUS_DISPLAY[status]
+        text = meaning(status, plan.pace_tolerance)
+        items.append(
+            {"status": status.value, "label": row.label, "mark": row.mark, "color": row.color, "meaning": text}
+        )
+    return items
 
 
 def statuses(report: Report) -> list[dict[str, Any]]:
     counts = report.summary()
-    return [{**item, "count": counts[Status(item["status"])]} for item in legend()]
+    return [{**item, "count": counts[Status(item["status"])]} for item in legend(report.plan)]
 
 
 def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -245,7 +192,7 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
                 "pace_ratio": None if pace is None else float(pace.quantize(Decimal("0.001"), ROUND_HALF_UP)),
                 "pace_text": None if result.pace is None else quantity(result.pace.quantize(Decimal("0.1")), rule.unit),
                 "status": result.status.value,
-                "color": COLORS[result.status],
+                "color": STATUS_DISPLAY[result.status].color,
             }
         )
     return items
@@ -262,7 +209,7 @@ def _common(plan: Plan, as_of: date, department: str | None) -> dict[str, Any]:
         "as_of_label": f"{as_of.year}年{as_of.month}月{as_of.day}日",
         "plan_period": f"{plan.first_year}年度〜{plan.last_year}年度",
         "department": department,
-        "legend": legend(),
+        "legend": legend(plan),
         "generator": f"kpicheck {__version__}",
     }
 
@@ -273,9 +220,9 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
     scale = report.plan.grading
     for item, evaluation in zip(data["indicators"], report.evaluations, strict=True):
         item["target_shown"] = evaluation.target_shown
-        item["mark"] = MARKS[evaluation.status]
+        item["mark"] = STATUS_DISPLAY[evaluation.status].mark
         item["progress"] = progress(report, evaluation)
-        item.update(sheet_columns(report, evaluation))
+        item.update(sheet_columns(evaluation))
     indicators = data["indicators"]
     areas = [
         {"name": area.name, "indicators": shown}
@@ -309,23 +256,21 @@ def _previous_shown(m: MetricResult) -> str:
     return large_text(m.previous, m.unit) or show_actual(m.previous, m.unit)
 
 
-def sheet_columns(report: Report, evaluation: Evaluation) -> dict[str, Any]:
+def sheet_columns(evaluation: Evaluation) -> dict[str, Any]:
     """The 評価シート's columns for one indicator (see the module docstring)."""
-    scale = report.plan.grading
-    band = indicator_grade(scale, evaluation) if scale else None
-    change = indicator_change(evaluation)
-    improved = change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
+    band, pace = evaluation.grade, evaluation.pace_rate
+    improved = evaluation.change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
     status_text = STATUS_LABELS[evaluation.status] + ("（前年度より改善）" if improved else "")
     return {
         "baseline_text": metric_texts(evaluation, lambda m: large_text(m.baseline, m.unit)),
         "actual_shown": metric_texts(evaluation, lambda m: large_text(m.actual, m.unit) or m.actual_text),
         "previous_shown": metric_texts(evaluation, _previous_shown),
-        "rate_text": rate_text(indicator_rate(evaluation)),
-        "pace_rate_text": rate_text(pace) if (pace := indicator_rate(evaluation, pace_rate)) is not None else "",
+        "rate_text": rate_text(evaluation.achievement_rate),
+        "pace_rate_text": rate_text(pace) if pace is not None else "",
         "grade_text": grade_text(band),
         "evaluation": grade_text(band) or status_text,
         "has_remarks": bool(evaluation.note or evaluation.analysis or evaluation.issues or evaluation.direction),
-        "change_label": CHANGE_LABELS[change] if change else "",
+        "change_label": CHANGE_LABELS[evaluation.change] if evaluation.change else "",
         "improved_not_met": improved,
         "status_text": status_text,
     }
@@ -342,9 +287,7 @@ def grade_rows(scale: Scale | None, counts: dict[str, int] | None) -> list[dict[
             "grade": band.grade,
             "label": band.label,
             "count": counts[band.grade],
-            "share": rate_text((Decimal(counts[band.grade] * 100) / total).quantize(Decimal("0.1"), ROUND_HALF_UP))
-            if total
-            else "―",
+            "share": rate_text(share(counts[band.grade], total)),  # ― of none graded
         }
         for band in (*scale.bands, scale.none)
     ]
@@ -354,13 +297,10 @@ def change_rows(report: Report) -> dict[str, Any]:
     """Indicators per change since last year, and the one-line summary (前年度より改善 5、悪化 2、…)."""
     counts = dict.fromkeys(Change, 0)
     for evaluation in report.evaluations:
-        change = indicator_change(evaluation)
-        if change is not None:
-            counts[change] += 1
+        if evaluation.change is not None:
+            counts[evaluation.change] += 1
     improved = sum(
-        1
-        for e in report.evaluations
-        if e.status in (Status.MISSED, Status.BEHIND) and indicator_change(e) is Change.IMPROVED
+        1 for e in report.evaluations if e.status in (Status.MISSED, Status.BEHIND) and e.change is Change.IMPROVED
     )
     line = "、".join(f"{CHANGE_LABELS[c]} {counts[c]}" for c in Change) + "（新規: 前年度の実績なし）"
     return {
@@ -430,7 +370,7 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
                 e = evaluations[indicator.id]
                 # a scale by status (◎○△×) would repeat the cell's mark: the mark is the grade there
                 graded = plan.grading is not None and plan.grading.basis != "status"
-                band = indicator_grade(plan.grading, e) if plan.grading and graded else None
+                band = e.grade if graded else None
                 cells.append(
                     {
                         "year": r.year,
@@ -442,8 +382,8 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
                         "actual_shown": metric_texts(e, lambda m: large_text(m.actual, m.unit) or m.actual_text),
                         "status": e.status.value,
                         "status_label": STATUS_LABELS[e.status],
-                        "mark": MARKS[e.status],
-                        "color": COLORS[e.status],
+                        "mark": STATUS_DISPLAY[e.status].mark,
+                        "color": STATUS_DISPLAY[e.status].color,
                         "reason": e.reason,
                         "note": e.note,
                     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from kpicheck.grading import figures
 from kpicheck.kinds.base import Context, Outcome
 from kpicheck.kinds.registry import IDLE_KINDS, KINDS, NUMERIC_KINDS
 from kpicheck.models import (
@@ -193,7 +194,7 @@ def _target_shown(target: Target | None) -> str:
 
 def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date) -> Report:
     """Evaluate every indicator of `plan` for fiscal `year` as known on `as_of`."""
-    evaluations = tuple(evaluate_indicator(plan, i, year, as_of, actuals) for i in plan.indicators)
+    evaluations = tuple(figures(plan, evaluate_indicator(plan, i, year, as_of, actuals)) for i in plan.indicators)
     return Report(plan=plan, year=year, as_of=as_of, evaluations=evaluations)
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
-from kpicheck.grading import grade_counts, scale_grades
-from kpicheck.models import Report, Status, quantity
+from kpicheck.grading import achievement, achievement_share, grade_counts, scale_grades
+from kpicheck.models import Report, Status
 from kpicheck.periods import wareki
 from kpicheck.rules import evaluate
 from kpicheck.workspace import City, city_ids, load_city, pick_plan
@@ -56,14 +55,6 @@ def select_cities(root: Path, wanted: str | None) -> Selection:
     return Selection(root, tuple(dict.fromkeys(named)))
 
 
-def achievement_share(report: Report) -> dict[str, Any]:
-    """The report's 達成した指標の割合 (report.achievement): 達成 ÷ (達成 + 未達成 + 順調 + 遅れ)."""
-    from kpicheck.report_context import achievement  # noqa: PLC0415 - the one definition; only summary and report need it
-
-    found = achievement(report)
-    return {key: found[key] for key in ("achieved", "evaluable", "rate", "text")}
-
-
 def city_row(report: Report) -> dict[str, Any]:
     """One city's row of the summary: counts per status (and per grade where the plan grades) and the share
     of its indicators achieved (達成割合) for the year."""
@@ -77,7 +68,7 @@ def city_row(report: Report) -> dict[str, Any]:
         "plan_title": plan.title,
         "indicators": len(report.evaluations),
         "summary": {status.value: count for status, count in report.summary().items()},
-        "achievement": achievement_share(report),
+        "achievement": achievement(report),
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": None if scale is None else grade_counts(scale, report.evaluations),
         "problems": [],
@@ -141,22 +132,11 @@ class Totals:
 
     def as_dict(self) -> dict[str, Any]:
         """Counts over every evaluated city, and the 達成割合 of them all together (the JSON's `totals`)."""
-        # Rounded and written as report.achievement does (44.8%, 50%).
-        exact = (
-            None
-            if not self.evaluable
-            else (Decimal(self.achieved * 100) / self.evaluable).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        )
         return {
             "cities": self.cities,
             "states": dict(self.states),
             "summary": dict(self.counts),
-            "achievement": {
-                "achieved": self.achieved,
-                "evaluable": self.evaluable,
-                "rate": None if exact is None else float(exact),
-                "text": "―" if exact is None else quantity(exact, "%"),
-            },
+            "achievement": achievement_share(self.achieved, self.evaluable),  # of every evaluated city together
         }
 
 

@@ -4,9 +4,11 @@ without a baseline; scales declared in a plan; the office's words through CSV, C
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -19,18 +21,22 @@ from test_report import markdown_html, parse_html, tables
 from typer.testing import CliRunner
 
 from conftest import MINI_PLAN, REPO
-from kpicheck import cli
+from kpicheck import cli, grading
 from kpicheck.grading import (
     PRESETS,
     achievement_rate,
     grade_counts,
     indicator_change,
     metric_grade,
+    pace_rate,
     progress_rate,
     rate_of,
 )
-from kpicheck.models import Change, MetricResult, Scale, Status, kanji_quantity, quantity
+from kpicheck.models import Change, MetricResult, Report, Scale, Status, kanji_quantity, quantity
+from kpicheck.render import render_csv, render_json, render_table
+from kpicheck.report import ReportFormat, render_report
 from kpicheck.rules import evaluate
+from kpicheck.summary import city_row
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
 
@@ -457,7 +463,8 @@ def test_graded_report_reads_as_an_evaluation_sheet(tmp_path: Path) -> None:
 
 def test_grade_counts_list_every_grade() -> None:
     city = load_city(REPO, "abashiri")
-    plan = next(p for p in city.plans if p.covers(2026))
+    # graded when evaluated (grading.figures): the scale is the plan's
+    plan = dataclasses.replace(next(p for p in city.plans if p.covers(2026)), grading=PRESETS["◎○△×"])
     report = evaluate(plan, city.actuals, 2026, date(2027, 12, 31))
     counts = grade_counts(PRESETS["◎○△×"], report.evaluations)
     assert list(counts) == ["◎", "○", "△", "×", "－"]
@@ -615,3 +622,80 @@ def test_a_compound_indicator_takes_the_grade_of_the_part_that_decided_it(
 )
 def test_equal_values_print_alike_and_never_as_minus_zero(value: str, shown: str) -> None:
     assert quantity(D(value), "%") == shown
+
+
+# ------------------------------------------------------------------------------------------ figures, computed once
+
+FIGURE_FUNCTIONS = ("achievement_rate", "pace_rate", "progress_rate", "metric_grade", "indicator_change", "figures")
+FIGURES_ROWS = (
+    "indicator,metric,year,value,as_of\n"
+    "rate,,2026,60%,\nrate,,2027,66%,\ncount,,2027,2,\nplan,,2027,済,\n"
+    "school,es,2026,50%,\nschool,es,2027,50%,\nschool,js,2027,30%,\n"
+)
+
+
+def graded_report(root: Path, as_of: date = date(2027, 12, 31)) -> Report:
+    city = load_city(root, "mini")
+    return evaluate(city.plans[0], city.actuals, 2027, as_of)
+
+
+@pytest.mark.parametrize("as_of", [date(2027, 12, 31), date(2028, 4, 1)], ids=["in the year", "after it"])
+def test_evaluate_carries_every_figure(make_root: Callable[..., Path], as_of: date) -> None:
+    """Each metric's 達成率, 目安比, 進捗率 and grade, and the indicator's (its metrics' lowest, its decisive
+    parts' grade, its change), are in the records rules.evaluate returns."""
+    report = graded_report(make_root({"a.csv": FIGURES_ROWS}, plan=plan_with('grading = "A-D"')), as_of)
+    scale = report.plan.grading
+    assert scale is not None
+    for e in report.evaluations:
+        for m in e.metrics:
+            assert (m.achievement_rate, m.pace_rate, m.progress_rate, m.grade) == (
+                achievement_rate(m), pace_rate(m), progress_rate(m), metric_grade(scale, m)
+            )  # fmt: skip
+        for field in ("achievement_rate", "pace_rate", "progress_rate"):
+            rates = [getattr(m, field) for m in e.metrics if getattr(m, field) is not None]
+            assert getattr(e, field) == min(rates, default=None), (e.indicator.id, field)
+        assert e.change == indicator_change(e)
+    by_id = {e.indicator.id: e for e in report.evaluations}
+    # 小学校 50 of 55% (90.9), 中学校 30 of 35% (85.7): the indicator's rate is the part furthest from its target
+    assert [m.achievement_rate for m in by_id["school"].metrics] == [D("90.9"), D("85.7")]
+    assert by_id["school"].achievement_rate == D("85.7")
+    assert (by_id["rate"].achievement_rate, by_id["rate"].change) == (D("94.3"), Change.IMPROVED)
+    assert by_id["school"].change is Change.UNCHANGED  # 小学校 unchanged, 中学校 new
+
+
+def test_an_ungraded_plan_carries_rates_but_no_grade(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": FIGURES_ROWS})
+    city = load_city(root, "mini")
+    report = evaluate(city.plans[0], city.actuals, 2027, date(2027, 12, 31))
+    assert all(e.grade is None and all(m.grade is None for m in e.metrics) for e in report.evaluations)
+    assert {e.indicator.id: e.achievement_rate for e in report.evaluations}["school"] == D("85.7")
+
+
+def test_renderers_and_summary_read_the_figures_and_compute_none(
+    make_root: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once evaluated, the table, JSON, CSV, reports and the summary row print the figures without computing
+    one again: with grading's figure functions refusing, every output is the same."""
+    root = make_root({"a.csv": FIGURES_ROWS}, plan=plan_with('grading = "A-D"'))
+    report = graded_report(root)
+
+    def outputs() -> list[object]:
+        return [
+            render_json(report), render_csv(report), render_table(report, color=True), city_row(report),
+            render_report([report], fmt=ReportFormat.markdown, multi=False, root=root).text,
+            render_report([report], fmt=ReportFormat.html, multi=False, root=root).text,
+            render_report([report], fmt=ReportFormat.html, multi=True, root=root).text,
+        ]  # fmt: skip
+
+    before = outputs()
+
+    def refuse(*args: object) -> None:
+        raise AssertionError(f"a figure computed again from {args}")
+
+    # wherever a kpicheck module holds one (grading itself, or a `from kpicheck.grading import …`)
+    computing = {getattr(grading, name) for name in FIGURE_FUNCTIONS}
+    for module in [m for name, m in sys.modules.items() if name.startswith("kpicheck")]:
+        for name, value in list(vars(module).items()):
+            if callable(value) and value in computing:
+                monkeypatch.setattr(module, name, refuse)
+    assert outputs() == before

@@ -19,7 +19,7 @@ KIND_MODULES += ("tbd", "none")
 # Lowest first. A module may import modules of its own layer or below; a cycle is refused even
 # within a layer. Kept in the order data flows (README: "How the code is laid out").
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("kpicheck", "errors", "periods", "models", "sheet_columns"),  # records
+    ("kpicheck", "errors", "periods", "models", "statuses", "sheet_columns"),  # records and how statuses show
     ("kinds",),  # the package's docstring
     ("kinds.base",),
     ("kinds.pace",),
@@ -31,8 +31,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kpi_table",),  # kpicheck import: the table, its rows, the draft
     ("kpi_rows",),
     ("draft",),
-    ("sheet", "sheet_xlsx", "render", "validate", "importer"),  # commands' cores
-    ("report_context", "summary", "render_summary"),
+    ("sheet", "sheet_xlsx", "render", "validate", "importer", "summary"),  # commands' cores
+    ("report_context", "render_summary"),
     ("report",),
     ("cli", "__main__"),
 )

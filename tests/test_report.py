@@ -16,12 +16,13 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import MINI_PLAN, REPO
 from kpicheck import cli
-from kpicheck.models import STATUS_LABELS, Status
+from kpicheck.models import Status
 from kpicheck.report import choose_years, md_escape
-from kpicheck.report_context import MARKS, year_context, years_context
+from kpicheck.report_context import year_context, years_context
 from kpicheck.rules import evaluate
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 from kpicheck.workspace import load_city
 
 runner = CliRunner()
@@ -261,7 +262,7 @@ def test_multi_year_html_cells_follow_each_years_status() -> None:
     for indicator, year, status, text in parser.cells:
         item = expected[(indicator, year)]
         assert status == item["status"]
-        assert text.endswith(f"{MARKS[Status(status)]} {item['status_label']}")
+        assert text.endswith(f"{STATUS_DISPLAY[Status(status)].mark} {item['status_label']}")
 
 
 def test_multi_year_html_has_a_stacked_bar_per_year() -> None:
@@ -626,6 +627,28 @@ def test_achievement_rate_counts_only_indicators_with_a_target_and_an_actual(
     city = load_city(root, "mini")
     result = year_context(evaluate(city.plans[0], city.actuals, 2026, date(2027, 4, 1)))["achievement"]
     assert (result["text"], result["achieved"], result["evaluable"]) == (text, achieved, evaluable)
+
+
+def _legend(parsed: _Tables) -> dict[str, str]:
+    """The 状況の区分 table's meaning per label (the one-year table has 状況, 意味; the multi-year one a 記号 first)."""
+    (legend,) = [t for t in parsed.tables if t and t[0][1][-2:] == ["状況", "意味"]]
+    return {cells[-2]: cells[-1] for cells in body(legend)}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("years", [[], ["--years", "all"]], ids=["year", "years"])
+def test_the_legend_follows_the_plans_pace_tolerance(
+    make_root: Callable[..., Path], fmt: str, years: list[str]
+) -> None:
+    """順調 and 遅れ are judged against the plan's pace_tolerance (rules.py), and the legend says which."""
+    root = make_root(plan=MINI_PLAN.replace("last_year = 2028\n", "last_year = 2028\npace_tolerance = 0.9\n"))
+    result = report("--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2026-12-31",
+                    "--format", fmt, *years)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    legend = _legend(parse_html(markdown_html(result.stdout) if fmt == "markdown" else result.stdout))
+    assert legend["順調"] == "年度の途中で、実績が経過日数に応じた目安の90%以上（計画の設定による）"
+    assert legend["遅れ"] == "年度の途中で、実績が経過日数に応じた目安の90%を下回る、または年度初めの値を下回る"
+    assert "95%" not in result.stdout
 
 
 def test_department_filters_indicators_and_summary() -> None:

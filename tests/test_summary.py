@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,9 @@ from wcwidth import wcswidth
 
 from conftest import MINI_PLAN, REPO
 from kpicheck import cli
+from kpicheck.grading import achievement
 from kpicheck.models import Status
 from kpicheck.render_summary import json_chunks
-from kpicheck.report_context import achievement
 from kpicheck.rules import evaluate
 from kpicheck.summary import Totals, document, heading
 from kpicheck.workspace import load_city, pick_plan
@@ -265,3 +267,22 @@ def test_rows_of_later_years_are_not_read_by_summary_but_validate_reports_them(t
     assert invoke("summary", *common, "--year", "2028", "--format", "json").exit_code == 2  # the year it belongs to
     done = invoke("validate", "--root", str(root))
     assert done.exit_code == 1 and "a.csv:4:4: KC106" in done.stdout
+
+
+def test_summary_reads_its_figures_from_the_engine_not_the_report() -> None:
+    """The 達成割合 is grading.achievement, a domain figure: a city's row loads no report context or Jinja."""
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from kpicheck.rules import evaluate\n"
+        "from kpicheck.summary import city_row\n"
+        "from kpicheck.workspace import load_city, pick_plan\n"
+        "city = load_city(Path(sys.argv[1]), 'abashiri')\n"
+        "row = city_row(evaluate(pick_plan(city.plans, 2027, None), city.actuals, 2027, date(2027, 12, 31)))\n"
+        "assert row['achievement']['evaluable'], row\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('kpicheck.report', 'kpicheck.render', 'jinja2'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,69 @@
+"""How each status is shown: its label, short label, mark, terminal and report colours and legend text.
+
+One row per status, so a new status (or a changed colour) is one edit here, and every output — the
+terminal table, JSON/CSV labels, the council reports' legends and charts, the multi-city summary —
+reads it from this table. tests/test_statuses.py fails, naming the status, when a row is missing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple
+
+from kpicheck.models import Status, quantity
+
+
+class StatusDisplay(NamedTuple):
+    label: str  # 達成: tables, CSV, the JSON's status_label, reports
+    short: str  # the summary table's column heading, short enough that eleven columns fit 80
+    mark: str  # ◎○△× as in a Japanese evaluation sheet, the rest full-width so cells line up
+    ansi: str  # the terminal table's colour (the same hue as `color`)
+    color: str  # the reports' label and chart colour
+    meaning: str  # the legend's explanation; {tolerance}: the plan's pace_tolerance in % (meaning())
+
+
+# Each row: label, short, mark, ANSI colour, colour on the first line; the legend's meaning on the second.
+# fmt: off
+STATUS_DISPLAY: dict[Status, StatusDisplay] = {
+    Status.ACHIEVED: StatusDisplay(
+        "達成", "達成", "◎", "\033[32m", "#2e7d32",
+        "目標を満たしている",
+    ),
+    Status.MISSED: StatusDisplay(
+        "未達成", "未達成", "×", "\033[1;31m", "#c62828",
+        "年度（または期限）が終わり、目標に届かなかった",
+    ),
+    Status.ON_TRACK: StatusDisplay(
+        "順調", "順調", "○", "\033[36m", "#00838f",
+        "年度の途中で、実績が経過日数に応じた目安の{tolerance}以上（計画の設定による）",
+    ),
+    Status.BEHIND: StatusDisplay(
+        "遅れ", "遅れ", "△", "\033[33m", "#ef6c00",
+        "年度の途中で、実績が経過日数に応じた目安の{tolerance}を下回る、または年度初めの値を下回る",
+    ),
+    Status.NO_DATA: StatusDisplay(
+        "実績未入力", "未入力", "？", "\033[35m", "#8e24aa",
+        "その年度の実績が入力されていない（前年比の目標では前年度の実績がない場合も）",
+    ),
+    Status.NOT_APPLICABLE: StatusDisplay(
+        "対象外", "対象外", "－", "\033[2m", "#9e9e9e",
+        "計画にその年度の目標がない",
+    ),
+    Status.TBD: StatusDisplay(
+        "目標未設定", "未設定", "＊", "\033[2m", "#bdbdbd",
+        "計画で目標が後日設定とされている、または原文から読み取れない",
+    ),
+    Status.UPCOMING: StatusDisplay(
+        "未到来", "未到来", "◇", "\033[2;34m", "#5c7ca3",
+        "基準日にはまだその年度が始まっていない",
+    ),
+}
+# fmt: on
+
+# The labels alone, for readers that need no more (CSV headings, the JSON's status_label).
+STATUS_LABELS: dict[Status, str] = {status: row.label for status, row in STATUS_DISPLAY.items()}
+
+
+def meaning(status: Status, pace_tolerance: Decimal) -> str:
+    """The legend's text for `status` under a plan's pace_tolerance (0.95: 順調 at 95% of the pace value or more)."""
+    return STATUS_DISPLAY[status].meaning.format(tolerance=quantity(pace_tolerance * 100, "%"))

@@ -1,0 +1,45 @@
+"""The one table of how a status is shown: a complete row for every status, and the labels the CLI still reads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kpicheck import models
+from kpicheck.models import Status
+from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS, meaning
+
+
+@pytest.mark.parametrize("status", list(Status), ids=str)
+def test_every_status_has_a_complete_row(status: Status) -> None:
+    assert status in STATUS_DISPLAY, f"{status!r} has no row in kpicheck.statuses.STATUS_DISPLAY"
+    row = STATUS_DISPLAY[status]
+    empty = [name for name, value in row._asdict().items() if not value]
+    assert not empty, f"{status!r}: empty {', '.join(empty)} in kpicheck.statuses.STATUS_DISPLAY"
+
+
+def test_the_table_lists_the_statuses_in_their_order() -> None:
+    """Legends and counts go in the enum's order; the table reads the same way."""
+    assert list(STATUS_DISPLAY) == list(Status)
+
+
+def test_labels_and_marks_tell_statuses_apart() -> None:
+    for column in ("label", "short", "mark", "color"):
+        values = [getattr(row, column) for row in STATUS_DISPLAY.values()]
+        assert len(set(values)) == len(values), column
+
+
+def test_the_models_copy_of_the_labels_is_the_tables() -> None:
+    """models.STATUS_LABELS stays for cli.py's import until it reads kpicheck.statuses (issue 18)."""
+    assert models.STATUS_LABELS == STATUS_LABELS
+
+
+@pytest.mark.parametrize(("tolerance", "shown"), [("0.95", "95%"), ("0.9", "90%"), ("0.925", "92.5%"), ("1", "100%")])
+def test_the_pace_meanings_name_the_plans_tolerance(tolerance: str, shown: str) -> None:
+    assert (
+        meaning(Status.ON_TRACK, Decimal(tolerance))
+        == f"年度の途中で、実績が経過日数に応じた目安の{shown}以上（計画の設定による）"
+    )
+    assert f"目安の{shown}を下回る" in meaning(Status.BEHIND, Decimal(tolerance))
+    assert meaning(Status.ACHIEVED, Decimal(tolerance)) == STATUS_DISPLAY[Status.ACHIEVED].meaning
