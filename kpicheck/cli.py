@@ -19,8 +19,9 @@ import typer
 from kpicheck import __version__
 from kpicheck.errors import KpicheckError, Severity, usage_error
 from kpicheck.models import SEVERITY_ORDER, STATUS_LABELS, Plan, Status
-from kpicheck.periods import fiscal_year_of, normalize, parse_date, parse_year, today_in_japan
-from kpicheck.workspace import city_ids, load_city, pick_plan
+from kpicheck.periods import normalize
+from kpicheck.selection import as_of_option, choose_plan, chosen_plans, year_option
+from kpicheck.workspace import city_ids, load_city
 
 if TYPE_CHECKING:
     from kpicheck.actuals import Actuals
@@ -106,29 +107,6 @@ def root_options(
     _state["debug"] = debug
 
 
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    try:
-        return parse_year(text)
-    except ValueError as exc:
-        raise usage_error("KC304", f"--year: {exc}") from None
-
-
-def _plan_year(plan: Plan, as_of: date) -> int:
-    """With --plan and no --year: the fiscal year of the as-of date, kept within the plan's period."""
-    return min(max(fiscal_year_of(as_of), plan.first_year), plan.last_year)
-
-
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return today_in_japan()
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise usage_error("KC304", f"--as-of: {exc}") from None
-
-
 RootOption = Annotated[
     Path, typer.Option("--root", help="targets/ と actuals/ があるデータのフォルダ。", file_okay=False)
 ]
@@ -180,10 +158,9 @@ def status(
     from kpicheck.render import render_csv, render_json, render_table, use_color  # noqa: PLC0415 - see the imports
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
-    wanted, when = _year(year), _as_of(as_of)
-    loaded = load_city(root, city, wanted, plan)  # only the plan the year needs is read
-    chosen = pick_plan(loaded.plans, wanted, plan)
-    report = evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when)
+    wanted, when = year_option(year), as_of_option(as_of)
+    loaded, chosen, fiscal_year = choose_plan(root, city, wanted, plan, when)
+    report = evaluate(chosen, loaded.actuals, fiscal_year, when)
     if department is not None:
         from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
 
@@ -260,10 +237,8 @@ def sheet(
     suffix = out.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
         raise usage_error("KC307", f"-o {out}: シートは .xlsx（Excel）か .csv です")
-    wanted, when = _year(year), _as_of(as_of)
-    loaded = load_city(root, city, wanted, plan)
-    chosen = pick_plan(loaded.plans, wanted, plan)
-    fiscal_year = wanted or _plan_year(chosen, when)
+    wanted, when = year_option(year), as_of_option(as_of)
+    loaded, chosen, fiscal_year = choose_plan(root, city, wanted, plan, when)
     rows = sheet_rows(chosen, loaded.actuals, fiscal_year, when, department)
     if not rows:
         raise usage_error("KC304", f"{chosen.id} {fiscal_year}年度: 目標があって入力する指標がありません")
@@ -310,8 +285,8 @@ def show(
     from kpicheck.workspace import city_plans  # noqa: PLC0415 - see the imports above
 
     plans = city_plans(root, city)
-    fiscal_year = _year(year)
-    chosen = [pick_plan(plans, fiscal_year, plan)] if fiscal_year is not None or plan else plans
+    fiscal_year = year_option(year)
+    chosen = chosen_plans(plans, fiscal_year, plan)
     wanted = normalize(indicator) if indicator is not None else None
     shown = 0
     for one in chosen:
@@ -383,15 +358,13 @@ def report_command(
     )
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
-    when = _as_of(as_of)
+    when = as_of_option(as_of)
     if years is None:
-        wanted = _year(year)
-        loaded = load_city(root, city, wanted, plan)
-        chosen = pick_plan(loaded.plans, wanted, plan)
-        fiscal_years = [wanted or _plan_year(chosen, when)]
+        loaded, chosen, fiscal_year = choose_plan(root, city, year_option(year), plan, when)
+        fiscal_years = [fiscal_year]
     else:
         loaded = load_city(root, city)
-        chosen, fiscal_years = choose_years(loaded, years, _year(year), plan, when)
+        chosen, fiscal_years = choose_years(loaded, years, year_option(year), plan, when)
     reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
     for warning in loaded.warnings:
         typer.echo(str(warning), err=True)
@@ -502,7 +475,7 @@ def summary_command(
     )
     from kpicheck.summary import ERROR, Totals, heading, select_cities, summarize  # noqa: PLC0415 - see above
 
-    fiscal_year, when = _year(year), _as_of(as_of)
+    fiscal_year, when = year_option(year), as_of_option(as_of)
     assert fiscal_year is not None
     selection = select_cities(root, cities)
     progress = _Progress(len(selection.cities))
