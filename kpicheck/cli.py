@@ -18,7 +18,7 @@ import typer
 
 from kpicheck import __version__
 from kpicheck.errors import KpicheckError, Severity, usage_error
-from kpicheck.models import SEVERITY_ORDER, STATUS_LABELS, Plan, Status
+from kpicheck.models import STATUS_LABELS, Plan, Status
 from kpicheck.periods import normalize
 from kpicheck.selection import as_of_option, choose_plan, chosen_plans, year_option
 from kpicheck.workspace import city_ids, load_city
@@ -187,8 +187,9 @@ def status(
         typer.echo(text, nl=False, color=colored)
     _say_not_yet_known(chosen, loaded.actuals, when)
     if fail_on is not None:
-        limit = SEVERITY_ORDER.index(Status(fail_on.value))
-        hit = [e for e in report.evaluations if SEVERITY_ORDER.index(e.status) <= limit]
+        from kpicheck.verdict import at_or_worse  # noqa: PLC0415 - see the imports above
+
+        hit = at_or_worse(report, Status(fail_on.value))
         if hit:
             listed = "、".join(f"{e.indicator.id}（{STATUS_LABELS[e.status]}）" for e in hit)
             typer.echo(f"kpicheck: --fail-on {fail_on.value}: {len(hit)} 指標: {listed}", err=True)
