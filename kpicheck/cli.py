@@ -5,7 +5,6 @@
 
 import functools
 import gc
-import json
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -17,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
 import typer
 
 from kpicheck import __version__
-from kpicheck.errors import KpicheckError, Severity, usage_error
+from kpicheck.console import MAX_PROBLEMS, MORE, echo_problems
+from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.models import STATUS_LABELS, Plan, Status
 from kpicheck.periods import normalize
 from kpicheck.selection import as_of_option, choose_plan, chosen_plans, year_option
@@ -30,9 +30,6 @@ if TYPE_CHECKING:
 # itself: every command line pays for what is imported here (benchmarks/startup.py).
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-# Problems listed before "N more": enough to fix a file, few enough to read (millions of bad rows
-# would otherwise print millions of lines).
-MAX_PROBLEMS = 200
 
 app = typer.Typer(
     help="自治体DX推進計画の KPI 目標を、その年度の実績と照らし合わせて確認します。",
@@ -68,13 +65,7 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except KpicheckError as exc:
-            for problem in exc.problems[:MAX_PROBLEMS]:
-                typer.echo(str(problem), err=True)
-            if len(exc.problems) > MAX_PROBLEMS:
-                more = len(exc.problems) - MAX_PROBLEMS
-                typer.echo(
-                    f"kpicheck: ほかに {more} 件の問題があります（kpicheck validate ですべて表示できます）", err=True
-                )
+            echo_problems(exc.problems, more=MORE + "（kpicheck validate ですべて表示できます）", marked=False)
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as exc:  # the boundary: anything unexpected still ends in one line
             if _state["debug"]:
@@ -165,8 +156,7 @@ def status(
         from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
 
         report = for_department(report, department)
-    for warning in loaded.warnings:
-        typer.echo(str(warning), err=True)
+    echo_problems(loaded.warnings, limit=0, marked=False)
     fmt = _status_format(output, out)
     colored = out is None and fmt is OutputFormat.table and use_color(color, sys.stdout)
     if fmt is OutputFormat.json:
@@ -367,8 +357,7 @@ def report_command(
         loaded = load_city(root, city)
         chosen, fiscal_years = choose_years(loaded, years, year_option(year), plan, when)
     reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
-    for warning in loaded.warnings:
-        typer.echo(str(warning), err=True)
+    echo_problems(loaded.warnings, limit=0, marked=False)
     fmt = report_format(None if output_format is None else ReportFormat(output_format.value), output)
     rendered = render_report(
         reports,
@@ -438,10 +427,7 @@ def import_command(
         f"（{result.first_year}～{result.last_year}年度）のうち {result.read} 個を読み取りました",
         err=True,
     )
-    for problem in result.problems[:MAX_PROBLEMS]:
-        typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem}（警告）", err=True)
-    if len(result.problems) > MAX_PROBLEMS:
-        typer.echo(f"kpicheck: ほかに {len(result.problems) - MAX_PROBLEMS} 件の問題があります", err=True)
+    echo_problems(result.problems)
     if out is not None:
         typer.echo(f"書き出しました: {written}", err=True)
     if errors:
@@ -504,13 +490,10 @@ def summary_command(
         body = [table_row(row) for row in rows()]  # a few short strings a city
         width = shutil.get_terminal_size((80, 24)).columns
         typer.echo(render_summary_table(head, body, totals.as_dict(), width), nl=False)
-    for row in failed:
-        more = row["problem_count"] - len(row["problems"])
-        for problem in row["problems"][:3]:
-            place = ":".join(str(p) for p in (problem["path"], problem["line"], problem["column"]) if p is not None)
-            typer.echo(f"{place}: {problem['code']} {problem['message']}", err=True)
-        if more + len(row["problems"]) > 3:
-            typer.echo(f"kpicheck: {row['city']} にはほかにも問題があります（kpicheck validate）", err=True)
+    for row in failed:  # a row carries its first 20 problems (ROW_PROBLEMS) as dicts: three are listed
+        problems = [Problem(p["path"], p["line"], p["column"], p["code"], p["message"]) for p in row["problems"]]
+        more = f"kpicheck: {row['city']} にはほかにも問題があります（kpicheck validate）"
+        echo_problems(problems, limit=3, more=more, marked=False)
     if failed:
         names = "、".join(row["city"] for row in failed)
         typer.echo(f"kpicheck: ファイルにエラーのある市町村が {len(failed)} あります: {names}", err=True)
@@ -573,19 +556,10 @@ def validate_command(
     from kpicheck.validate import validate  # noqa: PLC0415 - see the imports above
 
     problems = validate(root, files or [])
-    shown = problems[:max_problems] if max_problems else problems
-    if output is ProblemFormat.json:
-        typer.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
-    else:
-        for problem in shown:
-            typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem}（警告）")
+    more = MORE + "（--max-problems 0 ですべて表示）"
+    echo_problems(problems, limit=max_problems, more=more, err=False, as_json=output is ProblemFormat.json)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
-    if len(shown) < len(problems):
-        typer.echo(
-            f"kpicheck: ほかに {len(problems) - len(shown)} 件の問題があります（--max-problems 0 ですべて表示）",
-            err=True,
-        )
     if problems and output is ProblemFormat.text:
         typer.echo(f"エラー {errors} 件、警告 {warnings} 件", err=True)
     failed = errors or (strict and warnings)
