@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from kpicheck import __version__
-from kpicheck.console import MAX_PROBLEMS, MORE, echo_problems
+from kpicheck.console import MAX_PROBLEMS, MORE, Progress, echo_problems
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.models import STATUS_LABELS, Plan, Status
 from kpicheck.periods import normalize
@@ -465,7 +465,7 @@ def summary_command(
     fiscal_year, when = year_option(year), as_of_option(as_of)
     assert fiscal_year is not None
     selection = select_cities(root, cities)
-    progress = _Progress(len(selection.cities))
+    progress = Progress(len(selection.cities))
     totals, failed = Totals(), []
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -498,34 +498,6 @@ def summary_command(
         names = "、".join(row["city"] for row in failed)
         typer.echo(f"kpicheck: ファイルにエラーのある市町村が {len(failed)} あります: {names}", err=True)
         raise typer.Exit(EXIT_ERROR)
-
-
-class _Progress:
-    """A bar on stderr, only when it is a terminal and the run has taken more than a second."""
-
-    def __init__(self, total: int, stream: TextIO | None = None) -> None:
-        import time  # noqa: PLC0415 - only summary needs it
-
-        self.clock = time.monotonic
-        self.stream = stream or sys.stderr
-        self.total, self.count, self.started = total, 0, self.clock()
-        self.shown = False
-        self.on = self.stream.isatty()
-
-    def step(self, city: str) -> None:
-        self.count += 1
-        if not self.on or self.clock() - self.started < 1:
-            return
-        filled = 30 * self.count // max(self.total, 1)
-        bar = "#" * filled + "." * (30 - filled)
-        self.stream.write(f"\r集計中 [{bar}] {self.count}/{self.total} {city[:20]:<20}")
-        self.stream.flush()
-        self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 72 + "\r")
-            self.stream.flush()
 
 
 class ProblemFormat(StrEnum):

@@ -1,4 +1,4 @@
-"""What the command line writes besides a command's output: problems, one a line.
+"""What the command line writes besides a command's output: problems, one a line, and summary's progress bar.
 
 Imported by the CLI on every command line: nothing here imports more than typer already has.
 """
@@ -6,7 +6,9 @@ Imported by the CLI on every command line: nothing here imports more than typer 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 import typer
 
@@ -43,3 +45,31 @@ def echo_problems(
             typer.echo(f"{problem}（警告）" if warned else str(problem), err=err)
     if len(shown) < len(problems):
         typer.echo(more.replace("{count}", str(len(problems) - len(shown))), err=True)
+
+
+class Progress:
+    """A bar on stderr, only when it is a terminal and the run has taken more than a second."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        import time  # noqa: PLC0415 - only summary needs it
+
+        self.clock = time.monotonic
+        self.stream = stream or sys.stderr
+        self.total, self.count, self.started = total, 0, self.clock()
+        self.shown = False
+        self.on = self.stream.isatty()
+
+    def step(self, city: str) -> None:
+        self.count += 1
+        if not self.on or self.clock() - self.started < 1:
+            return
+        filled = 30 * self.count // max(self.total, 1)
+        bar = "#" * filled + "." * (30 - filled)
+        self.stream.write(f"\r集計中 [{bar}] {self.count}/{self.total} {city[:20]:<20}")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 72 + "\r")
+            self.stream.flush()

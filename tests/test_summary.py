@@ -15,6 +15,7 @@ from wcwidth import wcswidth
 
 from conftest import MINI_PLAN, REPO
 from kpicheck import cli
+from kpicheck.console import Progress
 from kpicheck.models import Status
 from kpicheck.render_summary import json_chunks
 from kpicheck.report_context import achievement
@@ -205,7 +206,7 @@ def test_progress_bar_after_a_second_on_a_terminal(monkeypatch: pytest.MonkeyPat
             return True
 
     stream = Terminal()
-    progress = cli._Progress(3, stream)
+    progress = Progress(3, stream)
     clock = iter([0.5, 2.0])
     monkeypatch.setattr(progress, "clock", lambda: next(clock))
     progress.started = 0.0
@@ -215,7 +216,7 @@ def test_progress_bar_after_a_second_on_a_terminal(monkeypatch: pytest.MonkeyPat
     assert stream.getvalue().startswith("\r集計中 [") and "2/3 bbb" in stream.getvalue()
     progress.done()
     assert stream.getvalue().endswith("\r")
-    assert cli._Progress(3, io.StringIO()).on is False  # not a terminal: never a bar
+    assert Progress(3, io.StringIO()).on is False  # not a terminal: never a bar
 
 
 @pytest.mark.parametrize("count", [0, 1, 3])
