@@ -13,22 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 from wcwidth import wcswidth
 
-from conftest import REPO
-from kpicheck import cli
+from conftest import REPO, invoke
 from kpicheck.console import echo_problems
 from kpicheck.errors import Problem, Severity
 from kpicheck.models import STATUS_LABELS, Status
 from kpicheck.render import use_color
 
-runner = CliRunner()
 DEMO = ["--root", str(REPO), "--city", "abashiri", "--as-of", "2027-12-31"]
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200", **(env or {})})
 
 
 @pytest.mark.parametrize("command", [[], ["status"]])
@@ -40,7 +33,7 @@ def test_help(command: list[str]) -> None:
 
 @pytest.mark.parametrize("columns", [80, 120])
 def test_status_table_of_the_demo_fits_the_terminal(golden: Any, columns: int) -> None:
-    result = invoke("status", *DEMO, "--year", "2027", "--no-color", env={"COLUMNS": str(columns)})
+    result = invoke("status", *DEMO, "--year", "2027", "--no-color", columns=columns)
     assert result.exit_code == 0, result.output
     assert "\033[" not in result.output
     assert max(wcswidth(line) for line in result.stdout.splitlines()) <= columns
@@ -50,7 +43,7 @@ def test_status_table_of_the_demo_fits_the_terminal(golden: Any, columns: int) -
 @pytest.mark.parametrize("city", ["nemuro", "hyuga", "chitose"])
 def test_every_shipped_plan_fits_80_columns(city: str) -> None:
     year = {"nemuro": "2027", "hyuga": "2025", "chitose": "2025"}[city]
-    result = invoke("status", "--city", city, "--year", year, "--root", str(REPO), env={"COLUMNS": "80"})
+    result = invoke("status", "--city", city, "--year", year, "--root", str(REPO), columns=80)
     assert result.exit_code == 0, result.output
     assert max(wcswidth(line) for line in result.stdout.splitlines()) <= 80
 

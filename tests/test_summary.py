@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 from wcwidth import wcswidth
 
-from conftest import MINI_PLAN, REPO
-from kpicheck import cli
+from conftest import MINI_PLAN, REPO, invoke
 from kpicheck.console import Progress
 from kpicheck.models import Status
 from kpicheck.render_summary import json_chunks
@@ -22,12 +20,6 @@ from kpicheck.report_context import achievement
 from kpicheck.rules import evaluate
 from kpicheck.summary import Totals, document, heading
 from kpicheck.workspace import load_city, pick_plan
-
-runner = CliRunner()
-
-
-def invoke(*args: str, columns: int = 80) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": str(columns), "NO_COLOR": "1"})
 
 
 def plan_of(city: str, name: str) -> str:
