@@ -5,22 +5,24 @@
 
 import functools
 import gc
-import json
 import shutil
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from kpicheck import __version__
-from kpicheck.errors import KpicheckError, Severity, usage_error
-from kpicheck.models import SEVERITY_ORDER, STATUS_LABELS, Plan, Status
-from kpicheck.periods import fiscal_year_of, normalize, parse_date, parse_year, today_in_japan
-from kpicheck.workspace import city_ids, load_city, pick_plan
+from kpicheck.console import MAX_PROBLEMS, MORE, Progress, echo_problems
+from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
+from kpicheck.models import Plan, Status
+from kpicheck.periods import normalize
+from kpicheck.selection import as_of_option, choose_plan, chosen_plans, year_option
+from kpicheck.statuses import STATUS_LABELS
+from kpicheck.workspace import city_ids, load_city
 
 if TYPE_CHECKING:
     from kpicheck.models import Actuals
@@ -29,9 +31,6 @@ if TYPE_CHECKING:
 # itself: every command line pays for what is imported here (benchmarks/startup.py).
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-# Problems listed before "N more": enough to fix a file, few enough to read (millions of bad rows
-# would otherwise print millions of lines).
-MAX_PROBLEMS = 200
 
 app = typer.Typer(
     help="自治体DX推進計画の KPI 目標を、その年度の実績と照らし合わせて確認します。",
@@ -67,13 +66,7 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort):
             raise
         except KpicheckError as exc:
-            for problem in exc.problems[:MAX_PROBLEMS]:
-                typer.echo(str(problem), err=True)
-            if len(exc.problems) > MAX_PROBLEMS:
-                more = len(exc.problems) - MAX_PROBLEMS
-                typer.echo(
-                    f"kpicheck: ほかに {more} 件の問題があります（kpicheck validate ですべて表示できます）", err=True
-                )
+            echo_problems(exc.problems, more=MORE + "（kpicheck validate ですべて表示できます）", marked=False)
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as exc:  # the boundary: anything unexpected still ends in one line
             if _state["debug"]:
@@ -104,29 +97,6 @@ def root_options(
 ) -> None:
     """kpicheck: DX推進計画の KPI の状況表、報告書、入力チェック。"""
     _state["debug"] = debug
-
-
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    try:
-        return parse_year(text)
-    except ValueError as exc:
-        raise usage_error("KC304", f"--year: {exc}") from None
-
-
-def _plan_year(plan: Plan, as_of: date) -> int:
-    """With --plan and no --year: the fiscal year of the as-of date, kept within the plan's period."""
-    return min(max(fiscal_year_of(as_of), plan.first_year), plan.last_year)
-
-
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return today_in_japan()
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise usage_error("KC304", f"--as-of: {exc}") from None
 
 
 RootOption = Annotated[
@@ -180,16 +150,14 @@ def status(
     from kpicheck.render import render_csv, render_json, render_table, use_color  # noqa: PLC0415 - see the imports
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
-    wanted, when = _year(year), _as_of(as_of)
-    loaded = load_city(root, city, wanted, plan)  # only the plan the year needs is read
-    chosen = pick_plan(loaded.plans, wanted, plan)
-    report = evaluate(chosen, loaded.actuals, wanted or _plan_year(chosen, when), when)
+    wanted, when = year_option(year), as_of_option(as_of)
+    loaded, chosen, fiscal_year = choose_plan(root, city, wanted, plan, when)
+    report = evaluate(chosen, loaded.actuals, fiscal_year, when)
     if department is not None:
         from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
 
         report = for_department(report, department)
-    for warning in loaded.warnings:
-        typer.echo(str(warning), err=True)
+    echo_problems(loaded.warnings, limit=0, marked=False)
     fmt = _status_format(output, out)
     colored = out is None and fmt is OutputFormat.table and use_color(color, sys.stdout)
     if fmt is OutputFormat.json:
@@ -210,8 +178,9 @@ def status(
         typer.echo(text, nl=False, color=colored)
     _say_not_yet_known(chosen, loaded.actuals, when)
     if fail_on is not None:
-        limit = SEVERITY_ORDER.index(Status(fail_on.value))
-        hit = [e for e in report.evaluations if SEVERITY_ORDER.index(e.status) <= limit]
+        from kpicheck.rules import at_or_worse  # noqa: PLC0415 - see the imports above
+
+        hit = at_or_worse(report, Status(fail_on.value))
         if hit:
             listed = "、".join(f"{e.indicator.id}（{STATUS_LABELS[e.status]}）" for e in hit)
             typer.echo(f"kpicheck: --fail-on {fail_on.value}: {len(hit)} 指標: {listed}", err=True)
@@ -260,10 +229,8 @@ def sheet(
     suffix = out.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
         raise usage_error("KC307", f"-o {out}: シートは .xlsx（Excel）か .csv です")
-    wanted, when = _year(year), _as_of(as_of)
-    loaded = load_city(root, city, wanted, plan)
-    chosen = pick_plan(loaded.plans, wanted, plan)
-    fiscal_year = wanted or _plan_year(chosen, when)
+    wanted, when = year_option(year), as_of_option(as_of)
+    loaded, chosen, fiscal_year = choose_plan(root, city, wanted, plan, when)
     rows = sheet_rows(chosen, loaded.actuals, fiscal_year, when, department)
     if not rows:
         raise usage_error("KC304", f"{chosen.id} {fiscal_year}年度: 目標があって入力する指標がありません")
@@ -310,8 +277,8 @@ def show(
     from kpicheck.workspace import city_plans  # noqa: PLC0415 - see the imports above
 
     plans = city_plans(root, city)
-    fiscal_year = _year(year)
-    chosen = [pick_plan(plans, fiscal_year, plan)] if fiscal_year is not None or plan else plans
+    fiscal_year = year_option(year)
+    chosen = chosen_plans(plans, fiscal_year, plan)
     wanted = normalize(indicator) if indicator is not None else None
     shown = 0
     for one in chosen:
@@ -383,18 +350,15 @@ def report_command(
     )
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
-    when = _as_of(as_of)
+    when = as_of_option(as_of)
     if years is None:
-        wanted = _year(year)
-        loaded = load_city(root, city, wanted, plan)
-        chosen = pick_plan(loaded.plans, wanted, plan)
-        fiscal_years = [wanted or _plan_year(chosen, when)]
+        loaded, chosen, fiscal_year = choose_plan(root, city, year_option(year), plan, when)
+        fiscal_years = [fiscal_year]
     else:
         loaded = load_city(root, city)
-        chosen, fiscal_years = choose_years(loaded, years, _year(year), plan, when)
+        chosen, fiscal_years = choose_years(loaded, years, year_option(year), plan, when)
     reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
-    for warning in loaded.warnings:
-        typer.echo(str(warning), err=True)
+    echo_problems(loaded.warnings, limit=0, marked=False)
     fmt = report_format(None if output_format is None else ReportFormat(output_format.value), output)
     rendered = render_report(
         reports,
@@ -464,10 +428,7 @@ def import_command(
         f"（{result.first_year}～{result.last_year}年度）のうち {result.read} 個を読み取りました",
         err=True,
     )
-    for problem in result.problems[:MAX_PROBLEMS]:
-        typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem}（警告）", err=True)
-    if len(result.problems) > MAX_PROBLEMS:
-        typer.echo(f"kpicheck: ほかに {len(result.problems) - MAX_PROBLEMS} 件の問題があります", err=True)
+    echo_problems(result.problems)
     if out is not None:
         typer.echo(f"書き出しました: {written}", err=True)
     if errors:
@@ -502,10 +463,10 @@ def summary_command(
     )
     from kpicheck.summary import ERROR, Totals, heading, select_cities, summarize  # noqa: PLC0415 - see above
 
-    fiscal_year, when = _year(year), _as_of(as_of)
+    fiscal_year, when = year_option(year), as_of_option(as_of)
     assert fiscal_year is not None
     selection = select_cities(root, cities)
-    progress = _Progress(len(selection.cities))
+    progress = Progress(len(selection.cities))
     totals, failed = Totals(), []
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -530,45 +491,14 @@ def summary_command(
         body = [table_row(row) for row in rows()]  # a few short strings a city
         width = shutil.get_terminal_size((80, 24)).columns
         typer.echo(render_summary_table(head, body, totals.as_dict(), width), nl=False)
-    for row in failed:
-        more = row["problem_count"] - len(row["problems"])
-        for problem in row["problems"][:3]:
-            place = ":".join(str(p) for p in (problem["path"], problem["line"], problem["column"]) if p is not None)
-            typer.echo(f"{place}: {problem['code']} {problem['message']}", err=True)
-        if more + len(row["problems"]) > 3:
-            typer.echo(f"kpicheck: {row['city']} にはほかにも問題があります（kpicheck validate）", err=True)
+    for row in failed:  # a row carries its first 20 problems (ROW_PROBLEMS) as dicts: three are listed
+        problems = [Problem(p["path"], p["line"], p["column"], p["code"], p["message"]) for p in row["problems"]]
+        more = f"kpicheck: {row['city']} にはほかにも問題があります（kpicheck validate）"
+        echo_problems(problems, limit=3, more=more, marked=False)
     if failed:
         names = "、".join(row["city"] for row in failed)
         typer.echo(f"kpicheck: ファイルにエラーのある市町村が {len(failed)} あります: {names}", err=True)
         raise typer.Exit(EXIT_ERROR)
-
-
-class _Progress:
-    """A bar on stderr, only when it is a terminal and the run has taken more than a second."""
-
-    def __init__(self, total: int, stream: TextIO | None = None) -> None:
-        import time  # noqa: PLC0415 - only summary needs it
-
-        self.clock = time.monotonic
-        self.stream = stream or sys.stderr
-        self.total, self.count, self.started = total, 0, self.clock()
-        self.shown = False
-        self.on = self.stream.isatty()
-
-    def step(self, city: str) -> None:
-        self.count += 1
-        if not self.on or self.clock() - self.started < 1:
-            return
-        filled = 30 * self.count // max(self.total, 1)
-        bar = "#" * filled + "." * (30 - filled)
-        self.stream.write(f"\r集計中 [{bar}] {self.count}/{self.total} {city[:20]:<20}")
-        self.stream.flush()
-        self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 72 + "\r")
-            self.stream.flush()
 
 
 class ProblemFormat(StrEnum):
@@ -599,19 +529,10 @@ def validate_command(
     from kpicheck.validate import validate  # noqa: PLC0415 - see the imports above
 
     problems = validate(root, files or [])
-    shown = problems[:max_problems] if max_problems else problems
-    if output is ProblemFormat.json:
-        typer.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
-    else:
-        for problem in shown:
-            typer.echo(str(problem) if problem.severity is Severity.ERROR else f"{problem}（警告）")
+    more = MORE + "（--max-problems 0 ですべて表示）"
+    echo_problems(problems, limit=max_problems, more=more, err=False, as_json=output is ProblemFormat.json)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
-    if len(shown) < len(problems):
-        typer.echo(
-            f"kpicheck: ほかに {len(problems) - len(shown)} 件の問題があります（--max-problems 0 ですべて表示）",
-            err=True,
-        )
     if problems and output is ProblemFormat.text:
         typer.echo(f"エラー {errors} 件、警告 {warnings} 件", err=True)
     failed = errors or (strict and warnings)

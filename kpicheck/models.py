@@ -86,20 +86,6 @@ class Status(StrEnum):
     UPCOMING = "upcoming"  # the fiscal year has not started on the as-of date
 
 
-# A copy of the labels in kpicheck.statuses.STATUS_DISPLAY (the one home of how a status is shown), kept
-# only for cli.py's import until it reads statuses (issue 18); tests/test_statuses.py holds the two equal.
-# Not derived here: statuses imports models, and models imports nothing of kpicheck.
-STATUS_LABELS: dict[Status, str] = {
-    Status.ACHIEVED: "達成",
-    Status.MISSED: "未達成",
-    Status.ON_TRACK: "順調",
-    Status.BEHIND: "遅れ",
-    Status.NO_DATA: "実績未入力",
-    Status.NOT_APPLICABLE: "対象外",
-    Status.TBD: "目標未設定",
-    Status.UPCOMING: "未到来",
-}
-
 # Worst first: a compound indicator takes the first of these that any of its parts has.
 SEVERITY_ORDER: tuple[Status, ...] = (
     Status.MISSED,

@@ -47,6 +47,12 @@ def _outcomes(rules: list[Rule], ctx: Context) -> list[Outcome]:
     return [KINDS[r.kind].evaluate(r, ctx) for r in rules]
 
 
+def at_or_worse(report: Report, status: Status) -> list[Evaluation]:
+    """`status --fail-on`'s verdict as data: the evaluations at `status` or worse, in the report's order."""
+    limit = SEVERITY_ORDER.index(status)
+    return [e for e in report.evaluations if SEVERITY_ORDER.index(e.status) <= limit]
+
+
 def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals) -> Evaluation:
     target = target_for(indicator, year)
     results = []

@@ -87,7 +87,7 @@ def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
         # is always shown, since the named files cannot be checked without it.
         keep = {display_path(p, root) for p in selection.files}
         found = [p for p in found if p.path in keep or not p.path.startswith("actuals/")]
-    return sorted(set(problems + found), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code))
+    return sorted(set(problems + found), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code, p.message))
 
 
 def _used(indicator: Indicator, metric: str, year: int) -> bool:

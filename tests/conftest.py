@@ -1,4 +1,4 @@
-"""Shared fixtures: a data root written by the test itself, golden files, the repository's demo root."""
+"""Shared fixtures: a data root written by the test itself, golden files, the repository's demo root, the CLI."""
 
 from __future__ import annotations
 
@@ -7,9 +7,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
+
+from kpicheck.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def invoke(*args: str, columns: int = 200) -> Result:
+    """Run the command line in-process: `columns` wide (COLUMNS; tables wrap only where a test narrows
+    them), colour off (NO_COLOR), stdout and stderr apart. Every CLI test goes through here."""
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": str(columns), "NO_COLOR": "1"})
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """invoke() as (exit code, stdout, stderr), for tests that unpack it."""
+    result = invoke(*args)
+    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(autouse=True, scope="session")

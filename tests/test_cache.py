@@ -6,10 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from conftest import invoke
 from kpicheck import cache
-from kpicheck.cli import app
 from kpicheck.targets import parse_plan
 from kpicheck.workspace import load_plan
 
@@ -105,7 +104,7 @@ def test_cache_never_under_the_data_root(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
     monkeypatch.chdir(root)
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
-    result = CliRunner().invoke(app, ["validate", "--root", str(root)])
+    result = invoke("validate", "--root", str(root))
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
     assert list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))
@@ -114,17 +113,17 @@ def test_cache_never_under_the_data_root(tmp_path, monkeypatch):
 def test_report_templates_compiled_once_into_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
     args = ["report", "--root", str(REPO), "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31"]
-    first = CliRunner().invoke(app, [*args, "--format", "html"])
+    first = invoke(*args, "--format", "html")
     assert first.exit_code == 0, first.output
     entries = sorted((tmp_path / "c" / "kpicheck" / "jinja" / "html").iterdir())
     assert entries  # report.html.j2, base.html.j2, charts.svg.j2 …
-    again = CliRunner().invoke(app, [*args, "--format", "html"])
+    again = invoke(*args, "--format", "html")
     assert again.stdout == first.stdout
     assert sorted((tmp_path / "c" / "kpicheck" / "jinja" / "html").iterdir()) == entries
     for entry in entries:
         entry.write_bytes(b"damaged")
-    assert CliRunner().invoke(app, [*args, "--format", "html"]).stdout == first.stdout
-    markdown = CliRunner().invoke(app, args)  # the same templates' names, compiled apart: escaping differs
+    assert invoke(*args, "--format", "html").stdout == first.stdout
+    markdown = invoke(*args)  # the same templates' names, compiled apart: escaping differs
     assert markdown.exit_code == 0 and "<html" not in markdown.stdout
     assert list((tmp_path / "c" / "kpicheck" / "jinja" / "markdown").iterdir())
 
@@ -135,8 +134,6 @@ def test_cache_folder_inside_the_data_root_is_not_used(tmp_path, monkeypatch):
     (root / "targets" / "abashiri" / "abashiri-v2.toml").write_bytes(PLAN.read_bytes())
     for inside in (root / "targets", root / "actuals" / "x"):
         monkeypatch.setenv("XDG_CACHE_HOME", str(inside))
-        result = CliRunner().invoke(
-            app, ["report", "--root", str(root), "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31"]
-        )
+        result = invoke("report", "--root", str(root), "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31")
         assert result.exit_code == 0, result.output
         assert not (inside / "kpicheck").exists()

@@ -13,20 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 from wcwidth import wcswidth
 
-from conftest import REPO
-from kpicheck import cli
-from kpicheck.models import STATUS_LABELS, Status
+from conftest import REPO, invoke
+from kpicheck.console import echo_problems
+from kpicheck.errors import Problem, Severity
+from kpicheck.models import Status
 from kpicheck.render import use_color
+from kpicheck.statuses import STATUS_LABELS
 
-runner = CliRunner()
 DEMO = ["--root", str(REPO), "--city", "abashiri", "--as-of", "2027-12-31"]
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200", **(env or {})})
 
 
 @pytest.mark.parametrize("command", [[], ["status"]])
@@ -38,7 +34,7 @@ def test_help(command: list[str]) -> None:
 
 @pytest.mark.parametrize("columns", [80, 120])
 def test_status_table_of_the_demo_fits_the_terminal(golden: Any, columns: int) -> None:
-    result = invoke("status", *DEMO, "--year", "2027", "--no-color", env={"COLUMNS": str(columns)})
+    result = invoke("status", *DEMO, "--year", "2027", "--no-color", columns=columns)
     assert result.exit_code == 0, result.output
     assert "\033[" not in result.output
     assert max(wcswidth(line) for line in result.stdout.splitlines()) <= columns
@@ -48,7 +44,7 @@ def test_status_table_of_the_demo_fits_the_terminal(golden: Any, columns: int) -
 @pytest.mark.parametrize("city", ["nemuro", "hyuga", "chitose"])
 def test_every_shipped_plan_fits_80_columns(city: str) -> None:
     year = {"nemuro": "2027", "hyuga": "2025", "chitose": "2025"}[city]
-    result = invoke("status", "--city", city, "--year", year, "--root", str(REPO), env={"COLUMNS": "80"})
+    result = invoke("status", "--city", city, "--year", year, "--root", str(REPO), columns=80)
     assert result.exit_code == 0, result.output
     assert max(wcswidth(line) for line in result.stdout.splitlines()) <= 80
 
@@ -235,6 +231,41 @@ def test_use_color(
 
 def test_every_status_has_a_japanese_label() -> None:
     assert set(STATUS_LABELS) == set(Status)
+
+
+PROBLEMS = [
+    Problem("a.csv", 2, 1, "KC106", "x"),
+    Problem("a.csv", 3, None, "KC111", "y", Severity.WARNING),
+    Problem("b.toml", None, None, "KC204", "z"),
+]
+LINES = ["a.csv:2:1: KC106 x\n", "a.csv:3: KC111 y（警告）\n", "b.toml: KC204 z\n"]
+
+
+@pytest.mark.parametrize(
+    ("options", "out", "err"),
+    [
+        ({}, "", "".join(LINES)),  # import
+        ({"limit": 2}, "", LINES[0] + LINES[1] + "kpicheck: ほかに 1 件の問題があります\n"),
+        ({"limit": 0, "marked": False}, "", LINES[0] + "a.csv:3: KC111 y\n" + LINES[2]),  # status's warnings
+        (
+            {"limit": 1, "more": "kpicheck: mini にはほかにも問題があります"},
+            "",
+            LINES[0] + "kpicheck: mini にはほかにも問題があります\n",
+        ),
+        ({"limit": 1, "err": False}, LINES[0], "kpicheck: ほかに 2 件の問題があります\n"),  # validate
+        (
+            {"limit": 3, "err": False, "as_json": True},
+            json.dumps([p.to_dict() for p in PROBLEMS], ensure_ascii=False, indent=2) + "\n",
+            "",
+        ),
+    ],
+)
+def test_problems_one_a_line_then_how_many_more(
+    capsys: pytest.CaptureFixture[str], options: dict[str, Any], out: str, err: str
+) -> None:
+    """The one printer of problems, in each command's shape; "more" goes to stderr even when the list does not."""
+    echo_problems(PROBLEMS, **options)
+    assert capsys.readouterr() == (out, err)
 
 
 CP932_COMMANDS = [

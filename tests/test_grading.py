@@ -18,10 +18,9 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 from test_report import markdown_html, parse_html, tables
-from typer.testing import CliRunner
 
-from conftest import MINI_PLAN, REPO
-from kpicheck import cli, grading
+from conftest import MINI_PLAN, REPO, invoke
+from kpicheck import grading
 from kpicheck.grading import (
     PRESETS,
     achievement_rate,
@@ -40,7 +39,6 @@ from kpicheck.summary import city_row
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
 
-runner = CliRunner()
 D = Decimal
 
 
@@ -306,10 +304,6 @@ WORDS_CSV = (
 
 def graded_root(make_root: Callable[..., Path], files: dict[str, str | bytes]) -> Path:
     return make_root(files, plan=plan_with('grading = "A-D"'))
-
-
-def invoke(*args: str) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 
 def status_json(root: Path, year: str = "2026", as_of: str = "2027-04-01") -> dict[str, Any]:

@@ -24,17 +24,11 @@ import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from kpicheck import cli
+from conftest import run
 from kpicheck.validate import validate
 
 GOOD_ROWS = "indicator,year,value\nrate,2026,60\n"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def codes(root: Path) -> list[tuple[str, str, int | None]]:

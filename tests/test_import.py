@@ -21,16 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
-from typer.testing import CliRunner
 
-from conftest import REPO
-from kpicheck import cli
+from conftest import REPO, invoke
 from kpicheck.importer import HEADER_ROLES, header_year, import_table, toml_string, unit_column
 from kpicheck.kinds.registry import describe
 from kpicheck.models import Counts
 from kpicheck.targets import load_plan, read_plan
 
-runner = CliRunner()
 IMPORT = ["--city", "newtown", "--plan", "newtown-dx", "--title", "新町DX推進計画", "--city-name", "新町"]
 HEADER = ["分野", "取組", "担当", "指標", "2026年度", "2027年度", "2028年度"]
 ROWS = [
@@ -41,10 +38,6 @@ ROWS = [
      "2箇所（累計）", "3箇所（累計）", "4箇所（累計）"],
     ["", "", "", "方針", "方針策定", "運用継続", "運用継続"],
 ]  # fmt: skip
-
-
-def invoke(*args: str) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200"})
 
 
 def csv_text(rows: list[list[str]], delimiter: str = ",") -> str:

@@ -5,22 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import typer
-from typer.testing import CliRunner
 
+from conftest import invoke
 from kpicheck import cli
 
-runner = CliRunner()
 COMMANDS = ["status", "report", "list", "show", "validate", "sheet", "import"]
 # Hiragana, katakana or kanji: text a Japanese reader reads, not only ASCII.
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-
-
-def invoke(*args: str) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200"})
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("inputs", "output", "cache", "workbook", "actuals"),  # readers: actuals
     ("qualifiers", "phrases", "schedule", "toml_reader", "targets"),  # readers: a plan's TOML and its cells
     ("rules", "workspace"),  # the engine, and a data root's cities
+    ("selection", "console"),  # what the commands share: the year and plan chosen, problems printed
     ("kpi_table",),  # kpicheck import: the table, its rows, the draft
     ("kpi_rows",),
     ("draft",),

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
+import conftest
 from conftest import REPO
-from kpicheck import cli
 from kpicheck.errors import KpicheckError
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
@@ -225,11 +224,9 @@ def test_overlapping_plans_of_one_city_are_refused(make_root: Callable[..., Path
         load_city(root, "mini")
 
 
-runner = CliRunner()
-
-
 def invoke(*args: str) -> Any:
-    return runner.invoke(cli.app, [*args, "--root", str(REPO)], env={"COLUMNS": "200"})
+    """The shared runner on the repository's demo data."""
+    return conftest.invoke(*args, "--root", str(REPO))
 
 
 @pytest.mark.parametrize(
@@ -277,7 +274,7 @@ def test_show_prints_cells_and_their_readings() -> None:
 
 @pytest.mark.parametrize("command", ["list", "show"])
 def test_help(command: str) -> None:
-    result = runner.invoke(cli.app, [command, "--help"])
+    result = conftest.invoke(command, "--help")
     assert result.exit_code == 0 and "Usage" in result.output
 
 

@@ -14,10 +14,8 @@ from xml.etree import ElementTree
 
 import pytest
 from markdown_it import MarkdownIt
-from typer.testing import CliRunner
 
-from conftest import MINI_PLAN, REPO
-from kpicheck import cli
+from conftest import MINI_PLAN, REPO, invoke
 from kpicheck.models import Status
 from kpicheck.report import choose_years, md_escape
 from kpicheck.report_context import year_context, years_context
@@ -25,16 +23,11 @@ from kpicheck.rules import evaluate
 from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 from kpicheck.workspace import load_city
 
-runner = CliRunner()
 DEMO = ["--root", str(REPO), "--city", "abashiri", "--as-of", "2027-12-31"]
 AREA_HEADER = ["ID", "指標", "基準値", "目標", "実績", "前年度実績", "達成率", "評価", "前年度比", "担当"]
 HTML_AREA_HEADER = ["ID", "指標", "基準値", "目標", "実績\n前年度", "達成率", "評価", "前年度比", "担当"]
 ATTENTION_HEADER = ["ID", "指標", "状況", "目標", "実績", "理由", "備考", "要因分析", "今後の方向性"]
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def invoke(*args: str) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 
 def report(*args: str) -> Any:

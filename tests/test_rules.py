@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kpicheck.models import Status
-from kpicheck.rules import evaluate, worst
+from kpicheck.rules import at_or_worse, evaluate, worst
 from kpicheck.workspace import load_city
 
 HEADER = "indicator,metric,year,value,as_of,note\n"
@@ -171,3 +171,23 @@ def test_notes_of_rows_not_yet_known_do_not_show(make_root: Callable[..., Path])
     ]
     assert (early.status.value, early.note) == ("no_data", "")
     assert (late.status.value, late.note) == ("achieved", "後から分かった値")
+
+
+@pytest.mark.parametrize(
+    ("year", "as_of", "status", "expected"),
+    [
+        (2026, NEXT_DAY, Status.MISSED, ["rate"]),
+        (2026, NEXT_DAY, Status.BEHIND, ["rate"]),  # missed is worse than behind
+        (2027, date(2027, 12, 31), Status.MISSED, []),
+        (2027, date(2027, 12, 31), Status.BEHIND, ["count"]),  # rate is on track
+        (2027, date(2027, 12, 31), Status.NO_DATA, ["count", "plan", "spend", "school"]),
+    ],
+)
+def test_fail_on_takes_the_status_and_every_worse_one(
+    make_root: Callable[..., Path], year: int, as_of: date, status: Status, expected: list[str]
+) -> None:
+    """--fail-on's verdict as data: the evaluations at or worse than the status, in the plan's order."""
+    rows = "rate,,2026,60,,\ncount,,2026,5,,\nrate,,2027,66,,\ncount,,2027,1,,\n"
+    city = load_city(make_root({"a.csv": HEADER + rows}), "mini")
+    report = evaluate(city.plans[0], city.actuals, year, as_of)
+    assert [e.indicator.id for e in at_or_worse(report, status)] == expected

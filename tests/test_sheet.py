@@ -13,18 +13,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from typer.testing import CliRunner
 
-from conftest import REPO
-from kpicheck import cli
+from conftest import REPO, run
 from kpicheck.sheet_columns import COLUMNS
 
 AS_OF = "2027-12-31"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from kpicheck import models
 from kpicheck.models import Status
-from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS, meaning
+from kpicheck.statuses import STATUS_DISPLAY, meaning
 
 
 @pytest.mark.parametrize("status", list(Status), ids=str)
@@ -28,11 +27,6 @@ def test_labels_and_marks_tell_statuses_apart() -> None:
     for column in ("label", "short", "mark", "color"):
         values = [getattr(row, column) for row in STATUS_DISPLAY.values()]
         assert len(set(values)) == len(values), column
-
-
-def test_the_models_copy_of_the_labels_is_the_tables() -> None:
-    """models.STATUS_LABELS stays for cli.py's import until it reads kpicheck.statuses (issue 18)."""
-    assert models.STATUS_LABELS == STATUS_LABELS
 
 
 @pytest.mark.parametrize(("tolerance", "shown"), [("0.95", "95%"), ("0.9", "90%"), ("0.925", "92.5%"), ("1", "100%")])

@@ -12,23 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 from wcwidth import wcswidth
 
-from conftest import MINI_PLAN, REPO
-from kpicheck import cli
+from conftest import MINI_PLAN, REPO, invoke
+from kpicheck.console import Progress
 from kpicheck.grading import achievement
 from kpicheck.models import Status
 from kpicheck.render_summary import json_chunks
 from kpicheck.rules import evaluate
 from kpicheck.summary import Totals, document, heading
 from kpicheck.workspace import load_city, pick_plan
-
-runner = CliRunner()
-
-
-def invoke(*args: str, columns: int = 80) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": str(columns), "NO_COLOR": "1"})
 
 
 def plan_of(city: str, name: str) -> str:
@@ -207,7 +200,7 @@ def test_progress_bar_after_a_second_on_a_terminal(monkeypatch: pytest.MonkeyPat
             return True
 
     stream = Terminal()
-    progress = cli._Progress(3, stream)
+    progress = Progress(3, stream)
     clock = iter([0.5, 2.0])
     monkeypatch.setattr(progress, "clock", lambda: next(clock))
     progress.started = 0.0
@@ -217,7 +210,7 @@ def test_progress_bar_after_a_second_on_a_terminal(monkeypatch: pytest.MonkeyPat
     assert stream.getvalue().startswith("\r集計中 [") and "2/3 bbb" in stream.getvalue()
     progress.done()
     assert stream.getvalue().endswith("\r")
-    assert cli._Progress(3, io.StringIO()).on is False  # not a terminal: never a bar
+    assert Progress(3, io.StringIO()).on is False  # not a terminal: never a bar
 
 
 @pytest.mark.parametrize("count", [0, 1, 3])

@@ -16,10 +16,8 @@ import pytest
 import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from conftest import MINI_PLAN, REPO
-from kpicheck import cli
+from conftest import MINI_PLAN, REPO, invoke
 from kpicheck.actuals import parse_value
 from kpicheck.errors import CODES
 from kpicheck.models import Counts, Metric, ValueKind
@@ -168,15 +166,12 @@ def test_target_files_with_wrong_types_give_problems_not_crashes(
     assert all(p.code in CODES for p in problems)
 
 
-runner = CliRunner()
-
-
 def run_validate(root: Path, *args: str) -> Any:
-    return runner.invoke(cli.app, ["validate", "--root", str(root), *args])
+    return invoke("validate", "--root", str(root), *args)
 
 
 def test_validate_help() -> None:
-    result = runner.invoke(cli.app, ["validate", "--help"])
+    result = invoke("validate", "--help")
     assert result.exit_code == 0 and "Usage" in result.output
 
 
@@ -209,5 +204,5 @@ def test_validate_json_and_strict(make_root: Callable[..., Path]) -> None:
 
 def test_status_with_plan_and_no_year_takes_the_as_of_year() -> None:
     args = ["status", "--root", str(REPO), "--city", "abashiri", "--plan", "abashiri-v2", "--format", "json"]
-    assert json.loads(runner.invoke(cli.app, [*args, "--as-of", "2027-12-31"]).stdout)["year"] == 2027
-    assert json.loads(runner.invoke(cli.app, [*args, "--as-of", "2040-01-01"]).stdout)["year"] == 2030
+    assert json.loads(invoke(*args, "--as-of", "2027-12-31").stdout)["year"] == 2027
+    assert json.loads(invoke(*args, "--as-of", "2040-01-01").stdout)["year"] == 2030

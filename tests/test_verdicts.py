@@ -11,10 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import REPO
-from kpicheck.cli import app
+from conftest import REPO, invoke
 from kpicheck.rules import evaluate
 from kpicheck.workspace import load_city
 
@@ -193,8 +191,8 @@ def test_rows_dated_after_as_of_are_said_on_stderr(tmp_path: Path) -> None:
     (root / "actuals" / "abashiri" / "a.csv").write_text(HEADER + rows, encoding="utf-8")
     args = ["--city", "abashiri", "--year", "2027", "--as-of", "2027-12-30", "--root", str(root)]
     for command in (["status"], ["report"]):
-        result = CliRunner().invoke(app, [*command, *args])
+        result = invoke(*command, *args)
         assert result.exit_code == 0, result.output
         assert "基準日 2027-12-30 より後の日付の実績 2 行は未反映です（最も早い日付 2027-12-31）" in result.stderr
-    quiet = CliRunner().invoke(app, ["status", *args[:-3], "--as-of", "2028-01-15", "--root", str(root)])
+    quiet = invoke("status", *args[:-3], "--as-of", "2028-01-15", "--root", str(root))
     assert "未反映" not in quiet.stderr

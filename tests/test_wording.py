@@ -247,10 +247,29 @@ def test_any_cell_is_restated_or_refused(
     assert rule.unit == unit
 
 
-def test_the_readme_lists_every_qualifier() -> None:
+def readme_table(section: str, header: list[str]) -> list[list[str]]:
+    """The rows of the Markdown table under `## section` whose header row is `header`, as lists of cells."""
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    table = readme.split("## How target cells are read", 1)[1].split("\n## ", 1)[0]
-    missing = [q.word for q in QUALIFIERS if f"`{q.word}`" not in table and q.word not in table]
+    lines = readme.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|") and cells(line) == header)
+    assert set(lines[start + 1]) <= set("|-: ")  # the delimiter row
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append(cells(line))
+    return rows
+
+
+def cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def test_the_readme_lists_every_qualifier() -> None:
+    """Each word of QUALIFIERS has a row of the README's table (its first column), not a mention in prose."""
+    rows = readme_table("How target cells are read", ["word", "where", "reading"])
+    listed = {word for row in rows for word in re.findall(r"`([^`]+)`", row[0])}
+    missing = [q.word for q in QUALIFIERS if q.word not in listed]
     assert missing == []
 
 

@@ -12,22 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, invoke
 from kpicheck import cli, workspace
 from kpicheck.render import to_dict
 from kpicheck.report import ReportFormat
 from kpicheck.rules import evaluate
 from kpicheck.workspace import load_city, pick_plan
 
-runner = CliRunner()
 AS_OF = date(2027, 12, 31)
 V1, V2 = "targets/abashiri/abashiri-v1.toml", "targets/abashiri/abashiri-v2.toml"
-
-
-def invoke(*args: str) -> Any:
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 
 @pytest.fixture
