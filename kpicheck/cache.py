@@ -68,17 +68,26 @@ def _home() -> Path | None:
     return home / ("Library/Caches" if sys.platform == "darwin" else ".cache") / "kpicheck"
 
 
+# Sub-packages whose modules may shape a cached plan (a kind's `dated` runs while a cell is read).
+SUBPACKAGES = ("kinds",)
+
+
 @functools.cache
 def _code_stamp() -> bytes:
     """kpicheck's version and the size and time of its modules: a changed reader means a stale cache."""
-    folder = Path(__file__).parent
-    try:
-        # The modules only: __pycache__ changes whenever Python writes bytecode.
-        entries = sorted(
-            (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder) if e.name.endswith(".py")
-        )
-    except OSError:
-        entries = []
+    package = Path(__file__).parent
+    entries = []
+    # The modules only (the package and its sub-packages, such as kinds/, whose code reads plans too):
+    # __pycache__ changes whenever Python writes bytecode.
+    for folder in (package, *(package / name for name in SUBPACKAGES)):
+        try:
+            entries += sorted(
+                (f"{folder.name}/{e.name}", e.stat().st_size, e.stat().st_mtime_ns)
+                for e in os.scandir(folder)
+                if e.name.endswith(".py")
+            )
+        except OSError:
+            continue
     return repr((FORMAT, __version__, sys.version_info[:2], entries)).encode()
 
 

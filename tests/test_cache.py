@@ -137,3 +137,13 @@ def test_cache_folder_inside_the_data_root_is_not_used(tmp_path, monkeypatch):
         result = invoke("report", "--root", str(root), "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31")
         assert result.exit_code == 0, result.output
         assert not (inside / "kpicheck").exists()
+
+
+def test_every_sub_package_of_kpicheck_is_in_the_code_stamp() -> None:
+    """A module of kinds/ shapes cached plans too: an edit there must make the cache stale."""
+    from kpicheck import cache  # noqa: PLC0415
+
+    package = Path(cache.__file__).parent
+    folders = {p.parent.name for p in package.rglob("*.py") if p.parent != package and "__pycache__" not in p.parts}
+    assert folders <= set(cache.SUBPACKAGES)
+    assert b"kinds/threshold.py" in cache._code_stamp()
