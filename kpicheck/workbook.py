@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx, .xlsm) read as rows of text, the way a CSV would give them.
+"""Excel workbooks (.xlsx) read as rows of text, the way a CSV would give them.
 
 openpyxl takes about 170 ms to import, so it is imported inside `read_rows`, and only commands that
 meet a workbook pay for it; importing this module is free.
