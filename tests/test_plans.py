@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from conftest import REPO
 from kpicheck import cli
 from kpicheck.errors import KpicheckError
+from kpicheck.models import Evaluation
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
@@ -293,3 +294,38 @@ def test_a_combined_cell_is_read_in_the_plans_order_and_an_arrow_carries_a_phase
     rule = road.targets[2022].rules[0]
     assert rule.phases == ("検討", "構築") and rule.reach == "検討" and rule.bar == (2022, 2025)
     assert road.targets[2023].rules[0].reach == "検討" and road.targets[2025].rules[0].reach == "構築"
+
+
+# ---- shipped plans' readings, each checked against its seed line (issue 19) -------------------------
+
+
+def shipped(make_root: Callable[..., Path], file: str, rows: str, year: int, as_of: date) -> dict[str, Evaluation]:
+    """Each indicator's evaluation of a shipped target file (`file` under targets/) under these actuals."""
+    city = file.split("/", maxsplit=1)[0]
+    root = make_root({"a.csv": "indicator,metric,year,value\n" + rows}, plan="", city=city)
+    plan_file = root / "targets" / city / "plan.toml"
+    plan_file.write_text((REPO / "targets" / file).read_text("utf-8"), encoding="utf-8")
+    loaded = load_city(root, city)
+    (plan,) = [p for p in loaded.plans if p.first_year <= year <= p.last_year]
+    return {e.indicator.id: e for e in evaluate(plan, loaded.actuals, year, as_of).evaluations}
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("4-3-1,,2026,3\n4-3-1,,2027,3\n", "behind"),  # still last year's 3 at mid-year: not yet 4
+        ("4-3-1,,2026,3\n4-3-1,,2027,4\n", "achieved"),
+        ("4-3-1,,2026,4\n4-3-1,,2027,4\n", "achieved"),  # the 4 institutions stay in
+    ],
+)
+def test_abashiri_v2_participating_institutions_are_a_level(
+    make_root: Callable[..., Path], rows: str, expected: str
+) -> None:
+    """網走 Ver2.0 4-3-1 (seed l.465 「参画医療機関 4機関以上」): institutions stay in, the count is a level.
+
+    Counted per year (from zero each April) last year's unchanged 3 read 順調 at mid-year; as a level
+    it paces from last year's 3 to 4, so 3 on 2027-10-01 is 遅れ.
+    """
+    found = shipped(make_root, "abashiri/abashiri-v2.toml", rows, 2027, date(2027, 10, 1))["4-3-1"]
+    assert found.indicator.metrics[0].counts.value == "level"
+    assert found.status.value == expected
