@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from conftest import REPO
 from kpicheck import cli
 from kpicheck.errors import KpicheckError
-from kpicheck.models import Evaluation
+from kpicheck.models import Evaluation, target_for
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
@@ -329,3 +329,22 @@ def test_abashiri_v2_participating_institutions_are_a_level(
     found = shipped(make_root, "abashiri/abashiri-v2.toml", rows, 2027, date(2027, 10, 1))["4-3-1"]
     assert found.indicator.metrics[0].counts.value == "level"
     assert found.status.value == expected
+
+
+@pytest.mark.parametrize(("ident", "lines"), [("w1-3-1", "294-298"), ("w3-3-1", "478-482")])
+def test_hyuga_rows_due_r5_have_no_fy2024_work(ident: str, lines: str) -> None:
+    """日向 w1-3-1 (seed 004 l.294-298) and w3-3-1 (l.478-482): text in the R6 cell, 目標時期 R5末.
+
+    The R6 cell is where the chart's text box was anchored, after the row's own due date: it is not
+    FY2024 work. What the plan states stays: the 取組 due R5末 (2024-03-31).
+    """
+    plan, problems = load_plan(REPO / "targets" / "hyuga" / "hyuga.toml")
+    assert problems == [] and plan is not None
+    indicator = plan.indicator(ident)
+    assert indicator is not None, lines
+    assert indicator.targets == {}  # no year of 作業工程 work
+    assert indicator.due is not None and indicator.due.due_text == "R5末"
+    (rule,) = indicator.due.rules
+    assert (rule.kind.value, rule.due) == ("deadline", date(2024, 3, 31))
+    fy2024 = target_for(indicator, 2024)
+    assert fy2024 is not None and fy2024.rules == indicator.due.rules
