@@ -348,3 +348,11 @@ def test_hyuga_rows_due_r5_have_no_fy2024_work(ident: str, lines: str) -> None:
     assert (rule.kind.value, rule.due) == ("deadline", date(2024, 3, 31))
     fy2024 = target_for(indicator, 2024)
     assert fy2024 is not None and fy2024.rules == indicator.due.rules
+
+
+def test_hyuga_front_yard_reform_has_no_target_in_fy2021(make_root: Callable[..., Path]) -> None:
+    """日向 w1-1-1 (seed 004 l.267-276): its R3 cell 「移行● 仕様確認・庁内調整」 (l.268-269) repeats the
+    next row's (標準化・共通化, l.279-280) word for word: a copied chart, not this row's FY2021 work."""
+    found = shipped(make_root, "hyuga/hyuga.toml", "w1-1-1,,2021,実施\n", 2021, date(2022, 4, 1))["w1-1-1"]
+    assert found.status.value == "not_applicable"
+    assert sorted(found.indicator.targets) == [2024]  # 「改革の取組推進」 (l.273) stays FY2024's work
