@@ -102,6 +102,9 @@ _PARTICLES = frozenset("をにがはでとへの")
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMBER = re.compile(rf"(?<![\d.])(?:{_NUM})")
 _PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
+# A cell that says only that its indicator is to be set (網走 Ver2.0 1-2-2 「目標指標設定」) names no target
+# for the year: the plan defers it, as (見直し内容により指標を設定) does. Not a milestone ending in 設定.
+_DEFERRED = re.compile(r"(?:目標)?指標を?設定")
 # A deadline inside a year's cell: R9年度までに100%, 2027年度末を目途に20業務の標準化.
 _DEADLINE = re.compile(
     r"^(?P<year>(?:令和|平成|R|H)\s*(?:\d{1,2}|元)\s*(?:年度|年)?|(?:19|20)\d\d\s*(?:年度|年))"
@@ -193,8 +196,8 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     if "=" in cell:
         raise PhraseError(f"{text!r} を読めません: '='（数式？）は kpicheck が解釈できる目標ではありません")
     inner = re.fullmatch(r"\((.+)\)", cell)
-    if inner and (inner[1].endswith("設定") or inner[1].endswith("数")):
-        # "(見直し内容により指標を設定)", "(活用計画に基づく施策創出件数)": the plan defers the target.
+    if (inner and (inner[1].endswith("設定") or inner[1].endswith("数"))) or _DEFERRED.fullmatch(cell):
+        # "(見直し内容により指標を設定)", "(活用計画に基づく施策創出件数)", "目標指標設定": the plan defers the target.
         return (Rule(RuleKind.TBD, cell, ctx.metrics[0].id),)
     if inner:
         cell = inner[1]

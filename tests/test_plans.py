@@ -356,3 +356,15 @@ def test_hyuga_front_yard_reform_has_no_target_in_fy2021(make_root: Callable[...
     found = shipped(make_root, "hyuga/hyuga.toml", "w1-1-1,,2021,実施\n", 2021, date(2022, 4, 1))["w1-1-1"]
     assert found.status.value == "not_applicable"
     assert sorted(found.indicator.targets) == [2024]  # 「改革の取組推進」 (l.273) stays FY2024's work
+
+
+@pytest.mark.parametrize("year", [2027, 2028, 2029, 2030])
+def test_abashiri_v2_analysis_tool_indicator_is_set_later(make_root: Callable[..., Path], year: int) -> None:
+    """網走 Ver2.0 1-2-2 (seed l.260): 「目標指標設定」 in 2027–2030 defers the target, like 3-1-2's
+    「(見直し内容により指標を設定)」 (l.319); it is no milestone done each year. 2026's 「方針策定」 stays one."""
+    rows = f"1-2-2,,2026,済\n1-2-2,,{year},実施中\n"
+    found = shipped(make_root, "abashiri/abashiri-v2.toml", rows, year, date(year, 12, 31))["1-2-2"]
+    assert found.status.value == "tbd"
+    assert found.reason == "目標は後日設定: 目標指標設定"
+    first = shipped(make_root, "abashiri/abashiri-v2.toml", rows, 2026, date(2027, 4, 1))["1-2-2"]
+    assert first.status.value == "achieved"
