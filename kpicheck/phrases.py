@@ -576,7 +576,9 @@ def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tupl
         return (Rule(RuleKind.NONE, cell, metric),)
     order = {word: index for index, word in enumerate(ctx.phases)}
     phases = tuple(sorted(dict.fromkeys(ctx.phase_word(w) for w in words), key=order.__getitem__))
-    return (Rule(RuleKind.PHASE, cell, metric, phases=phases),)
+    # The note keeps the cell as printed (導入・試行, 検討・随時廃止) for readings that quote it: the
+    # phases are in the plan's order and aliases resolved (試行・導入, 検討・実施). Carried years keep it.
+    return (Rule(RuleKind.PHASE, cell, metric, phases=phases, note=cell),)
 
 
 def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any_unit: bool = False) -> Metric:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from conftest import REPO
 from kpicheck import cli
 from kpicheck.errors import KpicheckError
+from kpicheck.kinds.registry import describe
 from kpicheck.models import Evaluation, target_for
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
@@ -368,3 +369,24 @@ def test_abashiri_v2_analysis_tool_indicator_is_set_later(make_root: Callable[..
     assert found.reason == "目標は後日設定: 目標指標設定"
     first = shipped(make_root, "abashiri/abashiri-v2.toml", rows, 2026, date(2027, 4, 1))["1-2-2"]
     assert first.status.value == "achieved"
+
+
+@pytest.mark.parametrize(
+    ("ident", "year", "cell", "reach"),
+    [
+        ("2-6-1", 2022, "導入・試行", "導入"),  # seed 001 l.347: '導入・試行', read in the plan's order
+        ("2-2-1", 2023, "検討・随時廃止", "検討"),  # l.295
+        ("3-1-1", 2025, "検討・随時廃止", "実施"),  # l.373: 随時廃止 is the phase 実施
+        ("3-5-4-2", 2021, "検討・新規データの追加", "検討"),  # l.426
+    ],
+)
+def test_abashiri_v1_readings_quote_a_combined_cell_as_printed(ident: str, year: int, cell: str, reach: str) -> None:
+    """網走 Ver1.0: a bar's reading quotes its cell as the seed prints it, not its phases in the plan's
+    order with aliases resolved (「試行・導入」, 「検討・実施」 were quoted before)."""
+    plan, problems = load_plan(REPO / "targets" / "abashiri" / "abashiri-v1.toml")
+    assert problems == [] and plan is not None
+    indicator = plan.indicator(ident)
+    assert indicator is not None
+    (rule,) = indicator.targets[year].rules
+    assert rule.reach == reach
+    assert f"段階「{reach}」に到達（「{cell}」" in describe(rule)
