@@ -50,6 +50,9 @@ _PARTICLES = frozenset("をにがはでとへの")
 
 _NUMBER = re.compile(rf"(?<![\d.])(?:{NUMERAL})")
 _PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
+# A cell that says only that its indicator is to be set (網走 Ver2.0 1-2-2 「目標指標設定」) names no target
+# for the year: the plan defers it, as (見直し内容により指標を設定) does. Not a milestone ending in 設定.
+_DEFERRED = re.compile(r"(?:目標)?指標を?設定")
 # A deadline inside a year's cell: R9年度までに100%, 2027年度末を目途に20業務の標準化.
 _DEADLINE = re.compile(
     r"^(?P<year>(?:令和|平成|R|H)\s*(?:\d{1,2}|元)\s*(?:年度|年)?|(?:19|20)\d\d\s*(?:年度|年))"
@@ -100,8 +103,8 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     if "=" in cell:
         raise PhraseError(f"{text!r} を読めません: '='（数式？）は kpicheck が解釈できる目標ではありません")
     inner = re.fullmatch(r"\((.+)\)", cell)
-    if inner and (inner[1].endswith("設定") or inner[1].endswith("数")):
-        # "(見直し内容により指標を設定)", "(活用計画に基づく施策創出件数)": the plan defers the target.
+    if (inner and (inner[1].endswith("設定") or inner[1].endswith("数"))) or _DEFERRED.fullmatch(cell):
+        # "(見直し内容により指標を設定)", "(活用計画に基づく施策創出件数)", "目標指標設定": the plan defers the target.
         return (Rule(RuleKind.TBD, cell, ctx.metrics[0].id),)
     if inner:
         cell = inner[1]
@@ -482,7 +485,9 @@ def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tupl
         return (Rule(RuleKind.NONE, cell, metric),)
     order = {word: index for index, word in enumerate(ctx.phases)}
     phases = tuple(sorted(dict.fromkeys(ctx.phase_word(w) for w in words), key=order.__getitem__))
-    return (Rule(RuleKind.PHASE, cell, metric, phases=phases),)
+    # The note keeps the cell as printed (導入・試行, 検討・随時廃止) for readings that quote it: the
+    # phases are in the plan's order and aliases resolved (試行・導入, 検討・実施). Carried years keep it.
+    return (Rule(RuleKind.PHASE, cell, metric, phases=phases, note=cell),)
 
 
 def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any_unit: bool = False) -> Metric:

@@ -76,6 +76,9 @@ Reading = list[tuple[str, str, str | None]]  # (kind, metric, value)
         ("(見直し内容により指標を設定)", (DONE,), [("tbd", "value", None)]),
         ("(検討結果により設定)", (DONE,), [("tbd", "value", None)]),
         ("(活用計画に基づく施策創出件数)", (DONE,), [("tbd", "value", None)]),
+        ("目標指標設定", (DONE,), [("tbd", "value", None)]),  # 網走 Ver2.0 1-2-2, seed l.260
+        ("指標を設定", (DONE,), [("tbd", "value", None)]),
+        ("ルール設定", (DONE,), [("milestone", "value", None)]),  # setting something else is done or not
         ("", (PCT,), [("none", "value", None)]),
         ("-", (PCT,), [("none", "value", None)]),
         ("－", (DONE,), [("none", "value", None)]),

@@ -13,6 +13,8 @@ import pytest
 import conftest
 from conftest import REPO
 from kpicheck.errors import KpicheckError
+from kpicheck.kinds.registry import describe
+from kpicheck.models import Evaluation, target_for
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
@@ -290,3 +292,98 @@ def test_a_combined_cell_is_read_in_the_plans_order_and_an_arrow_carries_a_phase
     rule = road.targets[2022].rules[0]
     assert rule.phases == ("検討", "構築") and rule.reach == "検討" and rule.bar == (2022, 2025)
     assert road.targets[2023].rules[0].reach == "検討" and road.targets[2025].rules[0].reach == "構築"
+
+
+# ---- shipped plans' readings, each checked against its seed line (issue 19) -------------------------
+
+
+def shipped(make_root: Callable[..., Path], file: str, rows: str, year: int, as_of: date) -> dict[str, Evaluation]:
+    """Each indicator's evaluation of a shipped target file (`file` under targets/) under these actuals."""
+    city = file.split("/", maxsplit=1)[0]
+    root = make_root({"a.csv": "indicator,metric,year,value\n" + rows}, plan="", city=city)
+    plan_file = root / "targets" / city / "plan.toml"
+    plan_file.write_text((REPO / "targets" / file).read_text("utf-8"), encoding="utf-8")
+    loaded = load_city(root, city)
+    (plan,) = [p for p in loaded.plans if p.first_year <= year <= p.last_year]
+    return {e.indicator.id: e for e in evaluate(plan, loaded.actuals, year, as_of).evaluations}
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("4-3-1,,2026,3\n4-3-1,,2027,3\n", "behind"),  # still last year's 3 at mid-year: not yet 4
+        ("4-3-1,,2026,3\n4-3-1,,2027,4\n", "achieved"),
+        ("4-3-1,,2026,4\n4-3-1,,2027,4\n", "achieved"),  # the 4 institutions stay in
+    ],
+)
+def test_abashiri_v2_participating_institutions_are_a_level(
+    make_root: Callable[..., Path], rows: str, expected: str
+) -> None:
+    """網走 Ver2.0 4-3-1 (seed l.465 「参画医療機関 4機関以上」): institutions stay in, the count is a level.
+
+    Counted per year (from zero each April) last year's unchanged 3 read 順調 at mid-year; as a level
+    it paces from last year's 3 to 4, so 3 on 2027-10-01 is 遅れ.
+    """
+    found = shipped(make_root, "abashiri/abashiri-v2.toml", rows, 2027, date(2027, 10, 1))["4-3-1"]
+    assert found.indicator.metrics[0].counts.value == "level"
+    assert found.status.value == expected
+
+
+@pytest.mark.parametrize(("ident", "lines"), [("w1-3-1", "294-298"), ("w3-3-1", "478-482")])
+def test_hyuga_rows_due_r5_have_no_fy2024_work(ident: str, lines: str) -> None:
+    """日向 w1-3-1 (seed 004 l.294-298) and w3-3-1 (l.478-482): text in the R6 cell, 目標時期 R5末.
+
+    The R6 cell is where the chart's text box was anchored, after the row's own due date: it is not
+    FY2024 work. What the plan states stays: the 取組 due R5末 (2024-03-31).
+    """
+    plan, problems = load_plan(REPO / "targets" / "hyuga" / "hyuga.toml")
+    assert problems == [] and plan is not None
+    indicator = plan.indicator(ident)
+    assert indicator is not None, lines
+    assert indicator.targets == {}  # no year of 作業工程 work
+    assert indicator.due is not None and indicator.due.due_text == "R5末"
+    (rule,) = indicator.due.rules
+    assert (rule.kind.value, rule.due) == ("deadline", date(2024, 3, 31))
+    fy2024 = target_for(indicator, 2024)
+    assert fy2024 is not None and fy2024.rules == indicator.due.rules
+
+
+def test_hyuga_front_yard_reform_has_no_target_in_fy2021(make_root: Callable[..., Path]) -> None:
+    """日向 w1-1-1 (seed 004 l.267-276): its R3 cell 「移行● 仕様確認・庁内調整」 (l.268-269) repeats the
+    next row's (標準化・共通化, l.279-280) word for word: a copied chart, not this row's FY2021 work."""
+    found = shipped(make_root, "hyuga/hyuga.toml", "w1-1-1,,2021,実施\n", 2021, date(2022, 4, 1))["w1-1-1"]
+    assert found.status.value == "not_applicable"
+    assert sorted(found.indicator.targets) == [2024]  # 「改革の取組推進」 (l.273) stays FY2024's work
+
+
+@pytest.mark.parametrize("year", [2027, 2028, 2029, 2030])
+def test_abashiri_v2_analysis_tool_indicator_is_set_later(make_root: Callable[..., Path], year: int) -> None:
+    """網走 Ver2.0 1-2-2 (seed l.260): 「目標指標設定」 in 2027–2030 defers the target, like 3-1-2's
+    「(見直し内容により指標を設定)」 (l.319); it is no milestone done each year. 2026's 「方針策定」 stays one."""
+    rows = f"1-2-2,,2026,済\n1-2-2,,{year},実施中\n"
+    found = shipped(make_root, "abashiri/abashiri-v2.toml", rows, year, date(year, 12, 31))["1-2-2"]
+    assert found.status.value == "tbd"
+    assert found.reason == "目標は後日設定: 目標指標設定"
+    first = shipped(make_root, "abashiri/abashiri-v2.toml", rows, 2026, date(2027, 4, 1))["1-2-2"]
+    assert first.status.value == "achieved"
+
+
+@pytest.mark.parametrize(
+    ("ident", "year", "cell", "reach"),
+    [
+        ("2-6-1", 2022, "導入・試行", "導入"),  # seed 001 l.347: '導入・試行', read in the plan's order
+        ("2-2-1", 2023, "検討・随時廃止", "検討"),  # l.295
+        ("3-1-1", 2025, "検討・随時廃止", "実施"),  # l.373: 随時廃止 is the phase 実施
+        ("3-5-4-2", 2021, "検討・新規データの追加", "検討"),  # l.426
+    ],
+)
+def test_abashiri_v1_readings_quote_a_combined_cell_as_printed(ident: str, year: int, cell: str, reach: str) -> None:
+    """網走 Ver1.0: a bar's reading quotes its cell as the seed prints it, not its phases in the plan's
+    order with aliases resolved (「試行・導入」, 「検討・実施」 were quoted before)."""
+    plan, problems = load_plan(REPO / "targets" / "abashiri" / "abashiri-v1.toml")
+    assert problems == [] and plan is not None
+    indicator = plan.indicator(ident)
+    assert indicator is not None
+    (rule,) = indicator.targets[year].rules
+    assert rule.reach == reach
+    assert f"段階「{reach}」に到達（「{cell}」" in describe(rule)

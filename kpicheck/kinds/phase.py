@@ -35,7 +35,7 @@ def describe(rule: Rule) -> str:
     """段階「構築」に到達（「検討・構築」2026～2027年度の最終年度）."""
     reach = rule.reach or rule.phases[0]
     if len(rule.phases) > 1 and rule.bar is not None:
-        cell, (first, last) = "・".join(rule.phases), rule.bar
+        cell, (first, last) = rule.note or "・".join(rule.phases), rule.bar  # the cell as printed
         years = f"{first}年度" if first == last else f"{first}～{last}年度"
         if reach == rule.phases[-1]:
             return tagged(rule, f"段階「{reach}」に到達（「{cell}」{years}の最終年度）")
