@@ -36,7 +36,7 @@ HUNDRED = Decimal(100)
 # Statuses with nothing to grade: no target this year, or the year has not started.
 UNGRADED = frozenset({Status.NOT_APPLICABLE, Status.UPCOMING})
 # Statuses with a target but nothing to grade it on: the scale's 評価できない.
-UNGRADABLE = frozenset({Status.NO_DATA, Status.TBD})
+UNGRADABLE = frozenset({Status.NO_DATA, Status.TBD, Status.UNRATED})
 
 PRESETS: dict[str, Scale] = {
     # 浜松市 DX計画 and 行政経営計画: A over 110% of the plan value, B 95–110%, C under 95%.

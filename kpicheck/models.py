@@ -84,12 +84,14 @@ class Status(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     TBD = "tbd"
     UPCOMING = "upcoming"  # the fiscal year has not started on the as-of date
+    UNRATED = "unrated"  # an actual is there, but the verdict needs data that is not (last year, a 累計's year)
 
 
 # Worst first: a compound indicator takes the first of these that any of its parts has.
 SEVERITY_ORDER: tuple[Status, ...] = (
     Status.MISSED,
     Status.BEHIND,
+    Status.UNRATED,
     Status.NO_DATA,
     Status.ON_TRACK,
     Status.ACHIEVED,

@@ -42,6 +42,9 @@ def render_summary_table(head: dict[str, Any], body: list[list[str]], totals: di
     items = [f"{STATUS_DISPLAY[s].short} {totals['summary'][s.value]:,}" for s in Status]
     lines += _items(f"計 {states['ok']:,} 市町村（達成割合 {totals['achievement']['text']}）:", items, width)
     lines += wrap("（後の年度の実績の行は読んでいません。全行の確認は kpicheck validate）", width)
+    if totals["summary"][Status.UNRATED.value]:  # the one heading shortened past its label
+        unrated = STATUS_DISPLAY[Status.UNRATED]
+        lines += wrap(f"{unrated.short}: {unrated.label}（実績はあるが、判定に要るデータがない）", width)
     if states[NO_PLAN]:
         lines += wrap(f"この年度を含む計画のない市町村: {states[NO_PLAN]:,}", width)
     if states[ERROR]:

@@ -242,7 +242,7 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
         "changes": change_rows(report),
         "by_department": department_rows(report, indicators),
         "areas": areas,
-        "attention": by_status[Status.MISSED] + by_status[Status.BEHIND],
+        "attention": by_status[Status.MISSED] + by_status[Status.BEHIND] + by_status[Status.UNRATED],
         "no_data": by_status[Status.NO_DATA],
         "progress": [p for i in indicators for p in i["progress"]],
         "charts": {"summary": None, "progress": None},

@@ -136,7 +136,7 @@ def _previous(ctx: Context, row: Actual | None) -> Decimal | State | str | None:
     if row is None:
         return None
     if ctx.metric.counts is Counts.CUMULATIVE and isinstance(row.value, Decimal):
-        return ctx.running_total(ctx.year - 1)
+        return ctx.running_total(ctx.year - 1)  # None where a year before is missing: no total to show
     return row.value
 
 

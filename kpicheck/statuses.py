@@ -43,7 +43,7 @@ STATUS_DISPLAY: dict[Status, StatusDisplay] = {
     ),
     Status.NO_DATA: StatusDisplay(
         "実績未入力", "未入力", "？", "\033[35m", "#8e24aa",
-        "その年度の実績が入力されていない（前年比の目標では前年度の実績がない場合も）",
+        "その年度の実績が入力されていない",
     ),
     Status.NOT_APPLICABLE: StatusDisplay(
         "対象外", "対象外", "－", "\033[2m", "#9e9e9e",
@@ -56,6 +56,10 @@ STATUS_DISPLAY: dict[Status, StatusDisplay] = {
     Status.UPCOMING: StatusDisplay(
         "未到来", "未到来", "◇", "\033[2;34m", "#5c7ca3",
         "基準日にはまだその年度が始まっていない",
+    ),
+    Status.UNRATED: StatusDisplay(
+        "評価不能", "不能", "！", "\033[1;35m", "#6a1b9a",
+        "実績はあるが、判定に要るデータ（前年度の実績、累計の途中の年度、基準値）がない、または目標・実績のセルを読めない",
     ),
 }
 # fmt: on

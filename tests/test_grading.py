@@ -197,6 +197,7 @@ def test_marks_follow_the_status() -> None:
         Status.TBD: "－",
         Status.NOT_APPLICABLE: None,
         Status.UPCOMING: None,
+        Status.UNRATED: "－",  # ◎○△× has no grade of its own for it: the scale's 評価できない, beside 評価不能
     }
 
 

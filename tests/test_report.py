@@ -304,6 +304,15 @@ def test_the_demo_reports_show_every_status_label() -> None:
         html = parse_html(report(*DEMO, "--year", year, "--format", "html").stdout)
         shown_md |= {row[7].removesuffix("（前年度より改善）") for t in tables(md, AREA_HEADER) for row in body(t)}
         shown_html |= {attrs.get("data-status") for t in html.tables for attrs, _ in t[1:] if "data-id" in attrs}
+    hyuga = ["--root", str(REPO), "--city", "hyuga", "--year", "2025", "--as-of", "2027-12-31"]  # 評価不能
+    md = parse_html(markdown_html(report(*hyuga).stdout))
+    shown_md |= {row[7].removesuffix("（前年度より改善）") for t in tables(md, AREA_HEADER) for row in body(t)}
+    shown_html |= {
+        attrs.get("data-status")
+        for t in parse_html(report(*hyuga, "--format", "html").stdout).tables
+        for attrs, _ in t[1:]
+        if "data-id" in attrs
+    }
     assert shown_md == set(STATUS_LABELS.values())
     assert shown_html == {s.value for s in Status}
 

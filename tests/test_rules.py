@@ -105,7 +105,8 @@ def test_milestone(run: Callable[..., dict[str, str]], value: str, as_of: date, 
 
 
 def test_growth_needs_last_years_actual(run: Callable[..., dict[str, str]]) -> None:
-    assert run("spend,,2026,103,,\n", 2026, NEXT_DAY)["spend"] == "no_data"
+    assert run("spend,,2026,103,,\n", 2026, NEXT_DAY)["spend"] == "unrated"  # entered, but nothing to grow from
+    assert run("", 2026, NEXT_DAY)["spend"] == "no_data"
 
 
 @pytest.mark.parametrize(("value", "expected"), [("103", "achieved"), ("102.99", "missed"), ("150", "achieved")])

@@ -7,7 +7,19 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from kpicheck.models import COUNTS_LABELS, Actual, Actuals, Indicator, Metric, Plan, Rule, State, Status, quantity
+from kpicheck.models import (
+    COUNTS_LABELS,
+    Actual,
+    Actuals,
+    Bound,
+    Indicator,
+    Metric,
+    Plan,
+    Rule,
+    State,
+    Status,
+    quantity,
+)
 from kpicheck.periods import fiscal_year_end
 
 
@@ -47,9 +59,21 @@ class Context(NamedTuple):
         found = self.actual(year, metric)
         return found.value if found is not None and isinstance(found.value, Decimal) else None
 
-    def running_total(self, year: int) -> Decimal:
-        """Sum of the yearly rows from the plan's first year to `year`; a year without a row adds 0."""
+    def running_total(self, year: int) -> Decimal | None:
+        """Sum of the yearly rows from the plan's first year to `year`; None if any of those years has none.
+
+        A missing year is never counted as zero: the real total is unknown (評価不能).
+        """
+        return None if self.missing_years(year) else self.known_total(year)
+
+    def known_total(self, year: int) -> Decimal:
+        """The sum of the years entered up to `year`: a lower bound of the running total (counts are never
+        negative), so a verdict it already earns (達成 of 以上, 未達成 of 以内) holds whatever the rest add."""
         return sum((self.number(y) or Decimal(0) for y in range(self.plan.first_year, year + 1)), Decimal(0))
+
+    def missing_years(self, year: int) -> list[int]:
+        """The years from the plan's first to `year` without a number known on the as-of date."""
+        return [y for y in range(self.plan.first_year, year + 1) if self.number(y) is None]
 
 
 Evaluator = Callable[[Rule, Context], Outcome]
@@ -91,3 +115,26 @@ def tagged(rule: Rule, text: str) -> str:
 
 def no_data(ctx: Context, what: str = "") -> Outcome:
     return Outcome(Status.NO_DATA, what or f"{ctx.year}年度の実績が入力されていない")
+
+
+def unrated(ctx: Context, why: str) -> Outcome:
+    """評価不能: this year's actual is there, but the verdict needs data that is not."""
+    return Outcome(Status.UNRATED, why, ctx.number())
+
+
+def with_gaps(ctx: Context, outcome: Outcome, year: int, bound: Bound) -> Outcome:
+    """A running total judged on the years entered (a lower bound), where some years up to `year` are not.
+
+    A verdict the missing years cannot change stands, saying so: 達成 or 順調 of a target to reach (the
+    rest can only add), 未達成 under a ceiling (already over it). Any other is 評価不能 naming the years:
+    the missing year alone could change it, and it is never counted as zero.
+    """
+    missing = ctx.missing_years(year)
+    if not missing:
+        return outcome
+    years = "、".join(f"{y}年度" for y in missing)
+    settled = {Status.MISSED} if bound.ceiling else {Status.ACHIEVED, Status.ON_TRACK}
+    if outcome.status in settled:
+        return outcome._replace(reason=f"{outcome.reason}（{years}は未入力。入力済みの年度の計で確定）")
+    known = quantity(ctx.known_total(year), ctx.metric.unit)
+    return unrated(ctx, f"{years}の実績がないため累計を確定できない（入力済みの年度の計 {known}）")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from kpicheck.kinds.base import Context, Kind, Outcome, amount, no_data, numeric_context, tagged
+from kpicheck.kinds.base import Context, Kind, Outcome, amount, no_data, numeric_context, tagged, with_gaps
 from kpicheck.kinds.pace import judge
 from kpicheck.models import Counts, Rule
 from kpicheck.periods import fiscal_year_of, fiscal_year_start
@@ -18,13 +18,15 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     actual = ctx.actual(year)
     if actual is None:
         return no_data(ctx, f"{year}年度の実績が入力されていない")
-    got = ctx.running_total(year) if ctx.metric.counts is Counts.CUMULATIVE else ctx.number(year)
+    cumulative = ctx.metric.counts is Counts.CUMULATIVE
+    got = ctx.known_total(year) if cumulative else ctx.number(year)
     assert got is not None
     window = (fiscal_year_start(ctx.plan.first_year), rule.due)
     # Paced from the baseline, else from zero; a ceiling with no baseline has no start to pace down from.
     start = rule.baseline if rule.baseline is not None else (None if rule.bound.ceiling else Decimal(0))
     measured = ctx.measured_on(actual)
-    return judge(ctx, got, rule.value, start=start, window=window, measured=measured, bound=rule.bound)
+    outcome = judge(ctx, got, rule.value, start=start, window=window, measured=measured, bound=rule.bound)
+    return with_gaps(ctx, outcome, year, rule.bound) if cumulative else outcome
 
 
 def describe(rule: Rule) -> str:

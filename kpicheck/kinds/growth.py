@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpicheck.kinds.base import Context, Kind, Outcome, no_data, numeric_context, tagged
+from kpicheck.kinds.base import Context, Kind, Outcome, no_data, numeric_context, tagged, unrated
 from kpicheck.kinds.pace import yearly
 from kpicheck.models import Rule, growth_factor, quantity
 
@@ -10,13 +10,13 @@ from kpicheck.models import Rule, growth_factor, quantity
 def evaluate(rule: Rule, ctx: Context) -> Outcome:
     assert rule.value is not None
     previous = ctx.number(ctx.year - 1)
-    if previous is None:
-        return no_data(ctx, f"前年度（{ctx.year - 1}年度）の実績がなく、増加率を判定できない")
-    target = previous * (1 + rule.value / 100)
     actual = ctx.actual()
     got = ctx.number()
     if actual is None or got is None:
         return no_data(ctx)
+    if previous is None:
+        return unrated(ctx, f"前年度（{ctx.year - 1}年度）の実績がないため増加率を判定できない")
+    target = previous * (1 + rule.value / 100)
     outcome = yearly(ctx, target, got, actual, previous, rule.bound)
     unit = ctx.metric.unit
     basis = f"目標 {rule.bound.symbol} 前年度実績 {quantity(previous, unit)} × {growth_factor(rule.value)}"

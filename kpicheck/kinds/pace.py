@@ -62,14 +62,7 @@ def verdict(
         return Outcome(
             Status.MISSED, f"{window[1]} までに目標 {bound.symbol} {shown_target} に届かず（実績 {shown_got}）", got
         )
-    if start is None:
-        return Outcome(
-            Status.BEHIND, f"実績 {shown_got} {FAILS[bound]} 目標 {shown_target}（前年度の値・基準値なし）", got
-        )
     share = share_of_period(window[0], window[1], measured)
-    expected = start + (target - start) * Decimal(share.numerator) / Decimal(share.denominator)
-    if counted:  # whole events: nothing is due before the first one is
-        expected = start + (expected - start).to_integral_value(ROUND_FLOOR)
     if share == 1:  # the window's last day: the target itself, judged exactly
         return Outcome(
             Status.BEHIND,
@@ -77,6 +70,16 @@ def verdict(
             got,
             pace=target,
         )
+    if start is None:  # no start to pace from: 遅れ would be a guess
+        return Outcome(
+            Status.UNRATED,
+            f"実績 {shown_got} {FAILS[bound]} 目標 {shown_target}。前年度の実績も基準値もないため、"
+            "年度途中の目安を計算できない",
+            got,
+        )
+    expected = start + (target - start) * Decimal(share.numerator) / Decimal(share.denominator)
+    if counted:  # whole events: nothing is due before the first one is
+        expected = start + (expected - start).to_integral_value(ROUND_FLOOR)
     return pace(ctx, got, start, expected, measured, bound)
 
 

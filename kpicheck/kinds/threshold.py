@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from kpicheck.kinds.base import Context, Kind, Outcome, amount, no_data, numeric_context, tagged
+from kpicheck.kinds.base import Context, Kind, Outcome, amount, no_data, numeric_context, tagged, with_gaps
 from kpicheck.kinds.pace import judge, yearly
 from kpicheck.models import Counts, Rule, RuleKind
 from kpicheck.periods import fiscal_year_end, fiscal_year_start
@@ -17,10 +17,11 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     if actual is None:
         return no_data(ctx)
     if ctx.metric.counts is Counts.CUMULATIVE:
-        total, before = ctx.running_total(ctx.year), ctx.running_total(ctx.year - 1)
+        total, before = ctx.known_total(ctx.year), ctx.known_total(ctx.year - 1)
         window = (fiscal_year_start(ctx.year), fiscal_year_end(ctx.year))
         measured = ctx.measured_on(actual)
-        return judge(ctx, total, rule.value, start=before, window=window, measured=measured, bound=rule.bound)
+        outcome = judge(ctx, total, rule.value, start=before, window=window, measured=measured, bound=rule.bound)
+        return with_gaps(ctx, outcome, ctx.year, rule.bound)
     got = ctx.number()
     assert got is not None
     # A per-year count paces from zero and needs no baseline.
