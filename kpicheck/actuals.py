@@ -303,6 +303,16 @@ def _row(
 ) -> None:
     if result.until is not None and _later(row, header["year"], result.until):
         return  # a later year: it cannot change the figures of the year asked for (validate reads it)
+    first = len(result.problems)
+    subject = _read_row(row, header, width, shown, line, plans, result)
+    if subject is not None and len(result.problems) > first:  # the row's problems concern its indicator
+        result.problems[first:] = [p.about(*subject) for p in result.problems[first:]]
+
+
+def _read_row(
+    row: list[str], header: dict[str, int], width: int, shown: str, line: int, plans: list[Plan], result: ActualsResult
+) -> tuple[str, int] | None:
+    """Store the row's actual or report why not; the (indicator, year) the row is for, once both are known."""
     # short cells (ids, years, values) through the cache; a long note is normalised without being kept
     cells = [_cell_text(c) if len(c) <= SHORT_CELL else _read_cell(c) for c in row]
     size = len(cells)
@@ -317,38 +327,39 @@ def _row(
         problem("value", "KC109", f"見出し行の列数を超えるセルが {extra} 個あります（値の中にカンマ？）")
     if named.get("value", "") in BLANK_VALUES:
         _blank(lambda name: named.get(name, ""), problem)
-        return
+        return None
     try:
         year = parse_year(named.get("year", ""))
     except ValueError as exc:
         problem("year", "KC104", str(exc))
-        return
+        return None
     plan_id = named.get("plan", "")
     if plan_id and all(p.id != plan_id for p in plans):
         problem("plan", "KC114", f"不明な計画 {plan_id!r}（この市町村の計画: {', '.join(p.id for p in plans)}）")
-        return
+        return None
     plan = _row_plan(year, plan_id, plans, result, problem)
     if plan is None:
-        return
+        return None
     indicator_id = named.get("indicator", "")
     indicator = plan.indicator(indicator_id)
     if indicator is None:
         hint = _nearest_id(plan.indicator_ids, indicator_id)
         did_you = f"（{hint!r} の誤り？）" if hint else ""
         problem("indicator", "KC102", f"{plan.id} に指標 {indicator_id!r} はありません{did_you}")
-        return
+        return None
+    subject = (indicator.id, year)
     metric = _metric(indicator, named.get("metric", ""), problem)
     if metric is None:
-        return
+        return subject
     try:
         value = parse_value(named.get("value", ""), metric, plan)
     except ValueError as exc:
         item = f" {metric.name}" if len(indicator.metrics) > 1 else ""
         problem("value", "KC106", f"{indicator.id}{item}: {exc}")
-        return
+        return subject
     as_of = _as_of(named.get("as_of", ""), year, problem)
     if as_of is False:
-        return
+        return subject
     direction = named.get("direction", "").strip()
     if direction and direction not in plan.directions:
         problem(
@@ -356,12 +367,12 @@ def _row(
             "KC106",
             f"今後の方向性 {_cut(direction)!r} は {'、'.join(plan.directions)} のどれかにしてください",
         )
-        return
+        return subject
     key = (plan.id, indicator.id, metric.id, year)
     if key in result.actuals:
         first = result.actuals[key].place
         problem("indicator", "KC107", f"{indicator.id} {metric.id} {year} は {first.path}:{first.line} で入力済みです")
-        return
+        return subject
     remarks = [_remark(row, header, name) if name in header else "" for name in REMARK_COLUMNS]
     result.actuals[key] = Actual(
         indicator.id,
@@ -374,6 +385,7 @@ def _row(
         Place(shown, line),
         *remarks[1:],
     )
+    return subject
 
 
 def _later(row: list[str], index: int, until: int) -> bool:

@@ -151,8 +151,8 @@ def status(
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
     wanted, when = year_option(year), as_of_option(as_of)
-    loaded, chosen, fiscal_year = choose_plan(root, city, wanted, plan, when)
-    report = evaluate(chosen, loaded.actuals, fiscal_year, when)
+    loaded, chosen, fiscal_year = choose_plan(root, city, wanted, plan, when, keep_going=True)
+    report = evaluate(chosen, loaded.actuals, fiscal_year, when, loaded.errors)
     if department is not None:
         from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
 
@@ -177,6 +177,7 @@ def status(
         # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
         typer.echo(text, nl=False, color=colored)
     _say_not_yet_known(chosen, loaded.actuals, when)
+    _exit_on_errors(loaded.errors)
     if fail_on is not None:
         from kpicheck.rules import at_or_worse  # noqa: PLC0415 - see the imports above
 
@@ -185,6 +186,16 @@ def status(
             listed = "、".join(f"{e.indicator.id}（{STATUS_LABELS[e.status]}）" for e in hit)
             typer.echo(f"kpicheck: --fail-on {fail_on.value}: {len(hit)} 指標: {listed}", err=True)
             raise typer.Exit(EXIT_FAIL)
+
+
+def _exit_on_errors(errors: tuple[Problem, ...]) -> None:
+    """After the output: the errors the run went on past (their indicators shown as 評価不能), then exit 2,
+    so a script or the hook still notices a file that `validate` refuses."""
+    if errors:
+        echo_problems(errors)
+        shown = "該当する指標は評価不能として表示。kpicheck validate で確認できます"
+        typer.echo(f"kpicheck: エラー {len(errors):,} 件（{shown}）", err=True)
+        raise typer.Exit(EXIT_ERROR)
 
 
 _SUFFIX_FORMATS = {".json": OutputFormat.json, ".csv": OutputFormat.csv, ".txt": OutputFormat.table}
@@ -352,12 +363,14 @@ def report_command(
 
     when = as_of_option(as_of)
     if years is None:
-        loaded, chosen, fiscal_year = choose_plan(root, city, year_option(year), plan, when)
+        loaded, chosen, fiscal_year = choose_plan(root, city, year_option(year), plan, when, keep_going=True)
         fiscal_years = [fiscal_year]
     else:
-        loaded = load_city(root, city)
+        loaded = load_city(root, city, keep_going=True)
         chosen, fiscal_years = choose_years(loaded, years, year_option(year), plan, when)
-    reports = [for_department(evaluate(chosen, loaded.actuals, y, when), department) for y in fiscal_years]
+    reports = [
+        for_department(evaluate(chosen, loaded.actuals, y, when, loaded.errors), department) for y in fiscal_years
+    ]
     echo_problems(loaded.warnings, limit=0, marked=False)
     fmt = report_format(None if output_format is None else ReportFormat(output_format.value), output)
     rendered = render_report(
@@ -375,6 +388,7 @@ def report_command(
         written = write_report(output, rendered, root)
         typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
     _say_not_yet_known(chosen, loaded.actuals, when)
+    _exit_on_errors(loaded.errors)
 
 
 @app.command("import")

@@ -82,19 +82,38 @@ class Problem(NamedTuple):
     code: str
     message: str
     severity: Severity = Severity.ERROR
+    # What the problem concerns, where one indicator's cell or row: `status` and `report` then show that
+    # indicator as 評価不能 (for `year`, or every year when None) and every other one as usual.
+    indicator: str = ""
+    year: int | None = None
 
-    def __str__(self) -> str:
+    @property
+    def place(self) -> str:
+        """path:line:column, as far as known."""
         place = self.path
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
-        return f"{place}: {self.code} {self.message}"
+        return place
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.code} {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        data = self._asdict()
-        data["severity"] = str(self.severity)
-        return data
+        """The record as `validate --format json` prints it (the place, code, message and severity)."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+            "severity": str(self.severity),
+        }
+
+    def about(self, indicator: str, year: int | None = None) -> Problem:
+        """The same problem, said to concern `indicator` (in `year`)."""
+        return self._replace(indicator=indicator, year=year)
 
 
 class KpicheckError(Exception):

@@ -3,9 +3,11 @@ the parts of an indicator combined, last year's row compared."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from kpicheck.errors import Problem
 from kpicheck.grading import figures
 from kpicheck.kinds.base import Context, Outcome
 from kpicheck.kinds.registry import IDLE_KINDS, KINDS, NUMERIC_KINDS
@@ -198,10 +200,47 @@ def _target_shown(target: Target | None) -> str:
     return target.shown
 
 
-def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date) -> Report:
-    """Evaluate every indicator of `plan` for fiscal `year` as known on `as_of`."""
-    evaluations = tuple(figures(plan, evaluate_indicator(plan, i, year, as_of, actuals)) for i in plan.indicators)
-    return Report(plan=plan, year=year, as_of=as_of, evaluations=evaluations)
+def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date, problems: Sequence[Problem] = ()) -> Report:
+    """Evaluate every indicator of `plan` for fiscal `year` as known on `as_of`.
+
+    `problems`: errors that concern one indicator (a target cell or an actuals row kpicheck could not
+    use, `City.errors`); that indicator is 評価不能 with the problem in its reason, every other is judged.
+    """
+    broken = _broken(plan, year, problems) if problems else {}
+    evaluations = []
+    for indicator in plan.indicators:
+        evaluation = evaluate_indicator(plan, indicator, year, as_of, actuals)
+        if indicator.id in broken:
+            evaluation = _unusable(evaluation, broken[indicator.id])
+        evaluations.append(figures(plan, evaluation))
+    return Report(plan=plan, year=year, as_of=as_of, evaluations=tuple(evaluations))
+
+
+def _broken(plan: Plan, year: int, problems: Sequence[Problem]) -> dict[str, list[Problem]]:
+    """The errors of this plan's indicators that bear on `year`: its target file's (that year's cell, or
+    the whole indicator) and its actuals rows' (that year's)."""
+    found: dict[str, list[Problem]] = {}
+    for problem in problems:
+        ours = problem.path == plan.path or not problem.path.endswith(".toml")
+        if problem.indicator and ours and problem.year in (None, year) and plan.indicator(problem.indicator):
+            found.setdefault(problem.indicator, []).append(problem)
+    return found
+
+
+def _unusable(evaluation: Evaluation, problems: list[Problem]) -> Evaluation:
+    """評価不能 with the first problem's code and place, where a target cell or an actuals row of the
+    indicator could not be used. A year the plan sets no target (目標未設定, 対象外) keeps that status: an
+    actual typed where none is asked for changes no verdict (its problem is still listed on stderr)."""
+    first = problems[0]
+    what = "目標のセル" if first.path.endswith(".toml") else "実績の行"
+    more = f"（ほか {len(problems) - 1} 件）" if len(problems) > 1 else ""
+    said = f"{what}を読めない: {first.place} {first.code} {first.message}{more}"
+    idle = evaluation.status in (Status.TBD, Status.NOT_APPLICABLE) and what == "実績の行"
+    if idle:
+        return evaluation._replace(reason=f"{evaluation.reason}（{said}）")
+    # no rate or pace from a value that may not be the one meant (a duplicate row, a cut-off cell)
+    metrics = tuple(m._replace(status=Status.UNRATED, reason=said, goal=None, pace=None) for m in evaluation.metrics)
+    return evaluation._replace(status=Status.UNRATED, reason=said, metrics=metrics)
 
 
 def not_yet_known(plan: Plan, actuals: Actuals, as_of: date) -> tuple[int, date | None]:

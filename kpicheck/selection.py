@@ -50,12 +50,15 @@ class Chosen(NamedTuple):  # a plain record, as workspace's City: a dataclass co
     year: int
 
 
-def choose_plan(root: Path, city: str, year: int | None, plan_id: str | None, as_of: date) -> Chosen:
+def choose_plan(
+    root: Path, city: str, year: int | None, plan_id: str | None, as_of: date, *, keep_going: bool = False
+) -> Chosen:
     """The plan of --year (or --plan) and its fiscal year, --year or else the as-of date's.
 
-    Only the plan the year needs is read (load_city), and only its rows of the actuals.
+    Only the plan the year needs is read (load_city), and only its rows of the actuals. `keep_going`:
+    see load_city (an error in one indicator or actuals row does not stop the city).
     """
-    loaded = load_city(root, city, year, plan_id)
+    loaded = load_city(root, city, year, plan_id, keep_going=keep_going)
     plan = pick_plan(loaded.plans, year, plan_id)
     return Chosen(loaded, plan, year or plan_year(plan, as_of))
 

@@ -378,50 +378,68 @@ def _indicators(
         ident = r.ident(table, f"{section} 行目以降の indicator", line or section)
         if not ident:
             continue
-        where = f"indicator {ident}"
-        r.unknown_keys(table, KNOWN_KEYS["indicator"], where, line)
-        if not isinstance(table.get("missing_in_source", ""), str):
-            r.problem("KC202", f"{where}: missing_in_source は何が失われたかを書いた文にしてください", line)
-        initiative = initiatives.get(normalize(r.text(table, "initiative", where, line)))
-        if initiative is None:
-            r.problem("KC206", f"{where}: 不明な initiative {table.get('initiative')!r}", line)
-            continue
-        yearly = "targets" in table
-        phased = bool(base.phases) and yearly
-        clash = [key for key in ("target", "due", "start", "schedule", "continuous") if key in table]
-        if yearly and clash:
-            r.problem("KC202", f"{where}: 年度ごとの targets と {', '.join(clash)} はどちらか一方にしてください", line)
-        metrics = _metrics(table, r, where, line, phased)
-        if not metrics:
-            continue
-        ctx = replace(base, metrics=metrics)
-        missing = bool(table.get("missing_in_source"))
-        targets = _yearly_targets(table, r, ctx, where, line, first, last, missing) if yearly else {}
-        due = None if yearly else _due_target(table, r, ctx, where, line, first, last)
-        if not yearly:
-            targets = _continuous(table, r, ctx, where, line, first, last)
-        settled = settle(metrics, targets, due)
-        for fault in settled.faults:
-            r.problem("KC203", f"{where}: {fault}", line)
-        departments = r.texts(table, "departments", where, line) or initiative.departments
-        result.append(
-            Indicator(
-                id=ident,
-                name=r.text(table, "name", where, line),
-                area=initiative.area,
-                initiative=initiative.id,
-                departments=departments,
-                metrics=settled.metrics,
-                targets=settled.targets,
-                due=settled.due,
-                category=r.text(table, "category", where, line, required=False),
-                note=r.text(table, "note", where, line, required=False),
-                place=Place(r.path, line),
-            )
-        )
-        lines.append(line)
+        first_problem = len(r.problems)
+        indicator = _indicator(table, ident, line, r, initiatives, base, first, last)
+        # This indicator's problems concern it (a year's cell: that year, said where it was read): status
+        # and report show it as 評価不能 and the others as usual.
+        r.problems[first_problem:] = [p._replace(indicator=ident) for p in r.problems[first_problem:]]
+        if indicator is not None:
+            result.append(indicator)
+            lines.append(line)
     _unique(r, "indicator", zip((i.id for i in result), lines, strict=True))
     return result
+
+
+def _indicator(
+    table: dict[str, Any],
+    ident: str,
+    line: int | None,
+    r: Reader,
+    initiatives: dict[str, Initiative],
+    base: CellContext,
+    first: int,
+    last: int,
+) -> Indicator | None:
+    """One [[indicators]] table, or None after reporting why it cannot be read."""
+    where = f"indicator {ident}"
+    r.unknown_keys(table, KNOWN_KEYS["indicator"], where, line)
+    if not isinstance(table.get("missing_in_source", ""), str):
+        r.problem("KC202", f"{where}: missing_in_source は何が失われたかを書いた文にしてください", line)
+    initiative = initiatives.get(normalize(r.text(table, "initiative", where, line)))
+    if initiative is None:
+        r.problem("KC206", f"{where}: 不明な initiative {table.get('initiative')!r}", line)
+        return None
+    yearly = "targets" in table
+    phased = bool(base.phases) and yearly
+    clash = [key for key in ("target", "due", "start", "schedule", "continuous") if key in table]
+    if yearly and clash:
+        r.problem("KC202", f"{where}: 年度ごとの targets と {', '.join(clash)} はどちらか一方にしてください", line)
+    metrics = _metrics(table, r, where, line, phased)
+    if not metrics:
+        return None
+    ctx = replace(base, metrics=metrics)
+    missing = bool(table.get("missing_in_source"))
+    targets = _yearly_targets(table, r, ctx, where, line, first, last, missing) if yearly else {}
+    due = None if yearly else _due_target(table, r, ctx, where, line, first, last)
+    if not yearly:
+        targets = _continuous(table, r, ctx, where, line, first, last)
+    settled = settle(metrics, targets, due)
+    for fault in settled.faults:
+        r.problem("KC203", f"{where}: {fault}", line)
+    departments = r.texts(table, "departments", where, line) or initiative.departments
+    return Indicator(
+        id=ident,
+        name=r.text(table, "name", where, line),
+        area=initiative.area,
+        initiative=initiative.id,
+        departments=departments,
+        metrics=settled.metrics,
+        targets=settled.targets,
+        due=settled.due,
+        category=r.text(table, "category", where, line, required=False),
+        note=r.text(table, "note", where, line, required=False),
+        place=Place(r.path, line),
+    )
 
 
 def _yearly_targets(
@@ -458,6 +476,7 @@ def _yearly_targets(
             rules = year_rules(year, text, ctx, previous, first=first, ends=ends, part=part, missing=missing)
         except PhraseError as exc:
             r.problem(exc.code, f"{where}, {year}: {exc}", cell_line())
+            r.problems[-1] = r.problems[-1]._replace(year=year)  # that year's cell (the indicator: _indicators)
             continue
         targets[year] = Target(year, text, rules)
         previous = rules

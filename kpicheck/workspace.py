@@ -22,6 +22,9 @@ class City(NamedTuple):  # a plain record; a dataclass would cost a millisecond 
     plans: tuple[Plan, ...]
     actuals: Actuals
     warnings: tuple[Problem, ...] = ()
+    # With keep_going: errors that concern one indicator or an actuals file, kept for the command to show
+    # (the indicators as 評価不能, the problems on stderr, exit 2) instead of stopping the whole city.
+    errors: tuple[Problem, ...] = ()
 
     @property
     def name(self) -> str:
@@ -160,9 +163,18 @@ def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
 
 
 def load_city(
-    root: Path, city: str, year: int | None = None, plan_id: str | None = None, *, rows_until: int | None = None
+    root: Path,
+    city: str,
+    year: int | None = None,
+    plan_id: str | None = None,
+    *,
+    rows_until: int | None = None,
+    keep_going: bool = False,
 ) -> City:
     """Plans and actuals of one city; KpicheckError listing every error if any file is wrong.
+
+    With `keep_going` (status, report) only errors that leave no plan to judge stop it: a problem in
+    an actuals file, or in one indicator of a plan that is otherwise read, is returned in `errors`.
 
     With a `year` (or `plan_id`) only the plan it needs is read, and only its rows of the actuals;
     the other plans' periods are still checked for overlaps, and a problem in a file the year does
@@ -184,11 +196,23 @@ def load_city(
     else:
         actuals = {}
     errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors or not plans:
+    kept = [p for p in errors if _one_place(p, plans)] if keep_going else []
+    fatal = [p for p in errors if p not in kept]
+    if fatal or not plans:
         raise KpicheckError(
-            errors or [Problem(str(root / "targets" / city), None, None, "KC202", "計画ファイルがありません")]
+            fatal or [Problem(str(root / "targets" / city), None, None, "KC202", "計画ファイルがありません")]
         )
-    return City(city, tuple(sorted(plans, key=lambda p: p.first_year)), actuals, tuple(problems))
+    warnings = tuple(p for p in problems if p.severity is not Severity.ERROR)
+    return City(city, tuple(sorted(plans, key=lambda p: p.first_year)), actuals, warnings, tuple(kept))
+
+
+def _one_place(problem: Problem, plans: list[Plan]) -> bool:
+    """Whether an error concerns one actuals file or row, or one indicator a read plan still has:
+    the rest of the city can be judged without it."""
+    plan = next((p for p in plans if p.path == problem.path), None)
+    if plan is None:
+        return problem.path.startswith("actuals")
+    return bool(problem.indicator) and plan.indicator(problem.indicator) is not None
 
 
 def _load_for(
