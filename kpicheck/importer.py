@@ -15,22 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpicheck.draft import Draft, Head, lay_out, read_back, render, toml_string
+from kpicheck.draft import Draft, Head, lay_out, read_back, render
 from kpicheck.errors import Problem, Severity, usage_error
-from kpicheck.kpi_rows import declare, indicator_rows, unit_column
-from kpicheck.kpi_table import HEADER_ROLES, header_year, read_kpi_table, unread_columns
+from kpicheck.kpi_rows import declare, indicator_rows
+from kpicheck.kpi_table import read_kpi_table, unread_columns
 from kpicheck.output import check_output
-
-# What callers (the tests among them) import from here; each lives in the module of its concern.
-__all__ = [
-    "HEADER_ROLES",
-    "ImportResult",
-    "check_destination",
-    "header_year",
-    "import_table",
-    "toml_string",
-    "unit_column",
-]
 
 
 @dataclass

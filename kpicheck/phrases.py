@@ -269,11 +269,13 @@ def _deadline(text: str) -> tuple[str, date | None]:
 
 
 def _with_due(rule: Rule, due: date | None) -> Rule:
+    """A deadline printed in the cell (R9年度までに100%): the rule as its kind reads a dated cell."""
     if due is None:
         return rule
-    if rule.kind is not RuleKind.THRESHOLD:
+    dated = KINDS[rule.kind].dated
+    if dated is None:
         raise PhraseError(f"{rule.text!r} を読めません: {rule.kind.value} の目標には期限を付けられません")
-    return rule._replace(kind=RuleKind.END_TARGET, due=due)
+    return dated(rule, due, None)
 
 
 def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | None, _Reading, str]:

@@ -14,8 +14,8 @@ from pathlib import Path
 from kpicheck.actuals import load_actuals
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import ACTUALS_SUFFIXES, anchored, list_files, list_folders
-from kpicheck.kinds.reduction import REDUCTION_INPUTS
-from kpicheck.models import Counts, Indicator, Plan, RuleKind, target_for
+from kpicheck.kinds.registry import KINDS
+from kpicheck.models import Indicator, Plan, target_for
 from kpicheck.workspace import CITY_ID, city_ids, load_plans
 
 
@@ -90,21 +90,22 @@ def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
     return sorted(set(problems + found), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code, p.message))
 
 
-def _used(indicator: Indicator, metric: str, year: int) -> bool:
-    """Evaluated in its own year, or the baseline of next year's growth or level target."""
+def _used(indicator: Indicator, metric: str, year: int, last_year: int) -> bool:
+    """Whether a verdict reads this row: its own year's target (the metric's, or another metric's that
+    takes it as an input), or a later year's that looks back to it (growth, a level's start, a 累計)."""
     own = target_for(indicator, year)
     if own is not None and any(
-        (r.metric == metric and r.kind is not RuleKind.NONE)
-        or (r.kind is RuleKind.REDUCTION and metric in REDUCTION_INPUTS)
-        for r in own.rules
+        (r.metric == metric and KINDS[r.kind].reads) or metric in KINDS[r.kind].inputs for r in own.rules
     ):
         return True
-    following = indicator.targets.get(year + 1)
     counts = next((m.counts for m in indicator.metrics if m.id == metric), None)
-    return following is not None and any(
-        r.metric == metric and (r.kind is RuleKind.GROWTH or (r.kind is RuleKind.THRESHOLD and counts is Counts.LEVEL))
-        for r in following.rules
-    )
+    for later in range(year + 1, last_year + 1):
+        target = target_for(indicator, later)
+        for rule in target.rules if target else ():
+            back = KINDS[rule.kind].lookback(rule, counts) if rule.metric == metric else 0
+            if back is None or later - year <= back:
+                return True
+    return False
 
 
 PlansOf = Callable[[str], tuple[list[Plan], list[Problem]]]
@@ -160,7 +161,7 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
     by_id = {p.id: p for p in plans}
     for (plan_id, indicator_id, metric, year), actual in loaded.actuals.items():
         indicator = by_id[plan_id].indicator(indicator_id)
-        if indicator is not None and not _used(indicator, metric, year):
+        if indicator is not None and not _used(indicator, metric, year, by_id[plan_id].last_year):
             place = actual.place
             problems.append(
                 Problem(

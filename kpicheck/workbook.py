@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 
 class WorkbookError(ValueError):
@@ -35,29 +36,36 @@ def read_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """
     from openpyxl import load_workbook  # noqa: PLC0415 - see the module docstring
 
-    number = 0
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors … for a broken file
         raise WorkbookError(f"Excel ブックとして読めません（{type(exc).__name__}）") from None
+    try:
+        # Only openpyxl's reading is guarded: an error in our own conversion (_text) is a bug, and
+        # reaches the one boundary as KC399 rather than reading as a damaged file.
+        for number, cells in _rows(book):
+            if all(cell.value is None for cell in cells):
+                yield number, []
+                continue
+            yield number, [_text(cell.value, getattr(cell, "number_format", "") or "") for cell in cells]
+    finally:
+        book.close()
+
+
+def _rows(book: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The first worksheet's rows as openpyxl gives them; WorkbookError where it cannot read on."""
+    number = 0
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             return
         sheet.reset_dimensions()
         for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):
-            if all(cell.value is None for cell in cells):
-                yield number, []
-                continue
-            yield number, [_text(cell.value, getattr(cell, "number_format", "") or "") for cell in cells]
-    except WorkbookError:
-        raise
+            yield number, cells
     except Exception as exc:  # a damaged sheet: cut XML, a bad shared string, an entity bomb, a bad cell
         raise WorkbookError(
             f"{number + 1} 行目から先を Excel ブックとして読めません（{type(exc).__name__}）", number + 1
         ) from None
-    finally:
-        book.close()
 
 
 def _text(value: object, number_format: str) -> str:

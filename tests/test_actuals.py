@@ -164,3 +164,25 @@ def test_a_bug_in_row_handling_is_not_reported_as_an_undecodable_file(
     plans, _ = load_plans(root, "mini")
     with pytest.raises(ValueError, match="a bug in _row"):
         load_actuals([root / "actuals" / "mini" / "a.csv"], plans, root)
+
+
+def test_a_bug_in_converting_a_workbook_cell_is_not_a_damaged_workbook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only openpyxl's reading becomes WorkbookError (KC001); our own cell conversion failing is a bug."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    from kpicheck import workbook  # noqa: PLC0415
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["indicator", "year", "value"])
+    sheet.append(["rate", 2026, 0.65])
+    out = io.BytesIO()
+    book.save(out)
+
+    def broken(*_: object) -> str:
+        raise TypeError("a bug in _text")
+
+    monkeypatch.setattr(workbook, "_text", broken)
+    with pytest.raises(TypeError, match="a bug in _text"):
+        list(workbook.read_rows(out.getvalue()))

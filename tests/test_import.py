@@ -23,8 +23,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import REPO, invoke
-from kpicheck.importer import HEADER_ROLES, header_year, import_table, toml_string, unit_column
+from kpicheck.draft import toml_string
+from kpicheck.importer import import_table
 from kpicheck.kinds.registry import describe
+from kpicheck.kpi_rows import unit_column
+from kpicheck.kpi_table import HEADER_ROLES, header_year
 from kpicheck.models import Counts
 from kpicheck.targets import load_plan, read_plan
 

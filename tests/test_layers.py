@@ -13,8 +13,12 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kpicheck"
 
-KIND_MODULES = ("threshold", "growth", "milestone", "phase", "continuous", "deadline", "end_target", "reduction")
-KIND_MODULES += ("tbd", "none")
+# kinds/<kind>.py: every module of the package but what they share and the registry that lists them.
+KIND_MODULES = tuple(
+    sorted(p.stem for p in (PACKAGE / "kinds").glob("*.py") if p.stem not in {"__init__", "base", "pace", "registry"})
+)
+# What a kind module may import: what the kinds share and the records; never another kind or the registry.
+KIND_MAY_IMPORT = {"kinds", "kinds.base", "kinds.pace", "models", "periods"}
 
 # Lowest first. A module may import modules of its own layer or below; a cycle is refused even
 # within a layer. Kept in the order data flows (README: "How the code is laid out").
@@ -52,13 +56,20 @@ def _modules() -> dict[str, Path]:
 
 
 def _imports(path: Path, known: set[str]) -> set[str]:
-    """Every kpicheck module `path` imports, anywhere in the file."""
+    """Every kpicheck module `path` imports, anywhere in the file (in functions, under TYPE_CHECKING,
+    relative imports resolved against the file's package)."""
+    package = ["kpicheck", *path.relative_to(PACKAGE).parent.parts] if path.is_relative_to(PACKAGE) else ["kpicheck"]
+    return _imports_in(path.read_text(encoding="utf-8"), package, known)
+
+
+def _imports_in(source: str, package: list[str], known: set[str]) -> set[str]:
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            base = node.module
+        elif isinstance(node, ast.ImportFrom):
+            parent = package[: len(package) - node.level + 1] if node.level else []
+            base = ".".join([*parent, *([node.module] if node.module else [])])
             names = [f"{base}.{alias.name}" if f"{base}.{alias.name}"[9:] in known else base for alias in node.names]
         else:
             continue
@@ -116,6 +127,18 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+def test_a_kind_module_imports_no_other_kind_nor_the_registry() -> None:
+    """The registry imports every kind module: a kind importing it, or another kind, would be a cycle or a
+    kind's knowledge spread over two modules."""
+    graph = _graph()
+    wrong = {
+        f"kinds.{kind}": sorted(graph[f"kinds.{kind}"] - KIND_MAY_IMPORT)
+        for kind in KIND_MODULES
+        if graph[f"kinds.{kind}"] - KIND_MAY_IMPORT
+    }
+    assert not wrong, wrong
+
+
 def test_there_is_no_import_cycle() -> None:
     cycle = _cycle(_graph())
     assert cycle is None, " -> ".join(cycle or [])
@@ -138,3 +161,37 @@ def test_an_import_inside_a_function_counts(tmp_path: Path) -> None:
     source = tmp_path / "m.py"
     source.write_text("def f():\n    from kpicheck.cli import main\n    import kpicheck.rules\n", encoding="utf-8")
     assert _imports(source, {"cli", "rules"}) == {"cli", "rules"}
+
+
+@pytest.mark.parametrize(
+    ("where", "source", "expected"),
+    [
+        ("models.py", "from .rules import evaluate", {"rules"}),
+        ("models.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .cli import app", {"cli"}),
+        ("kinds/threshold.py", "from . import registry", {"kinds.registry"}),
+        ("kinds/threshold.py", "from ..report import render_report", {"report"}),
+        ("models.py", "import kpicheck.rules as engine", {"rules"}),
+        ("models.py", "from kpicheck import rules", {"rules"}),
+    ],
+)
+def test_relative_aliased_and_type_checking_imports_count(where: str, source: str, expected: set[str]) -> None:
+    """The contract can fail for every shape of import: each of these is seen (with its target module)."""
+    package = ["kpicheck", *Path(where).parent.parts]
+    found = _imports_in(source, package, set(_modules()))
+    assert found == expected
+
+
+def test_the_readme_lists_every_module_in_its_layer_order() -> None:
+    """README "How the code is laid out": one row per module (kinds/<kind>.py stands for the kinds), in
+    the order of LAYERS, so the table cannot drift from the contract."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How the code is laid out", 1)[1].split("\n## ", 1)[0]
+    listed = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[1].startswith("`") and cells[1].endswith(".py`"):
+            name = cells[1].strip("`").removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+            listed += [f"kinds.{kind}" for kind in KIND_MODULES] if name == "kinds.<kind>" else [name]
+    listed = ["kpicheck" if name == "__init__" else name for name in listed]
+    assert sorted(listed) == sorted(FLOOR), set(listed) ^ set(FLOOR)
+    assert [FLOOR[name] for name in listed] == sorted(FLOOR[name] for name in listed)

@@ -180,3 +180,13 @@ def test_a_compound_indicator_without_its_item_names_the_items_in_japanese(root:
     (root / "actuals" / "abashiri" / "a.csv").write_text("指標,年度,実績\n4-2-1,2027,54%\n", encoding="utf-8")
     code, out, _ = run("validate", "--root", str(root))
     assert code == 1 and "項目列に 小学校、中学校 のどれかを書いてください" in out
+
+
+def test_every_column_the_sheet_asks_to_fill_is_one_the_loader_reads() -> None:
+    """The entry sheet's input columns (sheet_columns) are each read back by name; the read-only ones are not."""
+    from kpicheck.actuals import HEADER_ALIASES  # noqa: PLC0415
+    from kpicheck.periods import normalize  # noqa: PLC0415
+    from kpicheck.sheet_columns import INPUT_COLUMNS, READ_ONLY_COLUMNS  # noqa: PLC0415
+
+    assert all(normalize(c).lower() in HEADER_ALIASES for c in INPUT_COLUMNS)
+    assert not any(normalize(c).lower() in HEADER_ALIASES for c in READ_ONLY_COLUMNS)

@@ -206,3 +206,40 @@ def test_status_with_plan_and_no_year_takes_the_as_of_year() -> None:
     args = ["status", "--root", str(REPO), "--city", "abashiri", "--plan", "abashiri-v2", "--format", "json"]
     assert json.loads(invoke(*args, "--as-of", "2027-12-31").stdout)["year"] == 2027
     assert json.loads(invoke(*args, "--as-of", "2040-01-01").stdout)["year"] == 2030
+
+
+RUNNING_TOTAL = MINI_PLAN.replace(
+    '''[[indicators]]
+id = "count"''',
+    '''[[indicators]]
+id = "class"
+initiative = "1-1"
+name = "スマホ教室受講者（累計）"
+unit = "人"
+counts = "cumulative"
+[indicators.targets]
+2026 = ""
+2027 = "200人"
+2028 = "300人"
+
+[[indicators]]
+id = "count"''',
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "warned"),
+    [
+        ("class,2026,150\n", False),  # a year with no target of its own, summed into FY2027's 累計 200人
+        ("rate,2027,70\n", False),  # a level's own year
+        ("rate,2028,70\n", True),  # blank in 2028, the plan's last year: nothing reads it
+        ("count,2028,3\n", True),  # "-" in 2028, a count per year: no verdict reads it
+    ],
+)
+def test_a_row_a_later_running_total_sums_is_not_unused(
+    make_root: Callable[..., Path], rows: str, warned: bool
+) -> None:
+    """KC111 only for a row no verdict reads: each kind's row in the registry says which rows it reads."""
+    root = make_root({"a.csv": "indicator,year,value\n" + rows}, plan=RUNNING_TOTAL)
+    result = run_validate(root)
+    assert ("KC111" in result.stdout) is warned, result.stdout

@@ -12,6 +12,7 @@ from kpicheck.models import (
     Actual,
     Actuals,
     Bound,
+    Counts,
     Indicator,
     Metric,
     Plan,
@@ -87,9 +88,15 @@ class Kind(NamedTuple):
     describe: Describer  # the reading in one line of Japanese (`kpicheck show`, the golden readings)
     numeric: bool  # compares a number with the metric's value: unit, counts and bound come from the metric
     idle: bool  # nothing to enter and nothing to wait for (a year not yet started keeps its own status)
-    bar: bool  # a plain number the actual is drawn against in the report's progress bar
+    progress_bar: bool  # a plain number the actual is drawn against in the report's progress bar
     carries: bool  # a blank cell in the next year continues it (a phase, a yearly 取組)
     dated: Callable[[Rule, date, date | None], Rule] | None  # the rule for a cell due at a date; None: no such cell
+    # Which actuals rows the verdict reads, for validate's KC111 (a row no target reads): the rule's own
+    # metric in its year unless `reads` is False, these other metrics of the indicator in that year, and
+    # the rule's metric in the years before as far as `lookback` says (None: every year from the plan's first).
+    reads: bool = True
+    inputs: tuple[str, ...] = ()
+    lookback: Callable[[Rule, Counts | None], int | None] = lambda *_: 0
 
 
 def numeric_context(rule: Rule) -> str:

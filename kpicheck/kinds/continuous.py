@@ -33,4 +33,4 @@ def describe(rule: Rule) -> str:
     return tagged(rule, "その年度に取組を実施（完了条件なし" + (f"：{rule.note}" if rule.note else "") + "）")
 
 
-KIND = Kind(evaluate, describe, numeric=False, idle=False, bar=False, carries=True, dated=None)
+KIND = Kind(evaluate, describe, numeric=False, idle=False, progress_bar=False, carries=True, dated=None)

@@ -33,4 +33,4 @@ def describe(rule: Rule) -> str:
     return tagged(rule, f"{rule.due} までに完了")
 
 
-KIND = Kind(evaluate, describe, numeric=False, idle=False, bar=False, carries=False, dated=None)
+KIND = Kind(evaluate, describe, numeric=False, idle=False, progress_bar=False, carries=False, dated=None)

@@ -37,4 +37,11 @@ def dated(rule: Rule, due: date, start: date | None) -> Rule:
     return rule._replace(due=due)
 
 
-KIND = Kind(evaluate, describe, numeric=True, idle=False, bar=True, carries=False, dated=dated)
+def lookback(rule: Rule, counts: Counts | None) -> int | None:
+    """A running total to the due date sums every year from the plan's first."""
+    return None if counts is Counts.CUMULATIVE else 0
+
+
+KIND = Kind(
+    evaluate, describe, numeric=True, idle=False, progress_bar=True, carries=False, dated=dated, lookback=lookback
+)

@@ -27,4 +27,13 @@ def describe(rule: Rule) -> str:
     return tagged(rule, f"{rule.bound.symbol} 前年度実績 × {growth_factor(rule.value)}" + numeric_context(rule))
 
 
-KIND = Kind(evaluate, describe, numeric=True, idle=False, bar=False, carries=False, dated=None)
+KIND = Kind(
+    evaluate,
+    describe,
+    numeric=True,
+    idle=False,
+    progress_bar=False,
+    carries=False,
+    dated=None,
+    lookback=lambda *_: 1,  # last year's actual × the factor
+)

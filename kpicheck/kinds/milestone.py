@@ -32,4 +32,4 @@ def dated(rule: Rule, due: date, start: date | None) -> Rule:
     return Rule(RuleKind.DEADLINE, rule.text, rule.metric, due=due, start=start)
 
 
-KIND = Kind(evaluate, describe, numeric=False, idle=False, bar=False, carries=False, dated=dated)
+KIND = Kind(evaluate, describe, numeric=False, idle=False, progress_bar=False, carries=False, dated=dated)

@@ -14,4 +14,4 @@ def describe(rule: Rule) -> str:
     return "目標なし"
 
 
-KIND = Kind(evaluate, describe, numeric=False, idle=True, bar=False, carries=False, dated=None)
+KIND = Kind(evaluate, describe, numeric=False, idle=True, progress_bar=False, carries=False, dated=None, reads=False)

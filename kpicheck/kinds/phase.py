@@ -43,4 +43,4 @@ def describe(rule: Rule) -> str:
     return tagged(rule, f"段階「{reach}」に到達" + ("（前年度から継続）" if rule.carried else ""))
 
 
-KIND = Kind(evaluate, describe, numeric=False, idle=False, bar=False, carries=True, dated=None)
+KIND = Kind(evaluate, describe, numeric=False, idle=False, progress_bar=False, carries=True, dated=None)

@@ -41,4 +41,6 @@ def dated(rule: Rule, due: date, start: date | None) -> Rule:
     return rule._replace(due=due)
 
 
-KIND = Kind(evaluate, describe, numeric=True, idle=False, bar=True, carries=False, dated=dated)
+KIND = Kind(
+    evaluate, describe, numeric=True, idle=False, progress_bar=True, carries=False, dated=dated, inputs=REDUCTION_INPUTS
+)

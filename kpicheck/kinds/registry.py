@@ -38,7 +38,7 @@ KINDS: dict[RuleKind, Kind] = {
 # The flags as sets, for the readers' and the engine's membership tests.
 NUMERIC_KINDS = frozenset(k for k, row in KINDS.items() if row.numeric)
 IDLE_KINDS = frozenset(k for k, row in KINDS.items() if row.idle)
-BAR_KINDS = frozenset(k for k, row in KINDS.items() if row.bar)
+BAR_KINDS = frozenset(k for k, row in KINDS.items() if row.progress_bar)
 CARRIED_KINDS = frozenset(k for k, row in KINDS.items() if row.carries)
 
 

@@ -19,4 +19,4 @@ def describe(rule: Rule) -> str:
     return "目標未設定（本文に残っていない）" if rule.note == MISSING_IN_SOURCE else "目標未設定（後日設定）"
 
 
-KIND = Kind(evaluate, describe, numeric=False, idle=True, bar=False, carries=False, dated=None)
+KIND = Kind(evaluate, describe, numeric=False, idle=True, progress_bar=False, carries=False, dated=None)

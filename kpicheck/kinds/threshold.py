@@ -57,4 +57,11 @@ def dated(rule: Rule, due: date, start: date | None) -> Rule:
     return rule._replace(kind=RuleKind.END_TARGET, due=due)
 
 
-KIND = Kind(evaluate, describe, numeric=True, idle=False, bar=True, carries=False, dated=dated)
+def lookback(rule: Rule, counts: Counts | None) -> int | None:
+    """A level paces from last year's actual; a running total sums every year from the plan's first."""
+    return {Counts.LEVEL: 1, Counts.CUMULATIVE: None}.get(counts or Counts.PER_YEAR, 0)
+
+
+KIND = Kind(
+    evaluate, describe, numeric=True, idle=False, progress_bar=True, carries=False, dated=dated, lookback=lookback
+)
