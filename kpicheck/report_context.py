@@ -162,7 +162,12 @@ def statuses(report: Report) -> list[dict[str, Any]]:
 
 
 def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
-    """Actual against target for each metric read as a plain numeric threshold, from the rules themselves."""
+    """Actual against target for each metric read as a plain numeric threshold, from the rules themselves.
+
+    Drawing geometry, not an evaluation figure: the bar runs to the printed target even where the
+    verdict has no goal yet (a count under a ceiling while its year runs), so it is placed here from the
+    rule rather than read from the evaluation's rates (issue 18 left it so on purpose).
+    """
     target = target_for(evaluation.indicator, report.year)
     items = []
     for result in evaluation.metrics:
