@@ -305,7 +305,9 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
             r.problem("KC202", f"{where}: unit は文字列にしてください", line)
             unit = None
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
-        baseline, baseline_year = _baseline(spec.get("baseline"), unit, r, where, line)
+        # A baseline's problem at its own line (a metric's: the first baseline of the block).
+        place = r.line_of_key("baseline", line) if "baseline" in spec else line
+        baseline, baseline_year = _baseline(spec.get("baseline"), unit, r, where, place)
         if "metrics" in table:
             r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} metric", line)
         metrics.append(

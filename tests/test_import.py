@@ -623,3 +623,18 @@ def test_an_option_with_undecodable_bytes_is_kc304(table: Path) -> None:
     result = invoke("import", str(table), *IMPORT[:4], "--title", "計画\udcff")
     assert result.exit_code == 2
     assert " KC304 --title: 文字として読めないバイト" in result.output
+
+
+def test_a_baseline_that_cannot_be_read_is_reported_at_its_own_line() -> None:
+    """The loader names the `baseline = …` line, so import tells a baseline's problem from its row's."""
+    from conftest import MINI_PLAN  # noqa: PLC0415
+
+    text = MINI_PLAN.replace(
+        'counts = "level"\n[indicators.targets]',
+        'counts = "level"\nbaseline = { value = "約60%" }\n[indicators.targets]',
+        1,
+    )
+    _, problems = read_plan(text, "plan.toml")
+    (problem,) = problems
+    assert (problem.code, problem.line, problem.indicator) == ("KC202", 26, "rate")
+    assert text.splitlines()[25].startswith("baseline = ")
