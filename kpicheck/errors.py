@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "KC406": "a KPI table column kpicheck does not read (warning; its cells are kept as comments in the draft)",
     "KC407": "a KPI table row with cells but no 指標 (kept as a comment in the draft)",
     "KC408": "an indicator row whose target cells are all blank (warning)",
+    "KC409": "a reading kpicheck import guessed, still marked `review` in the target file (warning)",
 }
 
 

@@ -638,3 +638,44 @@ def test_a_baseline_that_cannot_be_read_is_reported_at_its_own_line() -> None:
     (problem,) = problems
     assert (problem.code, problem.line, problem.indicator) == ("KC202", 26, "rate")
     assert text.splitlines()[25].startswith("baseline = ")
+
+
+@pytest.mark.parametrize(
+    ("review", "code"),
+    [
+        ('["counts"]', "KC409"),
+        ("[]", None),
+        ('["単位"]', "KC202"),
+        ('"counts"', "KC202"),
+        ('["targets.2031"]', "KC202"),
+    ],
+)
+def test_the_review_key(review: str, code: str | None) -> None:
+    from conftest import MINI_PLAN  # noqa: PLC0415
+
+    text = MINI_PLAN.replace(
+        'counts = "level"\n[indicators.targets]', f'counts = "level"\nreview = {review}\n[indicators.targets]', 1
+    )
+    _, problems = read_plan(text, "plan.toml")
+    assert [p.code for p in problems] == ([code] if code else [])
+    if code == "KC409":
+        (problem,) = problems
+        assert (problem.line, problem.severity, problem.indicator) == (26, "warning", "rate")  # the review line
+        assert str(problem).startswith("plan.toml:26: KC409 指標 rate: ")
+
+
+def test_validate_and_status_warn_while_a_mark_is_left(make_root: Any) -> None:
+    """A marked reading is a warning: printed by validate and status, which still exit 0."""
+    from conftest import MINI_PLAN  # noqa: PLC0415
+
+    plan = MINI_PLAN.replace('counts = "per_year"\n', 'counts = "per_year"\nreview = ["counts", "targets.2026"]\n', 1)
+    root = make_root({"fy2026.csv": "指標,年度,実績\ncount,2026,3\n"}, plan=plan)
+    validated = invoke("validate", "--root", str(root))
+    assert validated.exit_code == 0, validated.output
+    (line,) = validated.stdout.splitlines()
+    assert line.startswith("targets/mini/plan.toml:37: KC409 指標 count: kpicheck import の推定が確認待ちです: ")
+    assert "数え方（counts" in line and "2026年度の目標" in line and line.endswith("（警告）")
+    assert invoke("validate", "--root", str(root), "--strict").exit_code == 1
+    status = invoke("status", "--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2026-10-01")
+    assert status.exit_code == 0, status.output
+    assert [s.split(": ", 1)[0] for s in status.stderr.splitlines()] == ["targets/mini/plan.toml:37"]
