@@ -1,5 +1,9 @@
 """A plan's KPI table file (.csv, .tsv/.txt, .xlsx) -> its rows, and what each column holds by its header.
 
+The header is the first row, or the first two where the second only finishes the first's headings
+(`目標値` above `(令和7年度)`). Year columns are read in every printed form (2026, R8年度末, 目標値2030年度,
+目標値（令和7年度）).
+
 A table no draft can come from is refused here (KpicheckError, exit 2): a file kpicheck cannot read,
 garbling left by PDF text extraction, no 指標 column, no or duplicated year columns.
 """
@@ -51,6 +55,14 @@ ROLE_NAMES: dict[str, str] = {
 _BASELINE_HEADER = re.compile(r"^(?:基準値|現状値)\((?P<year>[^()]+)\)$")
 # 令和8年度(2026年度): a year header with the same year again in brackets.
 _TWO_YEARS = re.compile(r"^(?P<first>[^()]+?)\s*\((?P<second>[^()]+)\)$")
+# Words printed around a target column's year (NFKC, spaces removed): 目標値2030年度, 目標値(令和7年度),
+# R8年度末, 2030年度目標, 最終目標(R12). What is left is read as a year header.
+_YEAR_WORDS = re.compile(
+    r"^(?:(?:中間|最終)?(?:目標値?|計画値|数値目標))?\(?(?P<year>[^()]+?(?:\([^()]+\))?)\)?"
+    r"末?(?:時点)?(?:の?(?:中間|最終)?目標値?)?$"
+)
+# Headings a second header row may hold besides years: the first row's words, or these.
+_HEADER_PIECES = frozenset({"目標値", "目標", "計画値", "数値目標", "中間目標", "最終目標", "実績値", "年度"})
 # Garbling left by PDF text extraction: (cid:1234), U+FFFD, or a run of ? where the text was.
 _CID = re.compile(r"\(cid:\d+\)")
 _QUESTIONS = re.compile(r"[?\s\d.,%()/・、\-]*")
@@ -77,6 +89,11 @@ class Table:
     columns: tuple[Column, ...]
     body: tuple[tuple[int, list[str]], ...]
 
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The fiscal years the table prints a column for, in order."""
+        return tuple(sorted(c.year for c in self.columns if c.year is not None))
+
 
 def read_kpi_table(path: Path, shown: str) -> Table:
     """The table in `path` with its columns recognised; KpicheckError when no draft can come from it."""
@@ -86,10 +103,33 @@ def read_kpi_table(path: Path, shown: str) -> Table:
     if not content:
         raise KpicheckError(Problem(shown, 1, None, "KC404", "空の表です（見出し行と指標の行が必要です）"))
     width = max(len(cells) for _, cells in content)
+    content = [(line, cells + [""] * (width - len(cells))) for line, cells in content]
     header_line, header = content[0]
-    columns = _columns(header + [""] * (width - len(header)), header_line, shown)
-    body = tuple((line, cells + [""] * (width - len(cells))) for line, cells in content[1:])
-    return Table(header_line, tuple(columns), body)
+    rest = content[1:]
+    two_rows = bool(rest) and _finishes(header, rest[0][1])
+    if two_rows:
+        header = [" ".join(part for part in (a, b) if part.strip()) for a, b in zip(header, rest[0][1], strict=True)]
+        rest = rest[1:]
+    columns = _columns(header, header_line, shown)
+    return Table(header_line, tuple(columns), tuple(rest))
+
+
+def _finishes(first: list[str], second: list[str]) -> bool:
+    """Whether `second` is a second header row: only headings (years, 目標値 …), nothing under the 指標
+    heading, and more year columns read from both rows than from the first alone."""
+    pieces = [one_line(cell) for cell in second if cell.strip()]
+    if not pieces or not all(_heading(piece) for piece in pieces):
+        return False
+    names = [i for i, text in enumerate(first) if HEADER_ROLES.get(_header_key(one_line(text))) == "name"]
+    if any(second[i].strip() for i in names):
+        return False
+    joined = [f"{a} {b}" for a, b in zip(first, second, strict=True)]
+    return sum(header_year(t) is not None for t in joined) > sum(header_year(t) is not None for t in first)
+
+
+def _heading(text: str) -> bool:
+    key = _header_key(text)
+    return header_year(text) is not None or key in HEADER_ROLES or key in _HEADER_PIECES
 
 
 def read_table(path: Path, shown: str) -> list[tuple[int, list[str]]]:
@@ -176,13 +216,25 @@ def _header_key(text: str) -> str:
 
 
 def header_year(text: str) -> int | None:
-    """The fiscal year a header names (2026, 2026年度, FY2026, R8, 令和8年度, 令和8年度(2026)), or None."""
+    """The fiscal year a header names, or None: 2026, 2026年度, FY2026, R8, 令和8年度, 令和8年度(2026),
+    and the same with the words tables print around it: R8年度末, 目標値2030年度, 目標値（令和7年度）."""
     plain = one_line(text)
+    found = _plain_year(plain)
+    if found is not None:
+        return found
+    words = _YEAR_WORDS.match(re.sub(r"\s+", "", normalize(plain)))
+    if words and words["year"] != re.sub(r"\s+", "", normalize(plain)):
+        return _plain_year(words["year"])
+    return None
+
+
+def _plain_year(text: str) -> int | None:
+    """A year header without words around it: 2026, R8, 令和8年度, 令和8年度(2026年度)."""
     try:
-        return parse_year(plain)
+        return parse_year(text)
     except ValueError:
         pass
-    both = _TWO_YEARS.match(normalize(plain))
+    both = _TWO_YEARS.match(normalize(text))
     if both:
         try:
             first, second = parse_year(both["first"]), parse_year(both["second"])
@@ -236,13 +288,19 @@ def _columns(header: list[str], line: int, shown: str) -> list[Column]:
                 line,
                 None,
                 "KC402",
-                "年度の列がありません（見出しを 2026、2026年度、FY2026、R8、令和8年度 のように書いてください）",
+                "年度の列がありません。目標の列の見出しを 2026、2026年度、R8年度末、目標値（令和8年度）"
+                "のように年度が読める形に書いてください",
             )
         )
     elif years[-1] - years[0] > LONGEST_PLAN:
         problems.append(
             Problem(
-                shown, line, None, "KC402", f"年度の列が {years[0]}～{years[-1]} で、{LONGEST_PLAN} 年を超えています"
+                shown,
+                line,
+                None,
+                "KC402",
+                f"年度の列が {years[0]}～{years[-1]} で、{LONGEST_PLAN} 年を超えています。"
+                "年度でない列（目標値の列の見出しの誤り？）を確かめてください",
             )
         )
     else:

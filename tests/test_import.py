@@ -27,7 +27,7 @@ from kpicheck.draft import toml_string
 from kpicheck.importer import import_table
 from kpicheck.kinds.registry import describe
 from kpicheck.kpi_rows import unit_column
-from kpicheck.kpi_table import HEADER_ROLES, header_year
+from kpicheck.kpi_table import HEADER_ROLES, header_year, read_kpi_table
 from kpicheck.models import Counts
 from kpicheck.targets import load_plan, read_plan
 
@@ -169,12 +169,51 @@ def test_the_same_table_gives_the_same_draft(table: Path) -> None:
         ("令和8年度（2026年度）", 2026),
         ("2026年度\n(R8)", 2026),
         ("令和8年度(2027)", None),
+        ("R8年度末", 2026),
+        ("令和8年度末", 2026),
+        ("2030年度末", 2030),
+        ("目標値2030年度", 2030),
+        ("目標値（令和7年度）", 2025),
+        ("目標値\n(令和7年度)", 2025),  # a two-row header, joined
+        ("(令和12年度)", 2030),
+        ("2030年度目標", 2030),
+        ("最終目標（R12）", 2030),
         ("目標値", None),
+        ("目標年度", None),
+        ("基準年度", None),
+        ("現状値（R4）", None),
+        ("R4実績", None),
         ("指標", None),
     ],
 )
 def test_year_headers(header: str, year: int | None) -> None:
     assert header_year(header) == year
+
+
+@pytest.mark.parametrize(
+    ("header", "second", "years"),
+    [
+        (["指標", "現状値", "目標値", "", "単位"], ["", "(令和2年度)", "(令和7年度)", "(令和8年度)", ""], (2025, 2026)),
+        (["指標", "目標値", ""], ["", "2026年度", "2027年度"], (2026, 2027)),
+    ],
+)
+def test_a_second_header_row_finishes_the_first(
+    tmp_path: Path, header: list[str], second: list[str], years: tuple[int, ...]
+) -> None:
+    path = tmp_path / "kpi.csv"
+    body = ["手続数", *(["10件"] * (len(header) - 1))]
+    path.write_text(csv_text([header, second, body]), "utf-8")
+    assert read_kpi_table(path, "kpi.csv").years == years
+    (indicator,) = tomllib.loads(draft(path).text)["indicators"]
+    assert indicator["name"] == "手続数"
+
+
+def test_a_first_data_row_is_never_taken_for_a_header(tmp_path: Path) -> None:
+    """A row with a 指標 is data, even when its cells look like years."""
+    path = tmp_path / "kpi.csv"
+    path.write_text(csv_text([["指標", "目標値", "2026"], ["手続数", "2026年度", "10件"]]), "utf-8")
+    assert read_kpi_table(path, "kpi.csv").years == (2026,)
+    assert len(tomllib.loads(draft(path).text)["indicators"]) == 1
 
 
 @pytest.mark.parametrize(
