@@ -416,9 +416,18 @@ def import_command(
             "targets/ の中では targets/<市町村 id>/ の下だけ）。",
         ),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="-o のファイルが以前の kpicheck import の下書き（1 行目が「# kpicheck import の下書き」）なら"
+            "作り直します。ほかのファイルは上書きしません。",
+        ),
+    ] = False,
 ) -> None:
-    """計画の KPI 表から目標ファイルの下書きを作ります: すべてのセルを読み取り、読めないセルを一覧にします。"""
-    from kpicheck.importer import check_destination, import_table  # noqa: PLC0415 - only this command needs it
+    """計画の KPI 表から目標ファイルの下書きを作ります: すべてのセルを読み取り、読めないセルと推定を一覧にします。"""
+    from kpicheck.draft import DRAFT_MARKER  # noqa: PLC0415 - only this command needs it
+    from kpicheck.importer import check_destination, import_table  # noqa: PLC0415
     from kpicheck.output import write_new  # noqa: PLC0415
     from kpicheck.workspace import CITY_ID  # noqa: PLC0415
 
@@ -429,25 +438,40 @@ def import_command(
             raise usage_error("KC304", f"{option}: 空にはできません")
         if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes the locale could not decode
             raise usage_error("KC304", f"{option}: 文字として読めないバイトがあります（UTF-8 で入力してください）")
+    if replace and out is None:
+        raise usage_error("KC304", "--replace は -o（作り直す下書きのファイル）と一緒に指定してください")
+    marker = DRAFT_MARKER.encode("utf-8") if replace else None
     if out is not None:
-        check_destination(out, root, city)
+        check_destination(out, root, city, replace=marker)
     result = import_table(table, str(table), city=city, plan=plan, title=title, city_name=city_name, issued=issued)
     if out is not None:
-        written = write_new(out, result.text, root)
+        written = write_new(out, result.text, root, replace=marker)
     else:
         typer.echo(result.text.encode("utf-8"), nl=False)  # the file's bytes, whatever the console's encoding
     errors = len(result.errors)
+    years = (
+        f"{result.first_year}～{result.last_year}年度"
+        if len(result.years) == result.last_year - result.first_year + 1
+        else "、".join(str(y) for y in result.years) + "年度"
+    )
+    unread = f"。読めない {result.unread} 個は目標未設定にしました" if result.unread else ""
     typer.echo(
-        f"kpicheck: 指標 {result.indicators} 行、目標セル {result.cells} 個"
-        f"（{result.first_year}～{result.last_year}年度）のうち {result.read} 個を読み取りました",
+        f"kpicheck: 指標 {result.indicators} 行、目標セル {result.cells} 個（{years}）のうち "
+        f"{result.read} 個を読み取りました{unread}",
         err=True,
     )
     echo_problems(result.problems)
     if out is not None:
         typer.echo(f"書き出しました: {written}", err=True)
+    if result.marked:
+        typer.echo(
+            f"kpicheck: 推定を含む指標が {result.marked} 個あります（下書きの review = [...]、KC409）。"
+            "計画の表と照らして確かめ、確かめたら review の行を消してください（docs/import-review-ja.md）",
+            err=True,
+        )
     if errors:
         typer.echo(
-            f"kpicheck: 確認が必要な箇所が {errors} 件あります。下書きの「要確認」の注記を見て直し、"
+            f"kpicheck: 直す必要のある箇所が {errors} 件あります。下書きの「要確認」の注記を見て直し、"
             "kpicheck validate で確かめてください",
             err=True,
         )

@@ -1,8 +1,14 @@
-"""Indicator rows -> the draft target file (TOML), read back by the loader validate uses.
+"""Indicator rows -> the draft target file (TOML), read back once by the loader validate uses.
 
 Each line of the draft remembers the table cell it came from, so a problem the loader finds in the
 draft is reported at the table's row and column. The writing functions take a Draft, an immutable
 record of what was read, and return text or problems: none relies on another having run before it.
+
+The draft is honest about what it guessed: each indicator lists the readings a person must confirm
+in `review = [...]` (validate and status warn with KC409 until the list is removed), and a cell the
+loader could not read is written as 目標未設定 with the printed text in a comment, so the file loads
+and every other indicator can be judged. Its first line marks it as import's own draft, the only
+file `kpicheck import --replace` overwrites.
 """
 
 from __future__ import annotations
@@ -13,15 +19,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kpicheck.errors import Problem, Severity
-from kpicheck.kpi_rows import Declared, Row
-from kpicheck.kpi_table import Column
+from kpicheck.kpi_rows import Declared, Row, baseline_parts
+from kpicheck.kpi_table import Column, Table, cell_name
 from kpicheck.models import Indicator, Plan
 from kpicheck.periods import normalize
 from kpicheck.phrases import DASHES
-from kpicheck.targets import SCHEMA, read_plan
+from kpicheck.targets import REVIEW_BASELINE, REVIEW_CELL, REVIEW_COUNTS, REVIEW_UNIT, SCHEMA, read_plan
 
 NO_AREA = "（分野の記載なし）"
 NO_INITIATIVE = "（取組の記載なし）"
+# The draft's first line starts so; `import --replace` overwrites only a file that still does (a person
+# removes the line once the draft is reviewed, and the file is then never replaced).
+DRAFT_MARKER = "# kpicheck import の下書き"
+# A cell the loader could not read, as the draft writes it: a target set later (目標未設定), so the file
+# loads and the indicator's other years and every other indicator are judged. The printed text is
+# kept in a comment above it, and `review` lists the year.
+UNREAD_CELL = "(要確認: 表のセルを読めないため目標未設定)"
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,9 @@ class Draft:
     target_columns: frozenset[int]  # the year columns' numbers
     first: int
     last: int
+    ids: str = ""  # how ids were given where the table has an ID column: "" as printed, else IDS_FROM
+    problems: tuple[Problem, ...] = ()  # KC410: the ID column's values were not used as they are
+    workbook: bool = False  # cells are named as Excel names them (セル D8)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -99,14 +115,46 @@ class Written:
 
 @dataclass(frozen=True)
 class Reading:
-    """What the loader made of a draft: its indicators by table row, its problems at the table's places."""
+    """What the loader made of a draft: its indicators by table row, its problems at the table's places.
+
+    `broken`: problems of the file as a whole (no plan, a duplicate id): such a draft is never written.
+    """
 
     indicators: dict[int, Indicator]
     problems: list[Problem]
+    broken: list[Problem]
 
 
-def lay_out(rows: Sequence[Row], columns: Sequence[Column], head: Head, shown: str) -> Draft:
+@dataclass(frozen=True)
+class Review:
+    """What the final draft says of one indicator row beyond the table: its declarations, and what a
+    person must look at (the readings guessed, the cells and the baseline not read, the row's errors)."""
+
+    declared: Declared = field(default_factory=Declared)
+    unread: Mapping[int, str] = field(default_factory=dict)  # year -> why its cell was not read
+    baseline: str = ""  # why the baseline was not read ("": read, or none printed)
+    baseline_year: bool = False  # the baseline's year was read out of its cell (1,234件(2020)): a guess
+    notes: tuple[str, ...] = ()  # 要確認 notes on the row's errors
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """`review = [...]`: every reading guessed or not read, for validate and status to warn about."""
+        guessed = list(self.declared.review)
+        if (self.baseline or self.baseline_year) and REVIEW_BASELINE not in guessed:
+            guessed.append(REVIEW_BASELINE)
+        return (*guessed, *(f"{REVIEW_CELL}{year}" for year in sorted(self.unread)))
+
+
+# How ids are given when the table's ID column cannot be used as printed (its values repeat).
+IDS_FROM = {
+    "hierarchy": "分野-取組-表の番号（取組ごとに番号を振り直している表）",
+    "rows": "分野-取組-取組内の行の順（表の番号は取組の中でも重複するため注記に残しました）",
+}
+
+
+def lay_out(rows: Sequence[Row], table: Table, head: Head, shown: str) -> Draft:
     """The rows grouped as the target file groups them: areas and initiatives numbered in table order, ids given."""
+    columns = table.columns
     areas: dict[str, Area] = {}  # normalised name -> area
     initiatives: dict[tuple[str, str], tuple[str, str, list[str]]] = {}  # (area id, name) -> (id, name, departments)
     given: dict[int, tuple[str, tuple[str, str]]] = {}  # table row -> (indicator id, initiative key)
@@ -125,14 +173,25 @@ def lay_out(rows: Sequence[Row], columns: Sequence[Column], head: Head, shown: s
         initiative_id, _, departments = initiatives[key]
         departments += [d for d in row.departments if d not in departments]
         counters[initiative_id] = counters.get(initiative_id, 0) + 1
-        given[row.line] = (row.ident or f"{initiative_id}-{counters[initiative_id]}", key)
+        given[row.line] = (f"{initiative_id}-{counters[initiative_id]}", key)
     made = {key: Initiative(i, key[0], name, tuple(deps)) for key, (i, name, deps) in initiatives.items()}
+    id_column = next((c for c in columns if c.role == "id"), None)
+    indicator_rows = [row for row in rows if not row.orphan]
+    ids, scheme = _ids(indicator_rows, {line: made[key].id for line, (_, key) in given.items()}, given)
+    problems = []
+    if id_column is not None and scheme:
+        repeated = _repeated(normalize(row.ident) for row in indicator_rows if normalize(row.ident))
+        message = (
+            f"ID の列「{id_column.header}」に同じ値が複数あります（{'、'.join(repeated[:5])}）。"
+            f"指標の id は {IDS_FROM[scheme]} にしました。実績の表にはこの id を書きます"
+        )
+        problems.append(Problem(shown, table.header_line, id_column.number, "KC410", message, Severity.WARNING))
     year_columns = {c.year: c.number for c in columns if c.year is not None}
     return Draft(
         head=head,
         shown=shown,
         columns=tuple(columns),
-        rows=tuple(row if row.orphan else Entry(row, given[row.line][0], made[given[row.line][1]]) for row in rows),
+        rows=tuple(row if row.orphan else Entry(row, ids[row.line], made[given[row.line][1]]) for row in rows),
         areas=tuple(areas.values()),
         initiatives=tuple(made.values()),
         name_column=next(c.number for c in columns if c.role == "name"),
@@ -140,24 +199,85 @@ def lay_out(rows: Sequence[Row], columns: Sequence[Column], head: Head, shown: s
         target_columns=frozenset(year_columns.values()),
         first=min(year_columns),
         last=max(year_columns),
+        ids=scheme,
+        problems=tuple(problems),
+        workbook=table.workbook,
     )
 
 
+def _ids(
+    rows: Sequence[Row], initiative_of: Mapping[int, str], given: Mapping[int, tuple[str, object]]
+) -> tuple[dict[int, str], str]:
+    """Each indicator row's id and how it was given ("" as printed or generated; else an IDS_FROM key).
+
+    Without an ID column: 分野-取組-row (1-2-3), as always. With one: the printed ids where they are
+    unique; where the numbering restarts in each 取組 (①②③, a No. column), 取組-number (1-2-③ -> 1-2-3);
+    failing that, 分野-取組-row for every row. Never a duplicate (the loader compares ids as NFKC).
+    """
+    generated = {row.line: given[row.line][0] for row in rows}
+    values = [normalize(row.ident) for row in rows if normalize(row.ident)]
+    if not values:
+        return generated, ""
+    if _unique(values):
+        printed = {row.line: row.ident if normalize(row.ident) else generated[row.line] for row in rows}
+        return (printed, "") if _unique(printed.values()) else (generated, "rows")
+    within = [f"{initiative_of[row.line]}\0{normalize(row.ident)}" for row in rows if normalize(row.ident)]
+    if _unique(within):  # the numbering restarts in each 取組
+        numbered = {
+            row.line: f"{initiative_of[row.line]}-{normalize(row.ident)}"
+            if normalize(row.ident)
+            else generated[row.line]
+            for row in rows
+        }
+        if _unique(numbered.values()):
+            return numbered, "hierarchy"
+    return generated, "rows"
+
+
+def _unique(ids: Iterable[str]) -> bool:
+    seen: set[str] = set()
+    for ident in ids:
+        key = normalize(ident)
+        if key in seen:
+            return False
+        seen.add(key)
+    return True
+
+
+def _repeated(values: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    twice: list[str] = []
+    for value in values:
+        if value in seen and value not in twice:
+            twice.append(value)
+        seen.add(value)
+    return twice
+
+
 def read_back(draft: Draft, declared: Mapping[int, Declared]) -> Reading:
-    """The draft, with `declared` (by table row), read by the loader validate uses."""
-    written = write(draft, declared, {})
+    """The draft, with what the table itself `declared` (by table row), read once by the loader validate uses."""
+    written = write(draft, {line: Review(d) for line, d in declared.items()})
     plan, problems = read_plan(written.text, draft.shown)
-    return Reading(_indicators(written, plan), _placed(draft, written, problems))
+    placed = _placed(draft, written, problems)
+    broken = [
+        p
+        for p, original in zip(placed, problems, strict=True)
+        if p.severity is Severity.ERROR and (p.line is None or original.code == "KC204")
+    ]
+    if plan is None and not broken:
+        broken = placed
+    return Reading(_indicators(written, plan), placed, broken)
 
 
-def render(draft: Draft, declared: Mapping[int, Declared], problems: Iterable[Problem]) -> str:
-    """The final draft, with each error noted above the indicator whose row it concerns."""
-    notes: dict[int, list[str]] = {}
-    for problem in problems:
-        if problem.severity is Severity.ERROR and problem.line is not None:
-            where = f"{problem.column} 列目" if problem.column else "この行"
-            notes.setdefault(problem.line, []).append(f"要確認 {problem.code}（{where}）: {problem.message}")
-    return write(draft, declared, notes).text
+def render(draft: Draft, reviews: Mapping[int, Review]) -> str:
+    """The final draft: each row as its Review says (declarations, marks, unread cells, notes)."""
+    return write(draft, reviews).text
+
+
+def note(problem: Problem, workbook: bool) -> str:
+    """A 要確認 note on a row's error, naming the cell as the table does (セル D8 in a workbook, else 5 行 6 列)."""
+    where = cell_name(problem.line, problem.column, workbook) if problem.column is not None else "この行"
+    return f"要確認 {problem.code}（{where}）: {problem.message}"
 
 
 def _indicators(written: Written, plan: Plan | None) -> dict[int, Indicator]:
@@ -187,6 +307,8 @@ def _placed(draft: Draft, written: Written, problems: Iterable[Problem]) -> list
 
 def toml_string(text: str) -> str:
     """A TOML basic string holding exactly `text` (tomllib reads back the same string)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:  # most cells: nothing to escape
+        return f'"{text}"'
     out = ['"']
     for ch in text:
         if ch in _ESCAPES:
@@ -204,8 +326,11 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b
 
 def _comment(text: str) -> str:
     """One comment line: line breaks and control characters, which would end or break it, removed."""
-    flat = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text)
-    return f"# {flat}".rstrip()
+    return f"# {_flat(text)}".rstrip()
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text)
 
 
 @dataclass
@@ -228,13 +353,17 @@ class _Toml:
         return Written("\n".join(self.lines) + "\n", self.places, self.starts)
 
 
-def write(draft: Draft, declared: Mapping[int, Declared], notes: Mapping[int, Sequence[str]]) -> Written:
-    """The draft as TOML: `declared` and `notes` by table row, a row without 指標 as a comment."""
+def write(draft: Draft, reviews: Mapping[int, Review]) -> Written:
+    """The draft as TOML: each indicator row as its Review (by table row) says, a row without 指標 as a comment."""
     out = _Toml()
     head = draft.head
-    out.add(_comment(f"{head.title}: kpicheck import が {head.source} から作った下書きです。"))
+    out.add(f"{DRAFT_MARKER}: {_flat(head.title)}（{_flat(head.source)} から作成）")
+    out.add(_comment("この 1 行目がある間は kpicheck import --replace で作り直せます。確定したら消してください。"))
     out.add(
-        _comment("各セルの読み取りを kpicheck show で印刷された計画と照合し、「推定」と書いた宣言を確かめてください。")
+        _comment(
+            "各セルの読み取りを kpicheck show で印刷された計画と照合してください。review = [...] は import の推定"
+            "（要確認）の印です: 確かめたら消します（docs/import-review-ja.md）。"
+        )
     )
     out.add(_comment("セルは表のとおりです。セル内の改行は空白にしました。担当は 、・, で区切って配列にしました。"))
     out.add()
@@ -249,7 +378,18 @@ def write(draft: Draft, declared: Mapping[int, Declared], notes: Mapping[int, Se
     out.key("title", head.title)
     if head.issued is not None:
         out.key("issued", head.issued)
-    out.add(_comment(f"first_year, last_year: 表の年度の列（{draft.first}～{draft.last}年度）から"))
+    skipped = _skipped(draft)
+    printed = (
+        f"{draft.first}～{draft.last}年度" if not skipped else "、".join(str(y) for y in sorted(draft.year_columns))
+    )
+    out.add(_comment(f"first_year, last_year: 表の年度の列（{printed}）から。計画期間が違えば直してください"))
+    if skipped:
+        out.add(
+            _comment(
+                f'表に列のない年度（{"、".join(f"{y}年度" for y in skipped)}）は、目標のない年度として空欄（""）に'
+                "しました（計画がその年度の目標を別に書いていれば、そのとおりに書きます）"
+            )
+        )
     out.add(f"first_year = {draft.first}")
     out.add(f"last_year = {draft.last}")
     out.key("source", head.source)
@@ -268,10 +408,12 @@ def write(draft: Draft, declared: Mapping[int, Declared], notes: Mapping[int, Se
         out.key("area", initiative.area)
         out.key("name", initiative.name)
         out.add(f"departments = [{', '.join(toml_string(d) for d in initiative.departments)}]")
+    if draft.ids:
+        out.add()
+        out.add(_comment(f"指標の id: 表の ID の列に同じ値が複数あるため {IDS_FROM[draft.ids]}"))
     for row in draft.rows:
         if isinstance(row, Entry):
-            line = row.row.line
-            _indicator(out, draft, row, declared.get(line, Declared()), notes.get(line, []))
+            _indicator(out, draft, row, reviews.get(row.row.line, Review()))
             continue
         out.add()
         cells = [f"{header}「{text}」" for header, text in _row_cells(row)]
@@ -286,14 +428,22 @@ def _row_cells(row: Row) -> list[tuple[str, str]]:
     return [*[(h, t) for h, t in own if t], *cells, *row.extra]
 
 
-def _indicator(out: _Toml, draft: Draft, entry: Entry, declared: Declared, notes: Sequence[str]) -> None:
+def _skipped(draft: Draft) -> list[int]:
+    """The plan years between the first and last printed that the table has no column for."""
+    return [year for year in range(draft.first, draft.last + 1) if year not in draft.year_columns]
+
+
+def _indicator(out: _Toml, draft: Draft, entry: Entry, review: Review) -> None:
     """One [[indicators]] table, each line placed at the cell it came from (the 指標 cell for the whole row)."""
     row = entry.row
+    declared = review.declared
     here = (row.line, draft.name_column)
     out.add()
     out.add(_comment(f"表の {row.line} 行目"), here)
-    for note in notes:
-        out.add(_comment(note), here)
+    for text in review.notes:
+        out.add(_comment(text), here)
+    if draft.ids and normalize(row.ident):
+        out.add(_comment(f"表の ID: {row.ident}"), here)
     for header, text in row.extra:
         out.add(_comment(f"表の列「{header}」: {text}"), here)
     if row.broken:
@@ -303,26 +453,70 @@ def _indicator(out: _Toml, draft: Draft, entry: Entry, declared: Declared, notes
     out.key("id", entry.id, here)  # a problem of the whole row is reported at this line
     out.key("initiative", entry.initiative.id, here)
     out.key("name", row.name, here)
+    marks = review.marks
+    if marks:
+        out.add(_comment("要確認: import の推定（下の注記）。確かめて直し、review の行を消します"), here)
+        out.add(f"review = [{', '.join(toml_string(m) for m in marks)}]", here)
     if row.departments and row.departments != entry.initiative.departments:
         departments = ", ".join(toml_string(d) for d in row.departments)
         out.add(f"departments = [{departments}]", (row.line, draft.column("departments") or draft.name_column))
     unit_place = (row.line, draft.column("unit") or draft.name_column)
     if declared.unit is not None:
-        out.add(_comment(f"unit: {declared.unit_note}"), unit_place)
+        out.add(
+            _comment(f"unit: {'要確認 ' if REVIEW_UNIT in declared.review else ''}{declared.unit_note}"), unit_place
+        )
         out.key("unit", declared.unit, unit_place)
     if declared.counts is not None:
-        out.add(_comment(f"counts: {declared.counts_note}"), here)
-        out.key("counts", declared.counts.value, here)
-    baseline_column = draft.column("baseline")
-    if row.baseline and any(ch.isdigit() for ch in normalize(row.baseline)) and baseline_column:
-        measured = row.baseline_year or next(
-            (c.baseline_year for c in draft.columns if c.number == baseline_column), ""
+        out.add(
+            _comment(f"counts: {'要確認 ' if REVIEW_COUNTS in declared.review else ''}{declared.counts_note}"), here
         )
-        spec = f"value = {toml_string(row.baseline)}" + (f", year = {toml_string(measured)}" if measured else "")
-        out.add(f"baseline = {{ {spec} }}", (row.line, baseline_column))
-    elif row.baseline and normalize(row.baseline) not in DASHES:
-        out.add(_comment(f"基準値の列「{row.baseline}」は数値ではないため baseline にしていません"), here)
+        out.key("counts", declared.counts.value, here)
+    _baseline(out, draft, row, review.baseline)
     out.add()
     out.add("[indicators.targets]", here)
+    skipped = _skipped(draft)
+    if skipped:
+        out.add(_comment(f"表に列のない年度: {'、'.join(str(y) for y in skipped)}（空欄: 目標なし）"), here)
     for year in range(draft.first, draft.last + 1):
-        out.key(str(year), row.cells.get(year, ""), (row.line, draft.year_columns[year]))
+        if year not in draft.year_columns:
+            out.key(str(year), "", here)
+            continue
+        place = (row.line, draft.year_columns[year])
+        if year in review.unread:
+            printed = row.cells.get(year, "")
+            where = cell_name(*place, draft.workbook)
+            out.add(
+                _comment(f"要確認 {year}（{where}）: 表のセル「{printed}」を読めないため目標未設定にしました"), place
+            )
+            out.add(_comment(f"  {review.unread[year]}"), place)
+            out.key(str(year), UNREAD_CELL, place)
+            continue
+        out.key(str(year), row.cells.get(year, ""), place)
+
+
+def _baseline(out: _Toml, draft: Draft, row: Row, unread: str) -> None:
+    """`baseline = { value, year }` from the 基準値 column: the year printed in the cell, else in the header
+    or the 基準年度 column. A cell without a number, or one the loader could not read, stays a comment."""
+    column = draft.column("baseline")
+    place = (row.line, column or draft.name_column)
+    if not row.baseline or column is None or normalize(row.baseline) in DASHES:
+        return
+    if unread:
+        out.add(_comment(f"baseline: 要確認 基準値の列「{row.baseline}」を読めないため baseline にしていません"), place)
+        out.add(_comment(f"  {unread}"), place)
+        return
+    if not any(ch.isdigit() for ch in normalize(row.baseline)):
+        out.add(_comment(f"基準値の列「{row.baseline}」は数値ではないため baseline にしていません"), place)
+        return
+    value, printed_year = baseline_parts(row.baseline)
+    header_year = next((c.baseline_year for c in draft.columns if c.number == column), "")
+    measured = printed_year or row.baseline_year or header_year
+    if printed_year:
+        out.add(
+            _comment(
+                f"baseline: 要確認 基準値のセル「{row.baseline}」の括弧内（{printed_year}）を測った年度と読みました"
+            ),
+            place,
+        )
+    spec = f"value = {toml_string(value)}" + (f", year = {toml_string(measured)}" if measured else "")
+    out.add(f"baseline = {{ {spec} }}", place)

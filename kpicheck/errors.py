@@ -59,7 +59,7 @@ CODES: dict[str, str] = {
     "KC399": "unexpected internal error",
     # KPI tables (kpicheck import)
     "KC401": "KPI table without a 指標 column",
-    "KC402": "KPI table without fiscal-year columns, or with a year missing between them",
+    "KC402": "KPI table without fiscal-year columns (or spanning over 30 years); a warning for years it skips",
     "KC403": "KPI table with two columns for the same thing (a fiscal year, 指標, …)",
     "KC404": "KPI table with no header or no indicator rows",
     "KC405": "text garbled by PDF extraction ((cid:1234), U+FFFD, a column of ?)",
@@ -67,6 +67,7 @@ CODES: dict[str, str] = {
     "KC407": "a KPI table row with cells but no 指標 (kept as a comment in the draft)",
     "KC408": "an indicator row whose target cells are all blank (warning)",
     "KC409": "a reading kpicheck import guessed, still marked `review` in the target file (warning)",
+    "KC410": "a KPI table's ID column repeats values: ids made from the hierarchy instead (warning)",
 }
 
 

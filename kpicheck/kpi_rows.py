@@ -1,23 +1,25 @@
 """The KPI table's rows -> indicator rows, and the unit and counts each indicator's draft declares.
 
 A group's 分野/取組/担当 is written on its first row only (or in merged cells) and applies to the rows
-below. unit and counts are inferred from the 単位 column or from the loader's reading of the cells, each
-with a note saying from what, for the person who checks the draft.
+below. unit and counts are taken from the 単位 column or inferred from the loader's reading of the cells, each
+with a note saying from what; what was guessed is marked for the person who checks the draft (`review`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 
 from kpicheck.errors import KpicheckError, Problem, Severity
 from kpicheck.kinds.registry import NUMERIC_KINDS
 from kpicheck.kpi_table import Table, one_line
 from kpicheck.models import COUNTS_LABELS, Counts, Indicator
-from kpicheck.periods import clean, normalize
+from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.phrases import DASHES
 from kpicheck.qualifiers import QUALIFIERS
 from kpicheck.schedule import RATE_UNITS
+from kpicheck.targets import REVIEW_COUNTS, REVIEW_UNIT
 
 DEPARTMENT_SEPARATORS = re.compile(r"[、・,，\n]")
 
@@ -43,12 +45,14 @@ class Row:
 
 @dataclass(frozen=True)
 class Declared:
-    """The unit and counts an indicator's draft declares (None: left out), each with the note saying from what."""
+    """The unit and counts an indicator's draft declares (None: left out), each with the note saying from
+    what, and the readings import guessed (`review`), which the draft marks until a person confirms them."""
 
     unit: str | None = None
     counts: Counts | None = None
     unit_note: str = ""
     counts_note: str = ""
+    review: tuple[str, ...] = ()  # targets.REVIEW_WORDS: the readings guessed, for the draft to mark
 
 
 def indicator_rows(table: Table, shown: str) -> tuple[list[Row], list[Problem]]:
@@ -155,12 +159,35 @@ def _counts_word(row: Row, counts: Counts) -> tuple[int, str, str] | None:
     return None
 
 
-def declare(row: Row, indicator: Indicator | None) -> Declared:
-    """unit and counts for the draft, from the 単位 column or the loader's reading of the cells, with their source."""
+def from_table(row: Row) -> Declared:
+    """What the table itself declares, before any cell is read: the unit (and counts) of its 単位 column.
+
+    A unit printed in the 単位 column is printed, not guessed: it applies to the row's bare numbers (15, 40).
+    """
     unit, counts, word = unit_column(row.unit) if row.unit else ("", None, "")
+    if not unit:
+        return Declared()
+    note = f"表の単位の列「{row.unit}」の「{word}」から{COUNTS_LABELS[counts]}（{counts.value}）" if counts else ""
+    return Declared(unit, counts, f"表の単位の列「{row.unit}」から", note)
+
+
+def declare(
+    row: Row, known: Declared, indicator: Indicator | None, bare: Sequence[int] = (), unread: Collection[int] = ()
+) -> Declared:
+    """unit and counts for the draft: those the table declares (`known`), else the loader's reading of the
+    cells, each with its note; what was guessed is listed in `review`.
+
+    `bare`: the years whose cell is a bare number that reads only with the unit the other cells print
+    (65 beside 70%): the unit is then a guess for them. `unread`: the years whose cell could not be read;
+    what the other cells say is then a guess for the whole row. counts is a guess unless the 単位 column
+    or every cell with a number says how it counts, or the unit is a rate (a rate is always a level).
+    """
     metric = indicator.metrics[0] if indicator is not None and len(indicator.metrics) == 1 else None
-    if unit:
-        unit_note = f"表の単位の列「{row.unit}」から"
+    review: list[str] = []
+    if unread:
+        row = replace(row, cells={year: text for year, text in row.cells.items() if year not in unread})
+    if known.unit is not None:
+        unit, unit_note = known.unit, known.unit_note
     elif metric is not None and metric.unit is not None and indicator is not None:
         first = next(
             (
@@ -171,22 +198,32 @@ def declare(row: Row, indicator: Indicator | None) -> Declared:
             None,
         )
         source = f"（{first[0]}年度「{first[1]}」ほか）" if first else ""
-        unit, unit_note = metric.unit, f"セルに印字された単位から推定{source}"
+        unit, unit_note = metric.unit, f"セルに印字された単位から{source}"
+        if unread and not bare:
+            review.append(REVIEW_UNIT)
+            unit_note += "。読めないセルがあるため、読めたセルだけからの推定"
+        if bare:
+            review.append(REVIEW_UNIT)
+            listed = "、".join(f"{year}年度「{row.cells[year]}」" for year in bare)
+            unit_note += f"。単位のないセル（{listed}）にも同じ単位を当てました: 推定"
     else:
-        return Declared()
-    if counts is not None:
-        counts_note = f"表の単位の列「{row.unit}」の「{word}」から{COUNTS_LABELS[counts]}（{counts.value}）"
-    elif normalize(unit) in RATE_UNITS:
-        counts = Counts.LEVEL
-        counts_note = f"単位が率（{unit}）のため{COUNTS_LABELS[Counts.LEVEL]}（level）と推定"
+        return Declared(review=())
+    if known.counts is not None:
+        return Declared(unit, known.counts, unit_note, known.counts_note, tuple(review))
+    if normalize(unit) in RATE_UNITS:
+        counts, counts_note = Counts.LEVEL, f"単位が率（{unit}）のため{COUNTS_LABELS[Counts.LEVEL]}（level）"
     else:
         settled = metric.counts if metric is not None and metric.unit is not None else None
-        counts, counts_note = _inferred_counts(row, settled)
-    return Declared(unit, counts, unit_note, counts_note)
+        counts, counts_note, guessed = _inferred_counts(row, settled)
+        if guessed or unread:
+            review.append(REVIEW_COUNTS)
+            counts_note += "。読めないセルがあるため、読めたセルだけからの推定" if unread and not guessed else ""
+    return Declared(unit, counts, unit_note, counts_note, tuple(review))
 
 
-def _inferred_counts(row: Row, settled: Counts | None) -> tuple[Counts, str]:
-    """How the row counts and the note saying why: as the loader `settled` it, or else as the cells' words say."""
+def _inferred_counts(row: Row, settled: Counts | None) -> tuple[Counts, str, bool]:
+    """How the row counts, the note saying why, and whether it is a guess: as the loader `settled` it, or
+    else as the cells' words say. It is not a guess only where every cell with a number says it."""
     if settled is not None:
         inferred = settled
         found = _counts_word(row, inferred) if inferred is not Counts.LEVEL else None
@@ -200,13 +237,21 @@ def _inferred_counts(row: Row, settled: Counts | None) -> tuple[Counts, str]:
     label = f"{COUNTS_LABELS[inferred]}（{inferred.value}）"
     if found is None and inferred is Counts.LEVEL:
         words = "/年・年間・毎年度・累計・延べ"
-        return inferred, f"セルに {words} がないため{label}と推定（年度ごとの件数なら per_year に直します）"
+        return (
+            inferred,
+            f"セルに {words} がないため{label}と推定（年度ごとの件数なら per_year、累計なら cumulative に直します）",
+            True,
+        )
     if found is None:
-        return inferred, f"セルの読み取りから{label}と推定"
+        return inferred, f"セルの読み取りから{label}と推定", True
     year, text, said = found
     silent = sum(1 for t in row.cells.values() if any(ch.isdigit() for ch in t) and not _says_counts(t))
     rest = f"。ほかの {silent} セルには数え方の語がありません" if silent else ""
-    return inferred, f"{year}年度のセル「{text}」の「{said}」から{label}と推定{rest}"
+    return (
+        inferred,
+        f"{year}年度のセル「{text}」の「{said}」から{label}{'と推定' if silent else ''}{rest}",
+        bool(silent),
+    )
 
 
 def _says_counts(text: str) -> bool:
@@ -218,3 +263,36 @@ def _says_counts(text: str) -> bool:
 def _prints(plain: str, word: str) -> bool:
     """Whether a cell (normalised) prints a counts word; 年 alone only before a number (年2回), not in 2026年度."""
     return re.search(r"年\d", plain) is not None if word == "年" else word in plain
+
+
+# A cell that is a number and nothing else: 15, 1,234, 45.5 (as the loader's magnitude allows).
+_PLAIN_NUMBER = re.compile(r"\d{1,15}(?:\.\d{1,6})?|\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?")
+# A baseline cell with the year it was measured in brackets, after or before the value:
+# 1,234件(2020), 45.0%(令和2年度), (令和2年度) 45.0%, 約3,000人(R1).
+_YEAR_AFTER = re.compile(r"^(?P<value>.*?\d.*?)\s*\((?P<year>[^()]+)\)$")
+_YEAR_BEFORE = re.compile(r"^\((?P<year>[^()]+)\)\s*(?P<value>.*\d.*)$")
+
+
+def plain_number(text: str) -> bool:
+    """Whether a cell is a bare number, with no unit or word (15, 1,234)."""
+    return _PLAIN_NUMBER.fullmatch(normalize(text)) is not None
+
+
+def baseline_parts(text: str) -> tuple[str, str]:
+    """A 基準値 cell -> (value, the year printed in it or ""): `1,234件(2020)` -> ("1,234件", "2020").
+
+    Only a bracket that reads as a fiscal year is taken (`45%(市)` stays whole); the value keeps its
+    printed form, the year too but for a word after it (`2019年度調査` -> `2019年度`).
+    """
+    plain = normalize(text)
+    for pattern in (_YEAR_AFTER, _YEAR_BEFORE):
+        found = pattern.match(plain)
+        if found is None:
+            continue
+        year = re.sub(r"(?:調査|実績|時点|末)$", "", found["year"].strip())
+        try:
+            parse_year(year)
+        except ValueError:
+            continue
+        return found["value"].strip(), year
+    return text, ""

@@ -2,7 +2,7 @@
 
 The header is the first row, or the first two where the second only finishes the first's headings
 (`目標値` above `(令和7年度)`). Year columns are read in every printed form (2026, R8年度末, 目標値2030年度,
-目標値（令和7年度）).
+目標値（令和7年度）) and may skip years (a table printing 2028 and 2030 only).
 
 A table no draft can come from is refused here (KpicheckError, exit 2): a file kpicheck cannot read,
 garbling left by PDF text extraction, no 指標 column, no or duplicated year columns.
@@ -88,11 +88,30 @@ class Table:
     header_line: int
     columns: tuple[Column, ...]
     body: tuple[tuple[int, list[str]], ...]
+    workbook: bool = False  # an .xlsx: a cell is named as Excel names it (D8)
 
     @property
     def years(self) -> tuple[int, ...]:
         """The fiscal years the table prints a column for, in order."""
         return tuple(sorted(c.year for c in self.columns if c.year is not None))
+
+
+def cell_name(line: int | None, column: int | None, workbook: bool) -> str:
+    """A cell as the person reading the table finds it: `セル D8` in a workbook, `8 行 4 列` otherwise."""
+    if line is None:
+        return ""
+    if column is None:
+        return f"{line} 行目"
+    return f"セル {column_letters(column)}{line}" if workbook else f"{line} 行 {column} 列"
+
+
+def column_letters(number: int) -> str:
+    """A column's number (from 1) as Excel's letters: 1 -> A, 26 -> Z, 27 -> AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def read_kpi_table(path: Path, shown: str) -> Table:
@@ -111,7 +130,8 @@ def read_kpi_table(path: Path, shown: str) -> Table:
         header = [" ".join(part for part in (a, b) if part.strip()) for a, b in zip(header, rest[0][1], strict=True)]
         rest = rest[1:]
     columns = _columns(header, header_line, shown)
-    return Table(header_line, tuple(columns), tuple(rest))
+    workbook = path.suffix.lower() == ".xlsx"
+    return Table(header_line, tuple(columns), tuple(rest), workbook)
 
 
 def _finishes(first: list[str], second: list[str]) -> bool:
@@ -303,13 +323,6 @@ def _columns(header: list[str], line: int, shown: str) -> list[Column]:
                 "年度でない列（目標値の列の見出しの誤り？）を確かめてください",
             )
         )
-    else:
-        missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
-        if missing:
-            listed = "、".join(f"{y}年度" for y in missing)
-            problems.append(
-                Problem(shown, line, None, "KC402", f"{years[0]}～{years[-1]}年度のうち {listed} の列がありません")
-            )
     if problems:
         raise KpicheckError(sorted(problems, key=lambda p: (p.column or 0, p.code)))
     return columns

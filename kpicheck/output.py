@@ -3,8 +3,9 @@
 Every file is written to a temporary file in its folder and renamed into place, all or nothing; a
 path inside ROOT/targets or ROOT/actuals, a folder, a symlink, a pipe or a device is refused (KC307)
 before anything is written, and Ctrl-C, SIGTERM or SIGHUP leave no temporary file behind. The one
-exception is `kpicheck import` (write_new): a new target file, which may lie under ROOT/targets but
-never replaces anything.
+exception is `kpicheck import` (write_new): a new target file, which may lie under ROOT/targets and
+never replaces anything but, with --replace, a draft import wrote itself (a regular file whose first
+bytes are its draft marker).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from pathlib import Path
 from kpicheck.errors import usage_error
 
 
-def check_output(path: Path, root: Path, *, new_target: bool = False) -> None:
+def check_output(path: Path, root: Path, *, new_target: bool = False, replace: bytes | None = None) -> None:
     """KC307 unless `path` names a file we may write or replace.
 
     Its folder must exist, outside ROOT/targets and ROOT/actuals; an existing entry must be a regular
     file (a symlink, FIFO or device named by -o is never replaced by a file). `new_target`: the one
-    exception, `kpicheck import` — a file that does not exist yet, which may lie under ROOT/targets.
+    exception, `kpicheck import` — a file that does not exist yet, which may lie under ROOT/targets;
+    with `replace`, also a regular file whose bytes start with it (import's own draft).
     """
     if path.name in {"", ".", ".."}:
         raise usage_error("KC307", f"{str(path)!r}: ファイル名ではありません（例: -o report.html）")
@@ -45,13 +47,34 @@ def check_output(path: Path, root: Path, *, new_target: bool = False) -> None:
     except OSError as exc:
         raise usage_error("KC307", f"{path}: {exc.strerror or exc}") from None
     if new_target:
-        raise usage_error("KC307", f"{path}: すでにあります。kpicheck import は既存のファイルを上書きしません")
+        if replace is not None and stat.S_ISREG(mode) and own_draft(path, replace):
+            return
+        raise usage_error("KC307", f"{path}: すでにあります。{_not_replaced(replace)}")
     if stat.S_ISDIR(mode):
         raise usage_error("KC307", f"{path}: フォルダです")
     if not stat.S_ISREG(mode):
         raise usage_error(
             "KC307", f"{path}: 通常のファイルでないもの（リンク、パイプ、デバイス）があるため置き換えません"
         )
+
+
+def own_draft(path: Path, marker: bytes) -> bool:
+    """Whether `path` starts with `marker` (after a UTF-8 BOM): a draft `kpicheck import` wrote."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(len(marker) + 3)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(marker)
+
+
+def _not_replaced(replace: bytes | None) -> str:
+    if replace is None:
+        return "kpicheck import は既存のファイルを上書きしません（自分の下書きを作り直すなら --replace）"
+    return (
+        "kpicheck import の下書きではないため上書きしません"
+        "（--replace が上書きするのは 1 行目が「# kpicheck import の下書き」のファイルだけです）"
+    )
 
 
 def _mode(path: Path) -> int:
@@ -99,15 +122,16 @@ def write_files(output: Path, files: Mapping[Path, str | bytes], root: Path) -> 
     return list(files)
 
 
-def write_new(path: Path, text: str, root: Path) -> Path:
+def write_new(path: Path, text: str, root: Path, *, replace: bytes | None = None) -> Path:
     """Create `path` with `text` (UTF-8), never replacing anything: the one write allowed under ROOT/targets.
 
     Written to a temporary file and hard-linked into place, which fails if the name exists (even one
-    created a moment ago); where links are not supported, renamed after a last check.
+    created a moment ago); where links are not supported, renamed after a last check. With `replace`
+    (import --replace), an existing regular file whose bytes start with it is replaced atomically.
     """
     import tempfile  # noqa: PLC0415 - see write_files
 
-    check_output(path, root, new_target=True)
+    check_output(path, root, new_target=True, replace=replace)
     temp = ""
     try:
         with _signals_as_exit():
@@ -117,6 +141,12 @@ def write_new(path: Path, text: str, root: Path) -> Path:
                 stream.flush()
                 os.fsync(stream.fileno())
             Path(temp).chmod(_mode(path))
+            if replace is not None and os.path.lexists(path):
+                if path.is_symlink() or not path.is_file() or not own_draft(path, replace):  # changed since checked
+                    raise usage_error("KC307", f"{path}: すでにあります。{_not_replaced(replace)}")
+                Path(temp).replace(path)
+                temp = ""
+                return path
             try:
                 os.link(temp, path)
             except FileExistsError:

@@ -62,7 +62,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
 
 
 # `review = [...]` on an indicator: the readings `kpicheck import` guessed, marked until a person confirms
-# them. Each word and what the KC409 warning says of it.
+# them (docs/import-review-ja.md). Each word and what the KC409 warning says of it.
 REVIEW_UNIT, REVIEW_COUNTS, REVIEW_BASELINE = "unit", "counts", "baseline"
 REVIEW_WORDS: dict[str, str] = {
     REVIEW_UNIT: "単位（unit）",
@@ -77,7 +77,7 @@ def review_message(ident: str, marks: Iterable[str]) -> str:
     said = [REVIEW_WORDS.get(m) or f"{m.removeprefix(REVIEW_CELL)}年度の目標（読めないため目標未設定）" for m in marks]
     return (
         f"指標 {ident}: kpicheck import の推定が確認待ちです: {'、'.join(said)}。"
-        "計画の表と照らして確かめ、直したら review の行を消してください"
+        "計画の表と照らして確かめ、直したら review の行を消してください（docs/import-review-ja.md）"
     )
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from typer.testing import CliRunner, Result
 
 from kpicheck.cli import app
@@ -19,6 +23,26 @@ def invoke(*args: str, columns: int = 200) -> Result:
     """Run the command line in-process: `columns` wide (COLUMNS; tables wrap only where a test narrows
     them), colour off (NO_COLOR), stdout and stderr apart. Every CLI test goes through here."""
     return CliRunner().invoke(app, list(args), env={"COLUMNS": str(columns), "NO_COLOR": "1"})
+
+
+def unread_comment(lines: list[str], year: object, cell: str) -> bool:
+    """Whether the draft says, above the year's key, that the printed `cell` was not read (目標未設定)."""
+    pattern = re.compile(rf"# 要確認 {year}（[^）]+）: 表のセル「{re.escape(cell)}」を読めないため目標未設定にしました")
+    return any(pattern.fullmatch(line) for line in lines)
+
+
+def xlsx(rows: list[list[Any]], merge: tuple[str, ...] = ()) -> bytes:
+    """A workbook of `rows` (openpyxl), with `merge` ranges merged as Excel merges a group's cells."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    for cells in merge:
+        sheet.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def run(*args: str) -> tuple[int, str, str]:
