@@ -65,11 +65,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture
-def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
-    """Compare text with tests/golden/<name>; --update-golden rewrites it (review the diff)."""
+def golden(request: pytest.FixtureRequest) -> Callable[..., None]:
+    """Compare text with tests/golden/<name> (or `folder`/<name>); --update-golden rewrites it (review the diff)."""
 
-    def check(name: str, text: str) -> None:
-        path = GOLDEN / name
+    def check(name: str, text: str, folder: Path = GOLDEN) -> None:
+        path = folder / name
         if request.config.getoption("--update-golden"):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
