@@ -174,6 +174,8 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
         rules = [r for r in (target.rules if target else ()) if r.metric == result.id]
         if len(rules) != 1 or rules[0].kind not in BAR_KINDS or not isinstance(result.actual, Decimal):
             continue
+        if result.status is Status.UNRATED:  # no bar from a value the verdict could not use (a 累計's one year)
+            continue
         rule = rules[0]
         if rule.value is None or rule.value < 0 or (rule.value == 0 and not rule.bound.ceiling):
             continue

@@ -137,3 +137,13 @@ def test_unrated_takes_the_scales_cannot_evaluate_grade(tmp_path: Path) -> None:
     data = json.loads(invoke("status", *args, "--format", "json").stdout)
     (item,) = [i for i in data["indicators"] if i["id"] == "g4-1-1"]
     assert (item["status"], item["grade"]) == ("unrated", "D")
+
+
+def test_an_unrated_indicator_gets_no_rate_and_no_bar() -> None:
+    """260人 is one year's row of a 累計 whose total is unknown: no 達成率, no progress bar drawn from it."""
+    html = invoke("report", *HYUGA_2025, "--format", "html").stdout
+    row = html.split('<tr data-id="g4-1-1" data-status="unrated">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="rate">\n<div class="num">―</div></td>' in row
+    data = json.loads(invoke("status", *HYUGA_2025, "--format", "json").stdout)
+    (item,) = [i for i in data["indicators"] if i["id"] == "g4-1-1"]
+    assert item["achievement_rate"] is None
