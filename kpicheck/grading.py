@@ -51,15 +51,20 @@ PRESETS: dict[str, Scale] = {
         none=Band("D", "評価できない"),
         by_status=((Status.ACHIEVED, "B"), (Status.ON_TRACK, "B"), (Status.BEHIND, "C"), (Status.MISSED, "C")),
     ),
-    # 長与町: S above the target, A above the baseline, B within ±10% of it, C below it.
+    # 長与町's 数値目標評価 (第9次総合計画, 令和元年度施策評価の概要, webtown.nagayo.jp/kiji0032107):
+    # S 目標値を超えている, A 基準値を超えている, B 基準値と同水準である（△10%以内）, C 基準値より下落
+    # している, － 評価できない. △ is the municipal minus sign: ANY improvement on the baseline is A, and
+    # B is the baseline itself or up to 10% below it (of the baseline value), C further below. An upper
+    # bound (lower is better) mirrors it: under the baseline A, up to 10% over it B. S is given to a
+    # target met as its cell reads it (65%以上 met at 65%), where the town's words say 超えている.
     "S-C": Scale(
         name="S-C",
         basis="baseline",
         bands=(
             Band("S", "目標を達成"),
-            Band("A", "基準値より改善"),
-            Band("B", "基準値±10%以内"),
-            Band("C", "基準値より悪化"),
+            Band("A", "基準値を超えている"),
+            Band("B", "基準値と同水準（△10%以内）"),
+            Band("C", "基準値より下落している"),
         ),
         none=Band("－", "評価できない"),
     ),
@@ -162,7 +167,13 @@ def grade_by_rate(scale: Scale, result: MetricResult) -> Band:
 
 
 def grade_by_baseline(scale: Scale, result: MetricResult) -> Band:
-    """S when the target is met; else against the 基準値: A better by more than the margin, B within it, C worse."""
+    """S when the target is met; else against the 基準値: A for any improvement on it, B at it or worse by at
+    most the margin (長与町's 同水準（△10%以内）, △ being minus), C worse than that.
+
+    Better is higher, or lower under an upper bound. The improvement is exact (50.1 on a baseline of 50
+    is A); the loss is a share of the baseline value, rounded half up to 0.1 as the other rates are
+    (−10.0% is B, −10.1% C). On a baseline of 0 any loss is C: no share of 0 is within 10%.
+    """
     first, better, level, worse = scale.bands[:4]
     if result.status is Status.ACHIEVED:
         return first
@@ -170,12 +181,13 @@ def grade_by_baseline(scale: Scale, result: MetricResult) -> Band:
         return scale.none
     actual, baseline = result.actual, result.baseline
     gain = (baseline - actual) if result.ceiling else (actual - baseline)
-    if baseline == 0:
-        return better if gain > 0 else level if gain == 0 else worse
-    change = rounded(gain / abs(baseline) * HUNDRED)
-    if abs(change) <= scale.margin:
+    if gain > 0:
+        return better
+    if gain == 0:
         return level
-    return better if change > 0 else worse
+    if baseline == 0:
+        return worse
+    return level if rounded(-gain / abs(baseline) * HUNDRED) <= scale.margin else worse
 
 
 def grade_by_status(scale: Scale, result: MetricResult) -> Band:

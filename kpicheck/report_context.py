@@ -113,8 +113,9 @@ RATE_DEFINITION = (
 BASIS_DEFINITIONS = {
     "rate": "評価は、年度の途中で順調・遅れの指標は目安比、それ以外は達成率（小数第1位）で決める。"
     "数値でない目標（方針策定、段階など）は状況から決める。",
-    "baseline": "評価は、目標を達成していれば最上位、それ以外は基準値（計画の現状値）と比べて決める"
-    "（基準値の±{margin}%以内は横ばい）。基準値のない指標は評価できない。",
+    "baseline": "評価は、目標を達成していれば{0}、それ以外は基準値（計画の現状値）と比べて決める。基準値より"
+    "少しでも良ければ（上限の目標では低ければ）{1}、基準値と同じか悪化が基準値の{margin}%以内なら{2}"
+    "（△10%以内: △は減少）、それより悪ければ{3}。基準値のない指標は評価できない。",
     "status": "評価は、指標の状況（達成・順調・遅れ・未達成）から決める。",
 }
 
@@ -127,7 +128,7 @@ def scale_definition(scale: Scale | None) -> str:
         edge = "" if band.floor is None else f"（{quantity(band.floor, '%')}{'超' if band.strict else '以上'}）"
         bands.append(f"{band.grade} {band.label}{edge}")
     bands.append(f"{scale.none.grade} {scale.none.label}")
-    basis = BASIS_DEFINITIONS[scale.basis].format(margin=quantity(scale.margin, ""))
+    basis = BASIS_DEFINITIONS[scale.basis].format(*scale.grades, margin=quantity(scale.margin, ""))
     return f"評価基準（{scale.name}）: {'、'.join(bands)}。{basis}実績未入力・目標未設定は「{scale.none.label}」。"
 
 

@@ -34,6 +34,7 @@ from kpicheck.grading import (
 from kpicheck.models import Change, MetricResult, Report, Scale, Status, kanji_quantity, quantity
 from kpicheck.render import render_csv, render_json, render_table
 from kpicheck.report import ReportFormat, render_report
+from kpicheck.report_context import scale_definition
 from kpicheck.rules import evaluate
 from kpicheck.summary import city_row
 from kpicheck.targets import load_plan
@@ -167,23 +168,67 @@ def test_a_to_d_for_targets_without_a_number_and_without_an_actual() -> None:
 # ------------------------------------------------------------------------------------------ S-C, ◎○△×
 
 
+# 長与町 第9次総合計画 数値目標評価 (令和元年度施策評価の概要, webtown.nagayo.jp/kiji0032107): S 目標値を超えて
+# いる, A 基準値を超えている, B 基準値と同水準である（△10%以内）, C 基準値より下落している, － 評価できない.
+# △ is minus: any improvement is A; B is the baseline or up to 10% below it (of the baseline value).
 @pytest.mark.parametrize(
     ("actual", "baseline", "ceiling", "status", "expected"),
     [
         ("100", "50", False, Status.ACHIEVED, "S"),  # the target met
-        ("60", "50", False, Status.MISSED, "A"),  # above the baseline by more than 10%
-        ("55", "50", False, Status.MISSED, "B"),  # exactly +10%: within
-        ("45", "50", False, Status.MISSED, "B"),  # exactly −10%: within
-        ("44", "50", False, Status.MISSED, "C"),
-        ("40", "60", True, Status.MISSED, "A"),  # 60分 → 40分 under an upper bound: better
+        ("60", "50", False, Status.MISSED, "A"),  # above the baseline
+        ("52.5", "50", False, Status.MISSED, "A"),  # +5%: 基準値を超えている (the old ±10% reading gave B)
+        ("50.01", "50", False, Status.MISSED, "A"),  # any improvement, however small, exactly compared
+        ("50", "50", False, Status.MISSED, "B"),  # at the baseline: 同水準
+        ("45", "50", False, Status.MISSED, "B"),  # exactly 10% below: △10%以内
+        ("44.98", "50", False, Status.MISSED, "B"),  # −10.04%, rounded to −10.0% as rates are
+        ("44.95", "50", False, Status.MISSED, "C"),  # −10.1%
+        ("44", "50", False, Status.MISSED, "C"),  # 基準値より下落している
+        ("1", "0", False, Status.MISSED, "A"),  # a baseline of 0: up is A
+        ("0", "0", False, Status.MISSED, "B"),
+        ("-1", "0", False, Status.MISSED, "C"),  # no share of 0 is within 10%
+        # an upper bound (60分 → 30分以内) mirrored: lower than the baseline is A, up to 10% higher B
+        ("40", "60", True, Status.MISSED, "A"),
+        ("59.9", "60", True, Status.MISSED, "A"),
+        ("60", "60", True, Status.MISSED, "B"),
+        ("66", "60", True, Status.MISSED, "B"),  # 10% over the baseline: △10%以内 the other way
+        ("66.1", "60", True, Status.MISSED, "C"),
         ("70", "60", True, Status.MISSED, "C"),
+        ("0", "0", True, Status.MISSED, "B"),  # 0件 kept at a baseline of 0件
+        ("1", "0", True, Status.MISSED, "C"),
         ("5", None, False, Status.MISSED, "－"),  # no baseline: cannot be evaluated
     ],
 )
-def test_s_to_c_against_the_baseline(
+def test_s_to_c_as_nagayo_publishes_it(
     actual: str, baseline: str | None, ceiling: bool, status: Status, expected: str
 ) -> None:
     assert grade("S-C", result(actual, "100", status, ceiling=ceiling, baseline=baseline)) == expected
+
+
+def test_s_to_c_labels_are_nagayos_words() -> None:
+    """長与町's published labels, so a 評価シート reads as the town's own."""
+    assert [(b.grade, b.label) for b in (*PRESETS["S-C"].bands, PRESETS["S-C"].none)] == [
+        ("S", "目標を達成"),
+        ("A", "基準値を超えている"),
+        ("B", "基準値と同水準（△10%以内）"),
+        ("C", "基準値より下落している"),
+        ("－", "評価できない"),
+    ]
+
+
+def test_the_reports_s_to_c_definition_reads_as_nagayos_scale() -> None:
+    text = scale_definition(PRESETS["S-C"])
+    assert "目標を達成していればS" in text
+    assert "基準値より少しでも良ければ（上限の目標では低ければ）A、基準値と同じか悪化が基準値の10%以内ならB" in text
+    assert "それより悪ければC。基準値のない指標は評価できない。" in text
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_presets_words_are_cp932(name: str) -> None:
+    """Labels and definitions reach CSV and reports opened on Japanese Windows: CP932 only."""
+    scale = PRESETS[name]
+    for band in (*scale.bands, scale.none):
+        (band.grade + band.label).encode("cp932")
+    scale_definition(scale).encode("cp932")
 
 
 def test_marks_follow_the_status() -> None:
