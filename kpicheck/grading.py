@@ -39,7 +39,11 @@ UNGRADED = frozenset({Status.NOT_APPLICABLE, Status.UPCOMING})
 UNGRADABLE = frozenset({Status.NO_DATA, Status.TBD, Status.UNRATED})
 
 PRESETS: dict[str, Scale] = {
-    # 浜松市 DX計画 and 行政経営計画: A over 110% of the plan value, B 95–110%, C under 95%.
+    # 浜松市 DX計画 and 行政経営推進プラン: A over 110% of the plan value (年度計画よりも進んでいる), B 95–110%
+    # (年度計画どおり), C under 95% (年度計画よりも遅れている); 浜松 publishes these three only
+    # (city.hamamatsu.shizuoka.jp/houmu/gyoukei/plan/jisshikeikaku_kanri/r5.html). The fourth grade, D
+    # 評価できない, is kpicheck's own, for what cannot be graded (実績未入力, 目標未設定, 評価不能), and the
+    # report's definition of the scale says so.
     "A-D": Scale(
         name="A-D",
         basis="rate",
@@ -50,6 +54,7 @@ PRESETS: dict[str, Scale] = {
         ),
         none=Band("D", "評価できない"),
         by_status=((Status.ACHIEVED, "B"), (Status.ON_TRACK, "B"), (Status.BEHIND, "C"), (Status.MISSED, "C")),
+        note="A・B・C は浜松市の3段階の基準。D（評価できない）は浜松市の基準にはなく、kpicheck が加えた段階。",
     ),
     # 長与町's 数値目標評価 (第9次総合計画, 令和元年度施策評価の概要, webtown.nagayo.jp/kiji0032107):
     # S 目標値を超えている, A 基準値を超えている, B 基準値と同水準である（△10%以内）, C 基準値より下落

@@ -152,6 +152,7 @@ class Scale(NamedTuple):
     none: Band  # 評価できない (no actual, no number to grade)
     by_status: tuple[tuple[Status, str], ...] = ()  # basis "status", and non-numeric targets under "rate"
     margin: Decimal = Decimal(10)  # basis "baseline": B from the 基準値 to this % worse than it (△10%)
+    note: str = ""  # for the report's definition of the scale: what is not the source's own (A-D's D)
 
     def band(self, grade: str) -> Band:
         return next((b for b in (*self.bands, self.none) if b.grade == grade), self.none)

@@ -129,7 +129,10 @@ def scale_definition(scale: Scale | None) -> str:
         bands.append(f"{band.grade} {band.label}{edge}")
     bands.append(f"{scale.none.grade} {scale.none.label}")
     basis = BASIS_DEFINITIONS[scale.basis].format(*scale.grades, margin=quantity(scale.margin, ""))
-    return f"評価基準（{scale.name}）: {'、'.join(bands)}。{basis}実績未入力・目標未設定は「{scale.none.label}」。"
+    return (
+        f"評価基準（{scale.name}）: {'、'.join(bands)}。{scale.note}{basis}"
+        f"実績未入力・目標未設定は「{scale.none.label}」。"
+    )
 
 
 def departments(plan: Plan) -> list[str]:

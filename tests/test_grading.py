@@ -222,6 +222,14 @@ def test_the_reports_s_to_c_definition_reads_as_nagayos_scale() -> None:
     assert "それより悪ければC。基準値のない指標は評価できない。" in text
 
 
+def test_the_reports_a_to_d_definition_says_d_is_kpichecks() -> None:
+    """浜松市 publishes three grades (行政経営推進プラン R5: 年度計画よりも進んでいる / どおり / 遅れている);
+    D 評価できない is kpicheck's, and a council reading the report is told so."""
+    text = scale_definition(PRESETS["A-D"])
+    assert "A・B・C は浜松市の3段階の基準。D（評価できない）は浜松市の基準にはなく、kpicheck が加えた段階。" in text
+    assert [b.grade for b in PRESETS["A-D"].bands] == ["A", "B", "C"] and PRESETS["A-D"].none.grade == "D"
+
+
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_presets_words_are_cp932(name: str) -> None:
     """Labels and definitions reach CSV and reports opened on Japanese Windows: CP932 only."""
