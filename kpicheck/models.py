@@ -126,8 +126,10 @@ class State(StrEnum):
     NOT_STARTED = "not_started"
 
 
-# 今後の方向性 as evaluation sheets use it, unless a plan lists its own.
-DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "廃止", "終了")
+# 今後の方向性 as evaluation sheets use it, unless a plan lists its own: from growing the work to ending it.
+# 統合 (merged into other work) and 完了 (its purpose achieved, so it ends) are on many 事務事業評価 sheets
+# (issue 19); 終了 stays for work that ends for other reasons (its period over).
+DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "統合", "廃止", "終了", "完了")
 
 
 class Band(NamedTuple):

@@ -224,7 +224,7 @@ def _grading(head: dict[str, Any], r: Reader, plan_line: int | None) -> Scale | 
 
 
 def _directions(head: dict[str, Any], r: Reader, plan_line: int | None) -> tuple[str, ...]:
-    """The words 今後の方向性 may take: the plan's own list, else 拡大 / 改善継続 / 現状継続 / 縮小 / 廃止 / 終了."""
+    """The words 今後の方向性 may take: the plan's own list, else models.DIRECTIONS (拡大 … 完了)."""
     if "directions" not in head:
         return DIRECTIONS
     words = tuple(normalize(w) for w in r.texts(head, "directions", "[plan]", plan_line))

@@ -432,9 +432,18 @@ def test_a_direction_outside_the_list_is_kc106(make_root: Callable[..., Path]) -
     done = invoke("validate", "--root", str(root))
     assert done.exit_code == 1
     assert (
-        "actuals/mini/a.csv:2:4: KC106 今後の方向性 'がんばる' は 拡大、改善継続、現状継続、縮小、廃止、終了"
-        in done.stdout
+        "actuals/mini/a.csv:2:4: KC106 今後の方向性 'がんばる' は "
+        "拡大、改善継続、現状継続、縮小、統合、廃止、終了、完了" in done.stdout
     )
+
+
+@pytest.mark.parametrize("word", ["統合", "完了"])
+def test_merged_and_completed_are_default_directions(make_root: Callable[..., Path], word: str) -> None:
+    """Issue 19: 統合 (merged into other work) and 完了 (purpose achieved) are on evaluation sheets, so a
+    plan without its own `directions` accepts them and the report carries them."""
+    root = make_root({"a.csv": f"指標,年度,実績,今後の方向性\nrate,2026,60%,{word}\n"})
+    assert invoke("validate", "--root", str(root)).exit_code == 0
+    assert {i["id"]: i["direction"] for i in status_json(root)["indicators"]}["rate"] == word
 
 
 def test_a_plan_lists_its_own_directions(make_root: Callable[..., Path]) -> None:
