@@ -3,9 +3,10 @@
 Rates (README "Achievement rate"):
 
 - 達成率 (`achievement_rate`) = 実績 ÷ 目標 × 100 for a target to reach or exceed (65%以上, 削減率50%);
-  for an upper bound (15分以内, 0件) the mirror, (2 − 実績 ÷ 目標) × 100, never below 0: at the target
-  100, at zero 200, at twice the target 0. Against the number the actual was judged by (for 前年比 the
-  last year's actual × the factor).
+  for an upper bound (15分以内, 0件) by the plan's `reduction_rate` (CEILING_RATES): the mirror
+  (2 − 実績 ÷ 目標) × 100 by default, never below 0 (at the target 100, at zero 200, at twice the
+  target 0), or 目標 ÷ 実績, or the progress from the 基準値. Against the number the actual was judged
+  by (for 前年比 the last year's actual × the factor).
 - 目安比 (`pace_rate`) while the year runs (順調, 遅れ): the same against the pace value on the day
   measured, the share of the way the year should have covered by then.
 - 進捗率 (`progress_rate`) = (実績 − 基準値) ÷ (目標値 − 基準値) × 100, where the plan gives a 基準値:
@@ -26,9 +27,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from kpicheck.models import Band, Change, Evaluation, MetricResult, Plan, Report, Scale, Status, quantity
+from kpicheck.models import (
+    Band,
+    Change,
+    Evaluation,
+    MetricResult,
+    Plan,
+    ReductionRate,
+    Report,
+    Scale,
+    Status,
+    quantity,
+)
 
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -88,30 +100,94 @@ def rounded(value: Decimal) -> Decimal:
     return value.quantize(TENTH, ROUND_HALF_UP)
 
 
-def rate_of(actual: Decimal, goal: Decimal, *, ceiling: bool) -> Decimal | None:
-    """The unrounded 達成率 in % (see the module docstring); None where a target of 0 or less has no rate."""
+# ------------------------------------------------------------------------------------------ rates of an upper bound
+
+
+def _bound_of_zero(actual: Decimal, goal: Decimal) -> Decimal:
+    """A bound of 0 or less (0件): kept is 100%, broken 0%; no share of 0 to compute."""
+    return HUNDRED if actual <= goal else Decimal(0)
+
+
+def _mirror(actual: Decimal, goal: Decimal, _baseline: Decimal | None) -> Decimal | None:
+    if goal <= 0:
+        return _bound_of_zero(actual, goal)
+    return max(Decimal(0), (2 - actual / goal) * HUNDRED)
+
+
+def _goal_over_actual(actual: Decimal, goal: Decimal, _baseline: Decimal | None) -> Decimal | None:
+    """目標 ÷ 実績. At 実績 0 (or less) under a bound above 0 the division has no number: no rate, though the
+    target is met and better than by any actual above 0 (see `beyond_every_band`)."""
+    if goal <= 0:
+        return _bound_of_zero(actual, goal)
+    if actual <= 0:
+        return None
+    return goal / actual * HUNDRED
+
+
+def _from_baseline(actual: Decimal, goal: Decimal, baseline: Decimal | None) -> Decimal | None:
+    """(基準値 − 実績) ÷ (基準値 − 目標): the share of the way down from the 基準値 covered. No rate without
+    a 基準値, or with one already at or under the target (nothing to cover); never below 0, as the others."""
+    if baseline is None or baseline <= goal:
+        return None
+    return max(Decimal(0), (baseline - actual) / (baseline - goal) * HUNDRED)
+
+
+class CeilingRate(NamedTuple):
+    """One way to compute an upper bound's 達成率: the formula, and how the report's legend states it."""
+
+    rate: Callable[[Decimal, Decimal, Decimal | None], Decimal | None]  # (実績, 目標, 基準値) -> % or None
+    legend: str
+
+
+# `[plan] reduction_rate`: one row per way a city computes the 達成率 of an upper bound (15分以内, 0件,
+# 30%以下). A 削減率 target (削減率50%) is a rate to reach, not a bound: 実績 ÷ 目標 whichever is set.
+CEILING_RATES: dict[ReductionRate, CeilingRate] = {
+    ReductionRate.MIRROR: CeilingRate(
+        _mirror, "(2 − 実績 ÷ 目標) × 100（目標ちょうどで100%、0で200%、0%未満にはしない）"
+    ),
+    ReductionRate.RATIO: CeilingRate(
+        _goal_over_actual,
+        "目標 ÷ 実績 × 100（目標ちょうどで100%、目標の半分で200%）。実績が0のときは割り算ができないため率を"
+        "出さない（―。目標は達成しており、率で評価するときは最上位の評価）。目標0件は守れば100%、超えれば0%",
+    ),
+    ReductionRate.BASELINE: CeilingRate(
+        _from_baseline,
+        "(基準値 − 実績) ÷ (基準値 − 目標) × 100（基準値から目標までの進み具合。目標ちょうどで100%、"
+        "0%未満にはしない）。基準値のない指標、基準値が目標以下の指標には率を出さない",
+    ),
+}
+
+
+def rate_of(
+    actual: Decimal,
+    goal: Decimal,
+    *,
+    ceiling: bool,
+    method: ReductionRate = ReductionRate.MIRROR,
+    baseline: Decimal | None = None,
+) -> Decimal | None:
+    """The unrounded 達成率 in % (see the module docstring): 実績 ÷ 目標 for a target to reach (None where a
+    target of 0 or less has no rate), an upper bound's by `method`."""
     if ceiling:
-        if goal <= 0:
-            return HUNDRED if actual <= goal else Decimal(0)
-        return max(Decimal(0), (2 - actual / goal) * HUNDRED)
+        return CEILING_RATES[method].rate(actual, goal, baseline)
     if goal <= 0:
         return None
     return max(Decimal(0), actual / goal * HUNDRED)
 
 
-def _rounded_rate(result: MetricResult, against: Decimal) -> Decimal | None:
+def _rounded_rate(result: MetricResult, against: Decimal, method: ReductionRate) -> Decimal | None:
     assert isinstance(result.actual, Decimal)
-    found = rate_of(result.actual, against, ceiling=result.ceiling)
+    found = rate_of(result.actual, against, ceiling=result.ceiling, method=method, baseline=result.baseline)
     return None if found is None else rounded(found)
 
 
-def achievement_rate(result: MetricResult) -> Decimal | None:
+def achievement_rate(result: MetricResult, method: ReductionRate = ReductionRate.MIRROR) -> Decimal | None:
     if not isinstance(result.actual, Decimal) or result.goal is None or result.status in UNGRADED:
         return None
-    return _rounded_rate(result, result.goal)
+    return _rounded_rate(result, result.goal, method)
 
 
-def pace_rate(result: MetricResult) -> Decimal | None:
+def pace_rate(result: MetricResult, method: ReductionRate = ReductionRate.MIRROR) -> Decimal | None:
     """While the year runs (順調, 遅れ): the actual against the pace value on the day measured (目安比)."""
     if (
         not isinstance(result.actual, Decimal)
@@ -120,7 +196,22 @@ def pace_rate(result: MetricResult) -> Decimal | None:
         or result.status not in (Status.ON_TRACK, Status.BEHIND)
     ):
         return None
-    return _rounded_rate(result, result.pace)
+    return _rounded_rate(result, result.pace, method)
+
+
+def beyond_every_band(result: MetricResult, method: ReductionRate) -> bool:
+    """目標 ÷ 実績 at 実績 0 under a bound above 0: no rate to print (÷ 0), but the target is met and the actual
+    better than any above 0, whose rate grows without end as it nears 0. Graded on a rate, it takes the
+    top band: 0件 never grades below 1件."""
+    return (
+        method is ReductionRate.RATIO
+        and result.ceiling
+        and isinstance(result.actual, Decimal)
+        and result.actual <= 0
+        and result.goal is not None
+        and result.goal > 0
+        and result.status not in UNGRADED
+    )
 
 
 def progress_rate(result: MetricResult) -> Decimal | None:
@@ -157,21 +248,23 @@ def _status_grade(scale: Scale, status: Status) -> Band | None:
     return None
 
 
-def grade_by_rate(scale: Scale, result: MetricResult) -> Band:
+def grade_by_rate(scale: Scale, result: MetricResult, method: ReductionRate = ReductionRate.MIRROR) -> Band:
     """Bands on the 達成率 against the pace value while the year runs (順調/遅れ), else against the target.
 
     The scale decides, not the status: under A-D a target missed at 99.4% is B (95–110%, 目標どおり),
     as the city's scale defines it, while the status still says 未達成.
     """
-    rate = pace_rate(result)
+    rate = pace_rate(result, method)
     if rate is None:
-        rate = achievement_rate(result)
+        rate = achievement_rate(result, method)
     if rate is not None:
         return _band_for(scale, rate)
+    if beyond_every_band(result, method):
+        return scale.bands[0]
     return _status_grade(scale, result.status) or scale.none
 
 
-def grade_by_baseline(scale: Scale, result: MetricResult) -> Band:
+def grade_by_baseline(scale: Scale, result: MetricResult, _method: ReductionRate = ReductionRate.MIRROR) -> Band:
     """S when the target is met; else against the 基準値: A for any improvement on it, B at it or worse by at
     most the margin (長与町's 同水準（△10%以内）, △ being minus), C worse than that.
 
@@ -195,24 +288,25 @@ def grade_by_baseline(scale: Scale, result: MetricResult) -> Band:
     return level if rounded(-gain / abs(baseline) * HUNDRED) <= scale.margin else worse
 
 
-def grade_by_status(scale: Scale, result: MetricResult) -> Band:
+def grade_by_status(scale: Scale, result: MetricResult, _method: ReductionRate = ReductionRate.MIRROR) -> Band:
     return _status_grade(scale, result.status) or scale.none
 
 
-GRADERS: dict[str, Callable[[Scale, MetricResult], Band]] = {
+# (scale, metric, the plan's reduction_rate) -> grade: one signature; only the grader on a rate reads the last.
+GRADERS: dict[str, Callable[[Scale, MetricResult, ReductionRate], Band]] = {
     "rate": grade_by_rate,
     "baseline": grade_by_baseline,
     "status": grade_by_status,
 }
 
 
-def metric_grade(scale: Scale, result: MetricResult) -> Band | None:
+def metric_grade(scale: Scale, result: MetricResult, method: ReductionRate = ReductionRate.MIRROR) -> Band | None:
     """The metric's grade; None when there is nothing to grade this year (対象外, 未到来)."""
     if result.status in UNGRADED:
         return None
     if result.status in UNGRADABLE:
         return scale.none
-    return GRADERS[scale.basis](scale, result)
+    return GRADERS[scale.basis](scale, result, method)
 
 
 def _indicator_grade(scale: Scale, status: Status, metrics: tuple[MetricResult, ...]) -> Band | None:
@@ -269,7 +363,7 @@ def figures(plan: Plan, evaluation: Evaluation) -> Evaluation:
     the same figures from the records and none computes them again.
     """
     scale = plan.grading
-    metrics = tuple(_metric_figures(scale, m) for m in evaluation.metrics)
+    metrics = tuple(_metric_figures(scale, plan.reduction_rate, m) for m in evaluation.metrics)
     if len(metrics) == 1:  # the usual case, and the cheap one (summary evaluates every city's indicators)
         (only,) = metrics
         rate, pace, progress = only.achievement_rate, only.pace_rate, only.progress_rate
@@ -287,12 +381,12 @@ def figures(plan: Plan, evaluation: Evaluation) -> Evaluation:
     )
 
 
-def _metric_figures(scale: Scale | None, result: MetricResult) -> MetricResult:
+def _metric_figures(scale: Scale | None, method: ReductionRate, result: MetricResult) -> MetricResult:
     found = (
-        achievement_rate(result),
-        pace_rate(result),
+        achievement_rate(result, method),
+        pace_rate(result, method),
         progress_rate(result),
-        None if scale is None else metric_grade(scale, result),
+        None if scale is None else metric_grade(scale, result, method),
     )
     if found == (result.achievement_rate, result.pace_rate, result.progress_rate, result.grade):
         return result  # usually all None (a state, a phase, no actual): no copy of the record

@@ -132,6 +132,17 @@ class State(StrEnum):
 DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "統合", "廃止", "終了", "完了")
 
 
+class ReductionRate(StrEnum):
+    """How a plan computes the 達成率 of an upper bound (15分以内, 0件, 30%以下): `[plan] reduction_rate`.
+
+    Cities differ (issue 19); the formulas are grading.CEILING_RATES, one row each.
+    """
+
+    MIRROR = "mirror"  # (2 − 実績 ÷ 目標) × 100, never below 0: kpicheck's default
+    RATIO = "ratio"  # 目標 ÷ 実績 × 100
+    BASELINE = "baseline"  # (基準値 − 実績) ÷ (基準値 − 目標) × 100: progress from the 基準値
+
+
 class Band(NamedTuple):
     """One grade of a scale: `grade` (A) with its `label` (目標どおり) from `floor` up (a rate in %)."""
 
@@ -347,6 +358,7 @@ class Plan:
     pace_tolerance: Decimal = Decimal("0.95")  # 遅れ below this share of the pace value
     grading: Scale | None = None  # the plan's grading scale (評価), None: no grade
     directions: tuple[str, ...] = DIRECTIONS  # the words 今後の方向性 may take
+    reduction_rate: ReductionRate = ReductionRate.MIRROR  # how an upper bound's 達成率 is computed
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year

@@ -162,6 +162,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "summary": {status.value: count for status, count in report.summary().items()},
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": grade_counts(scale, report.evaluations) if scale else None,
+        "reduction_rate": plan.reduction_rate.value,  # how an upper bound's achievement_rate was computed
         "indicators": [_indicator_dict(e) for e in report.evaluations],
     }
 

@@ -8,7 +8,7 @@ The JSON contract of `kpicheck status --format json` (render.to_dict), for the i
 (--department narrows `indicators` and `summary` alike):
 
     city, city_name, plan, plan_title, year, year_label, as_of (ISO date), summary {status: count},
-    grading ({name, grades [{grade, label}]} or None), grades ({grade: count} or None),
+    grading ({name, grades [{grade, label}]} or None), grades ({grade: count} or None), reduction_rate,
     indicators [{id, name, area, initiative, departments, target, actual, actual_text, previous, status,
                  status_label, reason, note, achievement_rate, pace_rate, progress_rate, grade, grade_label,
                  change, change_label, analysis, issues, direction,
@@ -44,7 +44,7 @@ and the helpers:
                    this year and an actual; 実績未入力, 対象外 and 目標未設定 are left out of the denominator
     scale          {name, grades [{grade, label}]} or None;  scale_definition  how it grades, in Japanese
     grade_rows     [{grade, label, count, share}] per grade ([] when ungraded)
-    rate_definition  the 達成率 formulas, in Japanese
+    rate_definition  the 達成率 formulas, in Japanese (for upper bounds the plan's reduction_rate)
     changes        {counts [{change, label, count}], line, compared}: change since last year
     by_department  [{name, total, statuses [count per status, in legend order], grades [count per grade],
                      indicators}] per 担当, in the plan's order
@@ -79,7 +79,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpicheck import __version__, grading
-from kpicheck.grading import grade_counts, rate_of, scale_grades, share
+from kpicheck.grading import CEILING_RATES, grade_counts, rate_of, scale_grades, share
 from kpicheck.kinds.registry import BAR_KINDS
 from kpicheck.models import (
     CHANGE_LABELS,
@@ -88,6 +88,7 @@ from kpicheck.models import (
     MetricResult,
     Plan,
     Report,
+    Rule,
     Scale,
     Status,
     quantity,
@@ -103,12 +104,18 @@ ACHIEVEMENT_DEFINITION = (
     "（達成・未達成・順調・遅れ）。実績未入力・対象外・目標未設定の指標は含めない。"
 )
 RATE_DEFINITION = (
-    "達成率 = 実績 ÷ 目標 × 100（目標以上を目指す指標）。上限の目標（〇分以内、0件など）は "
-    "(2 − 実績 ÷ 目標) × 100（目標ちょうどで100%、0で200%、0%未満にはしない）。"
+    "達成率 = 実績 ÷ 目標 × 100（目標以上を目指す指標）。上限の目標（〇分以内、0件など）は {ceiling}。"
     "前年比の目標は前年度実績 × 増加率を目標とする。複数の項目がある指標は最も低い項目の率。小数第2位を四捨五入。"
     "目安比は、年度の途中で順調・遅れの指標について、経過日数に応じた目安に対する実績の割合（同じ式）。"
     "年度の途中の、上限のある件数（年10件以内など）には率を出さない。"
 )
+
+
+def rate_definition(plan: Plan) -> str:
+    """The 達成率 formulas for the report's legend, naming the one the plan uses for upper bounds."""
+    return RATE_DEFINITION.format(ceiling=CEILING_RATES[plan.reduction_rate].legend)
+
+
 # How each basis of a grading scale reads, for the report's legend.
 BASIS_DEFINITIONS = {
     "rate": "評価は、年度の途中で順調・遅れの指標は目安比、それ以外は達成率（小数第1位）で決める。"
@@ -176,8 +183,10 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
         rule = rules[0]
         if rule.value is None or rule.value < 0 or (rule.value == 0 and not rule.bound.ceiling):
             continue
-        ratio = _ratio(result.actual, rule.value, upper=rule.bound.ceiling)
-        pace = None if result.pace is None else _ratio(result.pace, rule.value, upper=rule.bound.ceiling)
+        ratio = _ratio(report.plan, result, result.actual, rule)
+        if ratio is None:  # no 達成率 under the plan's formula (目標 ÷ 0, no 基準値): no bar to draw
+            continue
+        pace = None if result.pace is None else _ratio(report.plan, result, result.pace, rule)
         several = len(evaluation.metrics) > 1
         items.append(
             {
@@ -202,10 +211,12 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
     return items
 
 
-def _ratio(actual: Decimal, target: Decimal, *, upper: bool) -> Decimal:
-    """How far along the bar is: the 達成率 as a fraction (grading.rate_of: for a ceiling its mirror)."""
-    found = rate_of(actual, target, ceiling=upper)
-    return Decimal(0) if found is None else found / 100
+def _ratio(plan: Plan, result: MetricResult, value: Decimal, rule: Rule) -> Decimal | None:
+    """How far along the bar `value` is: the 達成率 as a fraction (grading.rate_of: for a ceiling by the plan's
+    reduction_rate, so the bar and the rate printed beside it agree); None where that formula gives none."""
+    assert rule.value is not None
+    found = rate_of(value, rule.value, ceiling=rule.bound.ceiling, method=plan.reduction_rate, baseline=result.baseline)
+    return None if found is None else found / 100
 
 
 def _common(plan: Plan, as_of: date, department: str | None) -> dict[str, Any]:
@@ -240,7 +251,7 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
         "statuses": statuses(report),
         "achievement": achievement(report),
         "grade_rows": grade_rows(report.plan.grading, data["grades"]),
-        "rate_definition": RATE_DEFINITION,
+        "rate_definition": rate_definition(report.plan),
         "scale_definition": scale_definition(scale),
         "scale": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "changes": change_rows(report),

@@ -31,10 +31,10 @@ from kpicheck.grading import (
     progress_rate,
     rate_of,
 )
-from kpicheck.models import Change, MetricResult, Report, Scale, Status, kanji_quantity, quantity
+from kpicheck.models import Change, MetricResult, ReductionRate, Report, Scale, Status, kanji_quantity, quantity
 from kpicheck.render import render_csv, render_json, render_table
 from kpicheck.report import ReportFormat, render_report
-from kpicheck.report_context import scale_definition
+from kpicheck.report_context import scale_definition, year_context
 from kpicheck.rules import evaluate
 from kpicheck.summary import city_row
 from kpicheck.targets import load_plan
@@ -120,6 +120,98 @@ def test_progress_rate_from_the_baseline(actual: str, goal: str, baseline: str, 
 def test_no_progress_rate_without_a_baseline_or_when_it_equals_the_target() -> None:
     assert progress_rate(result("50", "100")) is None
     assert progress_rate(result("50", "100", baseline="100")) is None
+
+
+# ------------------------------------------------------------------------------------------ reduction_rate
+
+# Issue 19: cities compute an upper bound's (15分以内, 0件) 達成率 in different ways, so a plan says which:
+# `reduction_rate = "mirror"` (kpicheck's default), "ratio" (目標 ÷ 実績) or "baseline" (from the 基準値).
+MIRROR, RATIO, FROM_BASELINE = ReductionRate.MIRROR, ReductionRate.RATIO, ReductionRate.BASELINE
+
+
+@pytest.mark.parametrize(
+    ("method", "actual", "goal", "baseline", "expected"),
+    [
+        (MIRROR, "12", "15", None, "120.0"),  # (2 − 12/15) × 100, as before
+        (MIRROR, "0", "15", None, "200.0"),
+        (RATIO, "12", "15", None, "125.0"),  # 15 ÷ 12
+        (RATIO, "15", "15", None, "100.0"),  # at the bound
+        (RATIO, "30", "15", None, "50.0"),  # twice the bound: 50%, not 0% as the mirror says
+        (RATIO, "7.5", "15", None, "200.0"),
+        (RATIO, "0", "15", None, None),  # 15 ÷ 0 has no number: no rate (the grade: beyond_every_band)
+        (RATIO, "0", "0", None, "100.0"),  # 0件 kept: at the bound, 100% (as the mirror)
+        (RATIO, "1", "0", None, "0.0"),  # 0件 broken: 0 ÷ 1
+        (FROM_BASELINE, "45", "30", "60", "50.0"),  # 60分 → 30分以内 at 45分: half way down
+        (FROM_BASELINE, "30", "30", "60", "100.0"),
+        (FROM_BASELINE, "0", "30", "60", "200.0"),
+        (FROM_BASELINE, "70", "30", "60", "0.0"),  # worse than the baseline: 0, never negative
+        (FROM_BASELINE, "2", "0", "5", "60.0"),  # 5件 → 0件 at 2件: a bound of 0 has a rate here
+        (FROM_BASELINE, "20", "30", None, None),  # no 基準値, no rate
+        (FROM_BASELINE, "20", "30", "30", None),  # a 基準値 at the target: no way to cover
+        (FROM_BASELINE, "20", "30", "25", None),  # a 基準値 already under the target
+    ],
+)
+def test_an_upper_bounds_rate_by_the_plans_formula(
+    method: ReductionRate, actual: str, goal: str, baseline: str | None, expected: str | None
+) -> None:
+    found = achievement_rate(result(actual, goal, ceiling=True, baseline=baseline), method)
+    assert found == (None if expected is None else D(expected))
+
+
+def test_the_formula_is_for_upper_bounds_only() -> None:
+    """A target to reach, 削減率50% among them, is 実績 ÷ 目標 whatever the plan's reduction_rate."""
+    for method in ReductionRate:
+        assert achievement_rate(result("40", "50", baseline="10"), method) == D("80.0")
+
+
+def test_the_pace_rate_uses_the_same_formula() -> None:
+    # 12分 against a pace value of 18分 on the way from 20分 to 15分以内
+    in_year = result("12", "15", Status.ON_TRACK, ceiling=True, pace="18", baseline="20")
+    assert [pace_rate(in_year, m) for m in ReductionRate] == [D("133.3"), D("150.0"), D("400.0")]
+
+
+@pytest.mark.parametrize(
+    ("actual", "status", "expected"),
+    [
+        ("0", Status.ACHIEVED, "A"),  # 目標 ÷ 0: no rate, but better than any actual above 0, so the top band
+        ("1", Status.ACHIEVED, "A"),  # 15 ÷ 1 = 1500%
+        ("15", Status.ACHIEVED, "B"),
+        ("15.8", Status.MISSED, "C"),  # 94.9%
+    ],
+)
+def test_ratio_grades_zero_above_every_actual(actual: str, status: Status, expected: str) -> None:
+    one = result(actual, "15", status, ceiling=True)
+    assert grade_of(PRESETS["A-D"], one, RATIO) == expected
+    assert grading.beyond_every_band(one, RATIO) is (actual == "0")
+    assert not grading.beyond_every_band(one, MIRROR)
+
+
+def grade_of(scale: Scale, one: MetricResult, method: ReductionRate) -> str | None:
+    band = metric_grade(scale, one, method)
+    return None if band is None else band.grade
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [("", MIRROR), ('reduction_rate = "mirror"', MIRROR), ('reduction_rate = "ratio"', RATIO),
+     ('reduction_rate = "baseline"', FROM_BASELINE)],
+)  # fmt: skip
+def test_a_plan_names_its_reduction_rate(tmp_path: Path, setting: str, expected: ReductionRate) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(plan_with(setting), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None
+    assert plan.reduction_rate is expected
+
+
+@pytest.mark.parametrize("setting", ['reduction_rate = "inverse"', "reduction_rate = 2", 'reduction_rate = "Ratio"'])
+def test_an_unknown_reduction_rate_is_kc202_listing_the_three(tmp_path: Path, setting: str) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(plan_with(setting), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert [(p.code, p.line) for p in problems] == [("KC202", 9)]
+    assert "reduction_rate は mirror、ratio、baseline のどれかにしてください" in problems[0].message
+    assert plan is not None and plan.reduction_rate is MIRROR
 
 
 # ------------------------------------------------------------------------------------------ A-D
@@ -615,6 +707,71 @@ def test_rates_and_grades_of_every_numeric_kind_at_the_band_edges(
 ) -> None:
     found = kinds(make_root, rows)
     assert {k: (found[k]["achievement_rate"], found[k]["grade"]) for k in expected} == expected
+
+
+def reduction_plan(setting: str) -> str:
+    """KINDS_PLAN with its reduction_rate, and a 基準値 of 20分 for the waiting time (窓口の待ち時間)."""
+    plan = KINDS_PLAN.replace('grading = "A-D"\n', f'grading = "A-D"\n{setting}\n', 1)
+    return plan.replace(
+        'unit = "分"\ncounts = "level"\n', 'unit = "分"\ncounts = "level"\nbaseline = { value = "20分" }\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "wait", "expected"),
+    [
+        ("", "12", (120.0, "A")),  # the mirror, as before
+        ('reduction_rate = "ratio"', "12", (125.0, "A")),
+        ('reduction_rate = "ratio"', "16", (93.8, "C")),
+        ('reduction_rate = "ratio"', "0", (None, "A")),  # 15 ÷ 0: no rate, the top grade
+        ('reduction_rate = "baseline"', "17.5", (50.0, "C")),  # 20分 → 15分以内 at 17.5分
+        ('reduction_rate = "baseline"', "15", (100.0, "B")),
+    ],
+)
+def test_the_plans_reduction_rate_reaches_the_json(
+    make_root: Callable[..., Path], setting: str, wait: str, expected: tuple[float | None, str]
+) -> None:
+    root = make_root({"a.csv": f"indicator,year,value\nwait,2026,{wait}\ncap,2026,5\n"}, plan=reduction_plan(setting))
+    data = status_json(root)
+    assert data["reduction_rate"] == (setting.split('"')[1] if setting else "mirror")  # the JSON says which formula
+    found = {i["id"]: i for i in data["indicators"]}
+    assert (found["wait"]["achievement_rate"], found["wait"]["grade"]) == expected
+    cap = {"": 150.0, 'reduction_rate = "ratio"': 200.0, 'reduction_rate = "baseline"': None}[setting]
+    assert found["cap"]["achievement_rate"] == cap  # 年10件以内 at 5件; no 基準値 for it: no rate from one
+
+
+# What each reduction_rate's legend says of an upper bound, after 上限の目標（〇分以内、0件など）は
+LEGENDS = {
+    "mirror": "(2 − 実績 ÷ 目標) × 100（目標ちょうどで100%、0で200%、0%未満にはしない）",
+    "ratio": "目標 ÷ 実績 × 100（目標ちょうどで100%、目標の半分で200%）。実績が0のときは割り算ができない",
+    "baseline": "(基準値 − 実績) ÷ (基準値 − 目標) × 100（基準値から目標までの進み具合。",
+}
+
+
+@pytest.mark.parametrize("method", list(LEGENDS))
+def test_the_reports_legend_names_the_plans_formula(make_root: Callable[..., Path], method: str) -> None:
+    root = make_root(
+        {"a.csv": "indicator,year,value\nwait,2026,0\n"}, plan=reduction_plan(f'reduction_rate = "{method}"')
+    )
+    common = ["--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2027-04-01"]
+    for fmt in ("markdown", "html"):
+        done = invoke("report", *common, "--format", fmt)
+        assert done.exit_code == 0, done.output
+        assert "上限の目標（〇分以内、0件など）は " + LEGENDS[method] in done.stdout
+        assert [m for m, legend in LEGENDS.items() if legend in done.stdout] == [method]  # that one only
+        done.stdout.encode("cp932")
+
+
+def test_the_bar_agrees_with_the_rate_and_is_left_out_where_there_is_none(make_root: Callable[..., Path]) -> None:
+    """The HTML report's bar prints its own percentage: the plan's formula, or no bar where it gives none."""
+    root = make_root(
+        {"a.csv": "indicator,year,value\nwait,2026,12\ncap,2026,0\n"}, plan=reduction_plan('reduction_rate = "ratio"')
+    )
+    city = load_city(root, "mini")
+    report = evaluate(city.plans[0], city.actuals, 2026, date(2027, 4, 1))
+    bars = {i["id"]: i["progress"] for i in year_context(report)["indicators"]}
+    assert [(p["percent"], p["ratio"]) for p in bars["wait"]] == [("125.0%", 1.25)]  # 15 ÷ 12, as the 達成率
+    assert bars["cap"] == []  # 10 ÷ 0: no rate, no bar (the cell prints ―)
 
 
 def test_a_count_under_a_ceiling_has_no_rate_while_its_year_runs(make_root: Callable[..., Path]) -> None:
