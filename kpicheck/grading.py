@@ -309,6 +309,11 @@ def metric_grade(scale: Scale, result: MetricResult, method: ReductionRate = Red
     return GRADERS[scale.basis](scale, result, method)
 
 
+def _decisive(status: Status, metrics: tuple[MetricResult, ...]) -> tuple[MetricResult, ...]:
+    """The parts that decided the indicator's `status` (its worst): those with that status."""
+    return tuple(m for m in metrics if m.status is status) or metrics
+
+
 def _indicator_grade(scale: Scale, status: Status, metrics: tuple[MetricResult, ...]) -> Band | None:
     """The grade of the parts that decided the indicator's `status` (its worst), the worst of them; `metrics`
     carry their grades.
@@ -317,14 +322,23 @@ def _indicator_grade(scale: Scale, status: Status, metrics: tuple[MetricResult, 
     a compound indicator 未達成 because of a part with no 基準値 is 評価できない under S-C, never S
     on the strength of the part that was met; one 実績未入力 in part is D under A-D, never B.
     """
-    decisive = [m for m in metrics if m.status is status] or metrics
-    found = [m.grade for m in decisive if m.grade is not None]
+    found = [m.grade for m in _decisive(status, metrics) if m.grade is not None]
     if not found:
         return None
     if scale.none in found:
         return scale.none
     order = scale.grades
     return max(found, key=lambda band: order.index(band.grade))
+
+
+def _grade_pace(scale: Scale, status: Status, metrics: tuple[MetricResult, ...], grade: Band | None) -> Decimal | None:
+    """The 目安比 the indicator's `grade` was read from: on a scale by rate a part with a 目安比 is graded on it
+    (grade_by_rate), so among the decisive parts with that grade, the lowest 目安比; None where the grade
+    came from elsewhere (a 達成率 after the year, a status, a 基準値)."""
+    if grade is None or scale.basis != "rate":
+        return None
+    paces = [m.pace_rate for m in _decisive(status, metrics) if m.grade == grade and m.pace_rate is not None]
+    return min(paces, default=None)
 
 
 def grade_counts(scale: Scale, evaluations: tuple[Evaluation, ...] | list[Evaluation]) -> dict[str, int]:
@@ -356,8 +370,8 @@ def indicator_change(evaluation: Evaluation) -> Change | None:
 
 def figures(plan: Plan, evaluation: Evaluation) -> Evaluation:
     """The evaluation with its figures filled in: each metric's 達成率, 目安比, 進捗率 and grade under the
-    plan's scale, and the indicator's (its metrics' lowest rates, the grade of its decisive parts, its
-    change since last year).
+    plan's scale, and the indicator's (its metrics' lowest rates, the grade of its decisive parts and the
+    目安比 it was read from, its change since last year).
 
     rules.evaluate calls this once per indicator, so the table, JSON, CSV, reports and summary all read
     the same figures from the records and none computes them again.
@@ -371,13 +385,15 @@ def figures(plan: Plan, evaluation: Evaluation) -> Evaluation:
         rate = _lowest([m.achievement_rate for m in metrics])
         pace = _lowest([m.pace_rate for m in metrics])
         progress = _lowest([m.progress_rate for m in metrics])
+    grade = None if scale is None else _indicator_grade(scale, evaluation.status, metrics)
     return evaluation._replace(
         metrics=metrics,
         achievement_rate=rate,
         pace_rate=pace,
         progress_rate=progress,
-        grade=None if scale is None else _indicator_grade(scale, evaluation.status, metrics),
+        grade=grade,
         change=indicator_change(evaluation),
+        grade_pace=None if scale is None else _grade_pace(scale, evaluation.status, metrics, grade),
     )
 
 

@@ -469,6 +469,10 @@ class Evaluation(NamedTuple):
     progress_rate: Decimal | None = None  # likewise
     grade: Band | None = None  # the worst grade of the parts that decided its status
     change: Change | None = None  # since last year, over its parts (改善 only if none worsened)
+    # The 目安比 `grade` was read from while the year runs (a scale on a rate reads it before the 達成率),
+    # printed beside the grade so that `48.0% 順調 B` never reads as B for 48%; None where the grade was
+    # read otherwise (the 達成率, the status, the 基準値) or there is none.
+    grade_pace: Decimal | None = None
 
 
 class Report(NamedTuple):

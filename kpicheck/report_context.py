@@ -21,7 +21,8 @@ each indicator with more keys for the evaluation sheet:
     mark           the status mark (see `legend`)
     baseline_text, actual_shown, previous_shown
                    基準値, 実績 and last year's 実績 as the report prints them (10,000 or more in 万/億)
-    rate_text      達成率 "95.0%" or "―";  grade_text  "B（目標どおり）" or "" (ungraded)
+    rate_text      達成率 "95.0%" or "―";  grade_text  "B（目標どおり）" or "" (ungraded); while the year runs
+                   with the 目安比 it was read from, "B（目標どおり、目安比 96.0%）", as the table and CSV
     pace_rate_text 目安比 "96.0%" while the year runs (the rate a grade on a rate is read off), else ""
     status_text    the status label, with "（前年度より改善）" when 未達成/遅れ but better than last year
     evaluation     grade_text, else status_text;  improved_not_met  that case as a boolean
@@ -274,6 +275,7 @@ def _previous_shown(m: MetricResult) -> str:
 def sheet_columns(evaluation: Evaluation) -> dict[str, Any]:
     """The 評価シート's columns for one indicator (see the module docstring)."""
     band, pace = evaluation.grade, evaluation.pace_rate
+    graded = grade_text(band, pace=evaluation.grade_pace)  # with the 目安比 it was read from, as table and CSV
     improved = evaluation.change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
     status_text = STATUS_LABELS[evaluation.status] + ("（前年度より改善）" if improved else "")
     return {
@@ -282,8 +284,8 @@ def sheet_columns(evaluation: Evaluation) -> dict[str, Any]:
         "previous_shown": metric_texts(evaluation, _previous_shown),
         "rate_text": rate_text(evaluation.achievement_rate),
         "pace_rate_text": rate_text(pace) if pace is not None else "",
-        "grade_text": grade_text(band),
-        "evaluation": grade_text(band) or status_text,
+        "grade_text": graded,
+        "evaluation": graded or status_text,
         "has_remarks": bool(evaluation.note or evaluation.analysis or evaluation.issues or evaluation.direction),
         "change_label": CHANGE_LABELS[evaluation.change] if evaluation.change else "",
         "improved_not_met": improved,
@@ -390,7 +392,7 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
                     {
                         "year": r.year,
                         "grade": band.grade if band else "",
-                        "grade_text": grade_text(band),
+                        "grade_text": grade_text(band, pace=e.grade_pace),
                         "target": e.target,
                         "target_shown": e.target_shown,
                         "actual_text": actual_text(e),

@@ -4,9 +4,11 @@ without a baseline; scales declared in a plan; the office's words through CSV, C
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 from test_report import markdown_html, parse_html, tables
+from wcwidth import wcswidth
 
 from conftest import MINI_PLAN, REPO, invoke
 from kpicheck import grading
@@ -583,6 +586,25 @@ def test_graded_report_matches_golden(tmp_path: Path, golden: Any, name: str, ar
     golden(name, done.stdout)
 
 
+@pytest.mark.parametrize("columns", [80, 120])
+def test_graded_status_table_prints_each_grade_with_its_pace_rate_and_fits(
+    tmp_path: Path, golden: Any, columns: int
+) -> None:
+    """Mid-year every grade read from a 目安比 carries it (issue 19: `66.7% 順調 B` read as a contradiction),
+    and the table still fits the terminal."""
+    root = graded_repo(tmp_path)
+    done = invoke("status", "--root", str(root), "--city", "abashiri", "--as-of", "2027-12-31", "--year", "2027",
+                  "--no-color", columns=columns)  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert max(wcswidth(line) for line in done.stdout.splitlines()) <= columns
+    golden(f"status-abashiri-graded-2027-{columns}.txt", done.stdout)
+    city = load_city(root, "abashiri")
+    report = evaluate(next(p for p in city.plans if p.covers(2027)), city.actuals, 2027, date(2027, 12, 31))
+    paced = [e for e in report.evaluations if e.grade_pace is not None]
+    assert len(paced) > 5 and done.stdout.count("（目安比") == len(paced)
+    assert "66.7%  順調        B（目安比" in done.stdout  # 1-1-2: 3 of 4 sessions by December, on pace
+
+
 def test_graded_report_reads_as_an_evaluation_sheet(tmp_path: Path) -> None:
     root = graded_repo(tmp_path)
     common = ["--root", str(root), "--city", "abashiri", "--as-of", "2027-12-31", "--year", "2026"]
@@ -790,7 +812,73 @@ def test_in_the_year_the_grade_is_read_off_the_pace_rate_the_report_prints(make_
     root = make_root({"a.csv": "indicator,year,value,as_of\ntotal,2026,48,2026-09-30\n"}, plan=KINDS_PLAN)
     done = invoke("report", "--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2026-09-30")
     row = next(line for line in done.stdout.splitlines() if line.startswith("| total |"))
-    assert "| 48.0%<br>目安比 96.0% | B（目標どおり）<br>順調 |" in row
+    assert "| 48.0%<br>目安比 96.0% | B（目標どおり、目安比 96.0%）<br>順調 |" in row
+
+
+# Issue 19 item 5: on a graded plan the table printed `66.7% 順調 B` though B means 95–110%; the grade came
+# from the 目安比, which the table and CSV did not show. Every output now prints it with the grade.
+def grade_outputs(root: Path, as_of: str) -> dict[str, str]:
+    """The `total` row's 評価 as the table (80 columns), the CSV and the HTML report print it."""
+    common = ["--root", str(root), "--city", "mini", "--year", "2026", "--as-of", as_of]
+    table = invoke("status", *common, "--no-color", columns=80)
+    assert table.exit_code == 0, table.output
+    assert max(wcswidth(line) for line in table.stdout.splitlines()) <= 80
+    lines = table.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("total "))
+    cell = lines[at].split("  ")[-1] + (lines[at + 1].strip() if lines[at + 1].startswith(" ") else "")
+    rows = list(csv.reader(io.StringIO(invoke("status", *common, "--format", "csv").stdout.lstrip("\ufeff"))))
+    by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    html = invoke("report", *common, "--format", "html").stdout
+    graded = re.search(r'<tr data-id="total".*?<span class="grade">(.*?)</span>', html, re.DOTALL)
+    assert graded is not None
+    return {"table": cell, "csv": by_id["total"]["評価"], "html": graded[1]}
+
+
+def test_a_grade_read_from_the_pace_rate_is_printed_with_it_everywhere(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": "indicator,year,value,as_of\ntotal,2026,48,2026-09-30\n"}, plan=KINDS_PLAN)
+    # 48.0% of the year's target, 96.0% of the pace value on 30 September: B is read from the 96.0%
+    assert grade_outputs(root, "2026-09-30") == {
+        "table": "B（目安比96.0%）",  # two lines in the cell (B（目安比 / 96.0%）), joined here
+        "csv": "B（目標どおり、目安比 96.0%）",
+        "html": "B（目標どおり、目安比 96.0%）",
+    }
+    # after the year the grade is read from the 達成率 printed beside it: no 目安比
+    assert grade_outputs(root, "2027-04-01") == {
+        "table": "C",
+        "csv": "C（目標より遅れている）",
+        "html": "C（目標より遅れている）",
+    }
+
+
+@pytest.mark.parametrize(("scale", "grade"), [("S-C", "－"), ("◎○△×", "○")])
+def test_a_grade_not_read_from_the_pace_rate_is_printed_without_it(
+    make_root: Callable[..., Path], scale: str, grade: str
+) -> None:
+    """S-C grades against the 基準値 and ◎○△× by the status: the 目安比 is not what they were read from."""
+    plan = KINDS_PLAN.replace('grading = "A-D"', f'grading = "{scale}"', 1)
+    root = make_root({"a.csv": "indicator,year,value,as_of\ntotal,2026,48,2026-09-30\n"}, plan=plan)
+    found = grade_outputs(root, "2026-09-30")
+    assert found["table"] == grade and "目安比" not in found["csv"] + found["html"]
+
+
+def compound(*parts: MetricResult) -> tuple[str | None, Decimal | None]:
+    """An indicator 順調 with these parts, through grading.figures under A-D: its grade and the 目安比 shown."""
+    shipped, _problems = load_plan(REPO / "targets" / "abashiri" / "abashiri-v2.toml")
+    assert shipped is not None
+    plan = dataclasses.replace(shipped, grading=PRESETS["A-D"])
+    evaluation = evaluate(plan, {}, 2027, date(2027, 12, 31)).evaluations[0]
+    done = grading.figures(plan, evaluation._replace(status=Status.ON_TRACK, metrics=parts))
+    return (done.grade.grade if done.grade else None), done.grade_pace
+
+
+def test_an_indicators_grade_shows_the_pace_rate_of_the_part_it_came_from() -> None:
+    behind_pace = result("48", "100", Status.ON_TRACK, pace="50")  # 目安比 96.0%: B
+    ahead = result("60", "100", Status.ON_TRACK, pace="50")  # 目安比 120.0%: A
+    unpaced = result("3", None, Status.ON_TRACK, ceiling=True)  # 年10件以内 mid-year: no rate, B by its status
+    assert compound(behind_pace, ahead) == ("B", D("96.0"))
+    # the B comes from the part graded by its status: no 目安比 is what it was read from
+    assert compound(unpaced, ahead) == ("B", None)
+    assert compound(unpaced, behind_pace) == ("B", D("96.0"))  # one B part read from its 96.0%
 
 
 def test_change_counts_a_running_totals_own_years_and_knows_a_ceiling_in_a_year_without_target(
