@@ -326,6 +326,16 @@ def test_the_reports_a_to_d_definition_says_d_is_kpichecks() -> None:
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
+def test_the_readmes_scale_table_has_each_presets_grades(name: str) -> None:
+    """The README's row for a preset lists its grades with the labels the code prints, in order."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith(f'| `"{name}"`')]
+    scale = PRESETS[name]
+    listed = ", ".join(f"{b.grade} {b.label}" for b in (*scale.bands, scale.none))
+    assert f"| {listed} |" in row
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
 def test_every_presets_words_are_cp932(name: str) -> None:
     """Labels and definitions reach CSV and reports opened on Japanese Windows: CP932 only."""
     scale = PRESETS[name]
