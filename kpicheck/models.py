@@ -126,8 +126,21 @@ class State(StrEnum):
     NOT_STARTED = "not_started"
 
 
-# 今後の方向性 as evaluation sheets use it, unless a plan lists its own.
-DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "廃止", "終了")
+# 今後の方向性 as evaluation sheets use it, unless a plan lists its own: from growing the work to ending it.
+# 統合 (merged into other work) and 完了 (its purpose achieved, so it ends) are on many 事務事業評価 sheets
+# (issue 19); 終了 stays for work that ends for other reasons (its period over).
+DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "統合", "廃止", "終了", "完了")
+
+
+class ReductionRate(StrEnum):
+    """How a plan computes the 達成率 of an upper bound (15分以内, 0件, 30%以下): `[plan] reduction_rate`.
+
+    Cities differ (issue 19); the formulas are grading.CEILING_RATES, one row each.
+    """
+
+    MIRROR = "mirror"  # (2 − 実績 ÷ 目標) × 100, never below 0: kpicheck's default
+    RATIO = "ratio"  # 目標 ÷ 実績 × 100
+    BASELINE = "baseline"  # (基準値 − 実績) ÷ (基準値 − 目標) × 100: progress from the 基準値
 
 
 class Band(NamedTuple):
@@ -151,7 +164,8 @@ class Scale(NamedTuple):
     bands: tuple[Band, ...]
     none: Band  # 評価できない (no actual, no number to grade)
     by_status: tuple[tuple[Status, str], ...] = ()  # basis "status", and non-numeric targets under "rate"
-    margin: Decimal = Decimal(10)  # basis "baseline": B within ± this % of the 基準値
+    margin: Decimal = Decimal(10)  # basis "baseline": B from the 基準値 to this % worse than it (△10%)
+    note: str = ""  # for the report's definition of the scale: what is not the source's own (A-D's D)
 
     def band(self, grade: str) -> Band:
         return next((b for b in (*self.bands, self.none) if b.grade == grade), self.none)
@@ -344,6 +358,7 @@ class Plan:
     pace_tolerance: Decimal = Decimal("0.95")  # 遅れ below this share of the pace value
     grading: Scale | None = None  # the plan's grading scale (評価), None: no grade
     directions: tuple[str, ...] = DIRECTIONS  # the words 今後の方向性 may take
+    reduction_rate: ReductionRate = ReductionRate.MIRROR  # how an upper bound's 達成率 is computed
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
@@ -454,6 +469,10 @@ class Evaluation(NamedTuple):
     progress_rate: Decimal | None = None  # likewise
     grade: Band | None = None  # the worst grade of the parts that decided its status
     change: Change | None = None  # since last year, over its parts (改善 only if none worsened)
+    # The 目安比 `grade` was read from while the year runs (a scale on a rate reads it before the 達成率),
+    # printed beside the grade so that `48.0% 順調 B` never reads as B for 48%; None where the grade was
+    # read otherwise (the 達成率, the status, the 基準値) or there is none.
+    grade_pace: Decimal | None = None
 
 
 class Report(NamedTuple):

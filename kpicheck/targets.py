@@ -27,6 +27,7 @@ from kpicheck.models import (
     Metric,
     Place,
     Plan,
+    ReductionRate,
     Rule,
     Scale,
     Target,
@@ -48,7 +49,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "plan": frozenset({
         "id", "city", "city_name", "title", "issued", "first_year", "last_year", "source", "phases",
         "phase_aliases", "carry_forward", "milestone_words", "neutral_words", "pace_tolerance",
-        "grading", "directions",
+        "grading", "directions", "reduction_rate",
     }),
     "area": frozenset({"id", "name"}),
     "initiative": frozenset({"id", "area", "name", "departments"}),
@@ -195,6 +196,7 @@ def _build_plan(data: dict[str, Any], r: Reader) -> Plan | None:
         pace_tolerance=Decimal(str(tolerance)),
         grading=_grading(head, r, plan_line),
         directions=_directions(head, r, plan_line),
+        reduction_rate=_reduction_rate(head, r, plan_line),
         id=r.text(head, "id", "[plan]", plan_line),
         city=r.text(head, "city", "[plan]", plan_line),
         city_name=r.text(head, "city_name", "[plan]", plan_line),
@@ -224,7 +226,7 @@ def _grading(head: dict[str, Any], r: Reader, plan_line: int | None) -> Scale | 
 
 
 def _directions(head: dict[str, Any], r: Reader, plan_line: int | None) -> tuple[str, ...]:
-    """The words 今後の方向性 may take: the plan's own list, else 拡大 / 改善継続 / 現状継続 / 縮小 / 廃止 / 終了."""
+    """The words 今後の方向性 may take: the plan's own list, else models.DIRECTIONS (拡大 … 完了)."""
     if "directions" not in head:
         return DIRECTIONS
     words = tuple(normalize(w) for w in r.texts(head, "directions", "[plan]", plan_line))
@@ -232,6 +234,17 @@ def _directions(head: dict[str, Any], r: Reader, plan_line: int | None) -> tuple
         r.problem("KC202", "[plan] directions は空でない語の配列にしてください", r.line_of_key("directions", plan_line))
         return DIRECTIONS
     return words
+
+
+def _reduction_rate(head: dict[str, Any], r: Reader, plan_line: int | None) -> ReductionRate:
+    """reduction_rate = "mirror" (the default), "ratio" or "baseline": how an upper bound's 達成率 is computed."""
+    value = head.get("reduction_rate", ReductionRate.MIRROR.value)
+    known = [m.value for m in ReductionRate]
+    if not isinstance(value, str) or value not in known:
+        message = f"[plan] reduction_rate は {'、'.join(known)} のどれかにしてください（{value!r} は不可）"
+        r.problem("KC202", message, r.line_of_key("reduction_rate", plan_line))
+        return ReductionRate.MIRROR
+    return ReductionRate(value)
 
 
 def _unique(r: Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> None:
