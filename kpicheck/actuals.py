@@ -332,6 +332,11 @@ def _read_row(
         year = parse_year(named.get("year", ""))
     except ValueError as exc:
         problem("year", "KC104", str(exc))
+        # the row's indicator, where its id is one of the plans': that indicator, in every year, is
+        # 評価不能 in status and report (the row's year is unknown)
+        known = next((i.id for p in plans if (i := p.indicator(named.get("indicator", ""))) is not None), None)
+        if known is not None:
+            result.problems[-1] = result.problems[-1].about(known)
         return None
     plan_id = named.get("plan", "")
     if plan_id and all(p.id != plan_id for p in plans):

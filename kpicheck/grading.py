@@ -65,6 +65,7 @@ PRESETS: dict[str, Scale] = {
             Band("C", "目標より遅れている"),
         ),
         none=Band("D", "評価できない"),
+        unrated=Band("D", "評価できない"),  # 評価不能 takes the fourth grade (issue 19)
         by_status=((Status.ACHIEVED, "B"), (Status.ON_TRACK, "B"), (Status.BEHIND, "C"), (Status.MISSED, "C")),
         note="A・B・C は浜松市の3段階の基準。D（評価できない）は浜松市の基準にはなく、kpicheck が加えた段階。",
     ),
@@ -304,6 +305,8 @@ def metric_grade(scale: Scale, result: MetricResult, method: ReductionRate = Red
     """The metric's grade; None when there is nothing to grade this year (対象外, 未到来)."""
     if result.status in UNGRADED:
         return None
+    if result.status is Status.UNRATED:
+        return scale.unrated_grade
     if result.status in UNGRADABLE:
         return scale.none
     return GRADERS[scale.basis](scale, result, method)
@@ -325,8 +328,9 @@ def _indicator_grade(scale: Scale, status: Status, metrics: tuple[MetricResult, 
     found = [m.grade for m in _decisive(status, metrics) if m.grade is not None]
     if not found:
         return None
-    if scale.none in found:
-        return scale.none
+    for cannot in (scale.unrated_grade, scale.none):  # 評価不能, then 評価できない, decide for the indicator
+        if cannot in found:
+            return cannot
     order = scale.grades
     return max(found, key=lambda band: order.index(band.grade))
 
@@ -446,7 +450,7 @@ def achievement_share(achieved: int, evaluable: int) -> dict[str, Any]:
 
 def scale_grades(scale: Scale) -> list[dict[str, str]]:
     """The scale's grades and labels, best first, 評価できない last (the JSON's `grading.grades`)."""
-    return [{"grade": b.grade, "label": b.label} for b in (*scale.bands, scale.none)]
+    return [{"grade": b.grade, "label": b.label} for b in scale.all_bands]
 
 
 def parse_scale(spec: object) -> Scale | str:
@@ -478,7 +482,7 @@ def parse_scale(spec: object) -> Scale | str:
     grades = [b.grade for b in (*bands, none)]
     if len(set(grades)) != len(grades):
         return "grading: 同じ評価記号が 2 回あります"
-    return Scale(name="custom", basis="rate", bands=tuple(bands), none=none)
+    return Scale(name="custom", basis="rate", bands=tuple(bands), none=none, unrated=none)  # the plan's own
 
 
 def _band(raw: object, *, last: bool) -> Band | str:

@@ -166,13 +166,29 @@ class Scale(NamedTuple):
     by_status: tuple[tuple[Status, str], ...] = ()  # basis "status", and non-numeric targets under "rate"
     margin: Decimal = Decimal(10)  # basis "baseline": B from the 基準値 to this % worse than it (△10%)
     note: str = ""  # for the report's definition of the scale: what is not the source's own (A-D's D)
+    # The grade for 評価不能 where the scale has one of its own (A-D's D, a plan's own `none`); else the
+    # 評価 cell says 評価不能 and the grade counts list it on its own line (UNRATED_GRADE).
+    unrated: Band | None = None
 
     def band(self, grade: str) -> Band:
-        return next((b for b in (*self.bands, self.none) if b.grade == grade), self.none)
+        return next((b for b in self.all_bands if b.grade == grade), self.none)
+
+    @property
+    def all_bands(self) -> tuple[Band, ...]:
+        """Best first, then 評価できない, then 評価不能 where it is a grade apart."""
+        return (*self.bands, self.none) if self.unrated is not None else (*self.bands, self.none, UNRATED_GRADE)
+
+    @property
+    def unrated_grade(self) -> Band:
+        return self.unrated or UNRATED_GRADE
 
     @property
     def grades(self) -> tuple[str, ...]:
-        return tuple(b.grade for b in (*self.bands, self.none))
+        return tuple(b.grade for b in self.all_bands)
+
+
+# 評価不能 on a scale that has no grade for it (S-C, ◎○△×): shown as the status's own label.
+UNRATED_GRADE = Band("評価不能", "判定に要るデータがない")
 
 
 # The records are NamedTuples (immutable, compared by value, `_replace` for a changed copy), not

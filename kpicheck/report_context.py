@@ -137,10 +137,13 @@ def scale_definition(scale: Scale | None) -> str:
         bands.append(f"{band.grade} {band.label}{edge}")
     bands.append(f"{scale.none.grade} {scale.none.label}")
     basis = BASIS_DEFINITIONS[scale.basis].format(*scale.grades, margin=quantity(scale.margin, ""))
-    return (
-        f"評価基準（{scale.name}）: {'、'.join(bands)}。{scale.note}{basis}"
-        f"実績未入力・目標未設定は「{scale.none.label}」。"
-    )
+    if scale.unrated is not None:
+        cannot = f"実績未入力・目標未設定・評価不能は「{scale.none.label}」。"
+    else:  # the scale has no grade for it (S-C, ◎○△×): counted apart
+        cannot = (
+            f"実績未入力・目標未設定は「{scale.none.label}」、評価不能は評価の欄にも「評価不能」と示し、別に数える。"
+        )
+    return f"評価基準（{scale.name}）: {'、'.join(bands)}。{scale.note}{basis}{cannot}"
 
 
 def departments(plan: Plan) -> list[str]:
@@ -313,7 +316,7 @@ def grade_rows(scale: Scale | None, counts: dict[str, int] | None) -> list[dict[
             "count": counts[band.grade],
             "share": rate_text(share(counts[band.grade], total)),  # ― of none graded
         }
-        for band in (*scale.bands, scale.none)
+        for band in scale.all_bands
     ]
 
 

@@ -355,7 +355,7 @@ def test_marks_follow_the_status() -> None:
         Status.TBD: "－",
         Status.NOT_APPLICABLE: None,
         Status.UPCOMING: None,
-        Status.UNRATED: "－",  # ◎○△× has no grade of its own for it: the scale's 評価できない, beside 評価不能
+        Status.UNRATED: "評価不能",  # ◎○△× has no grade for it: the cell says so, counted on its own line
     }
 
 
@@ -648,7 +648,7 @@ def test_grade_counts_list_every_grade() -> None:
     plan = dataclasses.replace(next(p for p in city.plans if p.covers(2026)), grading=PRESETS["◎○△×"])
     report = evaluate(plan, city.actuals, 2026, date(2027, 12, 31))
     counts = grade_counts(PRESETS["◎○△×"], report.evaluations)
-    assert list(counts) == ["◎", "○", "△", "×", "－"]
+    assert list(counts) == ["◎", "○", "△", "×", "－", "評価不能"]
     assert counts["◎"] == report.summary()[Status.ACHIEVED] and counts["×"] == report.summary()[Status.MISSED]
 
 

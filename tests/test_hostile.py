@@ -106,14 +106,11 @@ def test_deep_toml_nesting_is_a_syntax_problem(make_root: Callable[..., Path]) -
 
 
 def test_status_on_a_tree_with_a_fifo_exits_2_with_one_line(make_root: Callable[..., Path]) -> None:
-    """The FIFO is named in one line and the run exits 2; the good file's indicators are still judged."""
     root = make_root({"good.csv": GOOD_ROWS})
     os.mkfifo(root / "actuals" / "mini" / "x.csv")
     code, out, err = run("status", "--city", "mini", "--year", "2026", "--root", str(root), "--format", "json")
-    assert code == 2 and json.loads(out)["indicators"]
-    problem, total = err.strip().splitlines()
-    assert problem == f"actuals/mini/x.csv: KC003 {err.split('KC003 ', 1)[1].splitlines()[0].strip()}"
-    assert total.startswith("kpicheck: エラー 1 件")
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [f"actuals/mini/x.csv: KC003 {err.split('KC003 ', 1)[1].strip()}"]
     assert "KC399" not in err
 
 
@@ -367,9 +364,7 @@ def test_a_file_of_many_bad_rows_keeps_1000_and_counts_the_rest(make_root: Calla
     assert len(out.splitlines()) == 200
     assert "ほかに 801 件の問題があります" in err
     code, out, err = run("status", "--city", "mini", "--year", "2026", "--root", str(root))
-    assert code == 2 and out  # the table is printed: no row names one of the plan's indicators
-    assert len(err.splitlines()) == 202 and "ほかに 801 件" in err.splitlines()[-2]
-    assert err.splitlines()[-1].startswith("kpicheck: エラー 1,001 件")
+    assert code == 2 and len(err.splitlines()) == 201 and "ほかに 801 件" in err.splitlines()[-1]
 
 
 @pytest.mark.parametrize("as_of", ["令和0年1月1日", "R0.1.1", "平成0年5月1日"])

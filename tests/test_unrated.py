@@ -47,7 +47,8 @@ def test_a_running_total_with_a_year_missing_is_unrated(judged) -> None:  # type
     found = judged("hyuga", rows, 2023, date(2024, 1, 31))["g4-1-1"]
     assert found.status.value == "unrated"
     assert "2022年度の実績がないため累計を確定できない" in found.reason
-    assert found.metrics[0].actual == 200  # this year's own row is still shown
+    assert found.metrics[0].actual == 200  # this year's own row is still shown, said to be one year's
+    assert found.metrics[0].actual_text == "200人（2023年度分）"
 
 
 def test_the_same_total_with_every_year_entered_is_judged(judged) -> None:  # type: ignore[no-untyped-def]

@@ -144,4 +144,8 @@ def with_gaps(ctx: Context, outcome: Outcome, year: int, bound: Bound) -> Outcom
     if outcome.status in settled:
         return outcome._replace(reason=f"{outcome.reason}（{years}は未入力。入力済みの年度の計で確定）")
     known = quantity(ctx.known_total(year), ctx.metric.unit)
-    return unrated(ctx, f"{years}の実績がないため累計を確定できない（入力済みの年度の計 {known}）")
+    row = ctx.number(year)
+    # the year's own row, said to be one year's (a 累計's 実績 column otherwise shows the total)
+    shown = f"{quantity(row, ctx.metric.unit)}（{year}年度分）" if row is not None else ""
+    reason = f"{years}の実績がないため累計を確定できない（入力済みの年度の計 {known}）"
+    return Outcome(Status.UNRATED, reason, row, shown)
