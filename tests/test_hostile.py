@@ -25,7 +25,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run
+from conftest import REPO, run
 from kpicheck.validate import validate
 
 GOOD_ROWS = "indicator,year,value\nrate,2026,60\n"
@@ -378,3 +378,33 @@ def test_validate_of_an_empty_data_root_says_there_is_nothing(tmp_path: Path) ->
     (tmp_path / "targets").mkdir()
     code, out, err = run("validate", "--root", str(tmp_path))
     assert code == 2 and out == "" and "KC301" in err
+
+
+def test_a_reader_that_stops_early_gets_no_internal_error(tmp_path: Path) -> None:
+    """`kpicheck summary --format csv | head -1`: the pipe closes while rows are still coming; kpicheck ends
+    quietly (exit 141, as a shell reports SIGPIPE), never with KC399 BrokenPipeError."""
+    plan = (REPO / "targets" / "abashiri" / "abashiri-v2.toml").read_text(encoding="utf-8")
+    for number in range(30):
+        folder = tmp_path / "targets" / f"c{number}"
+        folder.mkdir(parents=True)
+        text = plan.replace('city = "abashiri"', f'city = "c{number}"').replace('"abashiri-v2"', f'"p{number}"')
+        (folder / "p.toml").write_text(text, encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "kpicheck",
+        "summary",
+        "--root",
+        str(tmp_path),
+        "--year",
+        "2027",
+        "--format",
+        "csv",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(1)
+    process.stdout.close()
+    err = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=60) in (0, 141)
+    assert "KC399" not in err and "Traceback" not in err
