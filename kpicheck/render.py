@@ -260,12 +260,11 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
             for e in shown
         ]  # fmt: skip
         table = tabulate(
-            rows,
+            _wrapped(rows, [None, name_w, target_w, actual_w]),
             headers=headers,
             tablefmt="simple",
             disable_numparse=True,
             colalign=("left", "left", "left", "left", "right", "left", "left")[: len(headers)],
-            maxcolwidths=[None, name_w, target_w, actual_w, None, None, None][: len(headers)],
         ).splitlines()
         headings = _initiative_headings(report, shown, width)
         lines += wrap(f"■ {area.name}", width)
@@ -341,6 +340,23 @@ def display_width(text: str) -> int:
 
     found = wcswidth(text)
     return found if found >= 0 else len(text)
+
+
+def _wrapped(rows: list[list[str]], widths: list[int | None]) -> list[list[str]]:
+    """Cells wrapped to their column's width as tabulate's maxcolwidths would, done here: tabulate casts a
+    cell reading True or False to a bool before wrapping it and fails (found by tests/test_hostile.py)."""
+    import tabulate as module  # noqa: PLC0415 - tabulate's own wrapper (held below 0.10), for the same lines
+
+    wrapper = module._CustomTextWrap  # type: ignore[attr-defined]  # not in the stubs
+    wrappers: list[Any] = [None if width is None else wrapper(width=width) for width in widths]
+    wrappers += [None] * (max((len(row) for row in rows), default=0) - len(wrappers))
+    return [
+        [
+            cell if wrap_to is None else "\n".join(wrap_to.wrap(cell))
+            for cell, wrap_to in zip(row, wrappers, strict=False)
+        ]
+        for row in rows
+    ]
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -408,3 +409,14 @@ def test_a_reader_that_stops_early_gets_no_internal_error(tmp_path: Path) -> Non
     err = process.stderr.read().decode("utf-8")
     assert process.wait(timeout=60) in (0, 141)
     assert "KC399" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["False", "True"])
+def test_a_name_reading_true_or_false_reaches_the_table(tmp_path: Path, name: str) -> None:
+    """tabulate takes a cell reading False for a bool and failed wrapping it (KC399; found by hypothesis)."""
+    shutil.copytree(REPO / "targets", tmp_path / "targets")
+    plan = tmp_path / "targets" / "abashiri" / "abashiri-v2.toml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace('name = "押印廃止実施率"', f'name = "{name}"'), "utf-8")
+    code, out, err = run("status", "--root", str(tmp_path), "--city", "abashiri", "--year", "2027")
+    assert code == 0 and "KC399" not in err
+    assert any(line.split()[:2] == ["2-1-1", name] for line in out.splitlines())
