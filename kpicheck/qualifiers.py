@@ -37,12 +37,14 @@ QUALIFIERS: tuple[Qualifier, ...] = (
     Qualifier("を維持", False, "keep the level: as the number without it (≧ N; 0 is ≦ 0)"),
     Qualifier("維持", False, "as を維持"),
     Qualifier("程度", False, "an approximate target, read as the number without it (≧ N)"),
+    Qualifier("相当", False, "as 程度 (200件相当: ≧ 200件)"),
     Qualifier("/年度", False, "per year", counts=Counts.PER_YEAR),
     Qualifier("/年", False, "per year", counts=Counts.PER_YEAR),
     Qualifier("(年間)", False, "per year", counts=Counts.PER_YEAR),
     Qualifier("(累計)", False, "cumulative", counts=Counts.CUMULATIVE),
     Qualifier("(延べ)", False, "cumulative", counts=Counts.CUMULATIVE),
     Qualifier("約", True, "an approximate target, read as the number without it (≧ N)"),
+    Qualifier("相当", True, "as 約 (相当200件: ≧ 200件)"),
     Qualifier("延べ", True, "cumulative", counts=Counts.CUMULATIVE),
     Qualifier("累計", True, "cumulative", counts=Counts.CUMULATIVE),
     Qualifier("毎年度", True, "per year", counts=Counts.PER_YEAR),
@@ -67,7 +69,7 @@ NEUTRAL_WORDS: tuple[str, ...] = (
 # In a label (before the number) or a verb (after it) they are refused, naming the word.
 BOUND_WORDS: tuple[str, ...] = (
     "最大", "最小", "最低", "最高", "上限", "下限", "以上", "以下", "以内", "未満", "超", "まで",
-    "程度", "約", "前後", "±", "〜", "~",
+    "程度", "約", "相当", "前後", "±", "〜", "~",
 )  # fmt: skip
 # Words that reverse a direction. Allowed in a label that names a measure (削減時間数: hours saved, a
 # count that rises), refused elsewhere.

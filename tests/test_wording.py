@@ -70,6 +70,9 @@ def reading(cell: str, m: Metric = FREE) -> str:
         # approximate
         ("約200件", FREE, "[value] ≧ 200件"),
         ("200件程度", FREE, "[value] ≧ 200件"),
+        ("200件相当", FREE, "[value] ≧ 200件"),
+        ("相当200件", FREE, "[value] ≧ 200件"),
+        ("約200件相当", FREE, "[value] ≧ 200件"),
         # units and periods printed in the cell
         ("DX人材育成研修受講者:1,000人/年", FREE, "[value] ≧ 1,000人（年度内の数）"),
         ("75人(累計)", FREE, "[value] ≧ 75人（計画初年度からの累計）"),
@@ -164,6 +167,8 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("3回以上以下", FREE, "上限・下限の語が 2 つ"),
         ("5ポイント増", FREE, "ポイント増"),
         ("100%前後", FREE, "前後"),
+        ("相当数200件", FREE, "相当"),  # 相当 inside a label is not the approximate word
+        ("200件相当分", FREE, "'分'"),
         ("30%削減", FREE, "baseline がありません"),  # a baseline-relative target needs a baseline
         ("半減", metric("件"), "baseline がありません"),
         ("倍増", metric("件"), "baseline がありません"),
@@ -208,9 +213,9 @@ def test_unknown_wording_is_refused_naming_the_word(cell: str, m: Metric, named:
 # ------------------------------------------------------------------ property: restate or refuse
 
 LABELS = ("", "待ち時間", "公式SNS登録者数 ", "研修", "最大", "上限", "事故")
-PREFIXES = ("", "約", "年間", "延べ", "累計", "毎年度")
+PREFIXES = ("", "約", "相当", "年間", "延べ", "累計", "毎年度")
 UNITS = ("%", "件", "人", "分", "回", "箇所", "億円")
-TAILS = ("", "以上", "超", "以下", "以内", "未満", "まで", "を維持", "以上を維持", "程度", "/年", "(累計)")
+TAILS = ("", "以上", "超", "以下", "以内", "未満", "まで", "を維持", "以上を維持", "程度", "相当", "/年", "(累計)")
 ENDS = ("", "実施", "に短縮", "を削減", "達成", "に抑制", "の確保")
 SYMBOLS = {"以上": "≧", "超": "＞", "以下": "≦", "以内": "≦", "未満": "＜", "まで": "≦"}
 UNDERSTOOD_ENDS = {"", "実施", "達成", "の確保"}
