@@ -211,6 +211,7 @@ class Metric(NamedTuple):
     counts_declared: bool = True  # False: `counts` was left out, so the cells may say (/年, 累計)
     baseline: Decimal | None = None  # 基準値 / 現状値 as declared
     baseline_year: int | None = None
+    baseline_counts: Counts | None = None  # the period printed with the baseline (12件/年): as a cell's
 
 
 class Rule(NamedTuple):

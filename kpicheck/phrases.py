@@ -14,13 +14,26 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from kpicheck.kinds.registry import CARRIED_KINDS, KINDS, NUMERIC_KINDS
-from kpicheck.models import Bound, Counts, Metric, Rule, RuleKind, ValueKind, magnitude_problem, plain, quantity
+from kpicheck.models import (
+    COUNTS_LABELS,
+    Bound,
+    Counts,
+    Metric,
+    Rule,
+    RuleKind,
+    ValueKind,
+    magnitude_problem,
+    plain,
+    quantity,
+)
 from kpicheck.periods import fiscal_year_end, normalize, parse_year
 from kpicheck.qualifiers import (
     BOUND_WORDS,
     MEASURE_SUFFIXES,
+    NAMED_YEAR,
     NEUTRAL_WORDS,
     NUMERAL,
     QUALIFIERS,
@@ -29,6 +42,7 @@ from kpicheck.qualifiers import (
     RELATIVES,
     REVERSING_WORDS,
     SIGN_AND_PERIOD_WORDS,
+    SURVEY_YEAR,
     UNIT_REFUSED,
     Qualifier,
     Relative,
@@ -54,12 +68,12 @@ _PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
 # for the year: the plan defers it, as (見直し内容により指標を設定) does. Not a milestone ending in 設定.
 _DEFERRED = re.compile(r"(?:目標)?指標を?設定")
 # A deadline inside a year's cell: R9年度までに100%, 2027年度末を目途に20業務の標準化.
-_DEADLINE = re.compile(
-    r"^(?P<year>(?:令和|平成|R|H)\s*(?:\d{1,2}|元)\s*(?:年度|年)?|(?:19|20)\d\d\s*(?:年度|年))"
-    r"\s*末?\s*(?:までに|を目途に|目途に|まで)"
-)
+_DEADLINE = re.compile(rf"^(?P<year>{NAMED_YEAR})\s*末?\s*(?:までに|を目途に|目途に|まで)")
 # The printed context of a target in brackets after it: 1,200件（前年度比20%増）.
 _ASIDE = re.compile(r"^\((?P<aside>前年度?比[^()]*)\)")
+_YEAR = re.compile(NAMED_YEAR)
+_YEAR_BEFORE = re.compile(rf"^{SURVEY_YEAR}\s*")
+_YEAR_AFTER = re.compile(rf"\s*{SURVEY_YEAR}$")
 
 
 class PhraseError(ValueError):
@@ -68,6 +82,15 @@ class PhraseError(ValueError):
     def __init__(self, message: str, code: str = "KC203") -> None:
         super().__init__(message)
         self.code = code
+
+
+class Baseline(NamedTuple):
+    """A 基準値 as printed: its number, unit, the year it was measured and its period (12件/年)."""
+
+    value: Decimal
+    unit: str | None
+    year: int | None
+    counts: Counts | None
 
 
 @dataclass(frozen=True)
@@ -114,6 +137,8 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
         return (Rule(RuleKind.MILESTONE, cell, metric.id, note=periodic["every"]),)
     cell = re.sub(rf"\s*([{ARROWS}])\s*", r"\1", cell)
     cell = re.sub(r"(前年度?比|までに|目途に)\s+", r"\1", cell)  # 前年度比 5%減 is one part
+    cell = re.sub(rf"(?:^|(?<=\s))({SURVEY_YEAR})\s+", r"\1", cell)  # (令和2年度) 45.0%→60% is one part
+    cell = re.sub(rf"(?<=[^\s{ARROWS}])\s+({SURVEY_YEAR})", r"\1", cell)  # 45.0% (令和2年度)→60% too
     parts = _split(cell, ctx)
     if not any(_quantitative(p) for p in parts):
         return (_milestone(cell, ctx),)
@@ -236,6 +261,11 @@ def _quantity(text: str, ctx: CellContext) -> Rule:
             return _relative(text, found, relative, ctx, due)
     if any(a in body for a in ARROWS):
         return _arrow(text, body, ctx, due)
+    return _plain(text, body, ctx, due)
+
+
+def _plain(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
+    """A number to reach (or stay under) in the year: the metric's declared baseline, if any, is its start."""
     value, unit, reading, label = _threshold(text, body, ctx)
     metric = _assign(text, unit, numeric=True, ctx=ctx)
     unit = _unit(text, unit, metric)
@@ -284,6 +314,12 @@ def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | N
     found = _NUMBER.search(body)
     if not found:
         raise PhraseError(f"{text!r} を数値目標として読めません")
+    year = next((y[0] for y in _YEAR.finditer(body) if y.start() <= found.start() < y.end()), None)
+    if year is not None:  # 2022年度比, (令和2年度): not a number with the unit 年度
+        raise PhraseError(
+            f"{text!r} を読めません: {year!r} は年度で、目標の数値ではありません"
+            "（基準値の年度は 1,234件(2020) のように括弧で、ある年度との比較は 2022年度比10%増 のように書きます）"
+        )
     too_big = magnitude_problem(Decimal(found[0].replace(",", "")))
     if too_big:
         raise PhraseError(f"{text[:40]!r} を読めません: {too_big}")
@@ -447,18 +483,23 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
 
 
 def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
-    """39%→100%, 60分→30分: the baseline as printed, then the target; the direction from the two."""
+    """39%→100%, 1,234件(2020)→1,500件, 12件/年→20件/年: the baseline as printed, then the target; the
+    direction from the two. A dash for the baseline (―→30件) is the target alone."""
     left, right = re.split(rf"[{ARROWS}]", body, maxsplit=1)
-    base, base_unit, base_reading, _ = _threshold(text, left, ctx)
-    if base_reading.bound or base_reading.counts:
-        raise PhraseError(f"{text!r} を読めません: 矢印の前の基準値には修飾語を付けられません")
+    base = read_baseline(left, ctx, text)
+    if base is None:
+        return _plain(text, right, ctx, due)
     value, unit, reading, _ = _threshold(text, right, ctx)
-    if base_unit and unit and base_unit != unit:
-        raise PhraseError(f"{text!r} を読めません: 基準値の単位は {base_unit!r}、目標の単位は {unit!r} です")
-    metric = _assign(text, unit or base_unit, numeric=True, ctx=ctx)
-    unit = _unit(text, unit or base_unit, metric)
-    bound = reading.bound or (Bound.AT_MOST if value < base or value == 0 else Bound.AT_LEAST)
-    year = metric.baseline_year if metric.baseline == base else None
+    if base.unit and unit and base.unit != unit:
+        raise PhraseError(f"{text!r} を読めません: 基準値の単位は {base.unit!r}、目標の単位は {unit!r} です")
+    if base.counts and reading.counts and base.counts is not reading.counts:
+        raise PhraseError(
+            f"{text!r} を読めません: 基準値は{COUNTS_LABELS[base.counts]}、目標は{COUNTS_LABELS[reading.counts]}です"
+        )
+    metric = _assign(text, unit or base.unit, numeric=True, ctx=ctx)
+    unit = _unit(text, unit or base.unit, metric)
+    bound = reading.bound or (Bound.AT_MOST if value < base.value or value == 0 else Bound.AT_LEAST)
+    year = base.year if base.year is not None else metric.baseline_year if metric.baseline == base.value else None
     rule = Rule(
         RuleKind.THRESHOLD,
         text,
@@ -466,12 +507,39 @@ def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
         value=value,
         unit=unit,
         bound=bound,
-        counts=reading.counts,
-        baseline=base,
+        counts=reading.counts or base.counts,
+        baseline=base.value,
         baseline_year=year,
         note="、".join(reading.notes),
     )
     return _with_due(rule, due)
+
+
+def read_baseline(printed: str, ctx: CellContext, cell: str = "") -> Baseline | None:
+    """A 基準値 as plans print it, in a cell before its arrow or in a metric's `baseline`: 39%, 約3,000人,
+    1,234件(2020), (令和2年度) 45.0%, 12件/年. None for a dash (―, －: the plan has no baseline).
+
+    The year in brackets is the year it was measured, as printed (令和2年度 and 2020 are 2020); a bound
+    (以上, 以内) is refused: a baseline is a value, not a target.
+    """
+    text = cell or printed
+    body = normalize(printed)
+    if body in DASHES:
+        return None
+    year = None
+    found = _YEAR_BEFORE.match(body) or _YEAR_AFTER.search(body)
+    if found:
+        try:
+            year = parse_year(found["year"])
+        except ValueError as exc:
+            raise PhraseError(f"{text!r} を読めません: 基準値の年度: {exc}") from None
+        body = body[: found.start()] + body[found.end() :]
+    value, unit, reading, _ = _threshold(text, body, ctx)
+    if reading.bound:
+        raise PhraseError(
+            f"{text!r} を読めません: 基準値には 以上・以下 などの語を付けられません（基準値は値そのものを書きます）"
+        )
+    return Baseline(value, unit, year, reading.counts)
 
 
 def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tuple[Rule, ...]:

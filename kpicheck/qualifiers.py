@@ -14,6 +14,12 @@ from kpicheck.models import Bound, Counts
 
 # A number as plans print it: 1,200 or 12.5.
 NUMERAL = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A fiscal year named in a cell: R9, 令和9年度, H30年, 2027年度 (a Western year needs 年度 or 年 here:
+# a bare 2027 is a number).
+NAMED_YEAR = r"(?:令和|平成|(?<![A-Za-z])[RH])\s*(?:\d{1,2}|元)\s*(?:年度|年)?|(?:19|20)\d\d\s*(?:年度|年)"
+# The year a baseline was measured, in brackets before or after it: 1,234件(2020), (令和2年度) 45.0%,
+# 39%(R4年度末時点). In brackets a bare Western year is a year.
+SURVEY_YEAR = rf"\(\s*(?P<year>{NAMED_YEAR}|(?:19|20)\d\d)\s*末?\s*(?:時点)?\s*\)"
 
 
 @dataclass(frozen=True)

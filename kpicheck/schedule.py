@@ -173,7 +173,8 @@ def settle(metrics: tuple[Metric, ...], targets: dict[int, Target], due: Target 
             unit = units[0]
         counts = metric.counts
         if not metric.counts_declared:
-            printed = sorted({rule.counts for rule in numeric if rule.counts})
+            stated = [rule.counts for rule in numeric] + [metric.baseline_counts]  # a baseline 12件/年 says it too
+            printed = sorted({period for period in stated if period})
             if len(printed) > 1:
                 faults.append(f"セルの数え方が {' と '.join(printed)} で混在しています。counts を宣言してください")
                 continue

@@ -7,7 +7,6 @@ cells mean is schedule.py's; finding the line a key stands on is toml_reader.py'
 from __future__ import annotations
 
 import functools
-import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import replace
@@ -19,6 +18,7 @@ from kpicheck.errors import Problem
 from kpicheck.grading import parse_scale
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
+    COUNTS_LABELS,
     DIRECTIONS,
     Area,
     Counts,
@@ -32,15 +32,13 @@ from kpicheck.models import (
     Scale,
     Target,
     ValueKind,
-    magnitude_problem,
 )
 from kpicheck.periods import clean, normalize, parse_year
-from kpicheck.phrases import CellContext, PhraseError
+from kpicheck.phrases import DASHES, Baseline, CellContext, PhraseError, read_baseline
 from kpicheck.schedule import due_target, every_year, scheduled_work, settle, spread, year_rules
 from kpicheck.toml_reader import Reader, syntax_error_place
 
 SINGLE_METRIC = "value"
-_BASELINE_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
 SCHEMA = 1
 
 # Every key a target file may hold, per table (docs/targets-format.md). Another key is KC210.
@@ -318,7 +316,14 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
             r.problem("KC202", f"{where}: unit は文字列にしてください", line)
             unit = None
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
-        baseline, baseline_year = _baseline(spec.get("baseline"), unit, r, where, line)
+        baseline = _baseline(spec.get("baseline"), unit, r, where, line)
+        if baseline and baseline.counts and declared and baseline.counts != counts_text:
+            r.problem(
+                "KC202",
+                f"{where}: 基準値 {spec['baseline']['value']!r} は{COUNTS_LABELS[baseline.counts]}ですが、"
+                f"counts = {counts_text!r} です（どちらかを直してください）",
+                line,
+            )
         if "metrics" in table:
             r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} metric", line)
         metrics.append(
@@ -330,48 +335,60 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
                 match=r.texts(spec, "match", where, line),
                 kind=kind,
                 counts_declared=declared,
-                baseline=baseline,
-                baseline_year=baseline_year,
+                baseline=baseline.value if baseline else None,
+                baseline_year=baseline.year if baseline else None,
+                baseline_counts=baseline.counts if baseline else None,
             )
         )
     _unique(r, f"{where} metric", ((m.id, line) for m in metrics))
     return tuple(metrics)
 
 
-def _baseline(
-    spec: object, unit: str | None, r: Reader, where: str, line: int | None
-) -> tuple[Decimal | None, int | None]:
-    """baseline = { value = "60分", year = "令和4年度" }: the plan's 基準値/現状値 as printed."""
+def _baseline(spec: object, unit: str | None, r: Reader, where: str, line: int | None) -> Baseline | None:
+    """baseline = { value = "60分", year = "令和4年度" }: the plan's 基準値/現状値 as printed, read as a cell's
+    baseline is (1,234件(2020), (令和2年度) 45.0%, 約3,000人, 12件/年; ― for none)."""
     if spec is None:
-        return None, None
+        return None
     shape = 'baseline は { value = "60分", year = "令和4年度" } の形にしてください（year は省略可）'
     if not isinstance(spec, dict) or not isinstance(spec.get("value"), str) or set(spec) - {"value", "year"}:
         r.problem("KC202", f"{where}: {shape}", line)
-        return None, None
-    found = _BASELINE_VALUE.match(normalize(spec["value"]))
-    if not found:
+        return None
+    printed = spec["value"]
+    if not any(ch.isdigit() for ch in normalize(printed)) and normalize(printed) not in DASHES:
+        r.problem("KC202", f'{where}: baseline の value {printed!r} が数値ではありません（例: "60分", "39%"）', line)
+        return None
+    try:
+        baseline = read_baseline(printed, CellContext(()))
+    except PhraseError as exc:
+        r.problem("KC202", f"{where}: 基準値（baseline の value）: {exc}", line)
+        return None
+    if baseline is None:
+        return None
+    if baseline.unit and unit is not None and baseline.unit != normalize(unit):
         r.problem(
-            "KC202", f'{where}: baseline の value {spec["value"]!r} が数値ではありません（例: "60分", "39%"）', line
+            "KC202",
+            f"{where}: 基準値 {printed!r} の単位は {baseline.unit!r}、この指標の単位（unit）は {unit!r} です"
+            f"（基準値を {unit} で書いてください）",
+            line,
         )
-        return None, None
-    if magnitude_problem(Decimal(found["num"].replace(",", ""))):
-        r.problem("KC202", f"{where}: baseline の value {spec['value'][:40]!r} が範囲外です", line)
-        return None, None
-    printed = found["unit"].strip()
-    if printed and unit is not None and printed != normalize(unit):
-        r.problem(
-            "KC202", f"{where}: baseline {spec['value']!r} の単位は {printed!r}、metric の単位は {unit!r} です", line
-        )
-        return None, None
+        return None
     year_text = spec.get("year")
     if year_text is None:
-        return Decimal(found["num"].replace(",", "")), None
+        return baseline
     try:
         year = parse_year(str(year_text))
     except ValueError as exc:
         r.problem("KC202", f"{where}: baseline の year: {exc}", line)
-        return None, None
-    return Decimal(found["num"].replace(",", "")), year
+        return None
+    if baseline.year is not None and baseline.year != year:
+        r.problem(
+            "KC202",
+            f"{where}: 基準値 {printed!r} は {baseline.year}年度、baseline の year は {year}年度です"
+            "（どちらかに揃えるか、year を消してください）",
+            line,
+        )
+        return None
+    return baseline._replace(year=year)
 
 
 def _indicators(

@@ -127,6 +127,16 @@ def reading(cell: str, m: Metric = FREE) -> str:
         ("待ち時間60分⇒30分以内", FREE, "[value] ≦ 30分（基準値 60分）"),
         ("現状39%→目標100%", FREE, "[value] ≧ 100%（基準値 39%）"),
         ("200→250件", FREE, "[value] ≧ 250件（基準値 200件）"),
+        # a baseline with the year it was measured, before or after it, as printed (issue 20)
+        ("1,234件(2020)→1,500件", FREE, "[value] ≧ 1,500件（基準値 1,234件（2020年度））"),
+        ("(令和2年度) 45.0%→60%", FREE, "[value] ≧ 60%（基準値 45%（2020年度））"),
+        ("45.0%（令和2年度）→60%", FREE, "[value] ≧ 60%（基準値 45%（2020年度））"),
+        ("約3,000人(2019)→3,500人", FREE, "[value] ≧ 3,500人（基準値 3,000人（2019年度））"),
+        ("現状39%(R4年度末時点)→目標100%", FREE, "[value] ≧ 100%（基準値 39%（2022年度））"),
+        # a per-year baseline beside a per-year target; a dash for "no baseline"
+        ("12件/年→20件/年", FREE, "[value] ≧ 20件（年度内の数、基準値 12件）"),
+        ("―→30件", FREE, "[value] ≧ 30件"),
+        ("－→30件", FREE, "[value] ≧ 30件"),
         ("200件→200件", FREE, "[value] ≧ 200件（基準値 200件）"),
         # labels: the metric's own name or a plain noun before the number
         ("公式SNS登録者数 延べ15,000名", FREE, "[value] ≧ 15,000名（計画初年度からの累計）"),
@@ -167,6 +177,12 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("3回以上以下", FREE, "上限・下限の語が 2 つ"),
         ("5ポイント増", FREE, "ポイント増"),
         ("100%前後", FREE, "前後"),
+        ("12件/年→20件(累計)", FREE, "基準値は年度内の数、目標は計画初年度からの累計"),
+        ("39%以上→100%", FREE, "基準値には 以上・以下"),
+        ("45%→60%(2030)", FREE, "'(2030)'"),  # the target's year is its column's
+        ("1,234件(昔)→1,500件", FREE, "'(昔)'"),
+        ("(令和2年度)", FREE, "'令和2年度' は年度で"),  # not 2 with the unit 年度
+        ("2022年度 50件", FREE, "'2022年度' は年度で"),
         ("相当数200件", FREE, "相当"),  # 相当 inside a label is not the approximate word
         ("200件相当分", FREE, "'分'"),
         ("30%削減", FREE, "baseline がありません"),  # a baseline-relative target needs a baseline
@@ -472,6 +488,9 @@ def test_a_declared_counts_wins_over_the_cell(tmp_path: Path) -> None:
         ('{ value = "60件" }', "の単位は '件'"),
         ('{ value = "たくさん" }', "が数値ではありません"),
         ('{ value = "60", year = "昔" }', "baseline の year"),
+        ('{ value = "60(2020)", year = "2021" }', "は 2020年度、baseline の year は 2021年度"),
+        ('{ value = "60分以上" }', "基準値には 以上・以下"),
+        ('{ value = "60分(昔)" }', "'(昔)'"),
     ],
 )
 def test_bad_baselines_are_kc202(tmp_path: Path, baseline: str, message: str) -> None:
@@ -481,6 +500,51 @@ def test_bad_baselines_are_kc202(tmp_path: Path, baseline: str, message: str) ->
     path.write_text(text, encoding="utf-8")
     _, problems = load_plan(path)
     assert any(p.code == "KC202" and message in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("baseline", "year"),
+    [
+        ('{ value = "10,000枚(令和6年度)" }', 2024),
+        ('{ value = "(R6) 10,000枚" }', 2024),
+        ('{ value = "約10,000枚(2024)", year = "2024" }', 2024),
+        ('{ value = "10,000枚/年" }', None),
+    ],
+)
+def test_a_declared_baseline_reads_as_a_cell_baseline(tmp_path: Path, baseline: str, year: int | None) -> None:
+    """The metric's `baseline` is read as the one before a cell's arrow: its year in brackets, 約, /年."""
+    path = tmp_path / "w.toml"
+    path.write_text(PLAN.replace('{ value = "10,000枚", year = "令和6年度" }', baseline), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None
+    paper = next(i for i in plan.indicators if i.id == "paper")
+    assert (paper.metrics[0].baseline, paper.metrics[0].baseline_year) == (Decimal(10000), year)
+    assert describe(paper.targets[2026].rules[0]).startswith("[value] ≦ 7,000枚")
+
+
+def test_a_dash_baseline_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(PLAN.replace('{ value = "10,000枚", year = "令和6年度" }', '{ value = "―" }'), encoding="utf-8")
+    _, problems = load_plan(path)
+    assert [p.code for p in problems] == ["KC203", "KC203"]
+    assert all("baseline がありません" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("counts", "code", "message"),
+    [
+        ('counts = "level"', "KC202", "基準値 '10,000枚/年' は年度内の数ですが、counts = 'level'"),
+        ("", "KC203", "数え方"),  # no counts declared: the baseline's /年 against a cell's 累計
+    ],
+)
+def test_a_baseline_period_that_disagrees_is_refused(tmp_path: Path, counts: str, code: str, message: str) -> None:
+    text = PLAN.replace('{ value = "10,000枚", year = "令和6年度" }', '{ value = "10,000枚/年" }')
+    text = text.replace('counts = "per_year"\n', counts + "\n" if counts else "")
+    text = text.replace('2026 = "30%削減"', '2026 = "5,000枚(累計)"')
+    path = tmp_path / "w.toml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = load_plan(path)
+    assert any(p.code == code and message in p.message for p in problems), problems
 
 
 def test_a_plan_written_with_every_shape_loads_and_show_restates_it(tmp_path: Path) -> None:
