@@ -72,6 +72,8 @@ _DEADLINE = re.compile(rf"^(?P<year>{NAMED_YEAR})\s*末?\s*(?:までに|を目�
 # The printed context of a target in brackets after it: 1,200件（前年度比20%増）.
 _ASIDE = re.compile(r"^\((?P<aside>前年度?比[^()]*)\)")
 _YEAR = re.compile(NAMED_YEAR)
+# A segment's name after its number, in brackets: 90%(市) 80%(県).
+_LABEL_AFTER = re.compile(r"\((?P<label>[^()]+)\)")
 _YEAR_BEFORE = re.compile(rf"^{SURVEY_YEAR}\s*")
 _YEAR_AFTER = re.compile(rf"\s*{SURVEY_YEAR}$")
 
@@ -204,7 +206,7 @@ def _ends_as_milestone(text: str, ctx: CellContext) -> bool:
 
 def _split(cell: str, ctx: CellContext) -> list[str]:
     """Split on 、 and spaces; a bare name before a number (公式SNS登録者数 延べ15,000名) is its label."""
-    raw = [p for p in re.split(r"[、\s]+", cell) if p]
+    raw = [p for p in re.split(r"[、\s]+", _segment_breaks(cell, ctx)) if p]
     parts: list[str] = []
     pending = ""
     for part in raw:
@@ -219,6 +221,34 @@ def _split(cell: str, ctx: CellContext) -> list[str]:
         else:
             parts.append(pending)
     return parts
+
+
+def _metric_words(ctx: CellContext) -> list[str]:
+    """The names and match words of the indicator's metrics, longest first: what labels a segment."""
+    words = {w for m in ctx.metrics for w in (m.name, *m.match) if w}
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+def _segment_breaks(cell: str, ctx: CellContext) -> str:
+    """A space where a segment printed without one starts: 市 90%県 80%, 小学校55%中学校35%, 90%(市)80%(県).
+
+    Only for an indicator of several metrics, and only before a metric's name (or match word) that follows
+    a number of the same segment and is itself followed by a number: 研修年2回 has no number before 年.
+    """
+    words = _metric_words(ctx) if len(ctx.metrics) > 1 else []
+    if not words:
+        return cell
+    named = "|".join(map(re.escape, words))
+    before = "|".join(map(re.escape, (q.word for q in QUALIFIERS_BEFORE)))
+    cell = re.sub(rf"(\((?:{named})\))(?=\d)", r"\1 ", cell)  # 90%(市)80%(県)
+    pieces = []
+    start = 0
+    for found in re.finditer(rf"(?:{named})(?=\s*:?\s*(?:{before})?\d)", cell):
+        segment = re.split(r"[、\s]", cell[start : found.start()])[-1]
+        if any(ch.isdigit() for ch in segment) and cell[found.start() - 1] not in "(":
+            pieces.append(cell[start : found.start()] + " ")
+            start = found.start()
+    return "".join(pieces) + cell[start:]
 
 
 def _milestone(text: str, ctx: CellContext) -> Rule:
@@ -399,9 +429,20 @@ def _tail(text: str, after: str, reading: _Reading, ctx: CellContext) -> str | N
     if conflict is not None:
         raise conflict
     leftover = best[1] if best[0] >= 0 else after
+    said = f"{text!r} を読めません: 数値の後の {leftover!r} は解釈できない語です"
+    if _YEAR_AFTER.fullmatch(leftover):
+        raise PhraseError(
+            f"{said}（目標の年度はセルの列の年度です。"
+            "基準値の年度なら 1,234件(2020)→1,500件 のように矢印の前に書きます）"
+        )
+    bracket = _LABEL_AFTER.fullmatch(leftover)
+    if bracket:
+        raise PhraseError(
+            f'{said}（区分ごとの値なら、指標の metrics に name = "{bracket["label"]}" の項目を宣言してください。'
+            "括弧内の項目名で振り分けます）"
+        )
     raise PhraseError(
-        f"{text!r} を読めません: 数値の後の {leftover!r} は解釈できない語です"
-        f"（解釈できる語: {'、'.join(q.word for q in QUALIFIERS if not q.before)}、および 実施 などの動詞）"
+        f"{said}（解釈できる語: {'、'.join(q.word for q in QUALIFIERS if not q.before)}、および 実施 などの動詞）"
     )
 
 
@@ -423,6 +464,11 @@ def _qualifiers(text: str, rest: str, reading: _Reading, ctx: CellContext) -> in
                 position += len(qualifier.word)
                 progress = True
                 break
+        else:
+            label = _LABEL_AFTER.match(rest, position)
+            if label and label["label"] in _metric_words(ctx):  # 90%(市): the segment's name after its number
+                position = label.end()
+                progress = True
     verb = rest[position:]
     if verb and _neutral_verb(verb, ctx):
         return len(rest)
