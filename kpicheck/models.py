@@ -65,6 +65,7 @@ COUNTS_LABELS: dict[Counts, str] = {
 class RuleKind(StrEnum):
     THRESHOLD = "threshold"  # 65%, 3件, 年4回以上, 15分以内, 0件, 39%→100%, 30%削減 (from a baseline)
     GROWTH = "growth"  # 前年比3%増, 前年度比5%減, 前年度以上
+    GROWTH_SINCE = "growth_since"  # 2022年度比10%増, 2022年度より増加, 2022年度実績以上: against that year's actual
     MILESTONE = "milestone"  # 方針策定, 運用継続, 定期監査 (3年に1回)
     PHASE = "phase"  # 検討 → 構築 → 運用
     CONTINUOUS = "continuous"  # a 取組 carried out every year it is scheduled, with no completion condition
@@ -225,7 +226,7 @@ class Rule(NamedTuple):
     bound: Bound = Bound.AT_LEAST
     counts: Counts | None = None  # how the metric counts (set once the indicator is read)
     baseline: Decimal | None = None  # 基準値: printed in the cell (39%→100%) or declared on the metric
-    baseline_year: int | None = None
+    baseline_year: int | None = None  # GROWTH_SINCE: the year whose actual it is held against
     phases: tuple[str, ...] = ()  # PHASE: the phases of the printed cell, in the plan's order
     reach: str = ""  # PHASE: the phase this year needs (the bar's last phase in its last year, else its first)
     bar: tuple[int, int] | None = None  # PHASE: the fiscal years the printed cell's bar covers

@@ -44,6 +44,8 @@ from kpicheck.qualifiers import (
     SIGN_AND_PERIOD_WORDS,
     SURVEY_YEAR,
     UNIT_REFUSED,
+    YEAR_COMPARED,
+    Against,
     Qualifier,
     Relative,
 )
@@ -72,6 +74,7 @@ _DEADLINE = re.compile(rf"^(?P<year>{NAMED_YEAR})\s*末?\s*(?:までに|を目�
 # The printed context of a target in brackets after it: 1,200件（前年度比20%増）.
 _ASIDE = re.compile(r"^\((?P<aside>前年度?比[^()]*)\)")
 _YEAR = re.compile(NAMED_YEAR)
+_YEAR_EXAMPLES = "、".join(r.example for r in RELATIVES if r.against is Against.YEAR)
 # A segment's name after its number, in brackets: 90%(市) 80%(県).
 _LABEL_AFTER = re.compile(r"\((?P<label>[^()]+)\)")
 _YEAR_BEFORE = re.compile(rf"^{SURVEY_YEAR}\s*")
@@ -138,7 +141,7 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
         metric = _assign(cell, None, numeric=False, ctx=ctx)
         return (Rule(RuleKind.MILESTONE, cell, metric.id, note=periodic["every"]),)
     cell = re.sub(rf"\s*([{ARROWS}])\s*", r"\1", cell)
-    cell = re.sub(r"(前年度?比|までに|目途に)\s+", r"\1", cell)  # 前年度比 5%減 is one part
+    cell = re.sub(r"(比|より|までに|目途に)\s+", r"\1", cell)  # 前年度比 5%減, 2022年度より 増加 are one part
     cell = re.sub(rf"(?:^|(?<=\s))({SURVEY_YEAR})\s+", r"\1", cell)  # (令和2年度) 45.0%→60% is one part
     cell = re.sub(rf"(?<=[^\s{ARROWS}])\s+({SURVEY_YEAR})", r"\1", cell)  # 45.0% (令和2年度)→60% too
     parts = _split(cell, ctx)
@@ -287,8 +290,14 @@ def _quantity(text: str, ctx: CellContext) -> Rule:
     body, due = _deadline(text)
     for relative in RELATIVES:
         found = relative.pattern.match(body)
-        if found:
+        if found and (relative.against is Against.YEAR or not YEAR_COMPARED.search(found["label"])):
             return _relative(text, found, relative, ctx, due)
+    compared = YEAR_COMPARED.search(body)
+    if compared:  # 2022年度比10ポイント増, 2022年度以上: a year compared in a way no row reads
+        raise PhraseError(
+            f"{text!r} を読めません: {compared[0]!r} の比較の形は解釈できません"
+            f"（ある年度と比べる目標は {_YEAR_EXAMPLES} の形で書けます）"
+        )
     if any(a in body for a in ARROWS):
         return _arrow(text, body, ctx, due)
     return _plain(text, body, ctx, due)
@@ -348,7 +357,7 @@ def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | N
     if year is not None:  # 2022年度比, (令和2年度): not a number with the unit 年度
         raise PhraseError(
             f"{text!r} を読めません: {year!r} は年度で、目標の数値ではありません"
-            "（基準値の年度は 1,234件(2020) のように括弧で、ある年度との比較は 2022年度比10%増 のように書きます）"
+            f"（基準値の年度は 1,234件(2020) のように括弧で、ある年度との比較は {_YEAR_EXAMPLES} のように書きます）"
         )
     too_big = magnitude_problem(Decimal(found[0].replace(",", "")))
     if too_big:
@@ -500,11 +509,29 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
         raise PhraseError(f"{text[:40]!r} を読めません: {magnitude_problem(Decimal(printed.replace(',', '')))}")
     factor, bound = relative.factor(found)
     metric = _assign(text, None, numeric=True, ctx=ctx, any_unit=True)
-    if not relative.to_baseline:
+    if relative.against is not Against.BASELINE:
         if due is not None:
-            raise PhraseError(f"{text!r} を読めません: 前年比の目標には期限を付けられません")
+            raise PhraseError(f"{text!r} を読めません: 前年比やある年度との比較の目標には期限を付けられません")
         change = plain((factor - 1) * 100)
-        return Rule(RuleKind.GROWTH, text, metric.id, value=change, unit=metric.unit, bound=bound)
+        if relative.against is Against.LAST_YEAR:
+            return Rule(RuleKind.GROWTH, text, metric.id, value=change, unit=metric.unit, bound=bound)
+        try:
+            named = parse_year(found["year"])
+        except ValueError as exc:
+            raise PhraseError(f"{text!r} を読めません: {exc}") from None
+        # The plan's own figure for that year, where the metric declares it: what to compare with until
+        # (or unless) that year's actual is entered.
+        figure = metric.baseline if metric.baseline_year == named else None
+        return Rule(
+            RuleKind.GROWTH_SINCE,
+            text,
+            metric.id,
+            value=change,
+            unit=metric.unit,
+            bound=bound,
+            baseline=figure,
+            baseline_year=named,
+        )
     if metric.baseline is None:
         raise PhraseError(
             f"{text!r} は基準値に対する目標ですが、metric {metric.id!r} に baseline がありません"

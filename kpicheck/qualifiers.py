@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from kpicheck.models import Bound, Counts
 
@@ -93,13 +94,23 @@ SIGN_AND_PERIOD_WORDS: tuple[str, ...] = (
 UNIT_REFUSED: tuple[str, ...] = ("倍", "未", "以外", "から", "より", "ほど", "年度", "目標", "以降", "以前")
 
 
+class Against(StrEnum):
+    """What a relative target is held against."""
+
+    LAST_YEAR = "last_year"  # 前年度比3%増: last year's actual
+    BASELINE = "baseline"  # 30%削減: the metric's declared baseline
+    YEAR = "year"  # 2022年度比10%増: the actual of the year the cell names
+
+
 @dataclass(frozen=True)
 class Relative:
-    """A target relative to last year (前年度比) or to the baseline (30%削減): one row per wording."""
+    """A target relative to last year (前年度比), to the baseline (30%削減) or to a named year (2022年度比):
+    one row per wording."""
 
     pattern: re.Pattern[str]
-    to_baseline: bool
+    against: Against
     reading: str  # for the README's phrase table
+    example: str  # a cell of this wording, listed in the README's table (a test checks both)
 
     def factor(self, found: re.Match[str]) -> tuple[Decimal, Bound]:
         """The multiplier on the reference value, and which side of the result meets the target."""
@@ -115,20 +126,34 @@ class Relative:
         return (1 - change if down else 1 + change), (Bound.AT_MOST if down else Bound.AT_LEAST)
 
 
-def _rel(pattern: str, to_baseline: bool, reading: str) -> Relative:
-    return Relative(re.compile(rf"^(?P<label>.*?){pattern}$"), to_baseline, reading)
+def _rel(pattern: str, against: Against, reading: str, example: str) -> Relative:
+    return Relative(re.compile(rf"^(?P<label>.*?){pattern}$"), against, reading, example)
 
+
+_LAST, _BASE, _YEAR = Against.LAST_YEAR, Against.BASELINE, Against.YEAR
+# The year a target is compared with: 2022年度比10%増, 令和4年度より増加, R4年度実績以上.
+_NAMED = rf"(?P<year>{NAMED_YEAR})\s*"
 
 RELATIVES: tuple[Relative, ...] = (
-    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", False,
-         "≧ last year's actual × (1 + N/100)"),
-    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)", False,
-         "≦ last year's actual × (1 − N/100)"),
-    _rel(r"前年度?(?:実績|値|水準)?(?P<dir>以上|以下)", False, "≧ (≦) last year's actual"),
-    _rel(r"前年度?(?:実績)?比(?P<dir>増加?|減少?)", False, "増: ≧ last year's actual; 減: ≦ it"),
-    _rel(rf"(?P<num>{NUMERAL})\s*(?P<per>%|割)\s*(?P<dir>削減|減少?|増加?)", True,
-         "≦ baseline × (1 − N/100) (割: N/10); 増: ≧ baseline × (1 + N/100)"),
-    _rel(r"(?P<dir>半減)", True, "≦ baseline × 0.5"),
-    _rel(rf"(?P<num>{NUMERAL})\s*(?P<dir>倍増?)", True, "≧ baseline × N"),
-    _rel(r"(?P<dir>倍増)", True, "≧ baseline × 2"),
+    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", _LAST,
+         "≧ last year's actual × (1 + N/100)", "前年比3%増"),
+    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)", _LAST,
+         "≦ last year's actual × (1 − N/100)", "前年度比5%減"),
+    _rel(r"前年度?(?:実績|値|水準)?(?P<dir>以上|以下)", _LAST, "≧ (≦) last year's actual", "前年度以上"),
+    _rel(r"前年度?(?:実績)?(?:比|より)(?P<dir>増加?|減少?)", _LAST, "増: ≧ last year's actual; 減: ≦ it",
+         "前年度比増"),
+    _rel(rf"{_NAMED}(?:実績)?(?:比|より)\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", _YEAR,
+         "≧ that year's actual × (1 + N/100)", "2022年度比10%増"),
+    _rel(rf"{_NAMED}(?:実績)?(?:比|より)\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)",
+         _YEAR, "≦ that year's actual × (1 − N/100)", "2022年度比10%減"),
+    _rel(rf"{_NAMED}の?(?:実績|値|水準)(?P<dir>以上|以下)", _YEAR, "≧ (≦) that year's actual", "2022年度実績以上"),
+    _rel(rf"{_NAMED}(?:実績)?(?:比|より)(?P<dir>増加?|減少?)", _YEAR, "増: ≧ that year's actual; 減: ≦ it",
+         "2022年度より増加"),
+    _rel(rf"(?P<num>{NUMERAL})\s*(?P<per>%|割)\s*(?P<dir>削減|減少?|増加?)", _BASE,
+         "≦ baseline × (1 − N/100) (割: N/10); 増: ≧ baseline × (1 + N/100)", "30%削減"),
+    _rel(r"(?P<dir>半減)", _BASE, "≦ baseline × 0.5", "半減"),
+    _rel(rf"(?P<num>{NUMERAL})\s*(?P<dir>倍増?)", _BASE, "≧ baseline × N", "2倍"),
+    _rel(r"(?P<dir>倍増)", _BASE, "≧ baseline × 2", "倍増"),
 )  # fmt: skip
+# A comparison with a named year, in any wording: one that no row above reads is refused as such.
+YEAR_COMPARED = re.compile(rf"(?:{NAMED_YEAR})\s*の?(?:実績|値|水準)?(?:比|より|以上|以下)")

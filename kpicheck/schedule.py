@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kpicheck.kinds.registry import NUMERIC_KINDS
+from kpicheck.kinds.registry import KINDS, NUMERIC_KINDS
 from kpicheck.models import Counts, Metric, Rule, RuleKind, Target, ValueKind
 from kpicheck.periods import fiscal_year_of, fiscal_year_start, normalize, parse_due, parse_year
 from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
@@ -40,6 +40,9 @@ def year_rules(
         rules: tuple[Rule, ...] = (Rule(RuleKind.TBD, text, ctx.metrics[0].id, note="missing_in_source"),)
     else:
         rules = read_cell(_share(text, part), ctx, previous)
+    misplaced = next((why for rule in rules if (why := KINDS[rule.kind].misplaced(rule, year, first))), "")
+    if misplaced:
+        raise PhraseError(misplaced)
     early = next((rule.due for rule in rules if rule.due is not None and rule.due < fiscal_year_start(first)), None)
     if early is not None:
         raise PhraseError(f"期限 {early} が計画の開始（{first}年度）より前です", "KC208")

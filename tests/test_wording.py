@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from kpicheck.kinds.registry import describe
 from kpicheck.models import COUNTS_LABELS, Bound, Counts, Metric, ValueKind, quantity
 from kpicheck.phrases import CellContext, PhraseError, read_cell
-from kpicheck.qualifiers import QUALIFIERS
+from kpicheck.qualifiers import QUALIFIERS, RELATIVES
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
@@ -33,6 +33,7 @@ def metric(unit: str | None = None, counts: Counts = Counts.LEVEL, *, declared: 
 FREE = metric()  # no unit declared: the cell's own unit is enough
 BASE = metric("件", baseline=Decimal(200), baseline_year=2024)
 BASE_MIN = metric("分", baseline=Decimal(60), baseline_year=2024)
+SINCE_2022 = metric("人", baseline=Decimal(1000), baseline_year=2022)  # the plan prints FY2022's figure
 
 
 def reading(cell: str, m: Metric = FREE) -> str:
@@ -111,6 +112,18 @@ def reading(cell: str, m: Metric = FREE) -> str:
         ("前年度以下", metric("件"), "[value] ≦ 前年度実績 × 1"),
         ("前年度比減", metric("件"), "[value] ≦ 前年度実績 × 1"),
         ("来庁者数 前年度比10%減", metric("人"), "[value] ≦ 前年度実績 × 0.9"),
+        ("前年度より増加", metric("件"), "[value] ≧ 前年度実績 × 1"),
+        # relative to a named year's actual (issue 20); 2025 is the year before the plan built from this table
+        ("2025年度比10%増", metric("人"), "[value] ≧ 2025年度実績 × 1.1"),
+        ("2025年度比10%以上増加", metric("人"), "[value] ≧ 2025年度実績 × 1.1"),
+        ("令和7年度比5%削減", metric("件"), "[value] ≦ 2025年度実績 × 0.95"),
+        ("来庁者数 2025年度比10%減", metric("人"), "[value] ≦ 2025年度実績 × 0.9"),
+        ("2025年度より増加", metric("人"), "[value] ≧ 2025年度実績 × 1"),
+        ("2025年度 より 減少", metric("人"), "[value] ≦ 2025年度実績 × 1"),
+        ("2025年度比増", metric("人"), "[value] ≧ 2025年度実績 × 1"),
+        ("R7年度実績以上", metric("人"), "[value] ≧ 2025年度実績 × 1"),
+        ("2025年度の水準以下", metric("人"), "[value] ≦ 2025年度実績 × 1"),
+        ("2022年度比10%増", SINCE_2022, "[value] ≧ 2022年度実績 × 1.1（基準値 1,000人（2022年度））"),
         # relative to a declared baseline
         ("30%削減", BASE, "[value] ≦ 140件（基準値 200件（2024年度）、基準値 200件 × 0.7）"),
         ("3割削減", BASE, "[value] ≦ 140件（基準値 200件（2024年度）、基準値 200件 × 0.7）"),
@@ -183,6 +196,11 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("1,234件(昔)→1,500件", FREE, "'(昔)'"),
         ("(令和2年度)", FREE, "'令和2年度' は年度で"),  # not 2 with the unit 年度
         ("2022年度 50件", FREE, "'2022年度' は年度で"),
+        ("2022年度以上", metric("人"), "'2022年度以上' の比較の形"),  # 以上 of a bare year could be 以降
+        ("2022年度比10ポイント増", metric("人"), "2022年度比10%増、2022年度比10%減"),
+        ("2022年度比1割増", metric("人"), "'2022年度比' の比較の形"),
+        ("2022年度より10件増", metric("人"), "'2022年度より' の比較の形"),
+        ("R9年度までに2022年度比10%増", metric("人"), "期限を付けられません"),
         ("相当数200件", FREE, "相当"),  # 相当 inside a label is not the approximate word
         ("200件相当分", FREE, "'分'"),
         ("30%削減", FREE, "baseline がありません"),  # a baseline-relative target needs a baseline
@@ -292,6 +310,16 @@ def test_the_readme_lists_every_qualifier() -> None:
     listed = {word for row in rows for word in re.findall(r"`([^`]+)`", row[0])}
     missing = [q.word for q in QUALIFIERS if q.word not in listed]
     assert missing == []
+
+
+def test_the_readme_lists_every_relative_wording() -> None:
+    """Each row of RELATIVES has its example in the first column of the README's cell table, and the
+    example is read by that row (the first that matches it)."""
+    rows = readme_table("How target cells are read", ["cell", "rule"])
+    listed = {cell for row in rows for cell in re.findall(r"`([^`]+)`", row[0])}
+    assert [r.example for r in RELATIVES if r.example not in listed] == []
+    for relative in RELATIVES:
+        assert next(r for r in RELATIVES if r.pattern.match(relative.example)) is relative, relative.example
 
 
 # ------------------------------------------------------------------ statuses in both directions
@@ -430,6 +458,88 @@ def test_status_on_each_side_of_the_bound(
     judge: Callable[..., dict[str, str]], row: str, year: int, as_of: date, indicator: str, expected: str
 ) -> None:
     assert judge(row + "\n", year, as_of)[indicator] == expected
+
+
+SINCE_PLAN = (
+    PLAN.split("[[indicators]]", 1)[0].replace("last_year = 2027", "last_year = 2028")
+    + """
+[[indicators]]
+id = "visits"
+initiative = "1"
+name = "来庁者数"
+unit = "人"
+counts = "level"
+[indicators.targets]
+2026 = "2025年度比10%増"
+2027 = ""
+2028 = "2026年度実績以上"
+
+[[indicators]]
+id = "old"
+initiative = "1"
+name = "紙の申請件数"
+unit = "件"
+counts = "per_year"
+baseline = { value = "1,000件", year = "令和4年度" }
+[indicators.targets]
+2026 = "2022年度比10%減"
+2027 = "2022年度比20%減"
+2028 = ""
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "year", "as_of", "indicator", "expected", "said"),
+    [
+        # that year's actual × the factor
+        ("visits,,2025,1000,,\nvisits,,2026,1100,,", 2026, AFTER, "visits", "achieved", "2025年度実績 1,000人 × 1.1"),
+        ("visits,,2025,1000,,\nvisits,,2026,1099,,", 2026, AFTER, "visits", "missed", "2025年度実績 1,000人"),
+        # that year's actual missing: 評価不能; this year's missing: 実績未入力
+        ("visits,,2026,1100,,", 2026, AFTER, "visits", "unrated", "2025年度の実績がない"),
+        ("visits,,2025,1000,,", 2026, AFTER, "visits", "no_data", "2026年度の実績"),
+        # a year two back, not the year before
+        ("visits,,2026,900,,\nvisits,,2028,900,,", 2028, date(2029, 4, 1), "visits", "achieved", "2026年度実績 900人"),
+        ("visits,,2026,900,,\nvisits,,2027,950,,\nvisits,,2028,899,,", 2028, date(2029, 4, 1), "visits", "missed", ""),
+        # a year before the plan: the plan's figure for it, declared as the baseline of that year
+        ("old,,2026,900,,", 2026, AFTER, "old", "achieved", "2022年度の基準値 1,000件 × 0.9"),
+        ("old,,2026,901,,", 2026, AFTER, "old", "missed", ""),
+        ("old,,2027,800,,", 2027, date(2028, 4, 1), "old", "achieved", ""),
+    ],
+)
+def test_a_target_against_a_named_year(
+    make_root: Callable[..., Path], rows: str, year: int, as_of: date, indicator: str, expected: str, said: str
+) -> None:
+    root = make_root({"a.csv": HEADER + rows + "\n"}, plan=SINCE_PLAN, city="w")
+    city = load_city(root, "w")
+    assert city.errors == () and city.warnings == ()
+    report = evaluate(city.plans[0], city.actuals, year, as_of)
+    (found,) = [e for e in report.evaluations if e.indicator.id == indicator]
+    assert (found.status.value, said in found.reason) == (expected, True), found.reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ('"2026年度比10%増"', "2026年度との比較は 2027年度以降の目標にしか書けません"),  # itself, in 2026
+        ('"2027年度比10%増"', "2027年度との比較は 2028年度以降"),
+        ('"2023年度比10%増"', '基準値として baseline = { value = "…", year = "2023" }'),  # no actual can hold it
+    ],
+)
+def test_a_named_year_the_cell_cannot_compare_with_is_refused(tmp_path: Path, cell: str, message: str) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(SINCE_PLAN.replace('2026 = "2025年度比10%増"', f"2026 = {cell}"), encoding="utf-8")
+    _, problems = load_plan(path)
+    assert [p.code for p in problems] == ["KC203"]
+    assert message in problems[0].message and "visits" in problems[0].message
+
+
+def test_the_named_years_row_is_read(tmp_path: Path, make_root: Callable[..., Path]) -> None:
+    """validate's KC111 (a row no verdict reads) spares the row of the year a target is compared with."""
+    from kpicheck.validate import validate  # noqa: PLC0415 - one test of the command's core
+
+    rows = "visits,,2025,1000,,\n"  # 2025 has no target: only 2026's 2025年度比10%増 reads it
+    assert validate(make_root({"a.csv": HEADER + rows}, plan=SINCE_PLAN, city="w")) == []
 
 
 def test_units_and_periods_come_from_the_cells(tmp_path: Path) -> None:

@@ -97,6 +97,9 @@ class Kind(NamedTuple):
     reads: bool = True
     inputs: tuple[str, ...] = ()
     lookback: Callable[[Rule, Counts | None], int | None] = lambda *_: 0
+    # Why the rule cannot stand in a cell of `year` in a plan from `first` ("" when it can): a year it is
+    # compared with that is not before it, or whose actual the plan's actuals cannot hold.
+    misplaced: Callable[[Rule, int, int], str] = lambda *_: ""
 
 
 def numeric_context(rule: Rule) -> str:

@@ -12,6 +12,7 @@ from kpicheck.kinds import (
     deadline,
     end_target,
     growth,
+    growth_since,
     milestone,
     none,
     phase,
@@ -25,6 +26,7 @@ from kpicheck.models import Rule, RuleKind
 KINDS: dict[RuleKind, Kind] = {
     RuleKind.THRESHOLD: threshold.KIND,
     RuleKind.GROWTH: growth.KIND,
+    RuleKind.GROWTH_SINCE: growth_since.KIND,
     RuleKind.MILESTONE: milestone.KIND,
     RuleKind.PHASE: phase.KIND,
     RuleKind.CONTINUOUS: continuous.KIND,
