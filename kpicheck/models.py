@@ -67,6 +67,7 @@ class RuleKind(StrEnum):
     GROWTH = "growth"  # 前年比3%増, 前年度比5%減, 前年度以上
     GROWTH_SINCE = "growth_since"  # 2022年度比10%増, 2022年度より増加, 2022年度実績以上: against that year's actual
     MILESTONE = "milestone"  # 方針策定, 運用継続, 定期監査 (3年に1回)
+    QUALITATIVE = "qualitative"  # 県内1位, 全国トップクラス: judged from the office's word, never from a number
     PHASE = "phase"  # 検討 → 構築 → 運用
     CONTINUOUS = "continuous"  # a 取組 carried out every year it is scheduled, with no completion condition
     DEADLINE = "deadline"  # a 取組 due by a date (R5末, 計画期間内)

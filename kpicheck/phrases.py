@@ -42,6 +42,8 @@ from kpicheck.qualifiers import (
     RELATIVES,
     REVERSING_WORDS,
     SIGN_AND_PERIOD_WORDS,
+    STANDING,
+    STANDING_RANKS,
     SURVEY_YEAR,
     UNIT_REFUSED,
     YEAR_COMPARED,
@@ -145,9 +147,16 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     cell = re.sub(rf"(?:^|(?<=\s))({SURVEY_YEAR})\s+", r"\1", cell)  # (令和2年度) 45.0%→60% is one part
     cell = re.sub(rf"(?<=[^\s{ARROWS}])\s+({SURVEY_YEAR})", r"\1", cell)  # 45.0% (令和2年度)→60% too
     parts = _split(cell, ctx)
-    if not any(_quantitative(p) for p in parts):
+    if not any(_quantitative(p) or STANDING.match(p) for p in parts):
         return (_milestone(cell, ctx),)
     rules = tuple(_part(p, ctx) for p in parts)
+    judged = {rule.metric: rule.text for rule in rules if rule.kind is RuleKind.QUALITATIVE}
+    shared = next((rule for rule in rules if rule.metric in judged and rule.text != judged[rule.metric]), None)
+    if shared is not None:  # 県内1位、方針策定 on one metric: one word of the office would judge both
+        raise PhraseError(
+            f"{text!r} を読めません: 「{judged[shared.metric]}」と「{shared.text}」が同じ項目 {shared.metric!r} に"
+            "当たります（担当課の判定で評価する目標は、metrics でほかと別の項目にしてください）"
+        )
     numbers = [rule.metric for rule in rules if rule.kind in NUMERIC_KINDS]  # at most one number per metric
     twice = next((metric for metric in numbers if numbers.count(metric) > 1), None)
     if twice is not None:  # 小学校50% 中学校30% on one metric: one actual would be held to both numbers
@@ -159,7 +168,13 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
 
 
 def _part(part: str, ctx: CellContext) -> Rule:
-    """A number, or a milestone that merely contains one (第2期計画策定, 令和8年度から運用開始)."""
+    """A standing (県内1位), a number, or a milestone that merely contains one (第2期計画策定, 令和8年度から
+    運用開始)."""
+    standing = STANDING.fullmatch(part)
+    if standing:
+        _check_label(part, standing["label"], ctx)
+        metric = _assign(part, None, numeric=False, ctx=ctx)
+        return Rule(RuleKind.QUALITATIVE, part, metric.id, note=standing["standing"])
     if not _quantitative(part):
         return _milestone(part, ctx)
     try:
@@ -213,7 +228,7 @@ def _split(cell: str, ctx: CellContext) -> list[str]:
     parts: list[str] = []
     pending = ""
     for part in raw:
-        if not _quantitative(part) and not _ends_as_milestone(part, ctx):
+        if not _quantitative(part) and not _ends_as_milestone(part, ctx) and not STANDING.match(part):
             pending += part
             continue
         parts.append(pending + part)
@@ -443,6 +458,12 @@ def _tail(text: str, after: str, reading: _Reading, ctx: CellContext) -> str | N
         raise PhraseError(
             f"{said}（目標の年度はセルの列の年度です。"
             "基準値の年度なら 1,234件(2020)→1,500件 のように矢印の前に書きます）"
+        )
+    if leftover.startswith("位"):  # 1位, 3位以内: a rank is no count to compare
+        examples = "、".join(example for _, example in STANDING_RANKS)
+        raise PhraseError(
+            f"{said}（順位は数値として判定しません。{examples} のように範囲と順位を書くと、"
+            "担当課が実績に記入する 達成・未達成 で判定します）"
         )
     bracket = _LABEL_AFTER.fullmatch(leftover)
     if bracket:

@@ -90,8 +90,9 @@ SIGN_AND_PERIOD_WORDS: tuple[str, ...] = (
     "-", "+", "▲", "△", "▽", "マイナス", "プラス", "より", "比べ", ".", "第",
     "毎月", "月", "週", "四半期", "隔年", "半年", "毎日", "日当たり", "日あたり",
 )  # fmt: skip
-# In what would be the unit: words that change what the number means (2倍以上, 10件未実施, 10件以外).
-UNIT_REFUSED: tuple[str, ...] = ("倍", "未", "以外", "から", "より", "ほど", "年度", "目標", "以降", "以前")
+# In what would be the unit: words that change what the number means (2倍以上, 10件未実施, 10件以外), and 位:
+# a rank is no count (1位 is better than 3位), only a standing below reads it.
+UNIT_REFUSED: tuple[str, ...] = ("倍", "未", "以外", "から", "より", "ほど", "年度", "目標", "以降", "以前", "位")
 
 
 class Against(StrEnum):
@@ -157,3 +158,22 @@ RELATIVES: tuple[Relative, ...] = (
 )  # fmt: skip
 # A comparison with a named year, in any wording: one that no row above reads is refused as such.
 YEAR_COMPARED = re.compile(rf"(?:{NAMED_YEAR})\s*の?(?:実績|値|水準)?(?:比|より|以上|以下)")
+
+
+# Standings no number judges (県内1位, 全国トップクラス): a scope, a rank and an optional verb, nothing else.
+# The office says in the actuals whether it was reached (達成 / 未達成); any other rank wording is refused.
+STANDING_SCOPES: tuple[str, ...] = ("全国", "県内", "道内", "都内", "府内")
+STANDING_RANKS: tuple[tuple[str, str], ...] = (  # (pattern, a cell of it, listed in the README's table)
+    (r"\d+位", "県内1位"),
+    (r"(?:上位)?\d+位以内", "全国10位以内"),
+    (r"トップクラス", "全国トップクラス"),
+    (r"トップレベル", "県内トップレベル"),
+    (r"トップ", "道内トップ"),
+    (r"上位", "全国上位"),
+    (r"最高水準", "県内最高水準"),
+)
+STANDING_ENDINGS: tuple[str, ...] = ("を維持", "維持", "を達成", "達成")
+STANDING = re.compile(
+    rf"^(?P<label>.*?)(?P<standing>(?:{'|'.join(STANDING_SCOPES)})で?"
+    rf"(?:{'|'.join(p for p, _ in STANDING_RANKS)})(?:{'|'.join(STANDING_ENDINGS)})?)$"
+)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from kpicheck.kinds.registry import describe
 from kpicheck.models import COUNTS_LABELS, Bound, Counts, Metric, ValueKind, quantity
 from kpicheck.phrases import CellContext, PhraseError, read_cell
-from kpicheck.qualifiers import QUALIFIERS, RELATIVES
+from kpicheck.qualifiers import QUALIFIERS, RELATIVES, STANDING, STANDING_RANKS, STANDING_SCOPES
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
@@ -33,6 +33,7 @@ def metric(unit: str | None = None, counts: Counts = Counts.LEVEL, *, declared: 
 FREE = metric()  # no unit declared: the cell's own unit is enough
 BASE = metric("件", baseline=Decimal(200), baseline_year=2024)
 BASE_MIN = metric("分", baseline=Decimal(60), baseline_year=2024)
+BY_WORD = "を達成（数値では判定せず、担当課が実績に記入する 達成・未達成 で判定）"
 SINCE_2022 = metric("人", baseline=Decimal(1000), baseline_year=2022)  # the plan prints FY2022's figure
 
 
@@ -124,6 +125,16 @@ def reading(cell: str, m: Metric = FREE) -> str:
         ("R7年度実績以上", metric("人"), "[value] ≧ 2025年度実績 × 1"),
         ("2025年度の水準以下", metric("人"), "[value] ≦ 2025年度実績 × 1"),
         ("2022年度比10%増", SINCE_2022, "[value] ≧ 2022年度実績 × 1.1（基準値 1,000人（2022年度））"),
+        # a standing no number judges: the office's word decides (issue 20)
+        ("県内1位", FREE, "[value] 「県内1位」" + BY_WORD),
+        ("全国トップクラス", FREE, "[value] 「全国トップクラス」" + BY_WORD),
+        ("全国10位以内", FREE, "[value] 「全国10位以内」" + BY_WORD),
+        ("県内トップレベル", FREE, "[value] 「県内トップレベル」" + BY_WORD),
+        ("道内トップ", FREE, "[value] 「道内トップ」" + BY_WORD),
+        ("全国上位", FREE, "[value] 「全国上位」" + BY_WORD),
+        ("県内最高水準", FREE, "[value] 「県内最高水準」" + BY_WORD),
+        ("全国トップクラスを維持", FREE, "[value] 「全国トップクラスを維持」" + BY_WORD),
+        ("満足度 県内1位", FREE, "[value] 「満足度県内1位」" + BY_WORD),
         # relative to a declared baseline
         ("30%削減", BASE, "[value] ≦ 140件（基準値 200件（2024年度）、基準値 200件 × 0.7）"),
         ("3割削減", BASE, "[value] ≦ 140件（基準値 200件（2024年度）、基準値 200件 × 0.7）"),
@@ -201,6 +212,13 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("2022年度比1割増", metric("人"), "'2022年度比' の比較の形"),
         ("2022年度より10件増", metric("人"), "'2022年度より' の比較の形"),
         ("R9年度までに2022年度比10%増", metric("人"), "期限を付けられません"),
+        ("1位", FREE, "順位は数値として判定しません"),  # was ≧ 1位: a rank read as a count
+        ("3位以内", FREE, "'位以内'"),  # no scope: 全国? 県内?
+        ("市内1位", FREE, "順位は数値として判定しません"),
+        ("県内で1位を目指す", FREE, "順位は数値として判定しません"),
+        ("県内1位以上", FREE, "順位は数値として判定しません"),
+        ("全国一流", FREE, "読めません"),
+        ("全国トップクラス、方針策定", FREE, "同じ項目 'value'"),  # one word of the office would judge both
         ("相当数200件", FREE, "相当"),  # 相当 inside a label is not the approximate word
         ("200件相当分", FREE, "'分'"),
         ("30%削減", FREE, "baseline がありません"),  # a baseline-relative target needs a baseline
@@ -310,6 +328,16 @@ def test_the_readme_lists_every_qualifier() -> None:
     listed = {word for row in rows for word in re.findall(r"`([^`]+)`", row[0])}
     missing = [q.word for q in QUALIFIERS if q.word not in listed]
     assert missing == []
+
+
+def test_the_readme_lists_every_standing() -> None:
+    """Each rank of STANDING_RANKS and each scope is in the README's cell table, and the example reads."""
+    rows = readme_table("How target cells are read", ["cell", "rule"])
+    listed = {cell for row in rows for cell in re.findall(r"`([^`]+)`", row[0])}
+    assert [example for _, example in STANDING_RANKS if example not in listed] == []
+    described = " ".join(row[1] for row in rows)
+    assert [scope for scope in STANDING_SCOPES if scope not in described] == []
+    assert all(STANDING.fullmatch(example) for _, example in STANDING_RANKS)
 
 
 def test_the_readme_lists_every_relative_wording() -> None:
@@ -540,6 +568,54 @@ def test_the_named_years_row_is_read(tmp_path: Path, make_root: Callable[..., Pa
 
     rows = "visits,,2025,1000,,\n"  # 2025 has no target: only 2026's 2025年度比10%増 reads it
     assert validate(make_root({"a.csv": HEADER + rows}, plan=SINCE_PLAN, city="w")) == []
+
+
+STANDING_PLAN = (
+    PLAN.split("[[indicators]]", 1)[0]
+    + """
+[[indicators]]
+id = "rank"
+initiative = "1"
+name = "住みよさ"
+[indicators.targets]
+2026 = "県内1位"
+2027 = "全国トップクラス"
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "as_of", "expected"),
+    [
+        ("達成", YEAR_END, "achieved"),
+        ("○", YEAR_END, "achieved"),
+        ("実施中", YEAR_END, "on_track"),
+        ("未達成", YEAR_END, "behind"),
+        ("未達成", AFTER, "missed"),
+        ("実施中", AFTER, "missed"),
+        ("達成", AFTER, "achieved"),
+        ("", AFTER, "no_data"),  # a blank 実績: nothing entered
+    ],
+)
+def test_a_standing_is_judged_from_the_offices_word(
+    make_root: Callable[..., Path], value: str, as_of: date, expected: str
+) -> None:
+    root = make_root({"a.csv": HEADER + f"rank,,2026,{value},,\n"}, plan=STANDING_PLAN, city="w")
+    city = load_city(root, "w")
+    (found,) = evaluate(city.plans[0], city.actuals, 2026, as_of).evaluations
+    assert found.status.value == expected, found.reason
+    assert expected == "no_data" or "県内1位（担当課の判定）" in found.reason
+
+
+def test_a_standing_is_never_judged_from_a_number(make_root: Callable[..., Path]) -> None:
+    """A rank typed as the actual (1, 1位) is refused where it is read: the office says 達成 or 未達成."""
+    from kpicheck.validate import validate  # noqa: PLC0415 - one test of the command's core
+
+    problems = validate(
+        make_root({"a.csv": HEADER + "rank,,2026,1,,\nrank,,2027,1位,,\n"}, plan=STANDING_PLAN, city="w")
+    )
+    assert [(p.code, p.line) for p in problems] == [("KC106", 2), ("KC106", 3)]
+    assert "未達成" in problems[0].message
 
 
 def test_units_and_periods_come_from_the_cells(tmp_path: Path) -> None:

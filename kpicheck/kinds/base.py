@@ -127,6 +127,20 @@ def no_data(ctx: Context, what: str = "") -> Outcome:
     return Outcome(Status.NO_DATA, what or f"{ctx.year}年度の実績が入力されていない")
 
 
+def by_word(ctx: Context, actual: Actual, head: str, short: str) -> Outcome:
+    """A verdict from the office's word (済, 実施中, 未着手 …; actuals.STATE_WORDS): done is 達成; after the
+    year anything else is 未達成 (`short` says what did not happen); while it runs, not started is 遅れ and
+    anything else 順調. `head` leads every reason (the cell as printed)."""
+    state, typed = actual.value, actual.text
+    if state is State.DONE:
+        return Outcome(Status.ACHIEVED, f"{head}: {typed}", state, typed)
+    if ctx.as_of > fiscal_year_end(ctx.year):
+        return Outcome(Status.MISSED, f"{head}: {short}（{typed}）", state, typed)
+    if state is State.NOT_STARTED:
+        return Outcome(Status.BEHIND, f"{head}: {typed}", state, typed)
+    return Outcome(Status.ON_TRACK, f"{head}: {typed}（{fiscal_year_end(ctx.year)} まで）", state, typed)
+
+
 def unrated(ctx: Context, why: str) -> Outcome:
     """評価不能: this year's actual is there, but the verdict needs data that is not."""
     return Outcome(Status.UNRATED, why, ctx.number())
