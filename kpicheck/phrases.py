@@ -118,8 +118,11 @@ class CellContext:
         if word in self.phases:
             return word
         known = "、".join(self.phases)
+        example = self.phases[0] if self.phases else "段階"
         raise PhraseError(
-            f"{word!r} はこの計画の段階の語ではありません（{known}。または phase_alias を追加してください）", "KC207"
+            f"{word!r} はこの計画の段階の語ではありません（段階は {known}。同じ段階の別の書き方なら、"
+            f'[plan] の phase_aliases に "{word}" = "{example}" のように加えてください）',
+            "KC207",
         )
 
 
@@ -154,17 +157,42 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     shared = next((rule for rule in rules if rule.metric in judged and rule.text != judged[rule.metric]), None)
     if shared is not None:  # 県内1位、方針策定 on one metric: one word of the office would judge both
         raise PhraseError(
-            f"{text!r} を読めません: 「{judged[shared.metric]}」と「{shared.text}」が同じ項目 {shared.metric!r} に"
-            "当たります（担当課の判定で評価する目標は、metrics でほかと別の項目にしてください）"
+            f"{text!r} を読めません: 「{judged[shared.metric]}」と「{shared.text}」が"
+            f"{_called(ctx, shared.metric, 'に')}当たります（担当課の判定で評価する目標は、指標の metrics でほかと"
+            "別の項目にしてください）"
         )
     numbers = [rule.metric for rule in rules if rule.kind in NUMERIC_KINDS]  # at most one number per metric
     twice = next((metric for metric in numbers if numbers.count(metric) > 1), None)
     if twice is not None:  # 小学校50% 中学校30% on one metric: one actual would be held to both numbers
+        names = [
+            _segment_name(part)
+            for part, rule in zip(parts, rules, strict=True)
+            if rule.metric == twice and rule.kind in NUMERIC_KINDS
+        ]
+        declare = "、".join(f'name = "{n}"' for n in names) if all(names) else 'name = "項目の名前"'
         raise PhraseError(
-            f"{text!r} を読めません: 数値が {len(numbers)} つあり、どれも metric {twice!r} に当たります"
-            "（数値ごとに metrics を分け、name か match で振り分けてください）"
+            f"{text!r} を読めません: 数値が {len(numbers)} つあり、どれも{_called(ctx, twice, 'に')}当たります"
+            f"（数値ごとに項目を分けてください: 指標の metrics に {declare} のように項目を宣言すると、"
+            "その名前（または match の語）で数値を項目に振り分けます）"
         )
     return rules
+
+
+def _called(ctx: CellContext, metric: str, particle: str) -> str:
+    """A metric as a message names it: この指標 when it is the indicator's only one, else 項目「小学校」."""
+    if len(ctx.metrics) == 1:
+        return f"この指標{particle}"
+    found = next((m for m in ctx.metrics if m.id == metric), None)
+    return f"項目「{found.name or found.id if found else metric}」{particle}"
+
+
+def _segment_name(part: str) -> str:
+    """What seems to name a part's segment, for a hint: 市 in 市 90%, in 90%(市); "" if nothing does."""
+    after = _LABEL_AFTER.search(part)
+    if after:
+        return after["label"]
+    before = re.match(r"^([^\d\s:()]*?)\s*:?\s*(?:約|延べ|累計|年間|毎年度|毎年|各年度|年)?\d", part)
+    return before[1] if before else ""
 
 
 def _part(part: str, ctx: CellContext) -> Rule:
@@ -272,8 +300,9 @@ def _segment_breaks(cell: str, ctx: CellContext) -> str:
 def _milestone(text: str, ctx: CellContext) -> Rule:
     if not _ends_as_milestone(text, ctx):
         raise PhraseError(
-            f"{text!r} を読めません: 数値、増減率、段階、マイルストーンのいずれでもありません"
-            "（マイルストーンは 策定、完了、継続 などの語で終わります。計画に milestone_words を追加できます）"
+            f"{text!r} を読めません: 数値、増減率、段階、完了すべき事柄（マイルストーン）のいずれでもありません"
+            "（完了すべき事柄は 策定、完了、継続 などの語で終わります。計画独自の語で終わるなら、"
+            "[plan] の milestone_words にその語を加えてください）"
         )
     metric = _assign(text, None, numeric=False, ctx=ctx)
     return Rule(RuleKind.MILESTONE, text, metric.id)
@@ -322,7 +351,7 @@ def _plain(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
     """A number to reach (or stay under) in the year: the metric's declared baseline, if any, is its start."""
     value, unit, reading, label = _threshold(text, body, ctx)
     metric = _assign(text, unit, numeric=True, ctx=ctx)
-    unit = _unit(text, unit, metric)
+    unit = _unit(text, unit, metric, ctx)
     kind = RuleKind.REDUCTION if label.endswith("削減率") else RuleKind.THRESHOLD
     bound = reading.bound or (Bound.AT_MOST if value == 0 and kind is RuleKind.THRESHOLD else Bound.AT_LEAST)
     rule = Rule(
@@ -511,13 +540,18 @@ def _neutral_verb(verb: str, ctx: CellContext) -> bool:
     return body in words
 
 
-def _unit(text: str, printed: str | None, metric: Metric) -> str | None:
+def _unit(text: str, printed: str | None, metric: Metric, ctx: CellContext) -> str | None:
+    called = _called(ctx, metric.id, "の")
     if printed and metric.unit and normalize(metric.unit) != printed:
-        raise PhraseError(f"{text!r} の単位は {printed!r} ですが、metric {metric.id!r} の unit は {metric.unit!r} です")
+        raise PhraseError(
+            f"{text!r} の単位は {printed!r} ですが、{called}単位（unit）は {metric.unit!r} です"
+            f"（どちらかの誤りなら直し、別の数値なら指標の metrics で単位 {printed!r} の項目を分けてください）"
+        )
     unit = metric.unit or printed
     if unit is None:
         raise PhraseError(
-            f"{text!r} には単位がなく、metric {metric.id!r} にも unit がありません（unit = ... を追加してください）"
+            f"{text!r} には単位がなく、{called}単位も宣言されていません"
+            '（計画の単位を unit = "件" のように宣言してください）'
         )
     return unit
 
@@ -555,8 +589,8 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
         )
     if metric.baseline is None:
         raise PhraseError(
-            f"{text!r} は基準値に対する目標ですが、metric {metric.id!r} に baseline がありません"
-            '（計画の基準値/現状値を baseline = { value = "...", year = "..." } として追加してください）'
+            f"{text!r} は基準値に対する目標ですが、{_called(ctx, metric.id, 'に')}基準値がありません"
+            '（計画の基準値/現状値を baseline = { value = "...", year = "..." } として宣言してください）'
         )
     value = metric.baseline * factor
     if magnitude_problem(value):
@@ -591,7 +625,7 @@ def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
             f"{text!r} を読めません: 基準値は{COUNTS_LABELS[base.counts]}、目標は{COUNTS_LABELS[reading.counts]}です"
         )
     metric = _assign(text, unit or base.unit, numeric=True, ctx=ctx)
-    unit = _unit(text, unit or base.unit, metric)
+    unit = _unit(text, unit or base.unit, metric, ctx)
     bound = reading.bound or (Bound.AT_MOST if value < base.value or value == 0 else Bound.AT_LEAST)
     year = base.year if base.year is not None else metric.baseline_year if metric.baseline == base.value else None
     rule = Rule(
@@ -661,7 +695,11 @@ def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any
     if len(metrics) == 1:
         only = metrics[0]
         if not wanted and not (numeric and only.kind is ValueKind.STATE and not only.unit):
-            raise PhraseError(f"{text!r} はマイルストーンですが、指標に unit が宣言されています")
+            raise PhraseError(
+                f"{text!r} は数値で判定しない目標（完了すべき事柄・順位など）ですが、この指標には単位"
+                f"（unit = {only.unit!r}）が宣言されています（数値の指標でなければ unit を消し、数値の目標と"
+                "並ぶなら指標の metrics で項目を分けてください）"
+            )
         return only
     for words in (lambda m: (m.name,), lambda m: m.match):
         named = [m for m in wanted if any(w and w in text for w in words(m))]
@@ -673,7 +711,8 @@ def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any
             return by_unit[0]
     if len(wanted) == 1:
         return wanted[0]
-    names = ", ".join(m.id for m in metrics)
+    names = "、".join(m.name or m.id for m in metrics)
     raise PhraseError(
-        f"{text!r} がどの metric（{names}）のことか判別できません。いずれかに `match` の語を追加してください"
+        f"{text!r} がどの項目（{names}）のことか判別できません（セルの語を、当たる項目の name か"
+        ' match = ["…"] に書いてください）'
     )

@@ -325,10 +325,10 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
                 line,
             )
         if "metrics" in table:
-            r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} metric", line)
+            r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} の項目", line)
         metrics.append(
             Metric(
-                id=r.ident(spec, f"{where} metric", line),
+                id=r.ident(spec, f"{where} の項目", line),
                 name=r.text(spec, "name", where, line),
                 unit=unit,
                 counts=Counts(counts_text),
@@ -340,7 +340,7 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
                 baseline_counts=baseline.counts if baseline else None,
             )
         )
-    _unique(r, f"{where} metric", ((m.id, line) for m in metrics))
+    _unique(r, f"{where} の項目", ((m.id, line) for m in metrics))
     return tuple(metrics)
 
 
@@ -431,7 +431,7 @@ def _indicator(
     last: int,
 ) -> Indicator | None:
     """One [[indicators]] table, or None after reporting why it cannot be read."""
-    where = f"indicator {ident}"
+    where = f"指標 {ident}"
     r.unknown_keys(table, KNOWN_KEYS["indicator"], where, line)
     if not isinstance(table.get("missing_in_source", ""), str):
         r.problem("KC202", f"{where}: missing_in_source は何が失われたかを書いた文にしてください", line)
@@ -505,7 +505,7 @@ def _yearly_targets(
         try:
             rules = year_rules(year, text, ctx, previous, first=first, ends=ends, part=part, missing=missing)
         except PhraseError as exc:
-            r.problem(exc.code, f"{where}, {year}: {exc}", cell_line())
+            r.problem(exc.code, f"{where}、{year}年度: {exc}", cell_line())
             r.problems[-1] = r.problems[-1]._replace(year=year)  # that year's cell (the indicator: _indicators)
             continue
         targets[year] = Target(year, text, rules)

@@ -292,9 +292,9 @@ def test_unread_cells_are_listed_with_row_and_column_and_exit_1(tmp_path: Path) 
     lines = result.stderr.splitlines()
     assert lines[0] == "kpicheck: 指標 2 行、目標セル 4 個（2026～2027年度）のうち 2 個を読み取りました"
     assert re.fullmatch(
-        rf"{re.escape(str(path))}:2:2: KC203 indicator 1-1-1, 2026: '最大3回' を読めません: .*'最大'.*", lines[1]
+        rf"{re.escape(str(path))}:2:2: KC203 指標 1-1-1、2026年度: '最大3回' を読めません: .*'最大'.*", lines[1]
     )
-    assert lines[2].startswith(f"{path}:3:2: KC203 indicator 1-1-2, 2026: '小学校50% 中学校30%' を読めません")
+    assert lines[2].startswith(f"{path}:3:2: KC203 指標 1-1-2、2026年度: '小学校50% 中学校30%' を読めません")
     assert "確認が必要な箇所が 2 件" in lines[-1]
     assert tomllib.loads(result.stdout)["indicators"][0]["targets"]["2026"] == "最大3回"  # kept, never dropped
     assert "# 要確認 KC203（2 列目）" in result.stdout
@@ -557,7 +557,7 @@ def test_round_trip_of_abashiri_v2_gives_the_same_cells(tmp_path: Path, kind: st
         (i["id"], i["area"], i["name"], i["departments"]) for i in shipped["initiatives"]
     ]
     # Every cell read or listed: the listed ones are exactly the rows that need a person.
-    flagged = {re.match(r"indicator (\S+?)[,:]", p.message)[1] for p in result.errors}  # type: ignore[index]
+    flagged = {re.match(r"指標 (\S+?)[、:]", p.message)[1] for p in result.errors}  # type: ignore[index]
     assert flagged == V2_NEEDS_A_PERSON
     assert (result.cells, result.read) == (165, 134)
     # The cells read are read as the shipped file reads them, but for the counts a person decided.

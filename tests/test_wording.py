@@ -218,13 +218,13 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("県内で1位を目指す", FREE, "順位は数値として判定しません"),
         ("県内1位以上", FREE, "順位は数値として判定しません"),
         ("全国一流", FREE, "読めません"),
-        ("全国トップクラス、方針策定", FREE, "同じ項目 'value'"),  # one word of the office would judge both
+        ("全国トップクラス、方針策定", FREE, "がこの指標に当たります"),  # one word of the office would judge both
         ("相当数200件", FREE, "相当"),  # 相当 inside a label is not the approximate word
         ("200件相当分", FREE, "'分'"),
-        ("30%削減", FREE, "baseline がありません"),  # a baseline-relative target needs a baseline
-        ("半減", metric("件"), "baseline がありません"),
-        ("倍増", metric("件"), "baseline がありません"),
-        ("65%", metric("件"), "unit は '件' です"),
+        ("30%削減", FREE, "この指標に基準値がありません"),  # a baseline-relative target needs a baseline
+        ("半減", metric("件"), "基準値がありません"),
+        ("倍増", metric("件"), "基準値がありません"),
+        ("65%", metric("件"), "単位（unit）は '件' です"),
         ("65", FREE, "単位がなく"),
         ("前年比", metric("円"), "読めません"),
         ("30%以上(累計)/年", FREE, "数え方と矛盾"),
@@ -635,8 +635,11 @@ def test_units_and_periods_come_from_the_cells(tmp_path: Path) -> None:
     [
         (('"15分以内"', '"2時間以内"'), "単位が異なります"),
         (('"15分以内"', '"方針策定"'), "とマイルストーンが混在"),
-        (('"10件/年"', '"30件(累計)"'), "で混在しています。counts"),
-        (('"30%削減"', '"15%"'), "baseline がありません"),
+        (
+            ('"10件/年"', '"30件(累計)"'),
+            '数え方が計画初年度からの累計と年度内の数で混在しています（計画の数え方を counts = "per_year"',
+        ),
+        (('"30%削減"', '"15%"'), "基準値がありません"),
     ],
 )
 def test_cells_that_disagree_are_refused_with_place(tmp_path: Path, cells: tuple[str, str], message: str) -> None:
@@ -650,7 +653,7 @@ def test_cells_that_disagree_are_refused_with_place(tmp_path: Path, cells: tuple
     path.write_text(text, encoding="utf-8")
     _, problems = load_plan(path)
     assert [p.code for p in problems] == ["KC203"]
-    assert message in problems[0].message and "indicator wait" in problems[0].message
+    assert message in problems[0].message and "指標 wait" in problems[0].message
     assert problems[0].line is not None
 
 
@@ -713,7 +716,7 @@ def test_a_dash_baseline_is_none(tmp_path: Path) -> None:
     path.write_text(PLAN.replace('{ value = "10,000枚", year = "令和6年度" }', '{ value = "―" }'), encoding="utf-8")
     _, problems = load_plan(path)
     assert [p.code for p in problems] == ["KC203", "KC203"]
-    assert all("baseline がありません" in p.message for p in problems)
+    assert all("基準値がありません" in p.message for p in problems)
 
 
 @pytest.mark.parametrize(
