@@ -174,6 +174,6 @@ STANDING_RANKS: tuple[tuple[str, str], ...] = (  # (pattern, a cell of it, liste
 )
 STANDING_ENDINGS: tuple[str, ...] = ("を維持", "維持", "を達成", "達成")
 STANDING = re.compile(
-    rf"^(?P<label>.*?)(?P<standing>(?:{'|'.join(STANDING_SCOPES)})で?"
+    rf"^(?P<label>\D*?)(?P<standing>(?:{'|'.join(STANDING_SCOPES)})で?"  # no number before: 80%で県内1位
     rf"(?:{'|'.join(p for p, _ in STANDING_RANKS)})(?:{'|'.join(STANDING_ENDINGS)})?)$"
 )

@@ -218,6 +218,7 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("県内で1位を目指す", FREE, "順位は数値として判定しません"),
         ("県内1位以上", FREE, "順位は数値として判定しません"),
         ("全国一流", FREE, "読めません"),
+        ("満足度80%で県内1位", FREE, "'で県内1位'"),  # a number is never swallowed into a standing's label
         ("全国トップクラス、方針策定", FREE, "がこの指標に当たります"),  # one word of the office would judge both
         ("相当数200件", FREE, "相当"),  # 相当 inside a label is not the approximate word
         ("200件相当分", FREE, "'分'"),
@@ -302,6 +303,26 @@ def test_any_cell_is_restated_or_refused(
     expected = bound or ("≦" if value == 0 else "≧")
     assert text.startswith(f"[value] {expected} ")
     assert rule.unit == unit
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.decimals(min_value=0, max_value=100000, places=1, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=100000, places=1, allow_nan=False, allow_infinity=False),
+    st.sampled_from(UNITS),
+    st.sampled_from(["(2020)", "（令和2年度）", "(R2)", "(2020年度)", "(令和2年度末時点)", "(R２)"]),
+    st.booleans(),
+    st.sampled_from(["", "約", "相当"]),
+)
+def test_a_baseline_with_its_year_is_restated(
+    base: Decimal, target: Decimal, unit: str, year: str, before: bool, prefix: str
+) -> None:
+    """A baseline printed with its year, before or after it: the reading names both numbers and FY2020."""
+    shown = {n: f"{n:f}".rstrip("0").rstrip(".") if "." in f"{n:f}" else f"{n:f}" for n in (base, target)}
+    left = f"{year} {prefix}{shown[base]}{unit}" if before else f"{prefix}{shown[base]}{unit}{year}"
+    (rule,) = read_cell(f"{left}→{shown[target]}{unit}", CellContext((FREE,)))
+    assert (rule.baseline, rule.baseline_year, rule.value, rule.unit) == (Decimal(shown[base]), 2020, target, unit)
+    assert f"基準値 {quantity(rule.baseline, unit)}（2020年度）" in describe(rule)
 
 
 def readme_table(section: str, header: list[str]) -> list[list[str]]:
