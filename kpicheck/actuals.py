@@ -52,7 +52,7 @@ STATE_WORDS: dict[str, State] = {
         ["実施中", "検討中", "準備中", "着手", "着手済", "進行中", "作業中", "一部実施", "一部完了", "継続中", "△"],
         State.IN_PROGRESS),
     **dict.fromkeys(
-        ["未", "未実施", "未着手", "未完了", "未策定", "×", "✕", "無", "なし", "いいえ", "no", "false"],
+        ["未", "未実施", "未着手", "未完了", "未策定", "未達成", "×", "✕", "無", "なし", "いいえ", "no", "false"],
         State.NOT_STARTED),
 }  # fmt: skip
 
@@ -137,7 +137,9 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
             return state
         raise ValueError(f"{_cut(text)!r} はこの計画の段階ではありません（{'、'.join(plan.phases)}）")
     if state is None:
-        raise ValueError(f"{_cut(text)!r} は進捗を表す語ではありません（済/完了/○、実施中/検討中、未/未着手/×）")
+        raise ValueError(
+            f"{_cut(text)!r} は進捗を表す語ではありません（済/完了/達成/○、実施中/検討中、未/未着手/未達成/×）"
+        )
     return state
 
 
@@ -332,6 +334,11 @@ def _read_row(
         year = parse_year(named.get("year", ""))
     except ValueError as exc:
         problem("year", "KC104", str(exc))
+        # the row's indicator, where its id is one of the plans': that indicator, in every year, is
+        # 評価不能 in status and report (the row's year is unknown)
+        known = next((i.id for p in plans if (i := p.indicator(named.get("indicator", ""))) is not None), None)
+        if known is not None:
+            result.problems[-1] = result.problems[-1].about(known)
         return None
     plan_id = named.get("plan", "")
     if plan_id and all(p.id != plan_id for p in plans):

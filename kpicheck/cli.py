@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # itself: every command line pays for what is imported here (benchmarks/startup.py).
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE (128 + 13)
 
 app = typer.Typer(
     help="自治体DX推進計画の KPI 目標を、その年度の実績と照らし合わせて確認します。",
@@ -68,6 +69,9 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
         except KpicheckError as exc:
             echo_problems(exc.problems, more=MORE + "（kpicheck validate ですべて表示できます）", marked=False)
             raise typer.Exit(EXIT_ERROR) from None
+        except BrokenPipeError:  # `kpicheck summary … | head`: the reader stopped; no message, no KC399
+            _quiet_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except Exception as exc:  # the boundary: anything unexpected still ends in one line
             if _state["debug"]:
                 import traceback  # noqa: PLC0415 - only --debug needs it; keeps start-up short
@@ -80,6 +84,18 @@ def boundary(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(EXIT_ERROR) from None
 
     return wrapper
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so flushing it at exit raises no second BrokenPipeError
+    (the Python documentation's recipe for SIGPIPE)."""
+    import os  # noqa: PLC0415 - only here
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stream)
+        pass
 
 
 def _version(value: bool) -> None:

@@ -188,20 +188,20 @@ def _review(
 
 # The loader's words for the parts of a target file, as a person fixing the table says them.
 TERMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^indicator [^\s,:]+(?:, \d{4})?: "), ""),
+    (re.compile(r"^(?:indicator [^\s,:]+(?:, \d{4})?|指標 [^\s、:]+(?:、\d{4}年度)?): "), ""),
     (re.compile(r"^'[^']*' を読めません: "), ""),
     (re.compile(r"\s?\bbaseline の value\s?"), "基準値"),
     (re.compile(r"\s?\bmetric 'value'\s?"), "この指標"),  # a draft's indicators have one metric, `value`
     (re.compile(r"\s?\bmetric '([^']+)'\s?"), r"項目「\1」"),
-    (re.compile(r"\s?\bmetrics\b\s?"), "項目（metrics）"),
-    (re.compile(r"\s?\bmetric\b\s?"), "この指標"),
-    (re.compile(r"\s?\bindicator\b\s?"), "指標"),
+    (re.compile(r"\s?(?<!（)\bmetrics\b(?!）)\s?"), "項目（metrics）"),
+    (re.compile(r"\s?(?<!（)\bmetric\b(?!）)\s?"), "この指標"),
+    (re.compile(r"\s?(?<!（)\bindicator\b(?!）)\s?"), "指標"),
     (re.compile(r"\bunit = \.\.\."), 'unit = "単位"'),
-    (re.compile(r"\s?\bunit\b(?! =)\s?"), "単位"),
-    (re.compile(r"\s?\bbaseline\b(?! =)\s?"), "基準値"),
+    (re.compile(r"\s?(?<!（)\bunit\b(?!）)(?! =)\s?"), "単位"),
+    (re.compile(r"\s?(?<!（)\bbaseline\b(?!）)(?! =)\s?"), "基準値"),
     (re.compile(r"\s?`?\bmatch\b`?\s?"), "振り分けの語（match）"),
     (re.compile(r"\s?\bname\b\s?(?=か)"), "項目の名前（name）"),
-    (re.compile(r"\s?\bcounts\b(?! =)\s?"), "数え方（counts）"),
+    (re.compile(r"\s?(?<!（)\bcounts\b(?!）)(?! =)\s?"), "数え方（counts）"),
 )
 # What to write instead, by what the cell looks like (the first that fits).
 FIXES: tuple[tuple[re.Pattern[str], str], ...] = (

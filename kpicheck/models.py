@@ -65,7 +65,9 @@ COUNTS_LABELS: dict[Counts, str] = {
 class RuleKind(StrEnum):
     THRESHOLD = "threshold"  # 65%, 3件, 年4回以上, 15分以内, 0件, 39%→100%, 30%削減 (from a baseline)
     GROWTH = "growth"  # 前年比3%増, 前年度比5%減, 前年度以上
+    GROWTH_SINCE = "growth_since"  # 2022年度比10%増, 2022年度より増加, 2022年度実績以上: against that year's actual
     MILESTONE = "milestone"  # 方針策定, 運用継続, 定期監査 (3年に1回)
+    QUALITATIVE = "qualitative"  # 県内1位, 全国トップクラス: judged from the office's word, never from a number
     PHASE = "phase"  # 検討 → 構築 → 運用
     CONTINUOUS = "continuous"  # a 取組 carried out every year it is scheduled, with no completion condition
     DEADLINE = "deadline"  # a 取組 due by a date (R5末, 計画期間内)
@@ -126,8 +128,21 @@ class State(StrEnum):
     NOT_STARTED = "not_started"
 
 
-# 今後の方向性 as evaluation sheets use it, unless a plan lists its own.
-DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "廃止", "終了")
+# 今後の方向性 as evaluation sheets use it, unless a plan lists its own: from growing the work to ending it.
+# 統合 (merged into other work) and 完了 (its purpose achieved, so it ends) are on many 事務事業評価 sheets
+# (issue 19); 終了 stays for work that ends for other reasons (its period over).
+DIRECTIONS: tuple[str, ...] = ("拡大", "改善継続", "現状継続", "縮小", "統合", "廃止", "終了", "完了")
+
+
+class ReductionRate(StrEnum):
+    """How a plan computes the 達成率 of an upper bound (15分以内, 0件, 30%以下): `[plan] reduction_rate`.
+
+    Cities differ (issue 19); the formulas are grading.CEILING_RATES, one row each.
+    """
+
+    MIRROR = "mirror"  # (2 − 実績 ÷ 目標) × 100, never below 0: kpicheck's default
+    RATIO = "ratio"  # 目標 ÷ 実績 × 100
+    BASELINE = "baseline"  # (基準値 − 実績) ÷ (基準値 − 目標) × 100: progress from the 基準値
 
 
 class Band(NamedTuple):
@@ -151,14 +166,31 @@ class Scale(NamedTuple):
     bands: tuple[Band, ...]
     none: Band  # 評価できない (no actual, no number to grade)
     by_status: tuple[tuple[Status, str], ...] = ()  # basis "status", and non-numeric targets under "rate"
-    margin: Decimal = Decimal(10)  # basis "baseline": B within ± this % of the 基準値
+    margin: Decimal = Decimal(10)  # basis "baseline": B from the 基準値 to this % worse than it (△10%)
+    note: str = ""  # for the report's definition of the scale: what is not the source's own (A-D's D)
+    # The grade for 評価不能 where the scale has one of its own (A-D's D, a plan's own `none`); else the
+    # 評価 cell says 評価不能 and the grade counts list it on its own line (UNRATED_GRADE).
+    unrated: Band | None = None
 
     def band(self, grade: str) -> Band:
-        return next((b for b in (*self.bands, self.none) if b.grade == grade), self.none)
+        return next((b for b in self.all_bands if b.grade == grade), self.none)
+
+    @property
+    def all_bands(self) -> tuple[Band, ...]:
+        """Best first, then 評価できない, then 評価不能 where it is a grade apart."""
+        return (*self.bands, self.none) if self.unrated is not None else (*self.bands, self.none, UNRATED_GRADE)
+
+    @property
+    def unrated_grade(self) -> Band:
+        return self.unrated or UNRATED_GRADE
 
     @property
     def grades(self) -> tuple[str, ...]:
-        return tuple(b.grade for b in (*self.bands, self.none))
+        return tuple(b.grade for b in self.all_bands)
+
+
+# 評価不能 on a scale that has no grade for it (S-C, ◎○△×): shown as the status's own label.
+UNRATED_GRADE = Band("評価不能", "判定に要るデータがない")
 
 
 # The records are NamedTuples (immutable, compared by value, `_replace` for a changed copy), not
@@ -181,6 +213,7 @@ class Metric(NamedTuple):
     counts_declared: bool = True  # False: `counts` was left out, so the cells may say (/年, 累計)
     baseline: Decimal | None = None  # 基準値 / 現状値 as declared
     baseline_year: int | None = None
+    baseline_counts: Counts | None = None  # the period printed with the baseline (12件/年): as a cell's
 
 
 class Rule(NamedTuple):
@@ -194,7 +227,7 @@ class Rule(NamedTuple):
     bound: Bound = Bound.AT_LEAST
     counts: Counts | None = None  # how the metric counts (set once the indicator is read)
     baseline: Decimal | None = None  # 基準値: printed in the cell (39%→100%) or declared on the metric
-    baseline_year: int | None = None
+    baseline_year: int | None = None  # GROWTH_SINCE: the year whose actual it is held against
     phases: tuple[str, ...] = ()  # PHASE: the phases of the printed cell, in the plan's order
     reach: str = ""  # PHASE: the phase this year needs (the bar's last phase in its last year, else its first)
     bar: tuple[int, int] | None = None  # PHASE: the fiscal years the printed cell's bar covers
@@ -344,6 +377,7 @@ class Plan:
     pace_tolerance: Decimal = Decimal("0.95")  # 遅れ below this share of the pace value
     grading: Scale | None = None  # the plan's grading scale (評価), None: no grade
     directions: tuple[str, ...] = DIRECTIONS  # the words 今後の方向性 may take
+    reduction_rate: ReductionRate = ReductionRate.MIRROR  # how an upper bound's 達成率 is computed
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
@@ -454,6 +488,10 @@ class Evaluation(NamedTuple):
     progress_rate: Decimal | None = None  # likewise
     grade: Band | None = None  # the worst grade of the parts that decided its status
     change: Change | None = None  # since last year, over its parts (改善 only if none worsened)
+    # The 目安比 `grade` was read from while the year runs (a scale on a rate reads it before the 達成率),
+    # printed beside the grade so that `48.0% 順調 B` never reads as B for 48%; None where the grade was
+    # read otherwise (the 達成率, the status, the 基準値) or there is none.
+    grade_pace: Decimal | None = None
 
 
 class Report(NamedTuple):

@@ -14,13 +14,26 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from kpicheck.kinds.registry import CARRIED_KINDS, KINDS, NUMERIC_KINDS
-from kpicheck.models import Bound, Counts, Metric, Rule, RuleKind, ValueKind, magnitude_problem, plain, quantity
+from kpicheck.models import (
+    COUNTS_LABELS,
+    Bound,
+    Counts,
+    Metric,
+    Rule,
+    RuleKind,
+    ValueKind,
+    magnitude_problem,
+    plain,
+    quantity,
+)
 from kpicheck.periods import fiscal_year_end, normalize, parse_year
 from kpicheck.qualifiers import (
     BOUND_WORDS,
     MEASURE_SUFFIXES,
+    NAMED_YEAR,
     NEUTRAL_WORDS,
     NUMERAL,
     QUALIFIERS,
@@ -29,7 +42,12 @@ from kpicheck.qualifiers import (
     RELATIVES,
     REVERSING_WORDS,
     SIGN_AND_PERIOD_WORDS,
+    STANDING,
+    STANDING_RANKS,
+    SURVEY_YEAR,
     UNIT_REFUSED,
+    YEAR_COMPARED,
+    Against,
     Qualifier,
     Relative,
 )
@@ -54,12 +72,15 @@ _PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
 # for the year: the plan defers it, as (見直し内容により指標を設定) does. Not a milestone ending in 設定.
 _DEFERRED = re.compile(r"(?:目標)?指標を?設定")
 # A deadline inside a year's cell: R9年度までに100%, 2027年度末を目途に20業務の標準化.
-_DEADLINE = re.compile(
-    r"^(?P<year>(?:令和|平成|R|H)\s*(?:\d{1,2}|元)\s*(?:年度|年)?|(?:19|20)\d\d\s*(?:年度|年))"
-    r"\s*末?\s*(?:までに|を目途に|目途に|まで)"
-)
+_DEADLINE = re.compile(rf"^(?P<year>{NAMED_YEAR})\s*末?\s*(?:までに|を目途に|目途に|まで)")
 # The printed context of a target in brackets after it: 1,200件（前年度比20%増）.
 _ASIDE = re.compile(r"^\((?P<aside>前年度?比[^()]*)\)")
+_YEAR = re.compile(NAMED_YEAR)
+_YEAR_EXAMPLES = "、".join(r.example for r in RELATIVES if r.against is Against.YEAR)
+# A segment's name after its number, in brackets: 90%(市) 80%(県).
+_LABEL_AFTER = re.compile(r"\((?P<label>[^()]+)\)")
+_YEAR_BEFORE = re.compile(rf"^{SURVEY_YEAR}\s*")
+_YEAR_AFTER = re.compile(rf"\s*{SURVEY_YEAR}$")
 
 
 class PhraseError(ValueError):
@@ -68,6 +89,15 @@ class PhraseError(ValueError):
     def __init__(self, message: str, code: str = "KC203") -> None:
         super().__init__(message)
         self.code = code
+
+
+class Baseline(NamedTuple):
+    """A 基準値 as printed: its number, unit, the year it was measured and its period (12件/年)."""
+
+    value: Decimal
+    unit: str | None
+    year: int | None
+    counts: Counts | None
 
 
 @dataclass(frozen=True)
@@ -88,8 +118,11 @@ class CellContext:
         if word in self.phases:
             return word
         known = "、".join(self.phases)
+        example = self.phases[0] if self.phases else "段階"
         raise PhraseError(
-            f"{word!r} はこの計画の段階の語ではありません（{known}。または phase_alias を追加してください）", "KC207"
+            f"{word!r} はこの計画の段階の語ではありません（段階は {known}。同じ段階の別の書き方なら、"
+            f'[plan] の phase_aliases に "{word}" = "{example}" のように加えてください）',
+            "KC207",
         )
 
 
@@ -113,23 +146,63 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
         metric = _assign(cell, None, numeric=False, ctx=ctx)
         return (Rule(RuleKind.MILESTONE, cell, metric.id, note=periodic["every"]),)
     cell = re.sub(rf"\s*([{ARROWS}])\s*", r"\1", cell)
-    cell = re.sub(r"(前年度?比|までに|目途に)\s+", r"\1", cell)  # 前年度比 5%減 is one part
+    cell = re.sub(r"(比|より|までに|目途に)\s+", r"\1", cell)  # 前年度比 5%減, 2022年度より 増加 are one part
+    cell = re.sub(rf"(?:^|(?<=\s))({SURVEY_YEAR})\s+", r"\1", cell)  # (令和2年度) 45.0%→60% is one part
+    cell = re.sub(rf"(?<=[^\s{ARROWS}])\s+({SURVEY_YEAR})", r"\1", cell)  # 45.0% (令和2年度)→60% too
     parts = _split(cell, ctx)
-    if not any(_quantitative(p) for p in parts):
+    if not any(_quantitative(p) or STANDING.match(p) for p in parts):
         return (_milestone(cell, ctx),)
     rules = tuple(_part(p, ctx) for p in parts)
+    judged = {rule.metric: rule.text for rule in rules if rule.kind is RuleKind.QUALITATIVE}
+    shared = next((rule for rule in rules if rule.metric in judged and rule.text != judged[rule.metric]), None)
+    if shared is not None:  # 県内1位、方針策定 on one metric: one word of the office would judge both
+        raise PhraseError(
+            f"{text!r} を読めません: 「{judged[shared.metric]}」と「{shared.text}」が"
+            f"{_called(ctx, shared.metric, 'に')}当たります（担当課の判定で評価する目標は、指標の metrics でほかと"
+            "別の項目にしてください）"
+        )
     numbers = [rule.metric for rule in rules if rule.kind in NUMERIC_KINDS]  # at most one number per metric
     twice = next((metric for metric in numbers if numbers.count(metric) > 1), None)
     if twice is not None:  # 小学校50% 中学校30% on one metric: one actual would be held to both numbers
+        names = [
+            _segment_name(part)
+            for part, rule in zip(parts, rules, strict=True)
+            if rule.metric == twice and rule.kind in NUMERIC_KINDS
+        ]
+        declare = "、".join(f'name = "{n}"' for n in names) if all(names) else 'name = "項目の名前"'
         raise PhraseError(
-            f"{text!r} を読めません: 数値が {len(numbers)} つあり、どれも metric {twice!r} に当たります"
-            "（数値ごとに metrics を分け、name か match で振り分けてください）"
+            f"{text!r} を読めません: 数値が {len(numbers)} つあり、どれも{_called(ctx, twice, 'に')}当たります"
+            f"（数値ごとに項目を分けてください: 指標の metrics に {declare} のように項目を宣言すると、"
+            "その名前（または match の語）で数値を項目に振り分けます）"
         )
     return rules
 
 
+def _called(ctx: CellContext, metric: str, particle: str) -> str:
+    """A metric as a message names it: この指標 when it is the indicator's only one, else 項目「小学校」."""
+    if len(ctx.metrics) == 1:
+        return f"この指標{particle}"
+    found = next((m for m in ctx.metrics if m.id == metric), None)
+    return f"項目「{found.name or found.id if found else metric}」{particle}"
+
+
+def _segment_name(part: str) -> str:
+    """What seems to name a part's segment, for a hint: 市 in 市 90%, in 90%(市); "" if nothing does."""
+    after = _LABEL_AFTER.search(part)
+    if after:
+        return after["label"]
+    before = re.match(r"^([^\d\s:()]*?)\s*:?\s*(?:約|延べ|累計|年間|毎年度|毎年|各年度|年)?\d", part)
+    return before[1] if before else ""
+
+
 def _part(part: str, ctx: CellContext) -> Rule:
-    """A number, or a milestone that merely contains one (第2期計画策定, 令和8年度から運用開始)."""
+    """A standing (県内1位), a number, or a milestone that merely contains one (第2期計画策定, 令和8年度から
+    運用開始)."""
+    standing = STANDING.fullmatch(part)
+    if standing:
+        _check_label(part, standing["label"], ctx)
+        metric = _assign(part, None, numeric=False, ctx=ctx)
+        return Rule(RuleKind.QUALITATIVE, part, metric.id, note=standing["standing"])
     if not _quantitative(part):
         return _milestone(part, ctx)
     try:
@@ -179,11 +252,11 @@ def _ends_as_milestone(text: str, ctx: CellContext) -> bool:
 
 def _split(cell: str, ctx: CellContext) -> list[str]:
     """Split on 、 and spaces; a bare name before a number (公式SNS登録者数 延べ15,000名) is its label."""
-    raw = [p for p in re.split(r"[、\s]+", cell) if p]
+    raw = [p for p in re.split(r"[、\s]+", _segment_breaks(cell, ctx)) if p]
     parts: list[str] = []
     pending = ""
     for part in raw:
-        if not _quantitative(part) and not _ends_as_milestone(part, ctx):
+        if not _quantitative(part) and not _ends_as_milestone(part, ctx) and not STANDING.match(part):
             pending += part
             continue
         parts.append(pending + part)
@@ -196,11 +269,40 @@ def _split(cell: str, ctx: CellContext) -> list[str]:
     return parts
 
 
+def _metric_words(ctx: CellContext) -> list[str]:
+    """The names and match words of the indicator's metrics, longest first: what labels a segment."""
+    words = {w for m in ctx.metrics for w in (m.name, *m.match) if w}
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
+def _segment_breaks(cell: str, ctx: CellContext) -> str:
+    """A space where a segment printed without one starts: 市 90%県 80%, 小学校55%中学校35%, 90%(市)80%(県).
+
+    Only for an indicator of several metrics, and only before a metric's name (or match word) that follows
+    a number of the same segment and is itself followed by a number: 研修年2回 has no number before 年.
+    """
+    words = _metric_words(ctx) if len(ctx.metrics) > 1 else []
+    if not words:
+        return cell
+    named = "|".join(map(re.escape, words))
+    before = "|".join(map(re.escape, (q.word for q in QUALIFIERS_BEFORE)))
+    cell = re.sub(rf"(\((?:{named})\))(?=\d)", r"\1 ", cell)  # 90%(市)80%(県)
+    pieces = []
+    start = 0
+    for found in re.finditer(rf"(?:{named})(?=\s*:?\s*(?:{before})?\d)", cell):
+        segment = re.split(r"[、\s]", cell[start : found.start()])[-1]
+        if any(ch.isdigit() for ch in segment) and cell[found.start() - 1] not in "(":
+            pieces.append(cell[start : found.start()] + " ")
+            start = found.start()
+    return "".join(pieces) + cell[start:]
+
+
 def _milestone(text: str, ctx: CellContext) -> Rule:
     if not _ends_as_milestone(text, ctx):
         raise PhraseError(
-            f"{text!r} を読めません: 数値、増減率、段階、マイルストーンのいずれでもありません"
-            "（マイルストーンは 策定、完了、継続 などの語で終わります。計画に milestone_words を追加できます）"
+            f"{text!r} を読めません: 数値、増減率、段階、完了すべき事柄（マイルストーン）のいずれでもありません"
+            "（完了すべき事柄は 策定、完了、継続 などの語で終わります。計画独自の語で終わるなら、"
+            "[plan] の milestone_words にその語を加えてください）"
         )
     metric = _assign(text, None, numeric=False, ctx=ctx)
     return Rule(RuleKind.MILESTONE, text, metric.id)
@@ -232,13 +334,24 @@ def _quantity(text: str, ctx: CellContext) -> Rule:
     body, due = _deadline(text)
     for relative in RELATIVES:
         found = relative.pattern.match(body)
-        if found:
+        if found and (relative.against is Against.YEAR or not YEAR_COMPARED.search(found["label"])):
             return _relative(text, found, relative, ctx, due)
+    compared = YEAR_COMPARED.search(body)
+    if compared:  # 2022年度比10ポイント増, 2022年度以上: a year compared in a way no row reads
+        raise PhraseError(
+            f"{text!r} を読めません: {compared[0]!r} の比較の形は解釈できません"
+            f"（ある年度と比べる目標は {_YEAR_EXAMPLES} の形で書けます）"
+        )
     if any(a in body for a in ARROWS):
         return _arrow(text, body, ctx, due)
+    return _plain(text, body, ctx, due)
+
+
+def _plain(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
+    """A number to reach (or stay under) in the year: the metric's declared baseline, if any, is its start."""
     value, unit, reading, label = _threshold(text, body, ctx)
     metric = _assign(text, unit, numeric=True, ctx=ctx)
-    unit = _unit(text, unit, metric)
+    unit = _unit(text, unit, metric, ctx)
     kind = RuleKind.REDUCTION if label.endswith("削減率") else RuleKind.THRESHOLD
     bound = reading.bound or (Bound.AT_MOST if value == 0 and kind is RuleKind.THRESHOLD else Bound.AT_LEAST)
     rule = Rule(
@@ -284,6 +397,12 @@ def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | N
     found = _NUMBER.search(body)
     if not found:
         raise PhraseError(f"{text!r} を数値目標として読めません")
+    year = next((y[0] for y in _YEAR.finditer(body) if y.start() <= found.start() < y.end()), None)
+    if year is not None:  # 2022年度比, (令和2年度): not a number with the unit 年度
+        raise PhraseError(
+            f"{text!r} を読めません: {year!r} は年度で、目標の数値ではありません"
+            f"（基準値の年度は 1,234件(2020) のように括弧で、ある年度との比較は {_YEAR_EXAMPLES} のように書きます）"
+        )
     too_big = magnitude_problem(Decimal(found[0].replace(",", "")))
     if too_big:
         raise PhraseError(f"{text[:40]!r} を読めません: {too_big}")
@@ -363,9 +482,26 @@ def _tail(text: str, after: str, reading: _Reading, ctx: CellContext) -> str | N
     if conflict is not None:
         raise conflict
     leftover = best[1] if best[0] >= 0 else after
+    said = f"{text!r} を読めません: 数値の後の {leftover!r} は解釈できない語です"
+    if _YEAR_AFTER.fullmatch(leftover):
+        raise PhraseError(
+            f"{said}（目標の年度はセルの列の年度です。"
+            "基準値の年度なら 1,234件(2020)→1,500件 のように矢印の前に書きます）"
+        )
+    if leftover.startswith("位"):  # 1位, 3位以内: a rank is no count to compare
+        examples = "、".join(example for _, example in STANDING_RANKS)
+        raise PhraseError(
+            f"{said}（順位は数値として判定しません。{examples} のように範囲と順位を書くと、"
+            "担当課が実績に記入する 達成・未達成 で判定します）"
+        )
+    bracket = _LABEL_AFTER.fullmatch(leftover)
+    if bracket:
+        raise PhraseError(
+            f'{said}（区分ごとの値なら、指標の metrics に name = "{bracket["label"]}" の項目を宣言してください。'
+            "括弧内の項目名で振り分けます）"
+        )
     raise PhraseError(
-        f"{text!r} を読めません: 数値の後の {leftover!r} は解釈できない語です"
-        f"（解釈できる語: {'、'.join(q.word for q in QUALIFIERS if not q.before)}、および 実施 などの動詞）"
+        f"{said}（解釈できる語: {'、'.join(q.word for q in QUALIFIERS if not q.before)}、および 実施 などの動詞）"
     )
 
 
@@ -387,6 +523,11 @@ def _qualifiers(text: str, rest: str, reading: _Reading, ctx: CellContext) -> in
                 position += len(qualifier.word)
                 progress = True
                 break
+        else:
+            label = _LABEL_AFTER.match(rest, position)
+            if label and label["label"] in _metric_words(ctx):  # 90%(市): the segment's name after its number
+                position = label.end()
+                progress = True
     verb = rest[position:]
     if verb and _neutral_verb(verb, ctx):
         return len(rest)
@@ -399,13 +540,18 @@ def _neutral_verb(verb: str, ctx: CellContext) -> bool:
     return body in words
 
 
-def _unit(text: str, printed: str | None, metric: Metric) -> str | None:
+def _unit(text: str, printed: str | None, metric: Metric, ctx: CellContext) -> str | None:
+    called = _called(ctx, metric.id, "の")
     if printed and metric.unit and normalize(metric.unit) != printed:
-        raise PhraseError(f"{text!r} の単位は {printed!r} ですが、metric {metric.id!r} の unit は {metric.unit!r} です")
+        raise PhraseError(
+            f"{text!r} の単位は {printed!r} ですが、{called}単位（unit）は {metric.unit!r} です"
+            f"（どちらかの誤りなら直し、別の数値なら指標の metrics で単位 {printed!r} の項目を分けてください）"
+        )
     unit = metric.unit or printed
     if unit is None:
         raise PhraseError(
-            f"{text!r} には単位がなく、metric {metric.id!r} にも unit がありません（unit = ... を追加してください）"
+            f"{text!r} には単位がなく、{called}単位も宣言されていません"
+            '（計画の単位を unit = "件" のように宣言してください）'
         )
     return unit
 
@@ -418,15 +564,33 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
         raise PhraseError(f"{text[:40]!r} を読めません: {magnitude_problem(Decimal(printed.replace(',', '')))}")
     factor, bound = relative.factor(found)
     metric = _assign(text, None, numeric=True, ctx=ctx, any_unit=True)
-    if not relative.to_baseline:
+    if relative.against is not Against.BASELINE:
         if due is not None:
-            raise PhraseError(f"{text!r} を読めません: 前年比の目標には期限を付けられません")
+            raise PhraseError(f"{text!r} を読めません: 前年比やある年度との比較の目標には期限を付けられません")
         change = plain((factor - 1) * 100)
-        return Rule(RuleKind.GROWTH, text, metric.id, value=change, unit=metric.unit, bound=bound)
+        if relative.against is Against.LAST_YEAR:
+            return Rule(RuleKind.GROWTH, text, metric.id, value=change, unit=metric.unit, bound=bound)
+        try:
+            named = parse_year(found["year"])
+        except ValueError as exc:
+            raise PhraseError(f"{text!r} を読めません: {exc}") from None
+        # The plan's own figure for that year, where the metric declares it: what to compare with until
+        # (or unless) that year's actual is entered.
+        figure = metric.baseline if metric.baseline_year == named else None
+        return Rule(
+            RuleKind.GROWTH_SINCE,
+            text,
+            metric.id,
+            value=change,
+            unit=metric.unit,
+            bound=bound,
+            baseline=figure,
+            baseline_year=named,
+        )
     if metric.baseline is None:
         raise PhraseError(
-            f"{text!r} は基準値に対する目標ですが、metric {metric.id!r} に baseline がありません"
-            '（計画の基準値/現状値を baseline = { value = "...", year = "..." } として追加してください）'
+            f"{text!r} は基準値に対する目標ですが、{_called(ctx, metric.id, 'に')}基準値がありません"
+            '（計画の基準値/現状値を baseline = { value = "...", year = "..." } として宣言してください）'
         )
     value = metric.baseline * factor
     if magnitude_problem(value):
@@ -447,18 +611,23 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
 
 
 def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
-    """39%→100%, 60分→30分: the baseline as printed, then the target; the direction from the two."""
+    """39%→100%, 1,234件(2020)→1,500件, 12件/年→20件/年: the baseline as printed, then the target; the
+    direction from the two. A dash for the baseline (―→30件) is the target alone."""
     left, right = re.split(rf"[{ARROWS}]", body, maxsplit=1)
-    base, base_unit, base_reading, _ = _threshold(text, left, ctx)
-    if base_reading.bound or base_reading.counts:
-        raise PhraseError(f"{text!r} を読めません: 矢印の前の基準値には修飾語を付けられません")
+    base = read_baseline(left, ctx, text)
+    if base is None:
+        return _plain(text, right, ctx, due)
     value, unit, reading, _ = _threshold(text, right, ctx)
-    if base_unit and unit and base_unit != unit:
-        raise PhraseError(f"{text!r} を読めません: 基準値の単位は {base_unit!r}、目標の単位は {unit!r} です")
-    metric = _assign(text, unit or base_unit, numeric=True, ctx=ctx)
-    unit = _unit(text, unit or base_unit, metric)
-    bound = reading.bound or (Bound.AT_MOST if value < base or value == 0 else Bound.AT_LEAST)
-    year = metric.baseline_year if metric.baseline == base else None
+    if base.unit and unit and base.unit != unit:
+        raise PhraseError(f"{text!r} を読めません: 基準値の単位は {base.unit!r}、目標の単位は {unit!r} です")
+    if base.counts and reading.counts and base.counts is not reading.counts:
+        raise PhraseError(
+            f"{text!r} を読めません: 基準値は{COUNTS_LABELS[base.counts]}、目標は{COUNTS_LABELS[reading.counts]}です"
+        )
+    metric = _assign(text, unit or base.unit, numeric=True, ctx=ctx)
+    unit = _unit(text, unit or base.unit, metric, ctx)
+    bound = reading.bound or (Bound.AT_MOST if value < base.value or value == 0 else Bound.AT_LEAST)
+    year = base.year if base.year is not None else metric.baseline_year if metric.baseline == base.value else None
     rule = Rule(
         RuleKind.THRESHOLD,
         text,
@@ -466,12 +635,39 @@ def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
         value=value,
         unit=unit,
         bound=bound,
-        counts=reading.counts,
-        baseline=base,
+        counts=reading.counts or base.counts,
+        baseline=base.value,
         baseline_year=year,
         note="、".join(reading.notes),
     )
     return _with_due(rule, due)
+
+
+def read_baseline(printed: str, ctx: CellContext, cell: str = "") -> Baseline | None:
+    """A 基準値 as plans print it, in a cell before its arrow or in a metric's `baseline`: 39%, 約3,000人,
+    1,234件(2020), (令和2年度) 45.0%, 12件/年. None for a dash (―, －: the plan has no baseline).
+
+    The year in brackets is the year it was measured, as printed (令和2年度 and 2020 are 2020); a bound
+    (以上, 以内) is refused: a baseline is a value, not a target.
+    """
+    text = cell or printed
+    body = normalize(printed)
+    if body in DASHES:
+        return None
+    year = None
+    found = _YEAR_BEFORE.match(body) or _YEAR_AFTER.search(body)
+    if found:
+        try:
+            year = parse_year(found["year"])
+        except ValueError as exc:
+            raise PhraseError(f"{text!r} を読めません: 基準値の年度: {exc}") from None
+        body = body[: found.start()] + body[found.end() :]
+    value, unit, reading, _ = _threshold(text, body, ctx)
+    if reading.bound:
+        raise PhraseError(
+            f"{text!r} を読めません: 基準値には 以上・以下 などの語を付けられません（基準値は値そのものを書きます）"
+        )
+    return Baseline(value, unit, year, reading.counts)
 
 
 def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tuple[Rule, ...]:
@@ -499,7 +695,11 @@ def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any
     if len(metrics) == 1:
         only = metrics[0]
         if not wanted and not (numeric and only.kind is ValueKind.STATE and not only.unit):
-            raise PhraseError(f"{text!r} はマイルストーンですが、指標に unit が宣言されています")
+            raise PhraseError(
+                f"{text!r} は数値で判定しない目標（完了すべき事柄・順位など）ですが、この指標には単位"
+                f"（unit = {only.unit!r}）が宣言されています（数値の指標でなければ unit を消し、数値の目標と"
+                "並ぶなら指標の metrics で項目を分けてください）"
+            )
         return only
     for words in (lambda m: (m.name,), lambda m: m.match):
         named = [m for m in wanted if any(w and w in text for w in words(m))]
@@ -511,7 +711,8 @@ def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any
             return by_unit[0]
     if len(wanted) == 1:
         return wanted[0]
-    names = ", ".join(m.id for m in metrics)
+    names = "、".join(m.name or m.id for m in metrics)
     raise PhraseError(
-        f"{text!r} がどの metric（{names}）のことか判別できません。いずれかに `match` の語を追加してください"
+        f"{text!r} がどの項目（{names}）のことか判別できません（セルの語を、当たる項目の name か"
+        ' match = ["…"] に書いてください）'
     )

@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from kpicheck.models import Bound, Counts
 
 # A number as plans print it: 1,200 or 12.5.
 NUMERAL = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A fiscal year named in a cell: R9, 令和9年度, H30年, 2027年度 (a Western year needs 年度 or 年 here:
+# a bare 2027 is a number).
+NAMED_YEAR = r"(?:令和|平成|(?<![A-Za-z])[RH])\s*(?:\d{1,2}|元)\s*(?:年度|年)?|(?:19|20)\d\d\s*(?:年度|年)"
+# The year a baseline was measured, in brackets before or after it: 1,234件(2020), (令和2年度) 45.0%,
+# 39%(R4年度末時点). In brackets a bare Western year is a year.
+SURVEY_YEAR = rf"\(\s*(?P<year>{NAMED_YEAR}|(?:19|20)\d\d)\s*末?\s*(?:時点)?\s*\)"
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,14 @@ QUALIFIERS: tuple[Qualifier, ...] = (
     Qualifier("を維持", False, "keep the level: as the number without it (≧ N; 0 is ≦ 0)"),
     Qualifier("維持", False, "as を維持"),
     Qualifier("程度", False, "an approximate target, read as the number without it (≧ N)"),
+    Qualifier("相当", False, "as 程度 (200件相当: ≧ 200件)"),
     Qualifier("/年度", False, "per year", counts=Counts.PER_YEAR),
     Qualifier("/年", False, "per year", counts=Counts.PER_YEAR),
     Qualifier("(年間)", False, "per year", counts=Counts.PER_YEAR),
     Qualifier("(累計)", False, "cumulative", counts=Counts.CUMULATIVE),
     Qualifier("(延べ)", False, "cumulative", counts=Counts.CUMULATIVE),
     Qualifier("約", True, "an approximate target, read as the number without it (≧ N)"),
+    Qualifier("相当", True, "as 約 (相当200件: ≧ 200件)"),
     Qualifier("延べ", True, "cumulative", counts=Counts.CUMULATIVE),
     Qualifier("累計", True, "cumulative", counts=Counts.CUMULATIVE),
     Qualifier("毎年度", True, "per year", counts=Counts.PER_YEAR),
@@ -67,7 +76,7 @@ NEUTRAL_WORDS: tuple[str, ...] = (
 # In a label (before the number) or a verb (after it) they are refused, naming the word.
 BOUND_WORDS: tuple[str, ...] = (
     "最大", "最小", "最低", "最高", "上限", "下限", "以上", "以下", "以内", "未満", "超", "まで",
-    "程度", "約", "前後", "±", "〜", "~",
+    "程度", "約", "相当", "前後", "±", "〜", "~",
 )  # fmt: skip
 # Words that reverse a direction. Allowed in a label that names a measure (削減時間数: hours saved, a
 # count that rises), refused elsewhere.
@@ -81,17 +90,28 @@ SIGN_AND_PERIOD_WORDS: tuple[str, ...] = (
     "-", "+", "▲", "△", "▽", "マイナス", "プラス", "より", "比べ", ".", "第",
     "毎月", "月", "週", "四半期", "隔年", "半年", "毎日", "日当たり", "日あたり",
 )  # fmt: skip
-# In what would be the unit: words that change what the number means (2倍以上, 10件未実施, 10件以外).
-UNIT_REFUSED: tuple[str, ...] = ("倍", "未", "以外", "から", "より", "ほど", "年度", "目標", "以降", "以前")
+# In what would be the unit: words that change what the number means (2倍以上, 10件未実施, 10件以外), and 位:
+# a rank is no count (1位 is better than 3位), only a standing below reads it.
+UNIT_REFUSED: tuple[str, ...] = ("倍", "未", "以外", "から", "より", "ほど", "年度", "目標", "以降", "以前", "位")
+
+
+class Against(StrEnum):
+    """What a relative target is held against."""
+
+    LAST_YEAR = "last_year"  # 前年度比3%増: last year's actual
+    BASELINE = "baseline"  # 30%削減: the metric's declared baseline
+    YEAR = "year"  # 2022年度比10%増: the actual of the year the cell names
 
 
 @dataclass(frozen=True)
 class Relative:
-    """A target relative to last year (前年度比) or to the baseline (30%削減): one row per wording."""
+    """A target relative to last year (前年度比), to the baseline (30%削減) or to a named year (2022年度比):
+    one row per wording."""
 
     pattern: re.Pattern[str]
-    to_baseline: bool
+    against: Against
     reading: str  # for the README's phrase table
+    example: str  # a cell of this wording, listed in the README's table (a test checks both)
 
     def factor(self, found: re.Match[str]) -> tuple[Decimal, Bound]:
         """The multiplier on the reference value, and which side of the result meets the target."""
@@ -107,20 +127,53 @@ class Relative:
         return (1 - change if down else 1 + change), (Bound.AT_MOST if down else Bound.AT_LEAST)
 
 
-def _rel(pattern: str, to_baseline: bool, reading: str) -> Relative:
-    return Relative(re.compile(rf"^(?P<label>.*?){pattern}$"), to_baseline, reading)
+def _rel(pattern: str, against: Against, reading: str, example: str) -> Relative:
+    return Relative(re.compile(rf"^(?P<label>.*?){pattern}$"), against, reading, example)
 
+
+_LAST, _BASE, _YEAR = Against.LAST_YEAR, Against.BASELINE, Against.YEAR
+# The year a target is compared with: 2022年度比10%増, 令和4年度より増加, R4年度実績以上.
+_NAMED = rf"(?P<year>{NAMED_YEAR})\s*"
 
 RELATIVES: tuple[Relative, ...] = (
-    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", False,
-         "≧ last year's actual × (1 + N/100)"),
-    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)", False,
-         "≦ last year's actual × (1 − N/100)"),
-    _rel(r"前年度?(?:実績|値|水準)?(?P<dir>以上|以下)", False, "≧ (≦) last year's actual"),
-    _rel(r"前年度?(?:実績)?比(?P<dir>増加?|減少?)", False, "増: ≧ last year's actual; 減: ≦ it"),
-    _rel(rf"(?P<num>{NUMERAL})\s*(?P<per>%|割)\s*(?P<dir>削減|減少?|増加?)", True,
-         "≦ baseline × (1 − N/100) (割: N/10); 増: ≧ baseline × (1 + N/100)"),
-    _rel(r"(?P<dir>半減)", True, "≦ baseline × 0.5"),
-    _rel(rf"(?P<num>{NUMERAL})\s*(?P<dir>倍増?)", True, "≧ baseline × N"),
-    _rel(r"(?P<dir>倍増)", True, "≧ baseline × 2"),
+    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", _LAST,
+         "≧ last year's actual × (1 + N/100)", "前年比3%増"),
+    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)", _LAST,
+         "≦ last year's actual × (1 − N/100)", "前年度比5%減"),
+    _rel(r"前年度?(?:実績|値|水準)?(?P<dir>以上|以下)", _LAST, "≧ (≦) last year's actual", "前年度以上"),
+    _rel(r"前年度?(?:実績)?(?:比|より)(?P<dir>増加?|減少?)", _LAST, "増: ≧ last year's actual; 減: ≦ it",
+         "前年度比増"),
+    _rel(rf"{_NAMED}(?:実績)?(?:比|より)\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", _YEAR,
+         "≧ that year's actual × (1 + N/100)", "2022年度比10%増"),
+    _rel(rf"{_NAMED}(?:実績)?(?:比|より)\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)",
+         _YEAR, "≦ that year's actual × (1 − N/100)", "2022年度比10%減"),
+    _rel(rf"{_NAMED}の?(?:実績|値|水準)(?P<dir>以上|以下)", _YEAR, "≧ (≦) that year's actual", "2022年度実績以上"),
+    _rel(rf"{_NAMED}(?:実績)?(?:比|より)(?P<dir>増加?|減少?)", _YEAR, "増: ≧ that year's actual; 減: ≦ it",
+         "2022年度より増加"),
+    _rel(rf"(?P<num>{NUMERAL})\s*(?P<per>%|割)\s*(?P<dir>削減|減少?|増加?)", _BASE,
+         "≦ baseline × (1 − N/100) (割: N/10); 増: ≧ baseline × (1 + N/100)", "30%削減"),
+    _rel(r"(?P<dir>半減)", _BASE, "≦ baseline × 0.5", "半減"),
+    _rel(rf"(?P<num>{NUMERAL})\s*(?P<dir>倍増?)", _BASE, "≧ baseline × N", "2倍"),
+    _rel(r"(?P<dir>倍増)", _BASE, "≧ baseline × 2", "倍増"),
 )  # fmt: skip
+# A comparison with a named year, in any wording: one that no row above reads is refused as such.
+YEAR_COMPARED = re.compile(rf"(?:{NAMED_YEAR})\s*の?(?:実績|値|水準)?(?:比|より|以上|以下)")
+
+
+# Standings no number judges (県内1位, 全国トップクラス): a scope, a rank and an optional verb, nothing else.
+# The office says in the actuals whether it was reached (達成 / 未達成); any other rank wording is refused.
+STANDING_SCOPES: tuple[str, ...] = ("全国", "県内", "道内", "都内", "府内")
+STANDING_RANKS: tuple[tuple[str, str], ...] = (  # (pattern, a cell of it, listed in the README's table)
+    (r"\d+位", "県内1位"),
+    (r"(?:上位)?\d+位以内", "全国10位以内"),
+    (r"トップクラス", "全国トップクラス"),
+    (r"トップレベル", "県内トップレベル"),
+    (r"トップ", "道内トップ"),
+    (r"上位", "全国上位"),
+    (r"最高水準", "県内最高水準"),
+)
+STANDING_ENDINGS: tuple[str, ...] = ("を維持", "維持", "を達成", "達成")
+STANDING = re.compile(
+    rf"^(?P<label>\D*?)(?P<standing>(?:{'|'.join(STANDING_SCOPES)})で?"  # no number before: 80%で県内1位
+    rf"(?:{'|'.join(p for p, _ in STANDING_RANKS)})(?:{'|'.join(STANDING_ENDINGS)})?)$"
+)

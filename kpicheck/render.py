@@ -65,11 +65,19 @@ def rate_text(rate: Decimal | None) -> str:
     return "―" if rate is None else f"{rate:,.1f}%"
 
 
-def grade_text(band: Band | None, *, long: bool = True) -> str:
-    """B（目標どおり）, or B alone where space is short; "" where nothing is graded."""
+def grade_text(band: Band | None, *, long: bool = True, pace: Decimal | None = None, gap: str = " ") -> str:
+    """B（目標どおり）, or B alone where space is short; "" where nothing is graded.
+
+    With `pace`, the 目安比 the grade was read from while the year runs: B（目標どおり、目安比 96.0%）, or
+    B（目安比 96.0%）, `gap` between the word and the figure. Beside a 達成率 of 48.0% a bare B (95–110%)
+    would contradict it (issue 19).
+    """
     if band is None:
         return ""
-    return f"{band.grade}（{band.label}）" if long and band.label else band.grade
+    words = [band.label] if long and band.label else []
+    if pace is not None:
+        words.append(f"目安比{gap}{rate_text(pace)}")
+    return f"{band.grade}（{'、'.join(words)}）" if words else band.grade
 
 
 def _json_rate(rate: Decimal | None) -> float | None:
@@ -162,6 +170,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "summary": {status.value: count for status, count in report.summary().items()},
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": grade_counts(scale, report.evaluations) if scale else None,
+        "reduction_rate": plan.reduction_rate.value,  # how an upper bound's achievement_rate was computed
         "indicators": [_indicator_dict(e) for e in report.evaluations],
     }
 
@@ -187,7 +196,8 @@ def render_csv(report: Report) -> bytes:
         writer.writerow([guard(cell) for cell in (
             e.indicator.id, e.indicator.name, e.area_name, e.initiative_name, "、".join(e.indicator.departments),
             e.target or "", actual_text(e), previous_text(e), CHANGE_LABELS[e.change] if e.change else "",
-            rate_text(e.achievement_rate).replace("―", ""), STATUS_LABELS[e.status], grade_text(e.grade),
+            rate_text(e.achievement_rate).replace("―", ""), STATUS_LABELS[e.status],
+            grade_text(e.grade, pace=e.grade_pace),
             e.reason, e.note, e.analysis, e.issues, e.direction, e.status.value,
         )])  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -222,8 +232,12 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     rates = {e.indicator.id: rate_text(e.achievement_rate) for e in report.evaluations}
     # tabulate makes a column at least its header's width plus 2 (its MIN_PADDING)
     rate_width = max([display_width(r) for r in rates.values()] + [display_width("達成率") + 2])
-    grades = {e.indicator.id: grade_text(e.grade, long=False) for e in report.evaluations} if scale else {}
-    grade_width = max([display_width(g) for g in grades.values()] + [display_width("評価") + 2]) if scale else 0
+    grades = {e.indicator.id: table_grade(e) for e in report.evaluations} if scale else {}
+    grade_width = (
+        max([display_width(line) for g in grades.values() for line in g.splitlines()] + [display_width("評価") + 2])
+        if scale
+        else 0
+    )
     headers = (*TABLE_HEADERS[:4], "達成率", TABLE_HEADERS[4], *(("評価",) if scale else ()))
     fixed = id_width + rate_width + status_width + grade_width
     free = width - fixed - 2 * (len(headers) - 1)  # tabulate's "simple" puts two spaces between columns
@@ -246,12 +260,11 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
             for e in shown
         ]  # fmt: skip
         table = tabulate(
-            rows,
+            _wrapped(rows, [None, name_w, target_w, actual_w]),
             headers=headers,
             tablefmt="simple",
             disable_numparse=True,
             colalign=("left", "left", "left", "left", "right", "left", "left")[: len(headers)],
-            maxcolwidths=[None, name_w, target_w, actual_w, None, None, None][: len(headers)],
         ).splitlines()
         headings = _initiative_headings(report, shown, width)
         lines += wrap(f"■ {area.name}", width)
@@ -263,6 +276,12 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
         lines.append("")
     lines += _summary_lines(report, color, width)
     return "\n".join(lines) + "\n"
+
+
+def table_grade(evaluation: Evaluation) -> str:
+    """The status table's 評価 cell: B, or with the 目安比 it was read from on two lines (B（目安比 / 96.0%）),
+    9 columns wide rather than 17, so that a graded table still fits 80 columns."""
+    return grade_text(evaluation.grade, long=False, pace=evaluation.grade_pace, gap="\n")
 
 
 def _summary_lines(report: Report, color: bool, width: int) -> list[str]:
@@ -321,6 +340,23 @@ def display_width(text: str) -> int:
 
     found = wcswidth(text)
     return found if found >= 0 else len(text)
+
+
+def _wrapped(rows: list[list[str]], widths: list[int | None]) -> list[list[str]]:
+    """Cells wrapped to their column's width as tabulate's maxcolwidths would, done here: tabulate casts a
+    cell reading True or False to a bool before wrapping it and fails (found by tests/test_hostile.py)."""
+    import tabulate as module  # noqa: PLC0415 - tabulate's own wrapper (held below 0.10), for the same lines
+
+    wrapper = module._CustomTextWrap  # type: ignore[attr-defined]  # not in the stubs
+    wrappers: list[Any] = [None if width is None else wrapper(width=width) for width in widths]
+    wrappers += [None] * (max((len(row) for row in rows), default=0) - len(wrappers))
+    return [
+        [
+            cell if wrap_to is None else "\n".join(wrap_to.wrap(cell))
+            for cell, wrap_to in zip(row, wrappers, strict=False)
+        ]
+        for row in rows
+    ]
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:

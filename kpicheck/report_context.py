@@ -8,7 +8,7 @@ The JSON contract of `kpicheck status --format json` (render.to_dict), for the i
 (--department narrows `indicators` and `summary` alike):
 
     city, city_name, plan, plan_title, year, year_label, as_of (ISO date), summary {status: count},
-    grading ({name, grades [{grade, label}]} or None), grades ({grade: count} or None),
+    grading ({name, grades [{grade, label}]} or None), grades ({grade: count} or None), reduction_rate,
     indicators [{id, name, area, initiative, departments, target, actual, actual_text, previous, status,
                  status_label, reason, note, achievement_rate, pace_rate, progress_rate, grade, grade_label,
                  change, change_label, analysis, issues, direction,
@@ -21,7 +21,8 @@ each indicator with more keys for the evaluation sheet:
     mark           the status mark (see `legend`)
     baseline_text, actual_shown, previous_shown
                    基準値, 実績 and last year's 実績 as the report prints them (10,000 or more in 万/億)
-    rate_text      達成率 "95.0%" or "―";  grade_text  "B（目標どおり）" or "" (ungraded)
+    rate_text      達成率 "95.0%" or "―";  grade_text  "B（目標どおり）" or "" (ungraded); while the year runs
+                   with the 目安比 it was read from, "B（目標どおり、目安比 96.0%）", as the table and CSV
     pace_rate_text 目安比 "96.0%" while the year runs (the rate a grade on a rate is read off), else ""
     status_text    the status label, with "（前年度より改善）" when 未達成/遅れ but better than last year
     evaluation     grade_text, else status_text;  improved_not_met  that case as a boolean
@@ -44,7 +45,7 @@ and the helpers:
                    this year and an actual; 実績未入力, 対象外 and 目標未設定 are left out of the denominator
     scale          {name, grades [{grade, label}]} or None;  scale_definition  how it grades, in Japanese
     grade_rows     [{grade, label, count, share}] per grade ([] when ungraded)
-    rate_definition  the 達成率 formulas, in Japanese
+    rate_definition  the 達成率 formulas, in Japanese (for upper bounds the plan's reduction_rate)
     changes        {counts [{change, label, count}], line, compared}: change since last year
     by_department  [{name, total, statuses [count per status, in legend order], grades [count per grade],
                      indicators}] per 担当, in the plan's order
@@ -79,7 +80,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpicheck import __version__, grading
-from kpicheck.grading import grade_counts, rate_of, scale_grades, share
+from kpicheck.grading import CEILING_RATES, grade_counts, rate_of, scale_grades, share
 from kpicheck.kinds.registry import BAR_KINDS
 from kpicheck.models import (
     CHANGE_LABELS,
@@ -88,6 +89,7 @@ from kpicheck.models import (
     MetricResult,
     Plan,
     Report,
+    Rule,
     Scale,
     Status,
     quantity,
@@ -103,18 +105,25 @@ ACHIEVEMENT_DEFINITION = (
     "（達成・未達成・順調・遅れ）。実績未入力・対象外・目標未設定の指標は含めない。"
 )
 RATE_DEFINITION = (
-    "達成率 = 実績 ÷ 目標 × 100（目標以上を目指す指標）。上限の目標（〇分以内、0件など）は "
-    "(2 − 実績 ÷ 目標) × 100（目標ちょうどで100%、0で200%、0%未満にはしない）。"
+    "達成率 = 実績 ÷ 目標 × 100（目標以上を目指す指標）。上限の目標（〇分以内、0件など）は {ceiling}。"
     "前年比の目標は前年度実績 × 増加率を目標とする。複数の項目がある指標は最も低い項目の率。小数第2位を四捨五入。"
     "目安比は、年度の途中で順調・遅れの指標について、経過日数に応じた目安に対する実績の割合（同じ式）。"
     "年度の途中の、上限のある件数（年10件以内など）には率を出さない。"
 )
+
+
+def rate_definition(plan: Plan) -> str:
+    """The 達成率 formulas for the report's legend, naming the one the plan uses for upper bounds."""
+    return RATE_DEFINITION.format(ceiling=CEILING_RATES[plan.reduction_rate].legend)
+
+
 # How each basis of a grading scale reads, for the report's legend.
 BASIS_DEFINITIONS = {
     "rate": "評価は、年度の途中で順調・遅れの指標は目安比、それ以外は達成率（小数第1位）で決める。"
     "数値でない目標（方針策定、段階など）は状況から決める。",
-    "baseline": "評価は、目標を達成していれば最上位、それ以外は基準値（計画の現状値）と比べて決める"
-    "（基準値の±{margin}%以内は横ばい）。基準値のない指標は評価できない。",
+    "baseline": "評価は、目標を達成していれば{0}、それ以外は基準値（計画の現状値）と比べて決める。基準値より"
+    "少しでも良ければ（上限の目標では低ければ）{1}、基準値と同じか悪化が基準値の{margin}%以内なら{2}"
+    "（△10%以内: △は減少）、それより悪ければ{3}。基準値のない指標は評価できない。",
     "status": "評価は、指標の状況（達成・順調・遅れ・未達成）から決める。",
 }
 
@@ -127,8 +136,14 @@ def scale_definition(scale: Scale | None) -> str:
         edge = "" if band.floor is None else f"（{quantity(band.floor, '%')}{'超' if band.strict else '以上'}）"
         bands.append(f"{band.grade} {band.label}{edge}")
     bands.append(f"{scale.none.grade} {scale.none.label}")
-    basis = BASIS_DEFINITIONS[scale.basis].format(margin=quantity(scale.margin, ""))
-    return f"評価基準（{scale.name}）: {'、'.join(bands)}。{basis}実績未入力・目標未設定は「{scale.none.label}」。"
+    basis = BASIS_DEFINITIONS[scale.basis].format(*scale.grades, margin=quantity(scale.margin, ""))
+    if scale.unrated is not None:
+        cannot = f"実績未入力・目標未設定・評価不能は「{scale.none.label}」。"
+    else:  # the scale has no grade for it (S-C, ◎○△×): counted apart
+        cannot = (
+            f"実績未入力・目標未設定は「{scale.none.label}」、評価不能は評価の欄にも「評価不能」と示し、別に数える。"
+        )
+    return f"評価基準（{scale.name}）: {'、'.join(bands)}。{scale.note}{basis}{cannot}"
 
 
 def departments(plan: Plan) -> list[str]:
@@ -174,11 +189,15 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
         rules = [r for r in (target.rules if target else ()) if r.metric == result.id]
         if len(rules) != 1 or rules[0].kind not in BAR_KINDS or not isinstance(result.actual, Decimal):
             continue
+        if result.status is Status.UNRATED:  # no bar from a value the verdict could not use (a 累計's one year)
+            continue
         rule = rules[0]
         if rule.value is None or rule.value < 0 or (rule.value == 0 and not rule.bound.ceiling):
             continue
-        ratio = _ratio(result.actual, rule.value, upper=rule.bound.ceiling)
-        pace = None if result.pace is None else _ratio(result.pace, rule.value, upper=rule.bound.ceiling)
+        ratio = _ratio(report.plan, result, result.actual, rule)
+        if ratio is None:  # no 達成率 under the plan's formula (目標 ÷ 0, no 基準値): no bar to draw
+            continue
+        pace = None if result.pace is None else _ratio(report.plan, result, result.pace, rule)
         several = len(evaluation.metrics) > 1
         items.append(
             {
@@ -203,10 +222,12 @@ def progress(report: Report, evaluation: Evaluation) -> list[dict[str, Any]]:
     return items
 
 
-def _ratio(actual: Decimal, target: Decimal, *, upper: bool) -> Decimal:
-    """How far along the bar is: the 達成率 as a fraction (grading.rate_of: for a ceiling its mirror)."""
-    found = rate_of(actual, target, ceiling=upper)
-    return Decimal(0) if found is None else found / 100
+def _ratio(plan: Plan, result: MetricResult, value: Decimal, rule: Rule) -> Decimal | None:
+    """How far along the bar `value` is: the 達成率 as a fraction (grading.rate_of: for a ceiling by the plan's
+    reduction_rate, so the bar and the rate printed beside it agree); None where that formula gives none."""
+    assert rule.value is not None
+    found = rate_of(value, rule.value, ceiling=rule.bound.ceiling, method=plan.reduction_rate, baseline=result.baseline)
+    return None if found is None else found / 100
 
 
 def _common(plan: Plan, as_of: date, department: str | None) -> dict[str, Any]:
@@ -241,7 +262,7 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
         "statuses": statuses(report),
         "achievement": achievement(report),
         "grade_rows": grade_rows(report.plan.grading, data["grades"]),
-        "rate_definition": RATE_DEFINITION,
+        "rate_definition": rate_definition(report.plan),
         "scale_definition": scale_definition(scale),
         "scale": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "changes": change_rows(report),
@@ -264,6 +285,7 @@ def _previous_shown(m: MetricResult) -> str:
 def sheet_columns(evaluation: Evaluation) -> dict[str, Any]:
     """The 評価シート's columns for one indicator (see the module docstring)."""
     band, pace = evaluation.grade, evaluation.pace_rate
+    graded = grade_text(band, pace=evaluation.grade_pace)  # with the 目安比 it was read from, as table and CSV
     improved = evaluation.change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
     status_text = STATUS_LABELS[evaluation.status] + ("（前年度より改善）" if improved else "")
     return {
@@ -272,8 +294,8 @@ def sheet_columns(evaluation: Evaluation) -> dict[str, Any]:
         "previous_shown": metric_texts(evaluation, _previous_shown),
         "rate_text": rate_text(evaluation.achievement_rate),
         "pace_rate_text": rate_text(pace) if pace is not None else "",
-        "grade_text": grade_text(band),
-        "evaluation": grade_text(band) or status_text,
+        "grade_text": graded,
+        "evaluation": graded or status_text,
         "has_remarks": bool(evaluation.note or evaluation.analysis or evaluation.issues or evaluation.direction),
         "change_label": CHANGE_LABELS[evaluation.change] if evaluation.change else "",
         "improved_not_met": improved,
@@ -294,7 +316,7 @@ def grade_rows(scale: Scale | None, counts: dict[str, int] | None) -> list[dict[
             "count": counts[band.grade],
             "share": rate_text(share(counts[band.grade], total)),  # ― of none graded
         }
-        for band in (*scale.bands, scale.none)
+        for band in scale.all_bands
     ]
 
 
@@ -380,7 +402,7 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
                     {
                         "year": r.year,
                         "grade": band.grade if band else "",
-                        "grade_text": grade_text(band),
+                        "grade_text": grade_text(band, pace=e.grade_pace),
                         "target": e.target,
                         "target_shown": e.target_shown,
                         "actual_text": actual_text(e),

@@ -222,9 +222,27 @@ def _broken(plan: Plan, year: int, problems: Sequence[Problem]) -> dict[str, lis
     found: dict[str, list[Problem]] = {}
     for problem in problems:
         ours = problem.path == plan.path or not problem.path.endswith(".toml")
-        if problem.indicator and ours and problem.year in (None, year) and plan.indicator(problem.indicator):
-            found.setdefault(problem.indicator, []).append(problem)
+        indicator = plan.indicator(problem.indicator) if problem.indicator and ours else None
+        if indicator is not None and _bears_on(indicator, problem.year, year):
+            found.setdefault(indicator.id, []).append(problem)
     return found
+
+
+def _bears_on(indicator: Indicator, row_year: int | None, year: int) -> bool:
+    """Whether a problem of `row_year` (None: every year) bears on `year`'s verdict: its own year, or an
+    earlier year one of the year's rules reads (last year for 前年比 and a level's start, every year of a
+    累計: the registry's lookback)."""
+    if row_year is None or row_year == year:
+        return True
+    target = target_for(indicator, year)
+    if row_year > year or target is None:
+        return False
+    counts = {m.id: m.counts for m in indicator.metrics}
+    for rule in target.rules:
+        back = KINDS[rule.kind].lookback(rule, counts.get(rule.metric))
+        if back is None or year - row_year <= back:
+            return True
+    return False
 
 
 def _unusable(evaluation: Evaluation, problems: list[Problem]) -> Evaluation:
@@ -239,7 +257,9 @@ def _unusable(evaluation: Evaluation, problems: list[Problem]) -> Evaluation:
     if idle:
         return evaluation._replace(reason=f"{evaluation.reason}（{said}）")
     # no rate or pace from a value that may not be the one meant (a duplicate row, a cut-off cell)
-    metrics = tuple(m._replace(status=Status.UNRATED, reason=said, goal=None, pace=None) for m in evaluation.metrics)
+    metrics = tuple(
+        m._replace(status=Status.UNRATED, reason=said, goal=None, pace=None, change=None) for m in evaluation.metrics
+    )
     return evaluation._replace(status=Status.UNRATED, reason=said, metrics=metrics)
 
 

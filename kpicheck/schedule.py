@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kpicheck.kinds.registry import NUMERIC_KINDS
-from kpicheck.models import Counts, Metric, Rule, RuleKind, Target, ValueKind
+from kpicheck.kinds.registry import KINDS, NUMERIC_KINDS
+from kpicheck.models import COUNTS_LABELS, Counts, Metric, Rule, RuleKind, Target, ValueKind
 from kpicheck.periods import fiscal_year_of, fiscal_year_start, normalize, parse_due, parse_year
 from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
 
@@ -40,6 +40,9 @@ def year_rules(
         rules: tuple[Rule, ...] = (Rule(RuleKind.TBD, text, ctx.metrics[0].id, note="missing_in_source"),)
     else:
         rules = read_cell(_share(text, part), ctx, previous)
+    misplaced = next((why for rule in rules if (why := KINDS[rule.kind].misplaced(rule, year, first))), "")
+    if misplaced:
+        raise PhraseError(misplaced)
     early = next((rule.due for rule in rules if rule.due is not None and rule.due < fiscal_year_start(first)), None)
     if early is not None:
         raise PhraseError(f"期限 {early} が計画の開始（{first}年度）より前です", "KC208")
@@ -158,6 +161,7 @@ def settle(metrics: tuple[Metric, ...], targets: dict[int, Target], due: Target 
     settled = []
     faults = []
     for metric in metrics:
+        called = "" if len(metrics) == 1 else f"項目「{metric.name or metric.id}」の"
         rules = [rule for t in cells for rule in t.rules if rule.metric == metric.id]
         numeric = [rule for rule in rules if rule.kind in NUMERIC_KINDS]
         unit = metric.unit
@@ -165,17 +169,26 @@ def settle(metrics: tuple[Metric, ...], targets: dict[int, Target], due: Target 
             units = sorted({rule.unit for rule in numeric if rule.unit})
             if len(units) != 1:
                 said = "単位がありません" if not units else f"単位が異なります（{'、'.join(units)}）"
-                faults.append(f"セルに{said}。metric の unit を宣言してください")
+                faults.append(f'{called}セルに{said}（計画の単位を unit = "件" のように宣言してください）')
                 continue
             if len(numeric) != len(rules) and any(rule.kind is RuleKind.MILESTONE for rule in rules):
-                faults.append(f"セルに数値（{units[0]}）とマイルストーンが混在しています。metric を分けてください")
+                faults.append(
+                    f"{called}セルに数値（{units[0]}）とマイルストーンが混在しています"
+                    "（指標の metrics で、数値の項目と完了すべき事柄の項目を分けてください）"
+                )
                 continue
             unit = units[0]
         counts = metric.counts
         if not metric.counts_declared:
-            printed = sorted({rule.counts for rule in numeric if rule.counts})
+            stated = [rule.counts for rule in numeric] + [metric.baseline_counts]  # a baseline 12件/年 says it too
+            printed = sorted({period for period in stated if period})
             if len(printed) > 1:
-                faults.append(f"セルの数え方が {' と '.join(printed)} で混在しています。counts を宣言してください")
+                said = "と".join(COUNTS_LABELS[period] for period in printed)
+                faults.append(
+                    f"{called}セルの数え方が{said}で混在しています"
+                    '（計画の数え方を counts = "per_year"（年度内の数）、"level"（時点の値）、'
+                    '"cumulative"（累計）のいずれかで宣言してください）'
+                )
                 continue
             counts = printed[0] if printed else Counts.LEVEL
             if unit in RATE_UNITS:  # 毎年度95%以上: a rate held every year, not a count of events

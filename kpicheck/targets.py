@@ -7,7 +7,6 @@ cells mean is schedule.py's; finding the line a key stands on is toml_reader.py'
 from __future__ import annotations
 
 import functools
-import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import replace
@@ -19,6 +18,7 @@ from kpicheck.errors import Problem, Severity
 from kpicheck.grading import parse_scale
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
+    COUNTS_LABELS,
     DIRECTIONS,
     Area,
     Counts,
@@ -27,19 +27,18 @@ from kpicheck.models import (
     Metric,
     Place,
     Plan,
+    ReductionRate,
     Rule,
     Scale,
     Target,
     ValueKind,
-    magnitude_problem,
 )
 from kpicheck.periods import clean, normalize, parse_year
-from kpicheck.phrases import CellContext, PhraseError
+from kpicheck.phrases import DASHES, Baseline, CellContext, PhraseError, read_baseline
 from kpicheck.schedule import due_target, every_year, scheduled_work, settle, spread, year_rules
 from kpicheck.toml_reader import Reader, syntax_error_place
 
 SINGLE_METRIC = "value"
-_BASELINE_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
 SCHEMA = 1
 
 # Every key a target file may hold, per table (docs/targets-format.md). Another key is KC210.
@@ -48,7 +47,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "plan": frozenset({
         "id", "city", "city_name", "title", "issued", "first_year", "last_year", "source", "phases",
         "phase_aliases", "carry_forward", "milestone_words", "neutral_words", "pace_tolerance",
-        "grading", "directions",
+        "grading", "directions", "reduction_rate",
     }),
     "area": frozenset({"id", "name"}),
     "initiative": frozenset({"id", "area", "name", "departments"}),
@@ -215,6 +214,7 @@ def _build_plan(data: dict[str, Any], r: Reader) -> Plan | None:
         pace_tolerance=Decimal(str(tolerance)),
         grading=_grading(head, r, plan_line),
         directions=_directions(head, r, plan_line),
+        reduction_rate=_reduction_rate(head, r, plan_line),
         id=r.text(head, "id", "[plan]", plan_line),
         city=r.text(head, "city", "[plan]", plan_line),
         city_name=r.text(head, "city_name", "[plan]", plan_line),
@@ -244,7 +244,7 @@ def _grading(head: dict[str, Any], r: Reader, plan_line: int | None) -> Scale | 
 
 
 def _directions(head: dict[str, Any], r: Reader, plan_line: int | None) -> tuple[str, ...]:
-    """The words 今後の方向性 may take: the plan's own list, else 拡大 / 改善継続 / 現状継続 / 縮小 / 廃止 / 終了."""
+    """The words 今後の方向性 may take: the plan's own list, else models.DIRECTIONS (拡大 … 完了)."""
     if "directions" not in head:
         return DIRECTIONS
     words = tuple(normalize(w) for w in r.texts(head, "directions", "[plan]", plan_line))
@@ -252,6 +252,17 @@ def _directions(head: dict[str, Any], r: Reader, plan_line: int | None) -> tuple
         r.problem("KC202", "[plan] directions は空でない語の配列にしてください", r.line_of_key("directions", plan_line))
         return DIRECTIONS
     return words
+
+
+def _reduction_rate(head: dict[str, Any], r: Reader, plan_line: int | None) -> ReductionRate:
+    """reduction_rate = "mirror" (the default), "ratio" or "baseline": how an upper bound's 達成率 is computed."""
+    value = head.get("reduction_rate", ReductionRate.MIRROR.value)
+    known = [m.value for m in ReductionRate]
+    if not isinstance(value, str) or value not in known:
+        message = f"[plan] reduction_rate は {'、'.join(known)} のどれかにしてください（{value!r} は不可）"
+        r.problem("KC202", message, r.line_of_key("reduction_rate", plan_line))
+        return ReductionRate.MIRROR
+    return ReductionRate(value)
 
 
 def _unique(r: Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> None:
@@ -327,60 +338,79 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
         # A baseline's problem at its own line (a metric's: the first baseline of the block).
         place = r.line_of_key("baseline", line) if "baseline" in spec else line
-        baseline, baseline_year = _baseline(spec.get("baseline"), unit, r, where, place)
+        baseline = _baseline(spec.get("baseline"), unit, r, where, place)
+        if baseline and baseline.counts and declared and baseline.counts != counts_text:
+            r.problem(
+                "KC202",
+                f"{where}: 基準値 {spec['baseline']['value']!r} は{COUNTS_LABELS[baseline.counts]}ですが、"
+                f"counts = {counts_text!r} です（どちらかを直してください）",
+                place,
+            )
         if "metrics" in table:
-            r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} metric", line)
+            r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} の項目", line)
         metrics.append(
             Metric(
-                id=r.ident(spec, f"{where} metric", line),
+                id=r.ident(spec, f"{where} の項目", line),
                 name=r.text(spec, "name", where, line),
                 unit=unit,
                 counts=Counts(counts_text),
                 match=r.texts(spec, "match", where, line),
                 kind=kind,
                 counts_declared=declared,
-                baseline=baseline,
-                baseline_year=baseline_year,
+                baseline=baseline.value if baseline else None,
+                baseline_year=baseline.year if baseline else None,
+                baseline_counts=baseline.counts if baseline else None,
             )
         )
-    _unique(r, f"{where} metric", ((m.id, line) for m in metrics))
+    _unique(r, f"{where} の項目", ((m.id, line) for m in metrics))
     return tuple(metrics)
 
 
-def _baseline(
-    spec: object, unit: str | None, r: Reader, where: str, line: int | None
-) -> tuple[Decimal | None, int | None]:
-    """baseline = { value = "60分", year = "令和4年度" }: the plan's 基準値/現状値 as printed."""
+def _baseline(spec: object, unit: str | None, r: Reader, where: str, line: int | None) -> Baseline | None:
+    """baseline = { value = "60分", year = "令和4年度" }: the plan's 基準値/現状値 as printed, read as a cell's
+    baseline is (1,234件(2020), (令和2年度) 45.0%, 約3,000人, 12件/年; ― for none)."""
     if spec is None:
-        return None, None
+        return None
     shape = 'baseline は { value = "60分", year = "令和4年度" } の形にしてください（year は省略可）'
     if not isinstance(spec, dict) or not isinstance(spec.get("value"), str) or set(spec) - {"value", "year"}:
         r.problem("KC202", f"{where}: {shape}", line)
-        return None, None
-    found = _BASELINE_VALUE.match(normalize(spec["value"]))
-    if not found:
+        return None
+    printed = spec["value"]
+    if not any(ch.isdigit() for ch in normalize(printed)) and normalize(printed) not in DASHES:
+        r.problem("KC202", f'{where}: baseline の value {printed!r} が数値ではありません（例: "60分", "39%"）', line)
+        return None
+    try:
+        baseline = read_baseline(printed, CellContext(()))
+    except PhraseError as exc:
+        r.problem("KC202", f"{where}: 基準値（baseline の value）: {exc}", line)
+        return None
+    if baseline is None:
+        return None
+    if baseline.unit and unit is not None and baseline.unit != normalize(unit):
         r.problem(
-            "KC202", f'{where}: baseline の value {spec["value"]!r} が数値ではありません（例: "60分", "39%"）', line
+            "KC202",
+            f"{where}: 基準値 {printed!r} の単位は {baseline.unit!r}、この指標の単位（unit）は {unit!r} です"
+            f"（基準値を {unit} で書いてください）",
+            line,
         )
-        return None, None
-    if magnitude_problem(Decimal(found["num"].replace(",", ""))):
-        r.problem("KC202", f"{where}: baseline の value {spec['value'][:40]!r} が範囲外です", line)
-        return None, None
-    printed = found["unit"].strip()
-    if printed and unit is not None and printed != normalize(unit):
-        r.problem(
-            "KC202", f"{where}: baseline {spec['value']!r} の単位は {printed!r}、metric の単位は {unit!r} です", line
-        )
-        return None, None
+        return None
     year_text = spec.get("year")
     if year_text is None:
-        return Decimal(found["num"].replace(",", "")), None
+        return baseline
     try:
         year = parse_year(str(year_text))
     except ValueError as exc:
         r.problem("KC202", f"{where}: baseline の year: {exc}", line)
-        return None, None
-    return Decimal(found["num"].replace(",", "")), year
+        return None
+    if baseline.year is not None and baseline.year != year:
+        r.problem(
+            "KC202",
+            f"{where}: 基準値 {printed!r} は {baseline.year}年度、baseline の year は {year}年度です"
+            "（どちらかに揃えるか、year を消してください）",
+            line,
+        )
+        return None
+    return baseline._replace(year=year)
 
 
 def _indicators(
@@ -423,7 +453,7 @@ def _indicator(
     last: int,
 ) -> Indicator | None:
     """One [[indicators]] table, or None after reporting why it cannot be read."""
-    where = f"indicator {ident}"
+    where = f"指標 {ident}"
     r.unknown_keys(table, KNOWN_KEYS["indicator"], where, line)
     if not isinstance(table.get("missing_in_source", ""), str):
         r.problem("KC202", f"{where}: missing_in_source は何が失われたかを書いた文にしてください", line)
@@ -518,7 +548,7 @@ def _yearly_targets(
         try:
             rules = year_rules(year, text, ctx, previous, first=first, ends=ends, part=part, missing=missing)
         except PhraseError as exc:
-            r.problem(exc.code, f"{where}, {year}: {exc}", cell_line())
+            r.problem(exc.code, f"{where}、{year}年度: {exc}", cell_line())
             r.problems[-1] = r.problems[-1]._replace(year=year)  # that year's cell (the indicator: _indicators)
             continue
         targets[year] = Target(year, text, rules)

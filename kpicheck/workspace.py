@@ -207,12 +207,10 @@ def load_city(
 
 
 def _one_place(problem: Problem, plans: list[Plan]) -> bool:
-    """Whether an error concerns one actuals file or row, or one indicator a read plan still has:
-    the rest of the city can be judged without it."""
-    plan = next((p for p in plans if p.path == problem.path), None)
-    if plan is None:
-        return problem.path.startswith("actuals")
-    return bool(problem.indicator) and plan.indicator(problem.indicator) is not None
+    """Whether an error concerns one indicator a read plan has (a row of it, a cell of it): that indicator
+    can be shown as 評価不能 and the rest judged. A file that cannot be read, or a row whose indicator is
+    not known, still stops the city: its rows would show as 実績未入力, which no official would sign."""
+    return bool(problem.indicator) and any(plan.indicator(problem.indicator) is not None for plan in plans)
 
 
 def _load_for(

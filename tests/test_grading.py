@@ -4,9 +4,11 @@ without a baseline; scales declared in a plan; the office's words through CSV, C
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 from test_report import markdown_html, parse_html, tables
+from wcwidth import wcswidth
 
 from conftest import MINI_PLAN, REPO, invoke
 from kpicheck import grading
@@ -31,9 +34,10 @@ from kpicheck.grading import (
     progress_rate,
     rate_of,
 )
-from kpicheck.models import Change, MetricResult, Report, Scale, Status, kanji_quantity, quantity
+from kpicheck.models import Change, MetricResult, ReductionRate, Report, Scale, Status, kanji_quantity, quantity
 from kpicheck.render import render_csv, render_json, render_table
 from kpicheck.report import ReportFormat, render_report
+from kpicheck.report_context import scale_definition, year_context
 from kpicheck.rules import evaluate
 from kpicheck.summary import city_row
 from kpicheck.targets import load_plan
@@ -121,6 +125,98 @@ def test_no_progress_rate_without_a_baseline_or_when_it_equals_the_target() -> N
     assert progress_rate(result("50", "100", baseline="100")) is None
 
 
+# ------------------------------------------------------------------------------------------ reduction_rate
+
+# Issue 19: cities compute an upper bound's (15分以内, 0件) 達成率 in different ways, so a plan says which:
+# `reduction_rate = "mirror"` (kpicheck's default), "ratio" (目標 ÷ 実績) or "baseline" (from the 基準値).
+MIRROR, RATIO, FROM_BASELINE = ReductionRate.MIRROR, ReductionRate.RATIO, ReductionRate.BASELINE
+
+
+@pytest.mark.parametrize(
+    ("method", "actual", "goal", "baseline", "expected"),
+    [
+        (MIRROR, "12", "15", None, "120.0"),  # (2 − 12/15) × 100, as before
+        (MIRROR, "0", "15", None, "200.0"),
+        (RATIO, "12", "15", None, "125.0"),  # 15 ÷ 12
+        (RATIO, "15", "15", None, "100.0"),  # at the bound
+        (RATIO, "30", "15", None, "50.0"),  # twice the bound: 50%, not 0% as the mirror says
+        (RATIO, "7.5", "15", None, "200.0"),
+        (RATIO, "0", "15", None, None),  # 15 ÷ 0 has no number: no rate (the grade: beyond_every_band)
+        (RATIO, "0", "0", None, "100.0"),  # 0件 kept: at the bound, 100% (as the mirror)
+        (RATIO, "1", "0", None, "0.0"),  # 0件 broken: 0 ÷ 1
+        (FROM_BASELINE, "45", "30", "60", "50.0"),  # 60分 → 30分以内 at 45分: half way down
+        (FROM_BASELINE, "30", "30", "60", "100.0"),
+        (FROM_BASELINE, "0", "30", "60", "200.0"),
+        (FROM_BASELINE, "70", "30", "60", "0.0"),  # worse than the baseline: 0, never negative
+        (FROM_BASELINE, "2", "0", "5", "60.0"),  # 5件 → 0件 at 2件: a bound of 0 has a rate here
+        (FROM_BASELINE, "20", "30", None, None),  # no 基準値, no rate
+        (FROM_BASELINE, "20", "30", "30", None),  # a 基準値 at the target: no way to cover
+        (FROM_BASELINE, "20", "30", "25", None),  # a 基準値 already under the target
+    ],
+)
+def test_an_upper_bounds_rate_by_the_plans_formula(
+    method: ReductionRate, actual: str, goal: str, baseline: str | None, expected: str | None
+) -> None:
+    found = achievement_rate(result(actual, goal, ceiling=True, baseline=baseline), method)
+    assert found == (None if expected is None else D(expected))
+
+
+def test_the_formula_is_for_upper_bounds_only() -> None:
+    """A target to reach, 削減率50% among them, is 実績 ÷ 目標 whatever the plan's reduction_rate."""
+    for method in ReductionRate:
+        assert achievement_rate(result("40", "50", baseline="10"), method) == D("80.0")
+
+
+def test_the_pace_rate_uses_the_same_formula() -> None:
+    # 12分 against a pace value of 18分 on the way from 20分 to 15分以内
+    in_year = result("12", "15", Status.ON_TRACK, ceiling=True, pace="18", baseline="20")
+    assert [pace_rate(in_year, m) for m in ReductionRate] == [D("133.3"), D("150.0"), D("400.0")]
+
+
+@pytest.mark.parametrize(
+    ("actual", "status", "expected"),
+    [
+        ("0", Status.ACHIEVED, "A"),  # 目標 ÷ 0: no rate, but better than any actual above 0, so the top band
+        ("1", Status.ACHIEVED, "A"),  # 15 ÷ 1 = 1500%
+        ("15", Status.ACHIEVED, "B"),
+        ("15.8", Status.MISSED, "C"),  # 94.9%
+    ],
+)
+def test_ratio_grades_zero_above_every_actual(actual: str, status: Status, expected: str) -> None:
+    one = result(actual, "15", status, ceiling=True)
+    assert grade_of(PRESETS["A-D"], one, RATIO) == expected
+    assert grading.beyond_every_band(one, RATIO) is (actual == "0")
+    assert not grading.beyond_every_band(one, MIRROR)
+
+
+def grade_of(scale: Scale, one: MetricResult, method: ReductionRate) -> str | None:
+    band = metric_grade(scale, one, method)
+    return None if band is None else band.grade
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [("", MIRROR), ('reduction_rate = "mirror"', MIRROR), ('reduction_rate = "ratio"', RATIO),
+     ('reduction_rate = "baseline"', FROM_BASELINE)],
+)  # fmt: skip
+def test_a_plan_names_its_reduction_rate(tmp_path: Path, setting: str, expected: ReductionRate) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(plan_with(setting), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None
+    assert plan.reduction_rate is expected
+
+
+@pytest.mark.parametrize("setting", ['reduction_rate = "inverse"', "reduction_rate = 2", 'reduction_rate = "Ratio"'])
+def test_an_unknown_reduction_rate_is_kc202_listing_the_three(tmp_path: Path, setting: str) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(plan_with(setting), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert [(p.code, p.line) for p in problems] == [("KC202", 9)]
+    assert "reduction_rate は mirror、ratio、baseline のどれかにしてください" in problems[0].message
+    assert plan is not None and plan.reduction_rate is MIRROR
+
+
 # ------------------------------------------------------------------------------------------ A-D
 
 
@@ -167,23 +263,85 @@ def test_a_to_d_for_targets_without_a_number_and_without_an_actual() -> None:
 # ------------------------------------------------------------------------------------------ S-C, ◎○△×
 
 
+# 長与町 第9次総合計画 数値目標評価 (令和元年度施策評価の概要, webtown.nagayo.jp/kiji0032107): S 目標値を超えて
+# いる, A 基準値を超えている, B 基準値と同水準である（△10%以内）, C 基準値より下落している, － 評価できない.
+# △ is minus: any improvement is A; B is the baseline or up to 10% below it (of the baseline value).
 @pytest.mark.parametrize(
     ("actual", "baseline", "ceiling", "status", "expected"),
     [
         ("100", "50", False, Status.ACHIEVED, "S"),  # the target met
-        ("60", "50", False, Status.MISSED, "A"),  # above the baseline by more than 10%
-        ("55", "50", False, Status.MISSED, "B"),  # exactly +10%: within
-        ("45", "50", False, Status.MISSED, "B"),  # exactly −10%: within
-        ("44", "50", False, Status.MISSED, "C"),
-        ("40", "60", True, Status.MISSED, "A"),  # 60分 → 40分 under an upper bound: better
+        ("60", "50", False, Status.MISSED, "A"),  # above the baseline
+        ("52.5", "50", False, Status.MISSED, "A"),  # +5%: 基準値を超えている (the old ±10% reading gave B)
+        ("50.01", "50", False, Status.MISSED, "A"),  # any improvement, however small, exactly compared
+        ("50", "50", False, Status.MISSED, "B"),  # at the baseline: 同水準
+        ("45", "50", False, Status.MISSED, "B"),  # exactly 10% below: △10%以内
+        ("44.98", "50", False, Status.MISSED, "B"),  # −10.04%, rounded to −10.0% as rates are
+        ("44.95", "50", False, Status.MISSED, "C"),  # −10.1%
+        ("44", "50", False, Status.MISSED, "C"),  # 基準値より下落している
+        ("1", "0", False, Status.MISSED, "A"),  # a baseline of 0: up is A
+        ("0", "0", False, Status.MISSED, "B"),
+        ("-1", "0", False, Status.MISSED, "C"),  # no share of 0 is within 10%
+        # an upper bound (60分 → 30分以内) mirrored: lower than the baseline is A, up to 10% higher B
+        ("40", "60", True, Status.MISSED, "A"),
+        ("59.9", "60", True, Status.MISSED, "A"),
+        ("60", "60", True, Status.MISSED, "B"),
+        ("66", "60", True, Status.MISSED, "B"),  # 10% over the baseline: △10%以内 the other way
+        ("66.1", "60", True, Status.MISSED, "C"),
         ("70", "60", True, Status.MISSED, "C"),
+        ("0", "0", True, Status.MISSED, "B"),  # 0件 kept at a baseline of 0件
+        ("1", "0", True, Status.MISSED, "C"),
         ("5", None, False, Status.MISSED, "－"),  # no baseline: cannot be evaluated
     ],
 )
-def test_s_to_c_against_the_baseline(
+def test_s_to_c_as_nagayo_publishes_it(
     actual: str, baseline: str | None, ceiling: bool, status: Status, expected: str
 ) -> None:
     assert grade("S-C", result(actual, "100", status, ceiling=ceiling, baseline=baseline)) == expected
+
+
+def test_s_to_c_labels_are_nagayos_words() -> None:
+    """長与町's published labels, so a 評価シート reads as the town's own."""
+    assert [(b.grade, b.label) for b in (*PRESETS["S-C"].bands, PRESETS["S-C"].none)] == [
+        ("S", "目標を達成"),
+        ("A", "基準値を超えている"),
+        ("B", "基準値と同水準（△10%以内）"),
+        ("C", "基準値より下落している"),
+        ("－", "評価できない"),
+    ]
+
+
+def test_the_reports_s_to_c_definition_reads_as_nagayos_scale() -> None:
+    text = scale_definition(PRESETS["S-C"])
+    assert "目標を達成していればS" in text
+    assert "基準値より少しでも良ければ（上限の目標では低ければ）A、基準値と同じか悪化が基準値の10%以内ならB" in text
+    assert "それより悪ければC。基準値のない指標は評価できない。" in text
+
+
+def test_the_reports_a_to_d_definition_says_d_is_kpichecks() -> None:
+    """浜松市 publishes three grades (行政経営推進プラン R5: 年度計画よりも進んでいる / どおり / 遅れている);
+    D 評価できない is kpicheck's, and a council reading the report is told so."""
+    text = scale_definition(PRESETS["A-D"])
+    assert "A・B・C は浜松市の3段階の基準。D（評価できない）は浜松市の基準にはなく、kpicheck が加えた段階。" in text
+    assert [b.grade for b in PRESETS["A-D"].bands] == ["A", "B", "C"] and PRESETS["A-D"].none.grade == "D"
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_the_readmes_scale_table_has_each_presets_grades(name: str) -> None:
+    """The README's row for a preset lists its grades with the labels the code prints, in order."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (row,) = [line for line in readme.splitlines() if line.startswith(f'| `"{name}"`')]
+    scale = PRESETS[name]
+    listed = ", ".join(f"{b.grade} {b.label}" for b in (*scale.bands, scale.none))
+    assert f"| {listed} |" in row
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_presets_words_are_cp932(name: str) -> None:
+    """Labels and definitions reach CSV and reports opened on Japanese Windows: CP932 only."""
+    scale = PRESETS[name]
+    for band in (*scale.bands, scale.none):
+        (band.grade + band.label).encode("cp932")
+    scale_definition(scale).encode("cp932")
 
 
 def test_marks_follow_the_status() -> None:
@@ -197,7 +355,7 @@ def test_marks_follow_the_status() -> None:
         Status.TBD: "－",
         Status.NOT_APPLICABLE: None,
         Status.UPCOMING: None,
-        Status.UNRATED: "－",  # ◎○△× has no grade of its own for it: the scale's 評価できない, beside 評価不能
+        Status.UNRATED: "評価不能",  # ◎○△× has no grade for it: the cell says so, counted on its own line
     }
 
 
@@ -379,9 +537,18 @@ def test_a_direction_outside_the_list_is_kc106(make_root: Callable[..., Path]) -
     done = invoke("validate", "--root", str(root))
     assert done.exit_code == 1
     assert (
-        "actuals/mini/a.csv:2:4: KC106 今後の方向性 'がんばる' は 拡大、改善継続、現状継続、縮小、廃止、終了"
-        in done.stdout
+        "actuals/mini/a.csv:2:4: KC106 今後の方向性 'がんばる' は "
+        "拡大、改善継続、現状継続、縮小、統合、廃止、終了、完了" in done.stdout
     )
+
+
+@pytest.mark.parametrize("word", ["統合", "完了"])
+def test_merged_and_completed_are_default_directions(make_root: Callable[..., Path], word: str) -> None:
+    """Issue 19: 統合 (merged into other work) and 完了 (purpose achieved) are on evaluation sheets, so a
+    plan without its own `directions` accepts them and the report carries them."""
+    root = make_root({"a.csv": f"指標,年度,実績,今後の方向性\nrate,2026,60%,{word}\n"})
+    assert invoke("validate", "--root", str(root)).exit_code == 0
+    assert {i["id"]: i["direction"] for i in status_json(root)["indicators"]}["rate"] == word
 
 
 def test_a_plan_lists_its_own_directions(make_root: Callable[..., Path]) -> None:
@@ -429,6 +596,25 @@ def test_graded_report_matches_golden(tmp_path: Path, golden: Any, name: str, ar
     golden(name, done.stdout)
 
 
+@pytest.mark.parametrize("columns", [80, 120])
+def test_graded_status_table_prints_each_grade_with_its_pace_rate_and_fits(
+    tmp_path: Path, golden: Any, columns: int
+) -> None:
+    """Mid-year every grade read from a 目安比 carries it (issue 19: `66.7% 順調 B` read as a contradiction),
+    and the table still fits the terminal."""
+    root = graded_repo(tmp_path)
+    done = invoke("status", "--root", str(root), "--city", "abashiri", "--as-of", "2027-12-31", "--year", "2027",
+                  "--no-color", columns=columns)  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert max(wcswidth(line) for line in done.stdout.splitlines()) <= columns
+    golden(f"status-abashiri-graded-2027-{columns}.txt", done.stdout)
+    city = load_city(root, "abashiri")
+    report = evaluate(next(p for p in city.plans if p.covers(2027)), city.actuals, 2027, date(2027, 12, 31))
+    paced = [e for e in report.evaluations if e.grade_pace is not None]
+    assert len(paced) > 5 and done.stdout.count("（目安比") == len(paced)
+    assert "66.7%  順調        B（目安比" in done.stdout  # 1-1-2: 3 of 4 sessions by December, on pace
+
+
 def test_graded_report_reads_as_an_evaluation_sheet(tmp_path: Path) -> None:
     root = graded_repo(tmp_path)
     common = ["--root", str(root), "--city", "abashiri", "--as-of", "2027-12-31", "--year", "2026"]
@@ -462,7 +648,7 @@ def test_grade_counts_list_every_grade() -> None:
     plan = dataclasses.replace(next(p for p in city.plans if p.covers(2026)), grading=PRESETS["◎○△×"])
     report = evaluate(plan, city.actuals, 2026, date(2027, 12, 31))
     counts = grade_counts(PRESETS["◎○△×"], report.evaluations)
-    assert list(counts) == ["◎", "○", "△", "×", "－"]
+    assert list(counts) == ["◎", "○", "△", "×", "－", "評価不能"]
     assert counts["◎"] == report.summary()[Status.ACHIEVED] and counts["×"] == report.summary()[Status.MISSED]
 
 
@@ -555,6 +741,71 @@ def test_rates_and_grades_of_every_numeric_kind_at_the_band_edges(
     assert {k: (found[k]["achievement_rate"], found[k]["grade"]) for k in expected} == expected
 
 
+def reduction_plan(setting: str) -> str:
+    """KINDS_PLAN with its reduction_rate, and a 基準値 of 20分 for the waiting time (窓口の待ち時間)."""
+    plan = KINDS_PLAN.replace('grading = "A-D"\n', f'grading = "A-D"\n{setting}\n', 1)
+    return plan.replace(
+        'unit = "分"\ncounts = "level"\n', 'unit = "分"\ncounts = "level"\nbaseline = { value = "20分" }\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "wait", "expected"),
+    [
+        ("", "12", (120.0, "A")),  # the mirror, as before
+        ('reduction_rate = "ratio"', "12", (125.0, "A")),
+        ('reduction_rate = "ratio"', "16", (93.8, "C")),
+        ('reduction_rate = "ratio"', "0", (None, "A")),  # 15 ÷ 0: no rate, the top grade
+        ('reduction_rate = "baseline"', "17.5", (50.0, "C")),  # 20分 → 15分以内 at 17.5分
+        ('reduction_rate = "baseline"', "15", (100.0, "B")),
+    ],
+)
+def test_the_plans_reduction_rate_reaches_the_json(
+    make_root: Callable[..., Path], setting: str, wait: str, expected: tuple[float | None, str]
+) -> None:
+    root = make_root({"a.csv": f"indicator,year,value\nwait,2026,{wait}\ncap,2026,5\n"}, plan=reduction_plan(setting))
+    data = status_json(root)
+    assert data["reduction_rate"] == (setting.split('"')[1] if setting else "mirror")  # the JSON says which formula
+    found = {i["id"]: i for i in data["indicators"]}
+    assert (found["wait"]["achievement_rate"], found["wait"]["grade"]) == expected
+    cap = {"": 150.0, 'reduction_rate = "ratio"': 200.0, 'reduction_rate = "baseline"': None}[setting]
+    assert found["cap"]["achievement_rate"] == cap  # 年10件以内 at 5件; no 基準値 for it: no rate from one
+
+
+# What each reduction_rate's legend says of an upper bound, after 上限の目標（〇分以内、0件など）は
+LEGENDS = {
+    "mirror": "(2 − 実績 ÷ 目標) × 100（目標ちょうどで100%、0で200%、0%未満にはしない）",
+    "ratio": "目標 ÷ 実績 × 100（目標ちょうどで100%、目標の半分で200%）。実績が0のときは割り算ができない",
+    "baseline": "(基準値 − 実績) ÷ (基準値 − 目標) × 100（基準値から目標までの進み具合。",
+}
+
+
+@pytest.mark.parametrize("method", list(LEGENDS))
+def test_the_reports_legend_names_the_plans_formula(make_root: Callable[..., Path], method: str) -> None:
+    root = make_root(
+        {"a.csv": "indicator,year,value\nwait,2026,0\n"}, plan=reduction_plan(f'reduction_rate = "{method}"')
+    )
+    common = ["--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2027-04-01"]
+    for fmt in ("markdown", "html"):
+        done = invoke("report", *common, "--format", fmt)
+        assert done.exit_code == 0, done.output
+        assert "上限の目標（〇分以内、0件など）は " + LEGENDS[method] in done.stdout
+        assert [m for m, legend in LEGENDS.items() if legend in done.stdout] == [method]  # that one only
+        done.stdout.encode("cp932")
+
+
+def test_the_bar_agrees_with_the_rate_and_is_left_out_where_there_is_none(make_root: Callable[..., Path]) -> None:
+    """The HTML report's bar prints its own percentage: the plan's formula, or no bar where it gives none."""
+    root = make_root(
+        {"a.csv": "indicator,year,value\nwait,2026,12\ncap,2026,0\n"}, plan=reduction_plan('reduction_rate = "ratio"')
+    )
+    city = load_city(root, "mini")
+    report = evaluate(city.plans[0], city.actuals, 2026, date(2027, 4, 1))
+    bars = {i["id"]: i["progress"] for i in year_context(report)["indicators"]}
+    assert [(p["percent"], p["ratio"]) for p in bars["wait"]] == [("125.0%", 1.25)]  # 15 ÷ 12, as the 達成率
+    assert bars["cap"] == []  # 10 ÷ 0: no rate, no bar (the cell prints ―)
+
+
 def test_a_count_under_a_ceiling_has_no_rate_while_its_year_runs(make_root: Callable[..., Path]) -> None:
     found = kinds(make_root, "cap,2026,6,2026-09-30\n", as_of="2026-09-30")
     assert (found["cap"]["status"], found["cap"]["achievement_rate"], found["cap"]["grade"]) == ("on_track", None, "B")
@@ -571,7 +822,73 @@ def test_in_the_year_the_grade_is_read_off_the_pace_rate_the_report_prints(make_
     root = make_root({"a.csv": "indicator,year,value,as_of\ntotal,2026,48,2026-09-30\n"}, plan=KINDS_PLAN)
     done = invoke("report", "--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2026-09-30")
     row = next(line for line in done.stdout.splitlines() if line.startswith("| total |"))
-    assert "| 48.0%<br>目安比 96.0% | B（目標どおり）<br>順調 |" in row
+    assert "| 48.0%<br>目安比 96.0% | B（目標どおり、目安比 96.0%）<br>順調 |" in row
+
+
+# Issue 19 item 5: on a graded plan the table printed `66.7% 順調 B` though B means 95–110%; the grade came
+# from the 目安比, which the table and CSV did not show. Every output now prints it with the grade.
+def grade_outputs(root: Path, as_of: str) -> dict[str, str]:
+    """The `total` row's 評価 as the table (80 columns), the CSV and the HTML report print it."""
+    common = ["--root", str(root), "--city", "mini", "--year", "2026", "--as-of", as_of]
+    table = invoke("status", *common, "--no-color", columns=80)
+    assert table.exit_code == 0, table.output
+    assert max(wcswidth(line) for line in table.stdout.splitlines()) <= 80
+    lines = table.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("total "))
+    cell = lines[at].split("  ")[-1] + (lines[at + 1].strip() if lines[at + 1].startswith(" ") else "")
+    rows = list(csv.reader(io.StringIO(invoke("status", *common, "--format", "csv").stdout.lstrip("\ufeff"))))
+    by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    html = invoke("report", *common, "--format", "html").stdout
+    graded = re.search(r'<tr data-id="total".*?<span class="grade">(.*?)</span>', html, re.DOTALL)
+    assert graded is not None
+    return {"table": cell, "csv": by_id["total"]["評価"], "html": graded[1]}
+
+
+def test_a_grade_read_from_the_pace_rate_is_printed_with_it_everywhere(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": "indicator,year,value,as_of\ntotal,2026,48,2026-09-30\n"}, plan=KINDS_PLAN)
+    # 48.0% of the year's target, 96.0% of the pace value on 30 September: B is read from the 96.0%
+    assert grade_outputs(root, "2026-09-30") == {
+        "table": "B（目安比96.0%）",  # two lines in the cell (B（目安比 / 96.0%）), joined here
+        "csv": "B（目標どおり、目安比 96.0%）",
+        "html": "B（目標どおり、目安比 96.0%）",
+    }
+    # after the year the grade is read from the 達成率 printed beside it: no 目安比
+    assert grade_outputs(root, "2027-04-01") == {
+        "table": "C",
+        "csv": "C（目標より遅れている）",
+        "html": "C（目標より遅れている）",
+    }
+
+
+@pytest.mark.parametrize(("scale", "grade"), [("S-C", "－"), ("◎○△×", "○")])
+def test_a_grade_not_read_from_the_pace_rate_is_printed_without_it(
+    make_root: Callable[..., Path], scale: str, grade: str
+) -> None:
+    """S-C grades against the 基準値 and ◎○△× by the status: the 目安比 is not what they were read from."""
+    plan = KINDS_PLAN.replace('grading = "A-D"', f'grading = "{scale}"', 1)
+    root = make_root({"a.csv": "indicator,year,value,as_of\ntotal,2026,48,2026-09-30\n"}, plan=plan)
+    found = grade_outputs(root, "2026-09-30")
+    assert found["table"] == grade and "目安比" not in found["csv"] + found["html"]
+
+
+def compound(*parts: MetricResult) -> tuple[str | None, Decimal | None]:
+    """An indicator 順調 with these parts, through grading.figures under A-D: its grade and the 目安比 shown."""
+    shipped, _problems = load_plan(REPO / "targets" / "abashiri" / "abashiri-v2.toml")
+    assert shipped is not None
+    plan = dataclasses.replace(shipped, grading=PRESETS["A-D"])
+    evaluation = evaluate(plan, {}, 2027, date(2027, 12, 31)).evaluations[0]
+    done = grading.figures(plan, evaluation._replace(status=Status.ON_TRACK, metrics=parts))
+    return (done.grade.grade if done.grade else None), done.grade_pace
+
+
+def test_an_indicators_grade_shows_the_pace_rate_of_the_part_it_came_from() -> None:
+    behind_pace = result("48", "100", Status.ON_TRACK, pace="50")  # 目安比 96.0%: B
+    ahead = result("60", "100", Status.ON_TRACK, pace="50")  # 目安比 120.0%: A
+    unpaced = result("3", None, Status.ON_TRACK, ceiling=True)  # 年10件以内 mid-year: no rate, B by its status
+    assert compound(behind_pace, ahead) == ("B", D("96.0"))
+    # the B comes from the part graded by its status: no 目安比 is what it was read from
+    assert compound(unpaced, ahead) == ("B", None)
+    assert compound(unpaced, behind_pace) == ("B", D("96.0"))  # one B part read from its 96.0%
 
 
 def test_change_counts_a_running_totals_own_years_and_knows_a_ceiling_in_a_year_without_target(

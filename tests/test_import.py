@@ -864,7 +864,7 @@ def test_a_baseline_that_cannot_be_read_is_reported_at_its_own_line() -> None:
 
     text = MINI_PLAN.replace(
         'counts = "level"\n[indicators.targets]',
-        'counts = "level"\nbaseline = { value = "約60%" }\n[indicators.targets]',
+        'counts = "level"\nbaseline = { value = "60分" }\n[indicators.targets]',
         1,
     )
     _, problems = read_plan(text, "plan.toml")

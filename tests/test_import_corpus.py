@@ -182,8 +182,8 @@ def test_a_baseline_year_printed_in_the_cell_wins_over_the_header(tmp_path: Path
     assert baselines["1-1-1"] == {"value": "1,234件", "year": "2020"}
     assert baselines["1-1-2"] == {"value": "45.0%", "year": "令和2年度"}
     assert baselines["2-1-4"] == {"value": "80件", "year": "R4"}
-    assert baselines["1-2-1"] is None  # 約300人: not read, kept in a comment, marked
-    assert "基準値の列「約300人(2019)」を読めないため baseline にしていません" in result.text
+    assert baselines["1-2-1"] == {"value": "約300人", "year": "2019"}
+    assert baselines["1-2-2"] == {"value": "12件/年"}
     _, town = imported(tmp_path, "town_strategy.xlsx")
     assert tomllib.loads(town.text)["indicators"][0]["baseline"] == {"value": "8", "year": "R6"}  # the header's
 

@@ -94,3 +94,48 @@ def test_validate_still_refuses_the_bad_row(root: Path) -> None:
     sheet.write_text(sheet.read_text(encoding="utf-8") + "4-3-2,,2027,95%,,\n", encoding="utf-8")
     result = invoke("validate", "--root", str(root))
     assert result.exit_code == 1 and "KC106" in result.stdout
+
+
+def _append(root: Path, name: str, rows: str) -> Path:
+    sheet = root / "actuals" / "abashiri" / name
+    sheet.write_text(sheet.read_text(encoding="utf-8") + rows, encoding="utf-8")
+    return sheet
+
+
+def test_a_file_that_cannot_be_read_still_stops_the_city(root: Path) -> None:
+    """Its rows would show as 実績未入力 though a 課 entered them: no official signs that, so no table."""
+    (root / "actuals" / "abashiri" / "broken.csv").write_bytes(b"indicator,year,value\n\x82\xff,2027,1\n")
+    result = invoke("status", "--root", str(root), *DEMO)
+    assert result.exit_code == 2 and result.stdout == "" and "KC001" in result.stderr
+
+
+def test_a_row_whose_indicator_is_unknown_still_stops_the_city(root: Path) -> None:
+    """2-1-l for 2-1-1: whose row it was is not known, so some indicator would read 実績未入力 wrongly."""
+    _append(root, "fy2027-sample.csv", "2-1-l,,2027,70%,,\n")
+    result = invoke("status", "--root", str(root), *DEMO)
+    assert result.exit_code == 2 and result.stdout == "" and "KC102" in result.stderr
+
+
+def test_a_row_whose_year_cannot_be_read_makes_its_indicator_unrated(root: Path) -> None:
+    _append(root, "fy2027-sample.csv", "4-3-2,,二〇二七,3,,\n")
+    code, after, _ = statuses(root)
+    assert code == 2 and after["4-3-2"]["status"] == "unrated" and "KC104" in after["4-3-2"]["reason"]
+
+
+def test_a_bad_row_of_last_year_makes_a_growth_target_unrated_with_its_place(root: Path) -> None:
+    """網走 1-2-1 観光消費額 前年比3%増 (seed 259): FY2026's row unreadable. Not 「前年度の実績がない」: it is
+    there and cannot be read, and the reason says where."""
+    sheet = root / "actuals" / "abashiri" / "fy2026-sample.csv"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace('1-2-1,,2026,"12,800,000,000"', '1-2-1,,2026,"12,800,000,000x"'), encoding="utf-8")
+    code, after, _ = statuses(root)
+    assert code == 2
+    assert after["1-2-1"]["status"] == "unrated"
+    assert "実績の行を読めない: actuals/abashiri/fy2026-sample.csv:" in after["1-2-1"]["reason"]
+
+
+def test_a_duplicate_row_shows_no_change_from_last_year(root: Path) -> None:
+    """Two values for one year: which one compares with last year is not known (改善 or 悪化)."""
+    _append(root, "fy2027-sample.csv", "2-1-1,,2027,10%,,\n")
+    _, after, _ = statuses(root)
+    assert after["2-1-1"]["status"] == "unrated" and after["2-1-1"]["change"] is None

@@ -25,6 +25,7 @@ def test_every_kind_has_a_complete_row(kind: RuleKind) -> None:
     assert row is not None, f"RuleKind.{kind.name} has no row in kpicheck/kinds/registry.py KINDS"
     assert isinstance(row, Kind)
     assert callable(row.evaluate) and callable(row.describe) and callable(row.lookback), kind
+    assert callable(row.misplaced), kind
     assert all(isinstance(getattr(row, flag), bool) for flag in FLAGS), kind
     assert row.dated is None or callable(row.dated), kind
     # the row's own functions live in the kind's own module, kpicheck/kinds/<kind>.py

@@ -32,6 +32,7 @@ CASES = (
     Metric("cases", "活用事例創出件数", "件", Counts.PER_YEAR, match=("活用事例",)),
 )
 SCHOOLS = (Metric("es", "小学校", "%", Counts.LEVEL), Metric("js", "中学校", "%", Counts.LEVEL))
+SHARED = (Metric("city", "市", "%", Counts.LEVEL), Metric("pref", "県", "%", Counts.LEVEL, match=("県全体",)))
 
 Reading = list[tuple[str, str, str | None]]  # (kind, metric, value)
 
@@ -90,6 +91,43 @@ def test_cell_reads_as_rules(cell: str, metrics: tuple[Metric, ...], expected: R
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("cell", "metrics", "expected"),
+    [
+        # a segment's name after its number, in brackets (issue 20)
+        ("90%(市) 80%(県)", SHARED, "[city] ≧ 90%; [pref] ≧ 80%"),
+        ("90%（市） 80%（県）", SHARED, "[city] ≧ 90%; [pref] ≧ 80%"),
+        ("90%(市)80%(県)", SHARED, "[city] ≧ 90%; [pref] ≧ 80%"),
+        ("90%以上(市) 80%(県全体)", SHARED, "[city] ≧ 90%; [pref] ≧ 80%"),
+        # segments printed without a space between them
+        ("市 90%県 80%", SHARED, "[city] ≧ 90%; [pref] ≧ 80%"),
+        ("市90%県80%", SHARED, "[city] ≧ 90%; [pref] ≧ 80%"),
+        ("市 約90%県 80%以上", SHARED, "[city] ≧ 90%; [pref] ≧ 80%"),
+        ("小学校55%中学校35%", SCHOOLS, "[es] ≧ 55%; [js] ≧ 35%"),
+        ("年4回以上実施受講部署数6部署以上", TRAINING, "[sessions] ≧ 4回（年度内の数）; [departments] ≧ 6部署"),
+        # a name inside a segment that no number follows splits nothing
+        ("研修年2回実施、活用事例5件創出", CASES, "[sessions] ≧ 2回（年度内の数）; [cases] ≧ 5件"),
+    ],
+)
+def test_segments_read_as(cell: str, metrics: tuple[Metric, ...], expected: str) -> None:
+    assert "; ".join(describe(r) for r in read_cell(cell, CellContext(metrics))) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "metrics", "message"),
+    [
+        ("90%(町) 80%(県)", SHARED, 'name = "町" の項目を宣言'),  # a name no metric declares
+        ("90%(市)", (PCT,), 'name = "市" の項目を宣言'),
+        ("市内90%県内80%", SHARED, "'80%' は解釈できない"),  # 市内 is no declared name: no segment starts
+        ("県 80%(市)", SHARED, "判別できません"),  # two names for one number
+        ("市 90%県 80%", (DONE,), "数値が 2 つ"),  # one metric: nothing to split by
+    ],
+)
+def test_segments_that_name_no_metric_are_refused(cell: str, metrics: tuple[Metric, ...], message: str) -> None:
+    with pytest.raises(PhraseError, match=message):
+        read_cell(cell, CellContext(metrics))
+
+
 def test_periodic_milestone_keeps_its_period() -> None:
     (rule,) = read_cell("定期監査 (3年に1回)", CellContext((DONE,)))
     assert rule.note == "3年に1回"
@@ -104,10 +142,15 @@ def test_thresholds_are_exact_decimals() -> None:
     ("cell", "metrics", "message"),
     [
         ("よろしく", (DONE,), "読めません"),
-        ("方針策定", (PCT,), "指標に unit が宣言されています"),
-        ("方針策定", (PCT,), "指標に unit が宣言されています"),
-        ("3件", (PCT,), "unit は '%' です"),
-        ("5件", TRAINING, "どの metric"),
+        ("方針策定", (PCT,), r"この指標には単位（unit = '%'）が宣言されています（数値の指標でなければ unit を消し"),
+        ("3件", (PCT,), "この指標の単位（unit）は '%' です（どちらかの誤りなら直し"),
+        ("5件", TRAINING, r"どの項目（研修計画策定、研修実施回数、受講部署数）.*name か match"),
+        ("小学校3件", SCHOOLS, "'小学校3件' の単位は '件' ですが、項目「小学校」の単位（unit）は '%' です"),
+        ("10% 20%", (PCT,), "どれもこの指標に当たります"),
+        ("市 90% 県 80%", (DONE,), '数値が 2 つ.*数値ごとに項目を分け.*metrics に name = "市"、name = "県" のように'),
+        ("年4回 6部署", (DONE,), 'metrics に name = "項目の名前" のように'),
+        ("90%(市) 80%(県)", (DONE,), 'name = "市" の項目を宣言'),  # the bracket is read as no metric's name
+        ("90%(市) 80%(県)", SCHOOLS, 'name = "市" の項目を宣言'),
         ("前年比", (YEN,), "読めません"),
     ],
 )

@@ -64,11 +64,15 @@ def test_tolerance_is_on_the_pace_value_itself(run: Callable[..., dict[str, str]
     assert run(rows.format("33.24"), 2027, date(2027, 10, 1))["rate"] == "behind"
 
 
-def test_level_paces_from_last_years_target_without_an_actual(run: Callable[..., dict[str, str]]) -> None:
-    # start = 2026 target 65 -> pace 65 + 5 x 183/366 = 67.5 by Sep 30; 95% of it is 64.125, but a
-    # value below the start (65) is behind whatever the tolerance.
-    assert run("rate,,2027,65,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "on_track"
-    assert run("rate,,2027,64.9,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "behind"
+def test_a_level_without_last_years_actual_or_a_baseline_is_unrated_mid_year(
+    run: Callable[..., dict[str, str]],
+) -> None:
+    """Last year's target (65%) says where the level should have been, not where it was: no start to pace
+    from, so 評価不能 while the year runs (it was paced from the target); met, or after the year, judged."""
+    assert run("rate,,2027,65,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "unrated"
+    assert run("rate,,2027,64.9,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "unrated"
+    assert run("rate,,2027,70,2027-09-30,\n", 2027, date(2027, 10, 1))["rate"] == "achieved"
+    assert run("rate,,2027,64.9,2027-09-30,\n", 2027, date(2028, 4, 1))["rate"] == "missed"
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path
     column = {name: index + 1 for index, name in enumerate(COLUMNS)}
     assert page.cell(row=2, column=column["指標名"]).fill.start_color.rgb.endswith("EEEEEE")  # read only, shaded
     (choice,) = page.data_validations.dataValidation  # 今後の方向性: a drop-down of the plan's directions
-    assert choice.formula1 == '"拡大,改善継続,現状継続,縮小,廃止,終了"'
+    assert choice.formula1 == '"拡大,改善継続,現状継続,縮小,統合,廃止,終了,完了"'
     assert str(choice.sqref) == f"I2:I{page.max_row}" and COLUMNS[8] == "今後の方向性"
     ids = [page.cell(row=r, column=1).value for r in range(2, page.max_row + 1)]
     assert "2-1-1" in ids and "1-1-2" in ids

@@ -47,7 +47,8 @@ def test_a_running_total_with_a_year_missing_is_unrated(judged) -> None:  # type
     found = judged("hyuga", rows, 2023, date(2024, 1, 31))["g4-1-1"]
     assert found.status.value == "unrated"
     assert "2022年度の実績がないため累計を確定できない" in found.reason
-    assert found.metrics[0].actual == 200  # this year's own row is still shown
+    assert found.metrics[0].actual == 200  # this year's own row is still shown, said to be one year's
+    assert found.metrics[0].actual_text == "200人（2023年度分）"
 
 
 def test_the_same_total_with_every_year_entered_is_judged(judged) -> None:  # type: ignore[no-untyped-def]
@@ -137,3 +138,13 @@ def test_unrated_takes_the_scales_cannot_evaluate_grade(tmp_path: Path) -> None:
     data = json.loads(invoke("status", *args, "--format", "json").stdout)
     (item,) = [i for i in data["indicators"] if i["id"] == "g4-1-1"]
     assert (item["status"], item["grade"]) == ("unrated", "D")
+
+
+def test_an_unrated_indicator_gets_no_rate_and_no_bar() -> None:
+    """260人 is one year's row of a 累計 whose total is unknown: no 達成率, no progress bar drawn from it."""
+    html = invoke("report", *HYUGA_2025, "--format", "html").stdout
+    row = html.split('<tr data-id="g4-1-1" data-status="unrated">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="rate">\n<div class="num">―</div></td>' in row
+    data = json.loads(invoke("status", *HYUGA_2025, "--format", "json").stdout)
+    (item,) = [i for i in data["indicators"] if i["id"] == "g4-1-1"]
+    assert item["achievement_rate"] is None

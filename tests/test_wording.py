@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from kpicheck.kinds.registry import describe
 from kpicheck.models import COUNTS_LABELS, Bound, Counts, Metric, ValueKind, quantity
 from kpicheck.phrases import CellContext, PhraseError, read_cell
-from kpicheck.qualifiers import QUALIFIERS
+from kpicheck.qualifiers import QUALIFIERS, RELATIVES, STANDING, STANDING_RANKS, STANDING_SCOPES
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
@@ -33,6 +33,8 @@ def metric(unit: str | None = None, counts: Counts = Counts.LEVEL, *, declared: 
 FREE = metric()  # no unit declared: the cell's own unit is enough
 BASE = metric("件", baseline=Decimal(200), baseline_year=2024)
 BASE_MIN = metric("分", baseline=Decimal(60), baseline_year=2024)
+BY_WORD = "を達成（数値では判定せず、担当課が実績に記入する 達成・未達成 で判定）"
+SINCE_2022 = metric("人", baseline=Decimal(1000), baseline_year=2022)  # the plan prints FY2022's figure
 
 
 def reading(cell: str, m: Metric = FREE) -> str:
@@ -70,6 +72,9 @@ def reading(cell: str, m: Metric = FREE) -> str:
         # approximate
         ("約200件", FREE, "[value] ≧ 200件"),
         ("200件程度", FREE, "[value] ≧ 200件"),
+        ("200件相当", FREE, "[value] ≧ 200件"),
+        ("相当200件", FREE, "[value] ≧ 200件"),
+        ("約200件相当", FREE, "[value] ≧ 200件"),
         # units and periods printed in the cell
         ("DX人材育成研修受講者:1,000人/年", FREE, "[value] ≧ 1,000人（年度内の数）"),
         ("75人(累計)", FREE, "[value] ≧ 75人（計画初年度からの累計）"),
@@ -108,6 +113,28 @@ def reading(cell: str, m: Metric = FREE) -> str:
         ("前年度以下", metric("件"), "[value] ≦ 前年度実績 × 1"),
         ("前年度比減", metric("件"), "[value] ≦ 前年度実績 × 1"),
         ("来庁者数 前年度比10%減", metric("人"), "[value] ≦ 前年度実績 × 0.9"),
+        ("前年度より増加", metric("件"), "[value] ≧ 前年度実績 × 1"),
+        # relative to a named year's actual (issue 20); 2025 is the year before the plan built from this table
+        ("2025年度比10%増", metric("人"), "[value] ≧ 2025年度実績 × 1.1"),
+        ("2025年度比10%以上増加", metric("人"), "[value] ≧ 2025年度実績 × 1.1"),
+        ("令和7年度比5%削減", metric("件"), "[value] ≦ 2025年度実績 × 0.95"),
+        ("来庁者数 2025年度比10%減", metric("人"), "[value] ≦ 2025年度実績 × 0.9"),
+        ("2025年度より増加", metric("人"), "[value] ≧ 2025年度実績 × 1"),
+        ("2025年度 より 減少", metric("人"), "[value] ≦ 2025年度実績 × 1"),
+        ("2025年度比増", metric("人"), "[value] ≧ 2025年度実績 × 1"),
+        ("R7年度実績以上", metric("人"), "[value] ≧ 2025年度実績 × 1"),
+        ("2025年度の水準以下", metric("人"), "[value] ≦ 2025年度実績 × 1"),
+        ("2022年度比10%増", SINCE_2022, "[value] ≧ 2022年度実績 × 1.1（基準値 1,000人（2022年度））"),
+        # a standing no number judges: the office's word decides (issue 20)
+        ("県内1位", FREE, "[value] 「県内1位」" + BY_WORD),
+        ("全国トップクラス", FREE, "[value] 「全国トップクラス」" + BY_WORD),
+        ("全国10位以内", FREE, "[value] 「全国10位以内」" + BY_WORD),
+        ("県内トップレベル", FREE, "[value] 「県内トップレベル」" + BY_WORD),
+        ("道内トップ", FREE, "[value] 「道内トップ」" + BY_WORD),
+        ("全国上位", FREE, "[value] 「全国上位」" + BY_WORD),
+        ("県内最高水準", FREE, "[value] 「県内最高水準」" + BY_WORD),
+        ("全国トップクラスを維持", FREE, "[value] 「全国トップクラスを維持」" + BY_WORD),
+        ("満足度 県内1位", FREE, "[value] 「満足度県内1位」" + BY_WORD),
         # relative to a declared baseline
         ("30%削減", BASE, "[value] ≦ 140件（基準値 200件（2024年度）、基準値 200件 × 0.7）"),
         ("3割削減", BASE, "[value] ≦ 140件（基準値 200件（2024年度）、基準値 200件 × 0.7）"),
@@ -124,6 +151,16 @@ def reading(cell: str, m: Metric = FREE) -> str:
         ("待ち時間60分⇒30分以内", FREE, "[value] ≦ 30分（基準値 60分）"),
         ("現状39%→目標100%", FREE, "[value] ≧ 100%（基準値 39%）"),
         ("200→250件", FREE, "[value] ≧ 250件（基準値 200件）"),
+        # a baseline with the year it was measured, before or after it, as printed (issue 20)
+        ("1,234件(2020)→1,500件", FREE, "[value] ≧ 1,500件（基準値 1,234件（2020年度））"),
+        ("(令和2年度) 45.0%→60%", FREE, "[value] ≧ 60%（基準値 45%（2020年度））"),
+        ("45.0%（令和2年度）→60%", FREE, "[value] ≧ 60%（基準値 45%（2020年度））"),
+        ("約3,000人(2019)→3,500人", FREE, "[value] ≧ 3,500人（基準値 3,000人（2019年度））"),
+        ("現状39%(R4年度末時点)→目標100%", FREE, "[value] ≧ 100%（基準値 39%（2022年度））"),
+        # a per-year baseline beside a per-year target; a dash for "no baseline"
+        ("12件/年→20件/年", FREE, "[value] ≧ 20件（年度内の数、基準値 12件）"),
+        ("―→30件", FREE, "[value] ≧ 30件"),
+        ("－→30件", FREE, "[value] ≧ 30件"),
         ("200件→200件", FREE, "[value] ≧ 200件（基準値 200件）"),
         # labels: the metric's own name or a plain noun before the number
         ("公式SNS登録者数 延べ15,000名", FREE, "[value] ≧ 15,000名（計画初年度からの累計）"),
@@ -164,10 +201,31 @@ def test_at_least_sixty_shapes_are_in_the_table() -> None:
         ("3回以上以下", FREE, "上限・下限の語が 2 つ"),
         ("5ポイント増", FREE, "ポイント増"),
         ("100%前後", FREE, "前後"),
-        ("30%削減", FREE, "baseline がありません"),  # a baseline-relative target needs a baseline
-        ("半減", metric("件"), "baseline がありません"),
-        ("倍増", metric("件"), "baseline がありません"),
-        ("65%", metric("件"), "unit は '件' です"),
+        ("12件/年→20件(累計)", FREE, "基準値は年度内の数、目標は計画初年度からの累計"),
+        ("39%以上→100%", FREE, "基準値には 以上・以下"),
+        ("45%→60%(2030)", FREE, "'(2030)'"),  # the target's year is its column's
+        ("1,234件(昔)→1,500件", FREE, "'(昔)'"),
+        ("(令和2年度)", FREE, "'令和2年度' は年度で"),  # not 2 with the unit 年度
+        ("2022年度 50件", FREE, "'2022年度' は年度で"),
+        ("2022年度以上", metric("人"), "'2022年度以上' の比較の形"),  # 以上 of a bare year could be 以降
+        ("2022年度比10ポイント増", metric("人"), "2022年度比10%増、2022年度比10%減"),
+        ("2022年度比1割増", metric("人"), "'2022年度比' の比較の形"),
+        ("2022年度より10件増", metric("人"), "'2022年度より' の比較の形"),
+        ("R9年度までに2022年度比10%増", metric("人"), "期限を付けられません"),
+        ("1位", FREE, "順位は数値として判定しません"),  # was ≧ 1位: a rank read as a count
+        ("3位以内", FREE, "'位以内'"),  # no scope: 全国? 県内?
+        ("市内1位", FREE, "順位は数値として判定しません"),
+        ("県内で1位を目指す", FREE, "順位は数値として判定しません"),
+        ("県内1位以上", FREE, "順位は数値として判定しません"),
+        ("全国一流", FREE, "読めません"),
+        ("満足度80%で県内1位", FREE, "'で県内1位'"),  # a number is never swallowed into a standing's label
+        ("全国トップクラス、方針策定", FREE, "がこの指標に当たります"),  # one word of the office would judge both
+        ("相当数200件", FREE, "相当"),  # 相当 inside a label is not the approximate word
+        ("200件相当分", FREE, "'分'"),
+        ("30%削減", FREE, "この指標に基準値がありません"),  # a baseline-relative target needs a baseline
+        ("半減", metric("件"), "基準値がありません"),
+        ("倍増", metric("件"), "基準値がありません"),
+        ("65%", metric("件"), "単位（unit）は '件' です"),
         ("65", FREE, "単位がなく"),
         ("前年比", metric("円"), "読めません"),
         ("30%以上(累計)/年", FREE, "数え方と矛盾"),
@@ -208,9 +266,9 @@ def test_unknown_wording_is_refused_naming_the_word(cell: str, m: Metric, named:
 # ------------------------------------------------------------------ property: restate or refuse
 
 LABELS = ("", "待ち時間", "公式SNS登録者数 ", "研修", "最大", "上限", "事故")
-PREFIXES = ("", "約", "年間", "延べ", "累計", "毎年度")
+PREFIXES = ("", "約", "相当", "年間", "延べ", "累計", "毎年度")
 UNITS = ("%", "件", "人", "分", "回", "箇所", "億円")
-TAILS = ("", "以上", "超", "以下", "以内", "未満", "まで", "を維持", "以上を維持", "程度", "/年", "(累計)")
+TAILS = ("", "以上", "超", "以下", "以内", "未満", "まで", "を維持", "以上を維持", "程度", "相当", "/年", "(累計)")
 ENDS = ("", "実施", "に短縮", "を削減", "達成", "に抑制", "の確保")
 SYMBOLS = {"以上": "≧", "超": "＞", "以下": "≦", "以内": "≦", "未満": "＜", "まで": "≦"}
 UNDERSTOOD_ENDS = {"", "実施", "達成", "の確保"}
@@ -247,6 +305,26 @@ def test_any_cell_is_restated_or_refused(
     assert rule.unit == unit
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.decimals(min_value=0, max_value=100000, places=1, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=100000, places=1, allow_nan=False, allow_infinity=False),
+    st.sampled_from(UNITS),
+    st.sampled_from(["(2020)", "（令和2年度）", "(R2)", "(2020年度)", "(令和2年度末時点)", "(R２)"]),
+    st.booleans(),
+    st.sampled_from(["", "約", "相当"]),
+)
+def test_a_baseline_with_its_year_is_restated(
+    base: Decimal, target: Decimal, unit: str, year: str, before: bool, prefix: str
+) -> None:
+    """A baseline printed with its year, before or after it: the reading names both numbers and FY2020."""
+    shown = {n: f"{n:f}".rstrip("0").rstrip(".") if "." in f"{n:f}" else f"{n:f}" for n in (base, target)}
+    left = f"{year} {prefix}{shown[base]}{unit}" if before else f"{prefix}{shown[base]}{unit}{year}"
+    (rule,) = read_cell(f"{left}→{shown[target]}{unit}", CellContext((FREE,)))
+    assert (rule.baseline, rule.baseline_year, rule.value, rule.unit) == (Decimal(shown[base]), 2020, target, unit)
+    assert f"基準値 {quantity(rule.baseline, unit)}（2020年度）" in describe(rule)
+
+
 def readme_table(section: str, header: list[str]) -> list[list[str]]:
     """The rows of the Markdown table under `## section` whose header row is `header`, as lists of cells."""
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -271,6 +349,26 @@ def test_the_readme_lists_every_qualifier() -> None:
     listed = {word for row in rows for word in re.findall(r"`([^`]+)`", row[0])}
     missing = [q.word for q in QUALIFIERS if q.word not in listed]
     assert missing == []
+
+
+def test_the_readme_lists_every_standing() -> None:
+    """Each rank of STANDING_RANKS and each scope is in the README's cell table, and the example reads."""
+    rows = readme_table("How target cells are read", ["cell", "rule"])
+    listed = {cell for row in rows for cell in re.findall(r"`([^`]+)`", row[0])}
+    assert [example for _, example in STANDING_RANKS if example not in listed] == []
+    described = " ".join(row[1] for row in rows)
+    assert [scope for scope in STANDING_SCOPES if scope not in described] == []
+    assert all(STANDING.fullmatch(example) for _, example in STANDING_RANKS)
+
+
+def test_the_readme_lists_every_relative_wording() -> None:
+    """Each row of RELATIVES has its example in the first column of the README's cell table, and the
+    example is read by that row (the first that matches it)."""
+    rows = readme_table("How target cells are read", ["cell", "rule"])
+    listed = {cell for row in rows for cell in re.findall(r"`([^`]+)`", row[0])}
+    assert [r.example for r in RELATIVES if r.example not in listed] == []
+    for relative in RELATIVES:
+        assert next(r for r in RELATIVES if r.pattern.match(relative.example)) is relative, relative.example
 
 
 # ------------------------------------------------------------------ statuses in both directions
@@ -411,6 +509,136 @@ def test_status_on_each_side_of_the_bound(
     assert judge(row + "\n", year, as_of)[indicator] == expected
 
 
+SINCE_PLAN = (
+    PLAN.split("[[indicators]]", 1)[0].replace("last_year = 2027", "last_year = 2028")
+    + """
+[[indicators]]
+id = "visits"
+initiative = "1"
+name = "来庁者数"
+unit = "人"
+counts = "level"
+[indicators.targets]
+2026 = "2025年度比10%増"
+2027 = ""
+2028 = "2026年度実績以上"
+
+[[indicators]]
+id = "old"
+initiative = "1"
+name = "紙の申請件数"
+unit = "件"
+counts = "per_year"
+baseline = { value = "1,000件", year = "令和4年度" }
+[indicators.targets]
+2026 = "2022年度比10%減"
+2027 = "2022年度比20%減"
+2028 = ""
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "year", "as_of", "indicator", "expected", "said"),
+    [
+        # that year's actual × the factor
+        ("visits,,2025,1000,,\nvisits,,2026,1100,,", 2026, AFTER, "visits", "achieved", "2025年度実績 1,000人 × 1.1"),
+        ("visits,,2025,1000,,\nvisits,,2026,1099,,", 2026, AFTER, "visits", "missed", "2025年度実績 1,000人"),
+        # that year's actual missing: 評価不能; this year's missing: 実績未入力
+        ("visits,,2026,1100,,", 2026, AFTER, "visits", "unrated", "2025年度の実績がない"),
+        ("visits,,2025,1000,,", 2026, AFTER, "visits", "no_data", "2026年度の実績"),
+        # a year two back, not the year before
+        ("visits,,2026,900,,\nvisits,,2028,900,,", 2028, date(2029, 4, 1), "visits", "achieved", "2026年度実績 900人"),
+        ("visits,,2026,900,,\nvisits,,2027,950,,\nvisits,,2028,899,,", 2028, date(2029, 4, 1), "visits", "missed", ""),
+        # a year before the plan: the plan's figure for it, declared as the baseline of that year
+        ("old,,2026,900,,", 2026, AFTER, "old", "achieved", "2022年度の基準値 1,000件 × 0.9"),
+        ("old,,2026,901,,", 2026, AFTER, "old", "missed", ""),
+        ("old,,2027,800,,", 2027, date(2028, 4, 1), "old", "achieved", ""),
+    ],
+)
+def test_a_target_against_a_named_year(
+    make_root: Callable[..., Path], rows: str, year: int, as_of: date, indicator: str, expected: str, said: str
+) -> None:
+    root = make_root({"a.csv": HEADER + rows + "\n"}, plan=SINCE_PLAN, city="w")
+    city = load_city(root, "w")
+    assert city.errors == () and city.warnings == ()
+    report = evaluate(city.plans[0], city.actuals, year, as_of)
+    (found,) = [e for e in report.evaluations if e.indicator.id == indicator]
+    assert (found.status.value, said in found.reason) == (expected, True), found.reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ('"2026年度比10%増"', "2026年度との比較は 2027年度以降の目標にしか書けません"),  # itself, in 2026
+        ('"2027年度比10%増"', "2027年度との比較は 2028年度以降"),
+        ('"2023年度比10%増"', '基準値として baseline = { value = "…", year = "2023" }'),  # no actual can hold it
+    ],
+)
+def test_a_named_year_the_cell_cannot_compare_with_is_refused(tmp_path: Path, cell: str, message: str) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(SINCE_PLAN.replace('2026 = "2025年度比10%増"', f"2026 = {cell}"), encoding="utf-8")
+    _, problems = load_plan(path)
+    assert [p.code for p in problems] == ["KC203"]
+    assert message in problems[0].message and "visits" in problems[0].message
+
+
+def test_the_named_years_row_is_read(tmp_path: Path, make_root: Callable[..., Path]) -> None:
+    """validate's KC111 (a row no verdict reads) spares the row of the year a target is compared with."""
+    from kpicheck.validate import validate  # noqa: PLC0415 - one test of the command's core
+
+    rows = "visits,,2025,1000,,\n"  # 2025 has no target: only 2026's 2025年度比10%増 reads it
+    assert validate(make_root({"a.csv": HEADER + rows}, plan=SINCE_PLAN, city="w")) == []
+
+
+STANDING_PLAN = (
+    PLAN.split("[[indicators]]", 1)[0]
+    + """
+[[indicators]]
+id = "rank"
+initiative = "1"
+name = "住みよさ"
+[indicators.targets]
+2026 = "県内1位"
+2027 = "全国トップクラス"
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "as_of", "expected"),
+    [
+        ("達成", YEAR_END, "achieved"),
+        ("○", YEAR_END, "achieved"),
+        ("実施中", YEAR_END, "on_track"),
+        ("未達成", YEAR_END, "behind"),
+        ("未達成", AFTER, "missed"),
+        ("実施中", AFTER, "missed"),
+        ("達成", AFTER, "achieved"),
+        ("", AFTER, "no_data"),  # a blank 実績: nothing entered
+    ],
+)
+def test_a_standing_is_judged_from_the_offices_word(
+    make_root: Callable[..., Path], value: str, as_of: date, expected: str
+) -> None:
+    root = make_root({"a.csv": HEADER + f"rank,,2026,{value},,\n"}, plan=STANDING_PLAN, city="w")
+    city = load_city(root, "w")
+    (found,) = evaluate(city.plans[0], city.actuals, 2026, as_of).evaluations
+    assert found.status.value == expected, found.reason
+    assert expected == "no_data" or "県内1位（担当課の判定）" in found.reason
+
+
+def test_a_standing_is_never_judged_from_a_number(make_root: Callable[..., Path]) -> None:
+    """A rank typed as the actual (1, 1位) is refused where it is read: the office says 達成 or 未達成."""
+    from kpicheck.validate import validate  # noqa: PLC0415 - one test of the command's core
+
+    problems = validate(
+        make_root({"a.csv": HEADER + "rank,,2026,1,,\nrank,,2027,1位,,\n"}, plan=STANDING_PLAN, city="w")
+    )
+    assert [(p.code, p.line) for p in problems] == [("KC106", 2), ("KC106", 3)]
+    assert "未達成" in problems[0].message
+
+
 def test_units_and_periods_come_from_the_cells(tmp_path: Path) -> None:
     path = tmp_path / "w.toml"
     path.write_text(PLAN, encoding="utf-8")
@@ -428,8 +656,11 @@ def test_units_and_periods_come_from_the_cells(tmp_path: Path) -> None:
     [
         (('"15分以内"', '"2時間以内"'), "単位が異なります"),
         (('"15分以内"', '"方針策定"'), "とマイルストーンが混在"),
-        (('"10件/年"', '"30件(累計)"'), "で混在しています。counts"),
-        (('"30%削減"', '"15%"'), "baseline がありません"),
+        (
+            ('"10件/年"', '"30件(累計)"'),
+            '数え方が計画初年度からの累計と年度内の数で混在しています（計画の数え方を counts = "per_year"',
+        ),
+        (('"30%削減"', '"15%"'), "基準値がありません"),
     ],
 )
 def test_cells_that_disagree_are_refused_with_place(tmp_path: Path, cells: tuple[str, str], message: str) -> None:
@@ -443,7 +674,7 @@ def test_cells_that_disagree_are_refused_with_place(tmp_path: Path, cells: tuple
     path.write_text(text, encoding="utf-8")
     _, problems = load_plan(path)
     assert [p.code for p in problems] == ["KC203"]
-    assert message in problems[0].message and "indicator wait" in problems[0].message
+    assert message in problems[0].message and "指標 wait" in problems[0].message
     assert problems[0].line is not None
 
 
@@ -467,6 +698,9 @@ def test_a_declared_counts_wins_over_the_cell(tmp_path: Path) -> None:
         ('{ value = "60件" }', "の単位は '件'"),
         ('{ value = "たくさん" }', "が数値ではありません"),
         ('{ value = "60", year = "昔" }', "baseline の year"),
+        ('{ value = "60(2020)", year = "2021" }', "は 2020年度、baseline の year は 2021年度"),
+        ('{ value = "60分以上" }', "基準値には 以上・以下"),
+        ('{ value = "60分(昔)" }', "'(昔)'"),
     ],
 )
 def test_bad_baselines_are_kc202(tmp_path: Path, baseline: str, message: str) -> None:
@@ -476,6 +710,51 @@ def test_bad_baselines_are_kc202(tmp_path: Path, baseline: str, message: str) ->
     path.write_text(text, encoding="utf-8")
     _, problems = load_plan(path)
     assert any(p.code == "KC202" and message in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("baseline", "year"),
+    [
+        ('{ value = "10,000枚(令和6年度)" }', 2024),
+        ('{ value = "(R6) 10,000枚" }', 2024),
+        ('{ value = "約10,000枚(2024)", year = "2024" }', 2024),
+        ('{ value = "10,000枚/年" }', None),
+    ],
+)
+def test_a_declared_baseline_reads_as_a_cell_baseline(tmp_path: Path, baseline: str, year: int | None) -> None:
+    """The metric's `baseline` is read as the one before a cell's arrow: its year in brackets, 約, /年."""
+    path = tmp_path / "w.toml"
+    path.write_text(PLAN.replace('{ value = "10,000枚", year = "令和6年度" }', baseline), encoding="utf-8")
+    plan, problems = load_plan(path)
+    assert problems == [] and plan is not None
+    paper = next(i for i in plan.indicators if i.id == "paper")
+    assert (paper.metrics[0].baseline, paper.metrics[0].baseline_year) == (Decimal(10000), year)
+    assert describe(paper.targets[2026].rules[0]).startswith("[value] ≦ 7,000枚")
+
+
+def test_a_dash_baseline_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(PLAN.replace('{ value = "10,000枚", year = "令和6年度" }', '{ value = "―" }'), encoding="utf-8")
+    _, problems = load_plan(path)
+    assert [p.code for p in problems] == ["KC203", "KC203"]
+    assert all("基準値がありません" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("counts", "code", "message"),
+    [
+        ('counts = "level"', "KC202", "基準値 '10,000枚/年' は年度内の数ですが、counts = 'level'"),
+        ("", "KC203", "数え方"),  # no counts declared: the baseline's /年 against a cell's 累計
+    ],
+)
+def test_a_baseline_period_that_disagrees_is_refused(tmp_path: Path, counts: str, code: str, message: str) -> None:
+    text = PLAN.replace('{ value = "10,000枚", year = "令和6年度" }', '{ value = "10,000枚/年" }')
+    text = text.replace('counts = "per_year"\n', counts + "\n" if counts else "")
+    text = text.replace('2026 = "30%削減"', '2026 = "5,000枚(累計)"')
+    path = tmp_path / "w.toml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = load_plan(path)
+    assert any(p.code == code and message in p.message for p in problems), problems
 
 
 def test_a_plan_written_with_every_shape_loads_and_show_restates_it(tmp_path: Path) -> None:

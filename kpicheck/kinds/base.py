@@ -97,6 +97,9 @@ class Kind(NamedTuple):
     reads: bool = True
     inputs: tuple[str, ...] = ()
     lookback: Callable[[Rule, Counts | None], int | None] = lambda *_: 0
+    # Why the rule cannot stand in a cell of `year` in a plan from `first` ("" when it can): a year it is
+    # compared with that is not before it, or whose actual the plan's actuals cannot hold.
+    misplaced: Callable[[Rule, int, int], str] = lambda *_: ""
 
 
 def numeric_context(rule: Rule) -> str:
@@ -124,6 +127,20 @@ def no_data(ctx: Context, what: str = "") -> Outcome:
     return Outcome(Status.NO_DATA, what or f"{ctx.year}年度の実績が入力されていない")
 
 
+def by_word(ctx: Context, actual: Actual, head: str, short: str) -> Outcome:
+    """A verdict from the office's word (済, 実施中, 未着手 …; actuals.STATE_WORDS): done is 達成; after the
+    year anything else is 未達成 (`short` says what did not happen); while it runs, not started is 遅れ and
+    anything else 順調. `head` leads every reason (the cell as printed)."""
+    state, typed = actual.value, actual.text
+    if state is State.DONE:
+        return Outcome(Status.ACHIEVED, f"{head}: {typed}", state, typed)
+    if ctx.as_of > fiscal_year_end(ctx.year):
+        return Outcome(Status.MISSED, f"{head}: {short}（{typed}）", state, typed)
+    if state is State.NOT_STARTED:
+        return Outcome(Status.BEHIND, f"{head}: {typed}", state, typed)
+    return Outcome(Status.ON_TRACK, f"{head}: {typed}（{fiscal_year_end(ctx.year)} まで）", state, typed)
+
+
 def unrated(ctx: Context, why: str) -> Outcome:
     """評価不能: this year's actual is there, but the verdict needs data that is not."""
     return Outcome(Status.UNRATED, why, ctx.number())
@@ -144,4 +161,8 @@ def with_gaps(ctx: Context, outcome: Outcome, year: int, bound: Bound) -> Outcom
     if outcome.status in settled:
         return outcome._replace(reason=f"{outcome.reason}（{years}は未入力。入力済みの年度の計で確定）")
     known = quantity(ctx.known_total(year), ctx.metric.unit)
-    return unrated(ctx, f"{years}の実績がないため累計を確定できない（入力済みの年度の計 {known}）")
+    row = ctx.number(year)
+    # the year's own row, said to be one year's (a 累計's 実績 column otherwise shows the total)
+    shown = f"{quantity(row, ctx.metric.unit)}（{year}年度分）" if row is not None else ""
+    reason = f"{years}の実績がないため累計を確定できない（入力済みの年度の計 {known}）"
+    return Outcome(Status.UNRATED, reason, row, shown)

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from kpicheck.kinds.base import Context, Kind, Outcome, no_data, tagged
-from kpicheck.models import Rule, RuleKind, State, Status
-from kpicheck.periods import fiscal_year_end
+from kpicheck.kinds.base import Context, Kind, Outcome, by_word, no_data, tagged
+from kpicheck.models import Rule, RuleKind
 
 
 def evaluate(rule: Rule, ctx: Context) -> Outcome:
     actual = ctx.actual()
     if actual is None:
         return no_data(ctx)
-    state, typed = actual.value, actual.text
-    if state is State.DONE:
-        return Outcome(Status.ACHIEVED, f"{rule.text}: {typed}", state, typed)
-    if ctx.as_of > fiscal_year_end(ctx.year):
-        return Outcome(Status.MISSED, f"{rule.text}: 年度内に完了せず（{typed}）", state, typed)
-    if state is State.NOT_STARTED:
-        return Outcome(Status.BEHIND, f"{rule.text}: {typed}", state, typed)
-    return Outcome(Status.ON_TRACK, f"{rule.text}: {typed}（{fiscal_year_end(ctx.year)} まで）", state, typed)
+    return by_word(ctx, actual, rule.text, "年度内に完了せず")
 
 
 def describe(rule: Rule) -> str:

@@ -30,22 +30,18 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
 
 
 def level_start(rule: Rule, ctx: Context) -> Decimal | None:
-    """Where a level's pace starts: last year's actual, else the baseline, else last year's target."""
+    """Where a level's pace starts: last year's actual, else the declared baseline; else nowhere (None).
+
+    Last year's target is no start: it says where the level should have been, not where it was, so
+    pacing from it would be a guess (issue 19). Without a start a value short of the target is 評価不能
+    while the year runs (kinds/pace.py).
+    """
     before = ctx.number(ctx.year - 1)
     if before is not None:
         return before
     if rule.baseline is not None and (rule.baseline_year is None or rule.baseline_year < ctx.year):
         return rule.baseline
-    return previous_target(ctx)
-
-
-def previous_target(ctx: Context) -> Decimal | None:
-    """Last year's number for this metric, where last year's cell was a threshold too."""
-    before = ctx.indicator.targets.get(ctx.year - 1)
-    if before is None:
-        return None
-    rule = next((r for r in before.rules if r.metric == ctx.metric.id and r.kind is RuleKind.THRESHOLD), None)
-    return rule.value if rule else None
+    return None
 
 
 def describe(rule: Rule) -> str:
