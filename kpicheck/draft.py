@@ -19,11 +19,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kpicheck.errors import Problem, Severity
-from kpicheck.kpi_rows import Declared, Row, baseline_parts
+from kpicheck.kpi_rows import Declared, Row
 from kpicheck.kpi_table import Column, Table, cell_name
 from kpicheck.models import Indicator, Plan
-from kpicheck.periods import normalize
-from kpicheck.phrases import DASHES
+from kpicheck.periods import normalize, parse_year
+from kpicheck.phrases import DASHES, CellContext, PhraseError, read_baseline
 from kpicheck.targets import REVIEW_BASELINE, REVIEW_CELL, REVIEW_COUNTS, REVIEW_UNIT, SCHEMA, read_plan
 
 NO_AREA = "（分野の記載なし）"
@@ -133,7 +133,7 @@ class Review:
     declared: Declared = field(default_factory=Declared)
     unread: Mapping[int, str] = field(default_factory=dict)  # year -> why its cell was not read
     baseline: str = ""  # why the baseline was not read ("": read, or none printed)
-    baseline_year: bool = False  # the baseline's year was read out of its cell (1,234件(2020)): a guess
+    baseline_year: bool = False  # the year its cell prints differs from its header's or 基準年度's: which holds?
     notes: tuple[str, ...] = ()  # 要確認 notes on the row's errors
 
     @property
@@ -495,8 +495,9 @@ def _indicator(out: _Toml, draft: Draft, entry: Entry, review: Review) -> None:
 
 
 def _baseline(out: _Toml, draft: Draft, row: Row, unread: str) -> None:
-    """`baseline = { value, year }` from the 基準値 column: the year printed in the cell, else in the header
-    or the 基準年度 column. A cell without a number, or one the loader could not read, stays a comment."""
+    """`baseline = { value, year }` from the 基準値 column, the cell as printed: the loader reads the year a
+    cell prints (1,234件(2020)); else the year is the 基準年度 column's or the header's (現状値（R4）). A cell
+    without a number, or one the loader could not read, stays a comment."""
     column = draft.column("baseline")
     place = (row.line, column or draft.name_column)
     if not row.baseline or column is None or normalize(row.baseline) in DASHES:
@@ -508,15 +509,39 @@ def _baseline(out: _Toml, draft: Draft, row: Row, unread: str) -> None:
     if not any(ch.isdigit() for ch in normalize(row.baseline)):
         out.add(_comment(f"基準値の列「{row.baseline}」は数値ではないため baseline にしていません"), place)
         return
-    value, printed_year = baseline_parts(row.baseline)
-    header_year = next((c.baseline_year for c in draft.columns if c.number == column), "")
-    measured = printed_year or row.baseline_year or header_year
-    if printed_year:
+    printed, other = baseline_years(draft, row)
+    if printed is not None and other:
         out.add(
             _comment(
-                f"baseline: 要確認 基準値のセル「{row.baseline}」の括弧内（{printed_year}）を測った年度と読みました"
+                f"baseline: 要確認 基準値のセル「{row.baseline}」の年度（{printed}年度）と、"
+                f"{'基準年度の列' if row.baseline_year else '見出し'}の年度（{other}）が違います。セルの年度で読みます"
             ),
             place,
         )
-    spec = f"value = {toml_string(value)}" + (f", year = {toml_string(measured)}" if measured else "")
+    measured = row.baseline_year or _header_year(draft) if printed is None else ""
+    spec = f"value = {toml_string(row.baseline)}" + (f", year = {toml_string(measured)}" if measured else "")
     out.add(f"baseline = {{ {spec} }}", place)
+
+
+def baseline_years(draft: Draft, row: Row) -> tuple[int | None, str]:
+    """The year a 基準値 cell prints (as the loader reads it), and the 基準年度 column's or header's year
+    when it is a different one ("" when none, or the same)."""
+    try:
+        found = read_baseline(row.baseline, CellContext(()))
+    except PhraseError:  # the loader says why, at the baseline's line
+        return None, ""
+    printed = found.year if found is not None else None
+    other = row.baseline_year or _header_year(draft)
+    if printed is None or not other:
+        return printed, ""
+    try:
+        same = parse_year(other) == printed
+    except ValueError:
+        same = False
+    return printed, "" if same else other
+
+
+def _header_year(draft: Draft) -> str:
+    """The year the 基準値 column's header prints (現状値（R4）), or ""."""
+    column = draft.column("baseline")
+    return next((c.baseline_year for c in draft.columns if c.number == column), "")

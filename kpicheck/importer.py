@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpicheck.draft import Draft, Entry, Head, Reading, Review, lay_out, note, read_back, render
+from kpicheck.draft import Draft, Entry, Head, Reading, Review, baseline_years, lay_out, note, read_back, render
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
-from kpicheck.kpi_rows import Declared, baseline_parts, declare, from_table, indicator_rows, plain_number
+from kpicheck.kpi_rows import Declared, declare, from_table, indicator_rows, plain_number
 from kpicheck.kpi_table import Table, cell_name, read_kpi_table, unread_columns
 from kpicheck.output import check_output
 from kpicheck.periods import normalize
@@ -168,7 +168,7 @@ def _review(
         declared=declare(row, known, indicator, bare, unread),
         unread=unread,
         baseline=_reason(found.baseline, row.baseline, FIX_BASELINE) if found.baseline else "",
-        baseline_year=bool(row.baseline and found.baseline is None and baseline_parts(row.baseline)[1]),
+        baseline_year=bool(row.baseline and found.baseline is None and baseline_years(draft, row)[1]),
         notes=tuple(note(p, draft.workbook) for p in found.row),
     )
     for year, problem in sorted(found.cells.items()):
@@ -199,54 +199,41 @@ TERMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bunit = \.\.\."), 'unit = "単位"'),
     (re.compile(r"\s?(?<!（)\bunit\b(?!）)(?! =)\s?"), "単位"),
     (re.compile(r"\s?(?<!（)\bbaseline\b(?!）)(?! =)\s?"), "基準値"),
-    (re.compile(r"\s?`?\bmatch\b`?\s?"), "振り分けの語（match）"),
+    (re.compile(r"\s?`?\bmatch\b`? の語\s?"), "振り分けの語（match）"),
+    (re.compile(r"\s?(?<!（)`?\bmatch\b`?(?!）)\s?"), "振り分けの語（match）"),
     (re.compile(r"\s?\bname\b\s?(?=か)"), "項目の名前（name）"),
     (re.compile(r"\s?(?<!（)\bcounts\b(?!）)(?! =)\s?"), "数え方（counts）"),
 )
-# What to write instead, by what the cell looks like (the first that fits).
+# What to change in the table, by what the cell looks like (the first that fits): the loader's message
+# already says what to write in the draft; this is what only the table can give.
 FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"^[\d,.]+$"),
         "表に「単位」の列を足して単位（件、人、% …）を書くか、セルを「15件」のように単位付きにしてください",
     ),
     (
-        re.compile(r"(?:19|20)\d\d\s*年度?\s*(?:より|比)"),
-        "年度を名指しした比較（2022年度比、2022年度より）は、この kpicheck では読めません。目標未設定のまま残し、"
-        "計画が数値を示していればその数値を書いてください",
-    ),
-    (
-        re.compile(r"\d[\d,.]*[^\d,.]+\d"),
-        "1 つのセルの数値ごとに、下書きで項目（metrics）を分け、それぞれに名前と単位を書いてください",
-    ),
-    (
         re.compile(r"^(?:[\d,.]+(?:%|割)(?:削減|増加?)|半減|倍増|[\d.]+倍)$"),
-        '表に「基準値」か「現状値」の列を足すか、下書きに baseline = { value = "…", year = "…" } を書いてください',
+        "表に「基準値」か「現状値」の列を足せば、その値を基準値として読みます",
     ),
 )
-FIX_NO_UNIT = '表に「単位」の列を足して単位を書くか、下書きに unit = "単位" を書いてください'
-FIX_SPLIT = "下書きで項目（metrics）を分け、それぞれに名前と単位を書いてください"
-FIX_BASELINE = (
-    "基準値は数値と単位（300人、45.0%）で書き、測った年度は「基準年度」の列か括弧（300人(2019)）に書いてください"
-)
-FIX_OTHERWISE = (
-    "計画の表記を確かめ、読める書き方（README「How target cells are read」）に直すか、下書きで項目・単位・基準値を"
-    "宣言してください"
-)
+FIX_NO_UNIT = "表に「単位」の列を足せば、その単位で読みます"
+FIX_BASELINE = "測った年度は「基準年度」の列か、セルの括弧（300人(2019)）に書けます"
 
 
 def _reason(problem: Problem, printed: str, fix: str | None = None) -> str:
-    """Why a cell was not read, in the table's terms, and what to write instead (`fix`, or by the cell's look)."""
+    """Why a cell was not read, in the table's terms, and what the table could say instead (`fix`, or by the
+    cell's look), after what the loader says to write."""
     said = problem.message
     for pattern, replacement in TERMS:
         said = pattern.sub(replacement, said)
     plain = re.sub(r"\s+", " ", normalize(printed))
-    fix = fix or next((text for pattern, text in FIXES if pattern.search(plain)), FIX_OTHERWISE)
-    return f"{said.rstrip('。')}。{fix}"
+    fix = fix or next((text for pattern, text in FIXES if pattern.search(plain)), "")
+    return f"{said.rstrip('。')}。{fix}" if fix else said
 
 
-def _row_fix(problem: Problem) -> str:
-    """What to do about a row the loader could not settle: its unit missing, or its cells mixed."""
-    return FIX_NO_UNIT if "単位がありません" in problem.message else FIX_SPLIT
+def _row_fix(problem: Problem) -> str | None:
+    """What the table could say about a row the loader could not settle: its unit, when none is printed."""
+    return FIX_NO_UNIT if "単位がありません" in problem.message else None
 
 
 def _named(problem: Problem, table: Table) -> Problem:

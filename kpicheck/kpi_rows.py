@@ -15,7 +15,7 @@ from kpicheck.errors import KpicheckError, Problem, Severity
 from kpicheck.kinds.registry import NUMERIC_KINDS
 from kpicheck.kpi_table import Table, one_line
 from kpicheck.models import COUNTS_LABELS, Counts, Indicator
-from kpicheck.periods import clean, normalize, parse_year
+from kpicheck.periods import clean, normalize
 from kpicheck.phrases import DASHES
 from kpicheck.qualifiers import QUALIFIERS
 from kpicheck.schedule import RATE_UNITS
@@ -267,32 +267,8 @@ def _prints(plain: str, word: str) -> bool:
 
 # A cell that is a number and nothing else: 15, 1,234, 45.5 (as the loader's magnitude allows).
 _PLAIN_NUMBER = re.compile(r"\d{1,15}(?:\.\d{1,6})?|\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,6})?")
-# A baseline cell with the year it was measured in brackets, after or before the value:
-# 1,234件(2020), 45.0%(令和2年度), (令和2年度) 45.0%, 約3,000人(R1).
-_YEAR_AFTER = re.compile(r"^(?P<value>.*?\d.*?)\s*\((?P<year>[^()]+)\)$")
-_YEAR_BEFORE = re.compile(r"^\((?P<year>[^()]+)\)\s*(?P<value>.*\d.*)$")
 
 
 def plain_number(text: str) -> bool:
     """Whether a cell is a bare number, with no unit or word (15, 1,234)."""
     return _PLAIN_NUMBER.fullmatch(normalize(text)) is not None
-
-
-def baseline_parts(text: str) -> tuple[str, str]:
-    """A 基準値 cell -> (value, the year printed in it or ""): `1,234件(2020)` -> ("1,234件", "2020").
-
-    Only a bracket that reads as a fiscal year is taken (`45%(市)` stays whole); the value keeps its
-    printed form, the year too but for a word after it (`2019年度調査` -> `2019年度`).
-    """
-    plain = normalize(text)
-    for pattern in (_YEAR_AFTER, _YEAR_BEFORE):
-        found = pattern.match(plain)
-        if found is None:
-            continue
-        year = re.sub(r"(?:調査|実績|時点|末)$", "", found["year"].strip())
-        try:
-            parse_year(year)
-        except ValueError:
-            continue
-        return found["value"].strip(), year
-    return text, ""

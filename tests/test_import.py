@@ -350,7 +350,7 @@ def test_unread_cells_are_listed_with_row_and_column_and_exit_1(tmp_path: Path) 
         lines[1],
     )
     assert lines[2].startswith(f"{path}:3:2: KC203 指標 1-1-2 の 2026年度「小学校50% 中学校30%」を読めないため")
-    assert "項目（metrics）を分け" in lines[2]  # what to write instead
+    assert "項目（metrics）に name = " in lines[2]  # what to write instead
     assert "直す必要のある箇所が 2 件" in lines[-1]
     data = tomllib.loads(result.stdout)
     assert data["indicators"][0]["targets"] == {"2026": UNREAD_CELL, "2027": "3回"}
@@ -375,10 +375,10 @@ def test_messages_use_the_tables_terms_and_say_what_to_write(tmp_path: Path) -> 
     said = re.sub(r"（[a-z_]+）|\b[a-z_]+ = ", "", said)
     assert not re.search(r"\b(?:indicator|metric|metrics|match|unit|name)\b", said), said
     fixes = {p.line: p.message for p in result.errors}
-    assert "表に「単位」の列を足して" in fixes[2]
-    assert "項目（metrics）を分け" in fixes[3]
-    assert "項目（metrics）を分け" in fixes[4]  # 件 and 回 in one row: the row waits, every cell
-    assert "「基準値」か「現状値」の列を足す" in fixes[5]
+    assert "表に「単位」の列を足して" in fixes[2]  # what only the table can say, after the loader's fix
+    assert "項目（metrics）に name = " in fixes[3]
+    assert 'unit = "件"' in fixes[4]  # 件 and 回 in one row: the row waits, every cell
+    assert "「基準値」か「現状値」の列を足せば" in fixes[5]
 
 
 def test_a_bare_number_beside_printed_units_is_read_and_marked(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ EXPECTED = CORPUS / "expected"
 TOWN = [
     ["取組", "番号", "指標", "単位", "現状値（R6）", "R8年度末", "R9年度末", "R10年度末"],
     ["子育て支援のデジタル化", 1, "オンライン相談の件数", "件", 8, 15, 25, 40],
-    [None, 2, "母子手帳アプリの登録率", "%", "35%", "50%", "60%", "70%"],
+    [None, 2, "母子手帳アプリの登録率", "%", "35%(R5)", "50%", "60%", "70%"],
     ["地域の見守り", 1, "見守りセンサーの設置数", "台", 0, "累計20台", "累計40台", "累計60台"],
     [None, 2, "見守り協力員の研修", None, None, "研修年2回実施、協力員20人", "研修年2回実施、協力員30人", "研修年2回"],
     [None, 3, "高齢者のスマホ教室", "回", None, "年12回以上", "年12回以上", "年12回以上"],
@@ -176,16 +176,21 @@ def test_year_headers_as_printed(tmp_path: Path, name: str, years: tuple[int, ..
     assert bool(skipped) == any(p.code == "KC402" and p.severity is Severity.WARNING for p in result.problems)
 
 
-def test_a_baseline_year_printed_in_the_cell_wins_over_the_header(tmp_path: Path) -> None:
+def test_baselines_are_passed_as_printed(tmp_path: Path) -> None:
+    """The loader reads a 基準値 as printed, with the year in its brackets; the header's (or 基準年度's) year
+    is added only where the cell prints none, and a cell printing another year is marked for review."""
     _, result = imported(tmp_path, "ken_dx_kpi.csv")
     baselines = {i["id"]: i.get("baseline") for i in tomllib.loads(result.text)["indicators"]}
-    assert baselines["1-1-1"] == {"value": "1,234件", "year": "2020"}
-    assert baselines["1-1-2"] == {"value": "45.0%", "year": "令和2年度"}
-    assert baselines["2-1-4"] == {"value": "80件", "year": "R4"}
-    assert baselines["1-2-1"] == {"value": "約300人", "year": "2019"}
+    assert baselines["1-1-1"] == {"value": "1,234件(2020)"}
+    assert baselines["1-1-2"] == {"value": "(令和2年度) 45.0%"}
+    assert baselines["1-2-1"] == {"value": "約300人(2019)"}
     assert baselines["1-2-2"] == {"value": "12件/年"}
+    assert baselines["1-1-3"] is None  # ―: no baseline
     _, town = imported(tmp_path, "town_strategy.xlsx")
-    assert tomllib.loads(town.text)["indicators"][0]["baseline"] == {"value": "8", "year": "R6"}  # the header's
+    first, second = tomllib.loads(town.text)["indicators"][:2]
+    assert first["baseline"] == {"value": "8", "year": "R6"}  # the header's: 現状値（R6）
+    assert (second["baseline"], second["review"]) == ({"value": "35%(R5)"}, ["baseline"])
+    assert "基準値のセル「35%(R5)」の年度（2023年度）と、見出しの年度（R6）が違います" in town.text
 
 
 def test_a_yearly_flow_printed_without_per_year_is_marked(tmp_path: Path) -> None:
