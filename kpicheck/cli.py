@@ -442,9 +442,7 @@ def import_command(
     ] = False,
 ) -> None:
     """計画の KPI 表から目標ファイルの下書きを作ります: すべてのセルを読み取り、読めないセルと推定を一覧にします。"""
-    from kpicheck.draft import DRAFT_MARKER  # noqa: PLC0415 - only this command needs it
-    from kpicheck.importer import check_destination, import_table  # noqa: PLC0415
-    from kpicheck.output import write_new  # noqa: PLC0415
+    from kpicheck.importer import check_destination, import_table, write_draft  # noqa: PLC0415 - only this command
     from kpicheck.workspace import CITY_ID  # noqa: PLC0415
 
     if not CITY_ID.match(city):
@@ -456,23 +454,17 @@ def import_command(
             raise usage_error("KC304", f"{option}: 文字として読めないバイトがあります（UTF-8 で入力してください）")
     if replace and out is None:
         raise usage_error("KC304", "--replace は -o（作り直す下書きのファイル）と一緒に指定してください")
-    marker = DRAFT_MARKER.encode("utf-8") if replace else None
     if out is not None:
-        check_destination(out, root, city, replace=marker)
+        check_destination(out, root, city, replace=replace)
     result = import_table(table, str(table), city=city, plan=plan, title=title, city_name=city_name, issued=issued)
     if out is not None:
-        written = write_new(out, result.text, root, replace=marker)
+        written = write_draft(out, result.text, root, replace=replace)
     else:
         typer.echo(result.text.encode("utf-8"), nl=False)  # the file's bytes, whatever the console's encoding
     errors = len(result.errors)
-    years = (
-        f"{result.first_year}～{result.last_year}年度"
-        if len(result.years) == result.last_year - result.first_year + 1
-        else "、".join(str(y) for y in result.years) + "年度"
-    )
     unread = f"。読めない {result.unread} 個は目標未設定にしました" if result.unread else ""
     typer.echo(
-        f"kpicheck: 指標 {result.indicators} 行、目標セル {result.cells} 個（{years}）のうち "
+        f"kpicheck: 指標 {result.indicators} 行、目標セル {result.cells} 個（{result.years_label}）のうち "
         f"{result.read} 個を読み取りました{unread}",
         err=True,
     )

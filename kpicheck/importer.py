@@ -17,14 +17,26 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpicheck.draft import Draft, Entry, Head, Reading, Review, baseline_years, lay_out, note, read_back, render
+from kpicheck.draft import (
+    DRAFT_MARKER,
+    Draft,
+    Entry,
+    Head,
+    Reading,
+    Review,
+    baseline_years,
+    lay_out,
+    note,
+    read_back,
+    render,
+)
+from kpicheck.draft_marks import review_message
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.kpi_rows import Declared, declare, from_table, indicator_rows, plain_number
 from kpicheck.kpi_table import Table, cell_name, read_kpi_table, unread_columns
-from kpicheck.output import check_output
+from kpicheck.output import check_output, write_new
 from kpicheck.periods import normalize
 from kpicheck.phrases import DASHES
-from kpicheck.targets import review_message
 
 
 @dataclass
@@ -45,6 +57,13 @@ class ImportResult:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def years_label(self) -> str:
+        """The years the table prints: 2026～2030年度, or 2028、2030年度 where it skips some."""
+        if len(self.years) == self.last_year - self.first_year + 1:
+            return f"{self.first_year}～{self.last_year}年度"
+        return "、".join(str(y) for y in self.years) + "年度"
 
 
 def import_table(
@@ -257,9 +276,9 @@ def _skipped_years(table: Table, shown: str) -> list[Problem]:
     return [Problem(shown, table.header_line, None, "KC402", message, Severity.WARNING)]
 
 
-def check_destination(path: Path, root: Path, city: str, *, replace: bytes | None = None) -> None:
+def check_destination(path: Path, root: Path, city: str, *, replace: bool = False) -> None:
     """KC307 unless `path` is a .toml file kpicheck import may create (under ROOT/targets only in the city's
-    folder), or with `replace` a draft of its own, whose bytes start so."""
+    folder), or with `replace` a draft of its own (its first line still DRAFT_MARKER)."""
     if path.suffix.lower() != ".toml":
         raise usage_error("KC307", f"-o {path}: 目標ファイルは .toml です")
     try:
@@ -269,4 +288,12 @@ def check_destination(path: Path, root: Path, city: str, *, replace: bytes | Non
     else:
         if len(parts) != 2 or parts[0] != city:
             raise usage_error("KC307", f"-o {path}: targets/ の中では targets/{city}/<計画>.toml にだけ書き出します")
-    check_output(path, root, new_target=True, replace=replace)  # before the table is read: refused at once
+    check_output(path, root, new_target=True, replace=_MARKER if replace else None)  # before the table is read
+
+
+def write_draft(path: Path, text: str, root: Path, *, replace: bool = False) -> Path:
+    """Create `path` with the draft; with `replace`, over a draft of import's own (never another file)."""
+    return write_new(path, text, root, replace=_MARKER if replace else None)
+
+
+_MARKER = DRAFT_MARKER.encode("utf-8")

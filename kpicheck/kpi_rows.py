@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
+from kpicheck.draft_marks import REVIEW_COUNTS, REVIEW_UNIT
 from kpicheck.errors import KpicheckError, Problem, Severity
 from kpicheck.kinds.registry import NUMERIC_KINDS
 from kpicheck.kpi_table import Table, one_line
@@ -19,7 +20,6 @@ from kpicheck.periods import clean, normalize
 from kpicheck.phrases import DASHES
 from kpicheck.qualifiers import QUALIFIERS
 from kpicheck.schedule import RATE_UNITS
-from kpicheck.targets import REVIEW_COUNTS, REVIEW_UNIT
 
 DEPARTMENT_SEPARATORS = re.compile(r"[、・,，\n]")
 
@@ -52,7 +52,7 @@ class Declared:
     counts: Counts | None = None
     unit_note: str = ""
     counts_note: str = ""
-    review: tuple[str, ...] = ()  # targets.REVIEW_WORDS: the readings guessed, for the draft to mark
+    review: tuple[str, ...] = ()  # draft_marks.REVIEW_WORDS: the readings guessed, for the draft to mark
 
 
 def indicator_rows(table: Table, shown: str) -> tuple[list[Row], list[Problem]]:

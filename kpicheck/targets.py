@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kpicheck.draft_marks import marks_problem
 from kpicheck.errors import Problem, Severity
 from kpicheck.grading import parse_scale
 from kpicheck.inputs import InputError, read_input
@@ -58,26 +59,6 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     }),
     "metric": frozenset({"id", "name", "unit", "counts", "match", "baseline"}),
 }  # fmt: skip
-
-
-# `review = [...]` on an indicator: the readings `kpicheck import` guessed, marked until a person confirms
-# them (docs/import-review-ja.md). Each word and what the KC409 warning says of it.
-REVIEW_UNIT, REVIEW_COUNTS, REVIEW_BASELINE = "unit", "counts", "baseline"
-REVIEW_WORDS: dict[str, str] = {
-    REVIEW_UNIT: "単位（unit）",
-    REVIEW_COUNTS: "数え方（counts: 年度内の数・時点の値・累計）",
-    REVIEW_BASELINE: "基準値（baseline）",
-}
-REVIEW_CELL = "targets."  # targets.2026: that year's cell could not be read and is 目標未設定
-
-
-def review_message(ident: str, marks: Iterable[str]) -> str:
-    """The KC409 warning for an indicator whose guessed readings are still marked `review`."""
-    said = [REVIEW_WORDS.get(m) or f"{m.removeprefix(REVIEW_CELL)}年度の目標（読めないため目標未設定）" for m in marks]
-    return (
-        f"指標 {ident}: kpicheck import の推定が確認待ちです: {'、'.join(said)}。"
-        "計画の表と照らして確かめ、直したら review の行を消してください（docs/import-review-ja.md）"
-    )
 
 
 def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list[Problem]]:
@@ -496,23 +477,11 @@ def _indicator(
 
 
 def _review(table: dict[str, Any], r: Reader, ident: str, line: int | None, first: int, last: int) -> None:
-    """`review = ["counts", "targets.2026"]`: KC409 (a warning) while any mark is left; KC202 for a word
-    that is not one import writes."""
-    if "review" not in table:
-        return
-    marks = table["review"]
-    place = r.line_of_key("review", line) or line
-    cells = {f"{REVIEW_CELL}{year}" for year in range(first, last + 1)}
-    if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
-        r.problem("KC202", f'指標 {ident}: review は語の配列にしてください（例: review = ["counts"]）', place)
-        return
-    unknown = [m for m in marks if m not in REVIEW_WORDS and m not in cells]
-    if unknown:
-        known = "、".join([*REVIEW_WORDS, f"{REVIEW_CELL}{first}"])
-        r.problem("KC202", f"指標 {ident}: review の {unknown[0]!r} は確認の印ではありません（{known} など）", place)
-        return
-    if marks:
-        r.problems.append(Problem(r.path, place, None, "KC409", review_message(ident, marks), Severity.WARNING))
+    """`review = ["counts", "targets.2026"]`, a draft's marks: KC409 (a warning) while any is left."""
+    found = marks_problem(table["review"], ident, first, last) if "review" in table else None
+    if found is not None:
+        severity = Severity.WARNING if found[0] == "KC409" else Severity.ERROR
+        r.problems.append(Problem(r.path, r.line_of_key("review", line) or line, None, *found, severity))
 
 
 def _yearly_targets(
