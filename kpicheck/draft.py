@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kpicheck.cells import DASHES
 from kpicheck.errors import Problem, Severity
 from kpicheck.kpi_rows import Declared, Row
 from kpicheck.kpi_table import Column
 from kpicheck.models import Indicator, Plan
 from kpicheck.periods import normalize
-from kpicheck.phrases import DASHES
 from kpicheck.targets import SCHEMA, read_plan
 
 NO_AREA = "（分野の記載なし）"

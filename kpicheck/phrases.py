@@ -16,6 +16,17 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from kpicheck.cells import (
+    ARROWS,
+    DASHES,
+    LABEL_AFTER,
+    MILESTONE_ENDINGS,
+    CellContext,
+    PhraseError,
+    assign,
+    metric_called,
+    metric_words,
+)
 from kpicheck.kinds.registry import CARRIED_KINDS, KINDS, NUMERIC_KINDS
 from kpicheck.models import (
     COUNTS_LABELS,
@@ -52,18 +63,6 @@ from kpicheck.qualifiers import (
     Relative,
 )
 
-DASHES = frozenset({"-", "－", "‐", "―", "—", "ー", "–"})
-ARROWS = "→⇒➡"
-
-# The last words of a cell that states something to get done (方針策定, 運用継続, 整備完了 ...).
-# General administrative Japanese, not one city's vocabulary; a plan adds its own in
-# `milestone_words`.
-MILESTONE_ENDINGS: tuple[str, ...] = (
-    "策定", "継続", "完了", "実装", "開始", "実施", "導入", "判断", "設定", "整理", "化",
-    "展開", "運用", "登用", "構築", "整備", "公開", "決定", "廃止", "稼働", "開設", "移行",
-    "推進", "見直し", "検討", "調査", "作成", "締結", "更新", "周知", "達成",
-)  # fmt: skip
-
 _PARTICLES = frozenset("をにがはでとへの")
 
 _NUMBER = re.compile(rf"(?<![\d.])(?:{NUMERAL})")
@@ -77,18 +76,8 @@ _DEADLINE = re.compile(rf"^(?P<year>{NAMED_YEAR})\s*末?\s*(?:までに|を目�
 _ASIDE = re.compile(r"^\((?P<aside>前年度?比[^()]*)\)")
 _YEAR = re.compile(NAMED_YEAR)
 _YEAR_EXAMPLES = "、".join(r.example for r in RELATIVES if r.against is Against.YEAR)
-# A segment's name after its number, in brackets: 90%(市) 80%(県).
-_LABEL_AFTER = re.compile(r"\((?P<label>[^()]+)\)")
 _YEAR_BEFORE = re.compile(rf"^{SURVEY_YEAR}\s*")
 _YEAR_AFTER = re.compile(rf"\s*{SURVEY_YEAR}$")
-
-
-class PhraseError(ValueError):
-    """A cell that cannot be read; `code` is the problem code to report it under."""
-
-    def __init__(self, message: str, code: str = "KC203") -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class Baseline(NamedTuple):
@@ -98,32 +87,6 @@ class Baseline(NamedTuple):
     unit: str | None
     year: int | None
     counts: Counts | None
-
-
-@dataclass(frozen=True)
-class CellContext:
-    """What reading one indicator's cells needs to know about the indicator and its plan."""
-
-    metrics: tuple[Metric, ...]
-    phases: tuple[str, ...] = ()
-    phase_aliases: tuple[tuple[str, str], ...] = ()
-    milestone_words: tuple[str, ...] = ()
-    carry_forward: bool = False
-    neutral_words: tuple[str, ...] = ()
-
-    def phase_word(self, word: str) -> str:
-        aliases = dict(self.phase_aliases)
-        if word in aliases:
-            return aliases[word]
-        if word in self.phases:
-            return word
-        known = "、".join(self.phases)
-        example = self.phases[0] if self.phases else "段階"
-        raise PhraseError(
-            f"{word!r} はこの計画の段階の語ではありません（段階は {known}。同じ段階の別の書き方なら、"
-            f'[plan] の phase_aliases に "{word}" = "{example}" のように加えてください）',
-            "KC207",
-        )
 
 
 def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> tuple[Rule, ...]:
@@ -143,7 +106,7 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
         cell = inner[1]
     periodic = _PERIODIC.match(cell)
     if periodic:
-        metric = _assign(cell, None, numeric=False, ctx=ctx)
+        metric = assign(cell, None, numeric=False, ctx=ctx)
         return (Rule(RuleKind.MILESTONE, cell, metric.id, note=periodic["every"]),)
     cell = re.sub(rf"\s*([{ARROWS}])\s*", r"\1", cell)
     cell = re.sub(r"(比|より|までに|目途に)\s+", r"\1", cell)  # 前年度比 5%減, 2022年度より 増加 are one part
@@ -158,8 +121,8 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     if shared is not None:  # 県内1位、方針策定 on one metric: one word of the office would judge both
         raise PhraseError(
             f"{text!r} を読めません: 「{judged[shared.metric]}」と「{shared.text}」が"
-            f"{_called(ctx, shared.metric, 'に')}当たります（担当課の判定で評価する目標は、指標の metrics でほかと"
-            "別の項目にしてください）"
+            f"{metric_called(ctx, shared.metric, 'に')}当たります（担当課の判定で評価する目標は、指標の metrics で"
+            "ほかと別の項目にしてください）"
         )
     numbers = [rule.metric for rule in rules if rule.kind in NUMERIC_KINDS]  # at most one number per metric
     twice = next((metric for metric in numbers if numbers.count(metric) > 1), None)
@@ -171,24 +134,16 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
         ]
         declare = "、".join(f'name = "{n}"' for n in names) if all(names) else 'name = "項目の名前"'
         raise PhraseError(
-            f"{text!r} を読めません: 数値が {len(numbers)} つあり、どれも{_called(ctx, twice, 'に')}当たります"
+            f"{text!r} を読めません: 数値が {len(numbers)} つあり、どれも{metric_called(ctx, twice, 'に')}当たります"
             f"（数値ごとに項目を分けてください: 指標の metrics に {declare} のように項目を宣言すると、"
             "その名前（または match の語）で数値を項目に振り分けます）"
         )
     return rules
 
 
-def _called(ctx: CellContext, metric: str, particle: str) -> str:
-    """A metric as a message names it: この指標 when it is the indicator's only one, else 項目「小学校」."""
-    if len(ctx.metrics) == 1:
-        return f"この指標{particle}"
-    found = next((m for m in ctx.metrics if m.id == metric), None)
-    return f"項目「{found.name or found.id if found else metric}」{particle}"
-
-
 def _segment_name(part: str) -> str:
     """What seems to name a part's segment, for a hint: 市 in 市 90%, in 90%(市); "" if nothing does."""
-    after = _LABEL_AFTER.search(part)
+    after = LABEL_AFTER.search(part)
     if after:
         return after["label"]
     before = re.match(r"^([^\d\s:()]*?)\s*:?\s*(?:約|延べ|累計|年間|毎年度|毎年|各年度|年)?\d", part)
@@ -201,7 +156,7 @@ def _part(part: str, ctx: CellContext) -> Rule:
     standing = STANDING.fullmatch(part)
     if standing:
         _check_label(part, standing["label"], ctx)
-        metric = _assign(part, None, numeric=False, ctx=ctx)
+        metric = assign(part, None, numeric=False, ctx=ctx)
         return Rule(RuleKind.QUALITATIVE, part, metric.id, note=standing["standing"])
     if not _quantitative(part):
         return _milestone(part, ctx)
@@ -230,7 +185,7 @@ def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) 
     """Read a target due at a date (日向: 70申請・届出 at R7末; a 取組 due within the plan)."""
     cell = normalize(text)
     if not cell:
-        metric = _assign("", None, numeric=False, ctx=ctx)
+        metric = assign("", None, numeric=False, ctx=ctx)
         return (Rule(RuleKind.DEADLINE, cell, metric.id, due=due, start=start),)
     rules = []
     for rule in read_cell(cell, ctx):
@@ -269,19 +224,13 @@ def _split(cell: str, ctx: CellContext) -> list[str]:
     return parts
 
 
-def _metric_words(ctx: CellContext) -> list[str]:
-    """The names and match words of the indicator's metrics, longest first: what labels a segment."""
-    words = {w for m in ctx.metrics for w in (m.name, *m.match) if w}
-    return sorted(words, key=lambda w: (-len(w), w))
-
-
 def _segment_breaks(cell: str, ctx: CellContext) -> str:
     """A space where a segment printed without one starts: 市 90%県 80%, 小学校55%中学校35%, 90%(市)80%(県).
 
     Only for an indicator of several metrics, and only before a metric's name (or match word) that follows
     a number of the same segment and is itself followed by a number: 研修年2回 has no number before 年.
     """
-    words = _metric_words(ctx) if len(ctx.metrics) > 1 else []
+    words = metric_words(ctx) if len(ctx.metrics) > 1 else []
     if not words:
         return cell
     named = "|".join(map(re.escape, words))
@@ -304,7 +253,7 @@ def _milestone(text: str, ctx: CellContext) -> Rule:
             "（完了すべき事柄は 策定、完了、継続 などの語で終わります。計画独自の語で終わるなら、"
             "[plan] の milestone_words にその語を加えてください）"
         )
-    metric = _assign(text, None, numeric=False, ctx=ctx)
+    metric = assign(text, None, numeric=False, ctx=ctx)
     return Rule(RuleKind.MILESTONE, text, metric.id)
 
 
@@ -350,7 +299,7 @@ def _quantity(text: str, ctx: CellContext) -> Rule:
 def _plain(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
     """A number to reach (or stay under) in the year: the metric's declared baseline, if any, is its start."""
     value, unit, reading, label = _threshold(text, body, ctx)
-    metric = _assign(text, unit, numeric=True, ctx=ctx)
+    metric = assign(text, unit, numeric=True, ctx=ctx)
     unit = _unit(text, unit, metric, ctx)
     kind = RuleKind.REDUCTION if label.endswith("削減率") else RuleKind.THRESHOLD
     bound = reading.bound or (Bound.AT_MOST if value == 0 and kind is RuleKind.THRESHOLD else Bound.AT_LEAST)
@@ -494,7 +443,7 @@ def _tail(text: str, after: str, reading: _Reading, ctx: CellContext) -> str | N
             f"{said}（順位は数値として判定しません。{examples} のように範囲と順位を書くと、"
             "担当課が実績に記入する 達成・未達成 で判定します）"
         )
-    bracket = _LABEL_AFTER.fullmatch(leftover)
+    bracket = LABEL_AFTER.fullmatch(leftover)
     if bracket:
         raise PhraseError(
             f'{said}（区分ごとの値なら、指標の metrics に name = "{bracket["label"]}" の項目を宣言してください。'
@@ -524,8 +473,8 @@ def _qualifiers(text: str, rest: str, reading: _Reading, ctx: CellContext) -> in
                 progress = True
                 break
         else:
-            label = _LABEL_AFTER.match(rest, position)
-            if label and label["label"] in _metric_words(ctx):  # 90%(市): the segment's name after its number
+            label = LABEL_AFTER.match(rest, position)
+            if label and label["label"] in metric_words(ctx):  # 90%(市): the segment's name after its number
                 position = label.end()
                 progress = True
     verb = rest[position:]
@@ -541,7 +490,7 @@ def _neutral_verb(verb: str, ctx: CellContext) -> bool:
 
 
 def _unit(text: str, printed: str | None, metric: Metric, ctx: CellContext) -> str | None:
-    called = _called(ctx, metric.id, "の")
+    called = metric_called(ctx, metric.id, "の")
     if printed and metric.unit and normalize(metric.unit) != printed:
         raise PhraseError(
             f"{text!r} の単位は {printed!r} ですが、{called}単位（unit）は {metric.unit!r} です"
@@ -563,7 +512,7 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
     if printed and magnitude_problem(Decimal(printed.replace(",", ""))):
         raise PhraseError(f"{text[:40]!r} を読めません: {magnitude_problem(Decimal(printed.replace(',', '')))}")
     factor, bound = relative.factor(found)
-    metric = _assign(text, None, numeric=True, ctx=ctx, any_unit=True)
+    metric = assign(text, None, numeric=True, ctx=ctx, any_unit=True)
     if relative.against is not Against.BASELINE:
         if due is not None:
             raise PhraseError(f"{text!r} を読めません: 前年比やある年度との比較の目標には期限を付けられません")
@@ -589,7 +538,7 @@ def _relative(text: str, found: re.Match[str], relative: Relative, ctx: CellCont
         )
     if metric.baseline is None:
         raise PhraseError(
-            f"{text!r} は基準値に対する目標ですが、{_called(ctx, metric.id, 'に')}基準値がありません"
+            f"{text!r} は基準値に対する目標ですが、{metric_called(ctx, metric.id, 'に')}基準値がありません"
             '（計画の基準値/現状値を baseline = { value = "...", year = "..." } として宣言してください）'
         )
     value = metric.baseline * factor
@@ -624,7 +573,7 @@ def _arrow(text: str, body: str, ctx: CellContext, due: date | None) -> Rule:
         raise PhraseError(
             f"{text!r} を読めません: 基準値は{COUNTS_LABELS[base.counts]}、目標は{COUNTS_LABELS[reading.counts]}です"
         )
-    metric = _assign(text, unit or base.unit, numeric=True, ctx=ctx)
+    metric = assign(text, unit or base.unit, numeric=True, ctx=ctx)
     unit = _unit(text, unit or base.unit, metric, ctx)
     bound = reading.bound or (Bound.AT_MOST if value < base.value or value == 0 else Bound.AT_LEAST)
     year = base.year if base.year is not None else metric.baseline_year if metric.baseline == base.value else None
@@ -686,33 +635,3 @@ def _read_phase(cell: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tupl
     # The note keeps the cell as printed (導入・試行, 検討・随時廃止) for readings that quote it: the
     # phases are in the plan's order and aliases resolved (試行・導入, 検討・実施). Carried years keep it.
     return (Rule(RuleKind.PHASE, cell, metric, phases=phases, note=cell),)
-
-
-def _assign(text: str, unit: str | None, *, numeric: bool, ctx: CellContext, any_unit: bool = False) -> Metric:
-    """Give a part of a cell to one metric: by name or match word, then by unit, then by kind."""
-    metrics = ctx.metrics
-    wanted = [m for m in metrics if (m.unit is not None) == numeric]
-    if len(metrics) == 1:
-        only = metrics[0]
-        if not wanted and not (numeric and only.kind is ValueKind.STATE and not only.unit):
-            raise PhraseError(
-                f"{text!r} は数値で判定しない目標（完了すべき事柄・順位など）ですが、この指標には単位"
-                f"（unit = {only.unit!r}）が宣言されています（数値の指標でなければ unit を消し、数値の目標と"
-                "並ぶなら指標の metrics で項目を分けてください）"
-            )
-        return only
-    for words in (lambda m: (m.name,), lambda m: m.match):
-        named = [m for m in wanted if any(w and w in text for w in words(m))]
-        if len(named) == 1:
-            return named[0]
-    if numeric and not any_unit:
-        by_unit = [m for m in wanted if m.unit and normalize(m.unit) == unit]
-        if len(by_unit) == 1:
-            return by_unit[0]
-    if len(wanted) == 1:
-        return wanted[0]
-    names = "、".join(m.name or m.id for m in metrics)
-    raise PhraseError(
-        f"{text!r} がどの項目（{names}）のことか判別できません（セルの語を、当たる項目の name か"
-        ' match = ["…"] に書いてください）'
-    )
