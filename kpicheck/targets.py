@@ -35,7 +35,7 @@ from kpicheck.models import (
     ValueKind,
 )
 from kpicheck.periods import clean, normalize, parse_year
-from kpicheck.phrases import Baseline, read_baseline
+from kpicheck.quantities import Baseline, read_baseline
 from kpicheck.schedule import due_target, every_year, scheduled_work, settle, spread, year_rules
 from kpicheck.toml_reader import Reader, syntax_error_place
 

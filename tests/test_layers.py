@@ -30,7 +30,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     tuple(f"kinds.{name}" for name in KIND_MODULES),
     ("kinds.registry", "grading"),  # what kpicheck knows of each rule kind and grading scale
     ("inputs", "output", "cache", "workbook", "actuals"),  # readers: actuals
-    ("qualifiers", "cells", "phrases", "schedule", "toml_reader", "targets"),  # readers: a plan's TOML and its cells
+    # readers: a plan's TOML and its cells
+    ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "targets"),
     ("rules", "workspace"),  # the engine, and a data root's cities
     ("selection", "console"),  # what the commands share: the year and plan chosen, problems printed
     ("kpi_table",),  # kpicheck import: the table, its rows, the draft
