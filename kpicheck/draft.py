@@ -18,13 +18,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kpicheck.cells import DASHES, CellContext, PhraseError
 from kpicheck.draft_marks import REVIEW_BASELINE, REVIEW_CELL, REVIEW_COUNTS, REVIEW_UNIT
 from kpicheck.errors import Problem, Severity
 from kpicheck.kpi_rows import Declared, Row
 from kpicheck.kpi_table import Column, Table, cell_name
 from kpicheck.models import Indicator, Plan
 from kpicheck.periods import normalize, parse_year
-from kpicheck.phrases import DASHES, CellContext, PhraseError, read_baseline
+from kpicheck.quantities import read_baseline
 from kpicheck.targets import SCHEMA, read_plan
 
 NO_AREA = "（分野の記載なし）"

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kpicheck.cells import DASHES
 from kpicheck.draft import (
     DRAFT_MARKER,
     Draft,
@@ -36,7 +37,6 @@ from kpicheck.kpi_rows import Declared, declare, from_table, indicator_rows, pla
 from kpicheck.kpi_table import Table, cell_name, read_kpi_table, unread_columns
 from kpicheck.output import check_output, write_new
 from kpicheck.periods import normalize
-from kpicheck.phrases import DASHES
 
 
 @dataclass

@@ -11,13 +11,13 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
+from kpicheck.cells import DASHES
 from kpicheck.draft_marks import REVIEW_COUNTS, REVIEW_UNIT
 from kpicheck.errors import KpicheckError, Problem, Severity
 from kpicheck.kinds.registry import NUMERIC_KINDS
 from kpicheck.kpi_table import Table, one_line
 from kpicheck.models import COUNTS_LABELS, Counts, Indicator
 from kpicheck.periods import clean, normalize
-from kpicheck.phrases import DASHES
 from kpicheck.qualifiers import QUALIFIERS
 from kpicheck.schedule import RATE_UNITS
 

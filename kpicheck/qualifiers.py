@@ -1,7 +1,7 @@
 """The words printed around a number in a target cell, as data: the ones kpicheck reads and the ones it refuses.
 
 A new wording is a new row here (the README's phrase table is checked against QUALIFIERS);
-phrases.py is the reader that uses these tables.
+quantities.py and phrases.py are the readers that use these tables.
 """
 
 from __future__ import annotations

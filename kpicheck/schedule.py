@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from kpicheck.cells import DASHES, CellContext, PhraseError
 from kpicheck.kinds.registry import KINDS, NUMERIC_KINDS
 from kpicheck.models import COUNTS_LABELS, Counts, Metric, Rule, RuleKind, Target, ValueKind
 from kpicheck.periods import fiscal_year_of, fiscal_year_start, normalize, parse_due, parse_year
-from kpicheck.phrases import DASHES, CellContext, PhraseError, read_cell, read_due_target
+from kpicheck.phrases import read_cell, read_due_target
 
 RATE_UNITS = frozenset({"%", "‰", "割"})
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kpicheck.cells import DASHES, CellContext, PhraseError
 from kpicheck.draft_marks import marks_problem
 from kpicheck.errors import Problem, Severity
 from kpicheck.grading import parse_scale
@@ -35,7 +36,7 @@ from kpicheck.models import (
     ValueKind,
 )
 from kpicheck.periods import clean, normalize, parse_year
-from kpicheck.phrases import DASHES, Baseline, CellContext, PhraseError, read_baseline
+from kpicheck.quantities import Baseline, read_baseline
 from kpicheck.schedule import due_target, every_year, scheduled_work, settle, spread, year_rules
 from kpicheck.toml_reader import Reader, syntax_error_place
 

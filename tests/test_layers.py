@@ -1,7 +1,8 @@
 """The layers contract: imports run one way, from the CLI down to the records, and never in a cycle.
 
 Every import counts, also one inside a function or under TYPE_CHECKING. A new module must be placed
-in LAYERS (a test fails until it is), which is where a reviewer sees what it may import.
+in LAYERS (a test fails until it is), which is where a reviewer sees what it may import. And no module
+grows past MOST_LINES: one that does has grown a second concern (issue 18).
 """
 
 from __future__ import annotations
@@ -30,14 +31,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     tuple(f"kinds.{name}" for name in KIND_MODULES),
     ("kinds.registry", "grading"),  # what kpicheck knows of each rule kind and grading scale
     ("inputs", "output", "cache", "workbook", "actuals"),  # readers: actuals
-    (
-        "qualifiers",
-        "phrases",
-        "schedule",
-        "toml_reader",
-        "draft_marks",
-        "targets",
-    ),  # readers: a plan's TOML and its cells
+    # readers: a plan's TOML and its cells
+    ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "draft_marks", "targets"),
     ("rules", "workspace"),  # the engine, and a data root's cities
     ("selection", "console"),  # what the commands share: the year and plan chosen, problems printed
     ("kpi_table",),  # kpicheck import: the table, its rows, the draft
@@ -49,6 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli", "__main__"),
 )
 FLOOR = {name: number for number, layer in enumerate(LAYERS) for name in layer}
+MOST_LINES = 600  # issue 18: no module over 600 lines, one concern each
 
 
 def _module_name(path: Path) -> str:
@@ -144,6 +140,25 @@ def test_a_kind_module_imports_no_other_kind_nor_the_registry() -> None:
         if graph[f"kinds.{kind}"] - KIND_MAY_IMPORT
     }
     assert not wrong, wrong
+
+
+def _too_long(modules: dict[str, Path], most: int = MOST_LINES) -> dict[str, int]:
+    """The modules over `most` lines, with their line counts."""
+    counts = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in modules.items()}
+    return {name: count for name, count in counts.items() if count > most}
+
+
+def test_no_module_is_over_the_line_limit() -> None:
+    too_long = _too_long(_modules())
+    assert not too_long, f"over {MOST_LINES} lines, split these modules by concern (issue 18): {too_long}"
+
+
+def test_the_line_limit_names_a_module_one_line_over(tmp_path: Path) -> None:
+    """The check above can fail: a module of 601 lines is named with its count, one of 600 is not."""
+    over, at = tmp_path / "over.py", tmp_path / "at.py"
+    over.write_text("x = 1\n" * (MOST_LINES + 1), encoding="utf-8")
+    at.write_text("x = 1\n" * MOST_LINES, encoding="utf-8")
+    assert _too_long({"over": over, "at": at}) == {"over": MOST_LINES + 1}
 
 
 def test_there_is_no_import_cycle() -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from kpicheck.cells import CellContext, PhraseError
 from kpicheck.kinds.registry import describe
 from kpicheck.models import Counts, Metric, RuleKind, ValueKind
-from kpicheck.phrases import CellContext, PhraseError, read_cell
+from kpicheck.phrases import read_cell
 from kpicheck.targets import load_plan
 
 PCT = Metric("value", "率", "%", Counts.LEVEL)

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 
 from conftest import MINI_PLAN, REPO, invoke
 from kpicheck.actuals import parse_value
+from kpicheck.cells import CellContext, PhraseError
 from kpicheck.errors import CODES
 from kpicheck.models import Counts, Metric, ValueKind
 from kpicheck.periods import parse_year
-from kpicheck.phrases import CellContext, PhraseError, read_cell
+from kpicheck.phrases import read_cell
 from kpicheck.targets import load_plan
 from kpicheck.validate import validate
 

@@ -16,9 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kpicheck.cells import CellContext, PhraseError
 from kpicheck.kinds.registry import describe
 from kpicheck.models import COUNTS_LABELS, Bound, Counts, Metric, ValueKind, quantity
-from kpicheck.phrases import CellContext, PhraseError, read_cell
+from kpicheck.phrases import read_cell
 from kpicheck.qualifiers import QUALIFIERS, RELATIVES, STANDING, STANDING_RANKS, STANDING_SCOPES
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
