@@ -172,10 +172,13 @@ def settle(metrics: tuple[Metric, ...], targets: dict[int, Target], due: Target 
                 said = "単位がありません" if not units else f"単位が異なります（{'、'.join(units)}）"
                 faults.append(f'{called}セルに{said}（計画の単位を unit = "件" のように宣言してください）')
                 continue
-            if len(numeric) != len(rules) and any(rule.kind is RuleKind.MILESTONE for rule in rules):
+            # a number beside a milestone or a standing (県内1位): the unit would be refused for the latter
+            # once declared, so it is never inferred over it (found importing a 50% / 県内1位 row)
+            worded = [rule for rule in rules if KINDS[rule.kind].judged_by_word]
+            if numeric and worded:
                 faults.append(
-                    f"{called}セルに数値（{units[0]}）とマイルストーンが混在しています"
-                    "（指標の metrics で、数値の項目と完了すべき事柄の項目を分けてください）"
+                    f"{called}セルに数値（{units[0]}）と「{worded[0].text}」が混在しています"
+                    "（指標の項目（metrics）で、数値の項目と言葉で判定する項目を分けてください）"
                 )
                 continue
             unit = units[0]

@@ -888,3 +888,22 @@ def test_validate_and_status_warn_while_a_mark_is_left(make_root: Any) -> None:
     status = invoke("status", "--root", str(root), "--city", "mini", "--year", "2026", "--as-of", "2026-10-01")
     assert status.exit_code == 0, status.output
     assert [s.split(": ", 1)[0] for s in status.stderr.splitlines()] == ["targets/mini/plan.toml:37"]
+
+
+def test_a_number_beside_a_standing_is_listed_and_the_draft_loads(tmp_path: Path) -> None:
+    """50% in 2026 and 県内1位 in 2030 on one row: the unit the 50% gives would be refused for 県内1位 once
+    declared, so the row is not read as one; both cells become 目標未設定, marked, and the draft loads."""
+    root = tmp_path / "root"
+    (root / "targets" / "newtown").mkdir(parents=True)
+    path = tmp_path / "kpi.csv"
+    rows = [["分野", "取組", "指標", "2026年度", "2030年度"], ["観光", "誘客", "イベント参加率", "50%", "県内1位"],
+            ["観光", "誘客", "宿泊者数", "1000人", "1200人"]]  # fmt: skip
+    path.write_text(csv_text(rows), "utf-8")
+    out = root / "targets" / "newtown" / "newtown-dx.toml"
+    result = invoke("import", str(path), *IMPORT, "--root", str(root), "-o", str(out))
+    assert result.exit_code == 1
+    assert f"{path}:2:3: KC203 " in result.output and "「県内1位」が混在" in result.output
+    draft = out.read_text(encoding="utf-8")
+    assert 'review = ["targets.2026", "targets.2030"]' in draft
+    checked = invoke("validate", "--root", str(root))
+    assert checked.exit_code == 0, checked.output  # warnings (KC409, KC402) only

@@ -94,6 +94,8 @@ class Kind(NamedTuple):
     # Which actuals rows the verdict reads, for validate's KC111 (a row no target reads): the rule's own
     # metric in its year unless `reads` is False, these other metrics of the indicator in that year, and
     # the rule's metric in the years before as far as `lookback` says (None: every year from the plan's first).
+    # judged from the office's word (完了, 達成), never a number: no unit is inferred over such a cell
+    judged_by_word: bool = False
     reads: bool = True
     inputs: tuple[str, ...] = ()
     lookback: Callable[[Rule, Counts | None], int | None] = lambda *_: 0

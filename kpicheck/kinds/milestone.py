@@ -24,4 +24,6 @@ def dated(rule: Rule, due: date, start: date | None) -> Rule:
     return Rule(RuleKind.DEADLINE, rule.text, rule.metric, due=due, start=start)
 
 
-KIND = Kind(evaluate, describe, numeric=False, idle=False, progress_bar=False, carries=False, dated=dated)
+KIND = Kind(
+    evaluate, describe, numeric=False, idle=False, progress_bar=False, carries=False, dated=dated, judged_by_word=True
+)

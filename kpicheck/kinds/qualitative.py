@@ -19,4 +19,6 @@ def describe(rule: Rule) -> str:
     return tagged(rule, f"「{rule.text}」を達成（数値では判定せず、担当課が実績に記入する 達成・未達成 で判定）")
 
 
-KIND = Kind(evaluate, describe, numeric=False, idle=False, progress_bar=False, carries=False, dated=None)
+KIND = Kind(
+    evaluate, describe, numeric=False, idle=False, progress_bar=False, carries=False, dated=None, judged_by_word=True
+)
