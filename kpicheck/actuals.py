@@ -56,6 +56,7 @@ STATE_WORDS: dict[str, State] = {
         State.NOT_STARTED),
 }  # fmt: skip
 
+_NUMBER_START = re.compile(r"^[+-]?[\d.,]")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 # Problems kept per file: a file of a million bad rows is one cause, and a million Problem records
@@ -136,6 +137,12 @@ def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
         if state is not None:  # 実施 / 実施中 / 未着手: for a bare arrow (continuous work) in a roadmap
             return state
         raise ValueError(f"{_cut(text)!r} はこの計画の段階ではありません（{'、'.join(plan.phases)}）")
+    if state is None and _NUMBER_START.match(value):  # a number where the targets are words, or none can be read
+        raise ValueError(
+            f"{_cut(text)!r} は数値ですが、この指標の目標は数値で読めていません（目標が完了や県内1位などの語なら"
+            " 済/完了/達成/未達成/実施中 などで入力します。数値の目標なら、目標ファイルの指標に単位 unit を宣言し、"
+            "読めない目標のセルを直してください）"
+        )
     if state is None:
         raise ValueError(
             f"{_cut(text)!r} は進捗を表す語ではありません（済/完了/達成/○、実施中/検討中、未/未着手/未達成/×）"

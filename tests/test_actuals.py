@@ -186,3 +186,15 @@ def test_a_bug_in_converting_a_workbook_cell_is_not_a_damaged_workbook(monkeypat
     monkeypatch.setattr(workbook, "_text", broken)
     with pytest.raises(TypeError, match="a bug in _text"):
         list(workbook.read_rows(out.getvalue()))
+
+
+def test_a_number_for_an_indicator_whose_targets_are_words_says_what_to_do(
+    make_root: Callable[..., Path],
+) -> None:
+    """方針策定 (a milestone) with 95% typed: the message says to type 済/完了, or to declare a unit."""
+    from kpicheck.validate import validate  # noqa: PLC0415
+
+    (problem,) = [
+        p for p in validate(make_root({"a.csv": "indicator,year,value\nplan,2026,95%\n"})) if p.code == "KC106"
+    ]
+    assert "は数値ですが" in problem.message and "済/完了" in problem.message and "単位 unit" in problem.message
