@@ -102,7 +102,7 @@ from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS, meaning
 
 ACHIEVEMENT_DEFINITION = (
     "達成した指標の割合 = 達成 ÷ 判定対象。判定対象は、その年度の目標があり実績が入力されている指標"
-    "（達成・未達成・順調・遅れ）。実績未入力・対象外・目標未設定の指標は含めない。"
+    "（達成・未達成・順調・遅れ）。実績未入力・対象外・目標未設定・未到来・評価不能の指標は含めない。"
 )
 RATE_DEFINITION = (
     "達成率 = 実績 ÷ 目標 × 100（目標以上を目指す指標）。上限の目標（〇分以内、0件など）は {ceiling}。"
