@@ -50,6 +50,9 @@ UNGRADED = frozenset({Status.NOT_APPLICABLE, Status.UPCOMING})
 # Statuses with a target but nothing to grade it on: the scale's 評価できない.
 UNGRADABLE = frozenset({Status.NO_DATA, Status.TBD, Status.UNRATED})
 
+# A-D's fourth grade, for both what has nothing to grade and 評価不能 (kpicheck's addition to 浜松市's A-C).
+CANNOT_EVALUATE = Band("D", "評価できない")
+
 PRESETS: dict[str, Scale] = {
     # 浜松市 DX計画 and 行政経営推進プラン: A over 110% of the plan value (年度計画よりも進んでいる), B 95–110%
     # (年度計画どおり), C under 95% (年度計画よりも遅れている); 浜松 publishes these three only
@@ -64,8 +67,8 @@ PRESETS: dict[str, Scale] = {
             Band("B", "目標どおり", Decimal(95)),
             Band("C", "目標より遅れている"),
         ),
-        none=Band("D", "評価できない"),
-        unrated=Band("D", "評価できない"),  # 評価不能 takes the fourth grade (issue 19)
+        none=CANNOT_EVALUATE,
+        unrated=CANNOT_EVALUATE,  # 評価不能 takes the fourth grade too (issue 19)
         by_status=((Status.ACHIEVED, "B"), (Status.ON_TRACK, "B"), (Status.BEHIND, "C"), (Status.MISSED, "C")),
         note="A・B・C は浜松市の3段階の基準。D（評価できない）は浜松市の基準にはなく、kpicheck が加えた段階。",
     ),

@@ -196,8 +196,10 @@ def load_city(
     else:
         actuals = {}
     errors = [p for p in problems if p.severity is Severity.ERROR]
-    kept = [p for p in errors if _one_place(p, plans)] if keep_going else []
-    fatal = [p for p in errors if p not in kept]
+    kept: list[Problem] = []
+    fatal: list[Problem] = []
+    for problem in errors:  # one pass: a file of a thousand bad rows has a thousand errors
+        (kept if keep_going and _one_place(problem, plans) else fatal).append(problem)
     if fatal or not plans:
         raise KpicheckError(
             fatal or [Problem(str(root / "targets" / city), None, None, "KC202", "計画ファイルがありません")]

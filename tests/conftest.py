@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import textwrap
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +156,28 @@ metrics = [
 2027 = "小学校55% 中学校35%"
 2028 = ""
 """
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Callable[..., dict[str, Any]]:
+    """(city, rows, year, as_of) -> {indicator id: Evaluation}: the shipped targets, actuals rows written by
+    the test (CSV with the columns indicator,metric,year,value,as_of,note), evaluated for `year`."""
+    from kpicheck.rules import evaluate  # noqa: PLC0415 - only the tests that ask for it
+    from kpicheck.workspace import load_city  # noqa: PLC0415
+
+    def go(city: str, rows: str, year: int, as_of: date) -> dict[str, Any]:
+        root = tmp_path / "shipped"
+        if not root.exists():
+            shutil.copytree(REPO / "targets", root / "targets")
+        folder = root / "actuals" / city
+        folder.mkdir(parents=True, exist_ok=True)
+        body = rows if not rows or rows.endswith("\n") else rows + "\n"
+        (folder / "test.csv").write_text("indicator,metric,year,value,as_of,note\n" + body, encoding="utf-8")
+        loaded = load_city(root, city)
+        plan = next(p for p in loaded.plans if p.covers(year))
+        return {e.indicator.id: e for e in evaluate(plan, loaded.actuals, year, as_of).evaluations}
+
+    return go
 
 
 @pytest.fixture

@@ -12,29 +12,14 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, invoke
-from kpicheck.models import Evaluation
 from kpicheck.rules import evaluate
 from kpicheck.workspace import load_city
 
-HEADER = "indicator,metric,year,value,as_of,note\n"
-
 
 @pytest.fixture
-def judged(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """(city, rows, year, as_of) -> {indicator id: Evaluation} with the shipped targets."""
-
-    def go(city: str, rows: str, year: int, as_of: date) -> dict[str, Evaluation]:
-        root = tmp_path / "root"
-        if not root.exists():
-            shutil.copytree(REPO / "targets", root / "targets")
-        folder = root / "actuals" / city
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "test.csv").write_text(HEADER + rows, encoding="utf-8")
-        loaded = load_city(root, city)
-        plan = next(p for p in loaded.plans if p.covers(year))
-        return {e.indicator.id: e for e in evaluate(plan, loaded.actuals, year, as_of).evaluations}
-
-    return go
+def judged(shipped):  # type: ignore[no-untyped-def]
+    """(city, rows, year, as_of) -> {indicator id: Evaluation} with the shipped targets (conftest)."""
+    return shipped
 
 
 def test_a_running_total_with_a_year_missing_is_unrated(judged) -> None:  # type: ignore[no-untyped-def]

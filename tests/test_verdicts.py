@@ -13,28 +13,16 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, invoke
-from kpicheck.rules import evaluate
-from kpicheck.workspace import load_city
 
 HEADER = "indicator,metric,year,value,as_of,note\n"
 
 
 @pytest.fixture
-def judge(tmp_path: Path):  # type: ignore[no-untyped-def]
+def judge(shipped):  # type: ignore[no-untyped-def]
     """(city, rows, year, as_of) -> {indicator id: status} with the shipped targets."""
 
     def go(city: str, rows: str, year: int, as_of: date) -> dict[str, str]:
-        root = tmp_path / "root"
-        if not root.exists():
-            shutil.copytree(REPO / "targets", root / "targets")
-        folder = root / "actuals" / city
-        folder.mkdir(parents=True, exist_ok=True)
-        body = rows if not rows or rows.endswith("\n") else rows + "\n"
-        (folder / "test.csv").write_text(HEADER + body, encoding="utf-8")
-        loaded = load_city(root, city)
-        plan = next(p for p in loaded.plans if p.covers(year))
-        report = evaluate(plan, loaded.actuals, year, as_of)
-        return {e.indicator.id: e.status.value for e in report.evaluations}
+        return {ident: e.status.value for ident, e in shipped(city, rows, year, as_of).items()}
 
     return go
 
