@@ -20,6 +20,7 @@ CODES: dict[str, str] = {
     "KC002": "file cannot be read",
     "KC003": "not a regular file (a folder, FIFO, device or socket)",
     "KC004": "file larger than the size cap (KPICHECK_MAX_FILE_MB)",
+    "KC005": "a spreadsheet saved in a format kpicheck does not read (.xls, .ods, .numbers): save it as .xlsx",
     # actuals CSV
     "KC101": "missing header or required column",
     "KC102": "unknown indicator id",
@@ -37,6 +38,9 @@ CODES: dict[str, str] = {
     "KC114": "unknown plan id in the plan column",
     "KC115": "more problems in one file than are listed (the rest counted)",
     "KC116": "remarks (備考, 要因分析, 課題, 今後の方向性) on a row with no actual (warning: not reported)",
+    "KC117": "a folder under actuals/<city>/ that is not read",
+    "KC118": "actuals/<city> is a file, not a folder",
+    "KC119": "a workbook whose first sheet is hidden or empty: the sheet read is named (warning)",
     # targets TOML
     "KC201": "TOML syntax error",
     "KC202": "missing or wrong-typed key",
@@ -56,6 +60,7 @@ CODES: dict[str, str] = {
     "KC305": "report template not found",
     "KC306": "report template failed to render",
     "KC307": "report output path refused or not writable",
+    "KC308": "text the chosen output encoding cannot write (an id or name outside CP932)",
     "KC399": "unexpected internal error",
     # KPI tables (kpicheck import)
     "KC401": "KPI table without a 指標 column",
