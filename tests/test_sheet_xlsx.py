@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -330,3 +331,23 @@ def test_cp932_refuses_text_it_cannot_write(hostile: Path, tmp_path: Path, where
                     "--encoding", "cp932")  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "髙橋" in out.read_bytes().decode("cp932")
+
+
+def test_a_sheet_filled_and_saved_by_libreoffice_is_read_back(root: Path) -> None:
+    """tests/sheet_fixtures/libreoffice_filled_2027.xlsx: `sheet --department 学校教育課` for 2027, three rows
+    filled with openpyxl (60% and 拡大, 完了 with a 基準日, 72 as a number and a 要因分析), then saved as .xlsx
+    by LibreOffice 7 (`soffice --headless --convert-to xlsx`)."""
+    fixture = Path(__file__).parent / "sheet_fixtures" / "libreoffice_filled_2027.xlsx"
+    with zipfile.ZipFile(fixture) as book:
+        assert "<Application>LibreOffice" in book.read("docProps/app.xml").decode()
+    shutil.copy(fixture, root / "actuals" / "abashiri" / "fy2027.xlsx")
+    code, out, _ = run("validate", "--root", str(root))
+    assert code == 0, out
+    code, report, err = run("status", "--city", "abashiri", "--year", "2027", "--as-of", AS_OF, "--root", str(root),
+                            "--department", "学校教育課", "--format", "json")  # fmt: skip
+    assert code == 0, err
+    found = {i["id"]: i for i in json.loads(report)["indicators"]}
+    assert [m["actual"] for m in found["4-2-1"]["metrics"]] == [60, None]
+    assert found["4-2-1"]["direction"] == "拡大"
+    assert found["4-2-2"]["status"] == "achieved" and found["4-2-3"]["status"] == "achieved"
+    assert found["4-2-3"]["analysis"] == "授業での活用が定着"
