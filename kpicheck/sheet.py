@@ -146,8 +146,10 @@ def _check_cp932(cells: list[str], line: int, indicator: str, where: str) -> Non
             cell.encode("cp932")
         except UnicodeEncodeError as exc:
             char = cell[exc.start]
+            name = COLUMNS[column - 1]
+            what = f"指標「{cell}」" if name == "指標" else f"指標 {indicator} の{name}「{cell}」"
             message = (
-                f"指標 {indicator} の{COLUMNS[column - 1]}「{cell}」の「{char}」（U+{ord(char):04X}）は CP932 で"
-                "書けません。--encoding を付けずに UTF-8 で書き出してください"
+                f"{what}の「{char}」（U+{ord(char):04X}）は CP932 で書けません。"
+                "--encoding を付けずに UTF-8 で書き出してください"
             )
             raise KpicheckError(Problem(where, line, column, "KC308", message)) from None

@@ -321,7 +321,8 @@ def test_cp932_refuses_text_it_cannot_write(hostile: Path, tmp_path: Path, where
                     "--encoding", "cp932")  # fmt: skip
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
-    assert " KC308 " in line and "「𠮷」（U+20BB7）" in line and text in line, line
+    said = f"指標「{text}」" if where == "id" else f"指標 1-1-3 の指標名「{text}」"
+    assert f" KC308 {said}の「𠮷」（U+20BB7）は CP932 で書けません" in line, line
     column = COLUMNS.index("指標" if where == "id" else "指標名") + 1
     assert f":{column}: KC308" in line
     assert not out.exists()
