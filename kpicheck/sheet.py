@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,10 +48,18 @@ class SheetRow:
     asks_previous: bool = False
 
 
-def sheet_rows(plan: Plan, actuals: Actuals, year: int, as_of: date, department: str | None = None) -> list[SheetRow]:
+class Sheet(list[SheetRow]):
+    """The sheet's rows, and the 課 it is made for (None: every 課), which heads its printed pages."""
+
+    def __init__(self, rows: Iterable[SheetRow] = (), department: str | None = None) -> None:
+        super().__init__(rows)
+        self.department = department
+
+
+def sheet_rows(plan: Plan, actuals: Actuals, year: int, as_of: date, department: str | None = None) -> Sheet:
     """A row per indicator (per metric where several) that has a target in `year`."""
     wanted = normalize(department) if department else None
-    rows = []
+    rows = Sheet(department=department)
     for indicator in plan.indicators:
         if wanted is not None and wanted not in {normalize(d) for d in indicator.departments}:
             continue

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 
 from kpicheck.models import DIRECTIONS
 from kpicheck.render import display_width
+from kpicheck.sheet import Sheet, SheetRow
 from kpicheck.sheet_columns import COLUMNS, ENTRY_COLUMNS, FROZEN_AFTER, PREVIOUS
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.worksheet.worksheet import Worksheet
-
-    from kpicheck.sheet import SheetRow
 
 # Column widths in Excel's units (about one half-width character each; a kanji is two). About 200 in
 # all: A4 landscape, one page wide, prints at about 70%; long names and targets wrap.
@@ -42,12 +41,14 @@ def sheet_xlsx(
     *,
     department: str | None = None,
 ) -> bytes:
-    """The entry sheet as a workbook; `title` (city, plan, 年度) and the 課 (全課 without one) head
-    every printed page."""
+    """The entry sheet as a workbook; `title` (city, plan, 年度) and the 課 (`department`, else the one
+    the rows were chosen for, else 全課) head every printed page."""
     from openpyxl import Workbook  # noqa: PLC0415 - see the module docstring
     from openpyxl.styles import Alignment, Font, PatternFill, Protection  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
+    if department is None and isinstance(rows, Sheet):
+        department = rows.department
     book = Workbook()
     sheet = book.active
     assert sheet is not None

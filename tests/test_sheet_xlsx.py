@@ -136,12 +136,14 @@ def test_print_setup_a4_landscape_one_page_wide_titled(root: Path, tmp_path: Pat
     assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
     assert page.sheet_properties.pageSetUpPr.fitToPage
     assert page.print_title_rows == "$1:$1"
-    assert page.oddHeader.center.text == "網走市 網走市DX推進計画 Ver2.0 2027年度 実績入力（全課）"
+    assert page.oddHeader.center.text == "網走市 網走市DX推進計画 Ver2.0 2027年度 実績入力（学校教育課）"
     assert "&P" in page.oddFooter.center.text and "&N" in page.oddFooter.center.text
+    every = write_sheet(root, tmp_path / "all.xlsx")
+    assert every.oddHeader.center.text == "網走市 網走市DX推進計画 Ver2.0 2027年度 実績入力（全課）"
 
 
 def test_sheet_xlsx_names_the_department_in_the_page_header() -> None:
-    """The 課 given to `sheet --department` heads the printed page (cli passes department=…)."""
+    """The 課 passed to the writer heads the printed page, an & in the title doubled (a code otherwise)."""
     from kpicheck.sheet import SheetRow  # noqa: PLC0415
     from kpicheck.sheet_xlsx import sheet_xlsx  # noqa: PLC0415
 
