@@ -45,13 +45,10 @@ def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path
     page = book.active
     assert page is not None
     assert [c.value for c in page[1]] == list(COLUMNS)
-    assert page.freeze_panes == "A2"
-    assert page["D2"].number_format == "@"  # 実績 as text: 66% and 済 survive
     column = {name: index + 1 for index, name in enumerate(COLUMNS)}
+    value, as_of = column["実績"], column["基準日"]
+    assert page.cell(row=2, column=value).number_format == "@"  # 実績 as text: 66% and 済 survive
     assert page.cell(row=2, column=column["指標名"]).fill.start_color.rgb.endswith("EEEEEE")  # read only, shaded
-    (choice,) = page.data_validations.dataValidation  # 今後の方向性: a drop-down of the plan's directions
-    assert choice.formula1 == '"拡大,改善継続,現状継続,縮小,統合,廃止,終了,完了"'
-    assert str(choice.sqref) == f"I2:I{page.max_row}" and COLUMNS[8] == "今後の方向性"
     ids = [page.cell(row=r, column=1).value for r in range(2, page.max_row + 1)]
     assert "2-1-1" in ids and "1-1-2" in ids
     # Staff fill some rows: a rate typed as text, a percentage cell, a count as a number, a date cell.
@@ -59,24 +56,24 @@ def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path
     for r in range(2, page.max_row + 1):
         indicator = page.cell(row=r, column=1).value
         if indicator in filled:
-            page.cell(row=r, column=4).value = filled[indicator]
-            page.cell(row=r, column=5).value = date(2027, 12, 1)
+            page.cell(row=r, column=value).value = filled[indicator]
+            page.cell(row=r, column=as_of).value = date(2027, 12, 1)
         if indicator == "3-2-3":
             page.cell(row=r, column=column["要因分析"]).value = "研修で利用が広がった"
             page.cell(row=r, column=column["今後の方向性"]).value = "拡大"
         if indicator == "2-1-4":
-            page.cell(row=r, column=4).value = 0.5
-            page.cell(row=r, column=4).number_format = "0%"  # a percentage Excel stores as 0.5
+            page.cell(row=r, column=value).value = 0.5
+            page.cell(row=r, column=value).number_format = "0%"  # a percentage Excel stores as 0.5
     book.save(root / "actuals" / "abashiri" / "fy2027.xlsx")
     code, out, err = run("validate", "--root", str(root))
     (line,) = out.splitlines()  # 50% is no progress word for 2-1-4's milestone: path:row:column
-    assert code == 1 and re.match(r"^actuals/abashiri/fy2027\.xlsx:\d+:4: KC106 2-1-4: ", line), line
+    assert code == 1 and re.match(rf"^actuals/abashiri/fy2027\.xlsx:\d+:{value}: KC106 2-1-4: ", line), line
     book = load_workbook(root / "actuals" / "abashiri" / "fy2027.xlsx")
     page = book.active
     assert page is not None
     for r in range(2, page.max_row + 1):
         if page.cell(row=r, column=1).value == "2-1-4":
-            page.cell(row=r, column=4).value = "実施中"
+            page.cell(row=r, column=value).value = "実施中"
     book.save(root / "actuals" / "abashiri" / "fy2027.xlsx")
     code, out, _ = run("validate", "--root", str(root))
     assert code == 0, out
@@ -97,11 +94,12 @@ def test_cp932_csv_sheet_half_filled_is_read_back(root: Path, tmp_path: Path) ->
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(sheet.read_bytes().decode("cp932"))))
     assert rows[0] == list(COLUMNS)
+    value = COLUMNS.index("実績")
     for row in rows[1:]:
         if row[0] == "2-1-1":
-            row[3] = "６６％"  # typed full-width, as on a Japanese keyboard
+            row[value] = "６６％"  # typed full-width, as on a Japanese keyboard
         if row[0] == "2-1-2":
-            row[3] = "未入力"
+            row[value] = "未入力"
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     (root / "actuals" / "abashiri" / "fy2027.csv").write_bytes(out.getvalue().encode("cp932"))
@@ -183,10 +181,13 @@ def test_a_compound_indicator_without_its_item_names_the_items_in_japanese(root:
 
 
 def test_every_column_the_sheet_asks_to_fill_is_one_the_loader_reads() -> None:
-    """The entry sheet's input columns (sheet_columns) are each read back by name; the read-only ones are not."""
+    """The entry sheet's input columns (sheet_columns) are each read back by name; the read-only ones are not,
+    and every column the 課 types into is one of the loader's."""
     from kpicheck.actuals import HEADER_ALIASES  # noqa: PLC0415
     from kpicheck.periods import normalize  # noqa: PLC0415
-    from kpicheck.sheet_columns import INPUT_COLUMNS, READ_ONLY_COLUMNS  # noqa: PLC0415
+    from kpicheck.sheet_columns import ENTRY_COLUMNS, INPUT_COLUMNS, PREVIOUS, READ_ONLY_COLUMNS  # noqa: PLC0415
 
     assert all(normalize(c).lower() in HEADER_ALIASES for c in INPUT_COLUMNS)
     assert not any(normalize(c).lower() in HEADER_ALIASES for c in READ_ONLY_COLUMNS)
+    assert set(ENTRY_COLUMNS) <= set(INPUT_COLUMNS)
+    assert set(COLUMNS) == {*INPUT_COLUMNS, *READ_ONLY_COLUMNS, PREVIOUS} and len(COLUMNS) == len(set(COLUMNS))
