@@ -14,65 +14,114 @@ class Severity(StrEnum):
 
 
 # Stable codes, each listed in the README's code table (a test compares the two); a code is never reused.
+# Each says in Japanese what is wrong and what to do, for an office fixing a draft (the README's table
+# keeps an English line beside it).
 CODES: dict[str, str] = {
     # files
-    "KC001": "file cannot be decoded (not UTF-8, UTF-8 with BOM or CP932)",
-    "KC002": "file cannot be read",
-    "KC003": "not a regular file (a folder, FIFO, device or socket)",
-    "KC004": "file larger than the size cap (KPICHECK_MAX_FILE_MB)",
-    "KC005": "a spreadsheet saved in a format kpicheck does not read (.xls, .ods, .numbers): save it as .xlsx",
+    "KC001": "文字コードを読めないファイル（UTF-8、BOM付きUTF-8、CP932 以外）。UTF-8 で保存し直してください",
+    "KC002": (
+        "ファイルを読めない（ない、権限がない、リンクの循環）、"
+        "またはフォルダの中を一覧できない。場所と権限を確かめてください"
+    ),
+    "KC003": (
+        "通常のファイルではない（フォルダ、名前付きパイプ、デバイス、"
+        "ソケット）。データのファイルと同じ名前のものを移してください"
+    ),
+    "KC004": "ファイルが大きすぎる（既定 64 MB。環境変数 KPICHECK_MAX_FILE_MB で変更可）。ファイルを分けてください",
+    "KC005": (
+        "kpicheck が読まない形式の表計算ファイル（.xls、.ods、.numbers）。Excel などで .xlsx 形式で保存し直してください"
+    ),
     # actuals CSV
-    "KC101": "missing header or required column",
-    "KC102": "unknown indicator id",
-    "KC103": "unknown or missing metric",
-    "KC104": "year cannot be read",
-    "KC105": "year outside the plan period",
-    "KC106": "value of the wrong kind for the target",
-    "KC107": "the same indicator/metric/year twice",
-    "KC108": "as_of date cannot be read or lies outside its fiscal year",
-    "KC109": "more cells than the header has columns",
-    "KC110": "actuals folder names no known city",
-    "KC111": "an actual for a year with no target (warning)",
-    "KC112": "a file with no data rows (warning)",
-    "KC113": "a row that cannot be parsed as CSV",
-    "KC114": "unknown plan id in the plan column",
-    "KC115": "more problems in one file than are listed (the rest counted)",
-    "KC116": "remarks (備考, 要因分析, 課題, 今後の方向性) on a row with no actual (warning: not reported)",
-    "KC117": "a folder under actuals/<city>/ that is not read",
-    "KC118": "actuals/<city> is a file, not a folder",
-    "KC119": "a workbook whose first sheet is hidden or empty: the sheet read is named (warning)",
+    "KC101": "見出しの行がない、または必要な列（指標、年度、実績 など）がない。入力シートの見出しのまま使ってください",
+    "KC102": "計画にない指標ID（近いIDを示します）。入力シートのIDのとおりに直してください",
+    "KC103": "項目がない、または計画にない項目。入力シートの項目のとおりに直してください",
+    "KC104": "年度を読めない（2027、2027年度、令和9年度 などで書いてください）",
+    "KC105": "計画の期間外の年度。年度を直すか、該当する計画の実績として書いてください",
+    "KC106": (
+        "目標の種類に合わない実績（数値の目標に文字、100% 超、負の数、"
+        "数式、計画にない段階の語など）。目標に合う形で書き直してください"
+    ),
+    "KC107": "同じ指標・項目・年度の実績が2回ある（別のファイルどうしも含む）。どちらか一方を消してください",
+    "KC108": "基準日を読めない、またはその年度（4月〜翌年3月）の外の日付。日付を直してください",
+    "KC109": (
+        '見出しより列の多い行（カンマを含む値を「"」で囲んでいない）。値を引用符で囲むか、Excel で保存し直してください'
+    ),
+    "KC110": "actuals/ の下のフォルダ名が targets/ のどの市町村IDとも合わない。フォルダ名を市町村IDに直してください",
+    "KC111": "警告: 目標のない年度の実績（読みますが判定しません）",
+    "KC112": "警告: データの行がないファイル",
+    "KC113": "CSV として読めない行（閉じていない引用符、128 KiB を超える値）。その行を直してください",
+    "KC114": "plan の列に計画にない計画ID。targets/ の計画IDに直してください",
+    "KC115": (
+        "1つのファイルの問題が多すぎる（最初の 1,000 件を表示し、"
+        "残りは件数だけ示します）。まず表示された誤りを直してください"
+    ),
+    "KC116": (
+        "警告: 実績が空欄の行に備考・要因分析・課題・今後の方向性がある（報告書に載りません）"
+        "。実績を書くか、実績のある行に書いてください"
+    ),
+    "KC117": (
+        "actuals/<市町村ID>/ の下の、kpicheck が読まないフォルダ。ファイルを actuals/<市町村ID>/ の直下に移してください"
+    ),
+    "KC118": "actuals/<市町村ID> がフォルダではなくファイル。フォルダを作り、その中に実績ファイルを置いてください",
+    "KC119": (
+        "警告: 最初のシートが非表示または空のブック（読んだシートの名前を示します）"
+        "。入力シートを最初のシートにしてください"
+    ),
     # targets TOML
-    "KC201": "TOML syntax error",
-    "KC202": "missing or wrong-typed key",
-    "KC203": "target cell cannot be read",
-    "KC204": "duplicate id",
-    "KC205": "plan periods of one city overlap",
-    "KC206": "reference to an unknown area, initiative or metric",
-    "KC207": "unknown phase word",
-    "KC208": "deadline is not a date",
-    "KC209": "a folder under targets/ that is not a city id",
-    "KC210": "unknown key in a target file (warning, with the nearest known key)",
+    "KC201": "TOML の書き方の誤り（行と列を示します）。その位置の引用符・括弧・= を直してください",
+    "KC202": "目標ファイルに必要なキーがない、または値の型が違う。docs/targets-format.md のとおりに書いてください",
+    "KC203": (
+        "目標のセルを読めない。計画書の文言のとおりか確かめ、"
+        "読み方を宣言してください（README「How target cells are read」）"
+    ),
+    "KC204": "IDの重複。IDを1つずつ別にしてください",
+    "KC205": "同じ市町村の計画の期間が重なっている。first_year と last_year を確かめてください",
+    "KC206": "存在しない分野・取組・項目への参照。IDを確かめてください",
+    "KC207": "計画にない段階の語。plan の phases か phase_aliases に加えてください",
+    "KC208": "期限が日付として読めない、または計画の開始より前。R7末、2025-03-31 などの形で書いてください",
+    "KC209": "targets/ の下の、市町村IDではない名前のフォルダ。英小文字・数字・-・_ の名前にしてください",
+    "KC210": "警告: 目標ファイルの知らないキー（gradng のような打ち間違い。近いキーを示します）",
     # command line
-    "KC301": "unknown city",
-    "KC302": "no plan covers the year",
-    "KC303": "unknown plan",
-    "KC304": "argument cannot be read",
-    "KC305": "report template not found",
-    "KC306": "report template failed to render",
-    "KC307": "report output path refused or not writable",
-    "KC308": "text the chosen output encoding cannot write (an id or name outside CP932)",
-    "KC399": "unexpected internal error",
+    "KC301": "知らない市町村ID（targets/ の下のフォルダ名を指定してください）",
+    "KC302": "その年度を含む計画がない。年度か --plan を確かめてください",
+    "KC303": "知らない計画ID。kpicheck list で計画IDを確かめてください",
+    "KC304": "コマンドの引数を読めない。kpicheck <コマンド> --help で書き方を確かめてください",
+    "KC305": (
+        "報告書のテンプレートが見つからない。"
+        "--template のファイル名か、データのフォルダの templates/ を確かめてください"
+    ),
+    "KC306": "報告書のテンプレートの処理に失敗した。テンプレートを直してください",
+    "KC307": (
+        "出力先に書けない、または targets/ か actuals/ の中（書き込みを拒否します）。別の場所を -o で指定してください"
+    ),
+    "KC308": (
+        "選んだ文字コードで書けない文字（CP932 にない文字を含むIDや名前）"
+        "。--encoding を指定せず UTF-8 で書き出してください"
+    ),
+    "KC399": "予期しない内部エラー（--debug を付けて実行すると詳細が出ます）。開発者に知らせてください",
     # KPI tables (kpicheck import)
-    "KC401": "KPI table without a 指標 column",
-    "KC402": "KPI table without fiscal-year columns (or spanning over 30 years); a warning for years it skips",
-    "KC403": "KPI table with two columns for the same thing (a fiscal year, 指標, …)",
-    "KC404": "KPI table with no header or no indicator rows",
-    "KC405": "text garbled by PDF extraction ((cid:1234), U+FFFD, a column of ?)",
-    "KC406": "a KPI table column kpicheck does not read (warning; its cells are kept as comments in the draft)",
-    "KC407": "a KPI table row with cells but no 指標 (kept as a comment in the draft)",
-    "KC408": "an indicator row whose target cells are all blank (warning)",
-    "KC409": "a reading kpicheck import guessed, still marked `review` in the target file (warning)",
-    "KC410": "a KPI table's ID column repeats values: ids made from the hierarchy instead (warning)",
+    "KC401": "import: KPI の表に 指標 の列がない。指標名の列の見出しを「指標」にしてください",
+    "KC402": (
+        "import: KPI の表に年度の列がない、または 30 年を超える。年度の列の見出しを 2026、令和8年度 などに"
+        "してください（最初と最後の間の欠けた年度は警告: 目標なしとして下書き）"
+    ),
+    "KC403": "import: 同じものの列が2つある（同じ年度、指標 など）。一方を消してください",
+    "KC404": "import: 表が空、または見出しの下に指標の行がない。1行目を見出し、2行目から1行に1指標にしてください",
+    "KC405": (
+        "import: PDF からの取り出しで文字化けした文字（(cid:1234)、U+FFFD、"
+        "? の列）。Word・Excel の元ファイルか OCR から取り直してください"
+    ),
+    "KC406": "import 警告: kpicheck が読まない列（セルの内容は下書きのコメントに残します）",
+    "KC407": (
+        "import: 指標 が空なのにセルのある行（PDF の折り返しで分かれた行？）"
+        "。下書きのコメントに残します。前の行とつないでください"
+    ),
+    "KC408": "import 警告: 目標のセルがすべて空の指標（見出しの行？）",
+    "KC409": (
+        "警告: import が推定した読み方が、目標ファイルでまだ review の印のまま。"
+        "確かめてから印を消してください（docs/import-review-ja.md）"
+    ),
+    "KC410": "import 警告: 表の ID の列に同じ値がある。IDは分野・取組の階層から作り、印刷された値はコメントに残します",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -293,6 +294,24 @@ def _quantity_text(value: Decimal, unit: str | None) -> str:
 # A unit that already carries a multiplier (千人, 万円, 億円) is printed as it is.
 MULTIPLIER_UNITS = ("千", "万", "億", "兆")
 KANJI_GROUPS = (("兆", 10**12), ("億", 10**8), ("万", 10**4))
+
+
+# A printed target that writes its number in 万/億/兆 (1万5千人, 128億円); a unit that carries its
+# multiplier (10万円 read as unit 万円) is still printed as it is by kanji_quantity.
+KANJI_PRINTED = re.compile(r"\d\s*[万億兆]")
+
+
+def quantity_as_printed(value: Decimal | None, unit: str | None, printed: str | None) -> str:
+    """A number of a row written as the plan prints that row's target, so one row never mixes two
+    formats (延べ15,000名 beside 1万5,200名): in 万/億 where the cell writes its amount so (128億円),
+    with commas where it writes digits before the unit (16,000名), and in 万/億 from 10,000 where it
+    prints no amount of the unit (前年比3%増 of 円: 102億円)."""
+    printed = printed or ""
+    if KANJI_PRINTED.search(printed):
+        return kanji_quantity(value, unit)
+    if not unit or re.search(r"\d\s*" + re.escape(unit), printed):
+        return quantity(value, unit)
+    return kanji_quantity(value, unit)
 
 
 def kanji_quantity(value: Decimal | None, unit: str | None) -> str:

@@ -22,7 +22,7 @@ from kpicheck.models import (
     Report,
     State,
     Status,
-    kanji_quantity,
+    quantity_as_printed,
     show_actual,
 )
 from kpicheck.periods import wareki
@@ -140,14 +140,15 @@ def metric_texts(evaluation: Evaluation, text: Callable[[MetricResult], str]) ->
     return "、".join(f"{name} {shown}" for name, shown in parts)
 
 
-def large_text(value: object, unit: str | None) -> str:
-    """An actual for a report: numbers of 10,000 or more in 万/億 (124億円), states and phases as typed."""
-    return kanji_quantity(value, unit) if isinstance(value, Decimal) else ""
+def large_text(value: object, m: MetricResult) -> str:
+    """A number of a metric for a table read by people, written as the plan prints the metric's target
+    (15,200名 beside 延べ15,000名; 124億円 beside 130億円); "" for a state or phase (shown as typed)."""
+    return quantity_as_printed(value, m.unit, m.target) if isinstance(value, Decimal) else ""
 
 
 def table_actual(evaluation: Evaluation) -> str:
-    """The actual for a table read by people: amounts of 10,000 or more in 万/億 (102億円), exact."""
-    return metric_texts(evaluation, lambda m: large_text(m.actual, m.unit) or m.actual_text)
+    """The actual for a table read by people, exact, in the format of the target beside it."""
+    return metric_texts(evaluation, lambda m: large_text(m.actual, m) or m.actual_text)
 
 
 def previous_text(evaluation: Evaluation) -> str:

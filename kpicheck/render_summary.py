@@ -104,9 +104,10 @@ def json_chunks(head: dict[str, Any], rows: Iterable[dict[str, Any]], totals: To
     yield ("\n  ]" if not first else "]") + ',\n  "totals": ' + dumps(totals.as_dict(), "  ") + "\n}\n"
 
 
+# One header per column: 達成 is the status count, and 達成割合 = 達成 ÷ 判定対象 (no second 達成 column).
 CSV_HEADER = (
     "市町村ID", "市町村名", "状態", "計画", "計画名", "指標数",
-    *(STATUS_LABELS[s] for s in Status), "達成", "判定対象", "達成割合", "評価基準", "評価別の指標数", "問題数",
+    *(STATUS_LABELS[s] for s in Status), "判定対象", "達成割合", "評価基準", "評価別の指標数", "問題数",
 )  # fmt: skip
 
 
@@ -122,8 +123,8 @@ def csv_row(row: dict[str, Any]) -> bytes:
     rate = share.get("rate")
     return _csv_line([
         guard(row["city"]), guard(row["city_name"] or ""), row["state"], guard(row["plan"] or ""),
-        guard(row["plan_title"] or ""), row["indicators"], *counts, share.get("achieved", ""),
-        share.get("evaluable", ""), "" if rate is None else rate, (row["grading"] or {}).get("name", ""),
+        guard(row["plan_title"] or ""), row["indicators"], *counts, share.get("evaluable", ""),
+        "" if rate is None else rate, (row["grading"] or {}).get("name", ""),
         "、".join(f"{grade} {count}" for grade, count in (row["grades"] or {}).items()), row["problem_count"],
     ]).encode("utf-8")  # fmt: skip
 

@@ -279,7 +279,7 @@ def _previous_shown(m: MetricResult) -> str:
     """Last year's value of a metric with a target this year (a part due only last year is not compared)."""
     if m.previous is None or m.target is None:
         return ""
-    return large_text(m.previous, m.unit) or show_actual(m.previous, m.unit)
+    return large_text(m.previous, m) or show_actual(m.previous, m.unit)
 
 
 def sheet_columns(evaluation: Evaluation) -> dict[str, Any]:
@@ -289,8 +289,8 @@ def sheet_columns(evaluation: Evaluation) -> dict[str, Any]:
     improved = evaluation.change is Change.IMPROVED and evaluation.status in (Status.MISSED, Status.BEHIND)
     status_text = STATUS_LABELS[evaluation.status] + ("（前年度より改善）" if improved else "")
     return {
-        "baseline_text": metric_texts(evaluation, lambda m: large_text(m.baseline, m.unit)),
-        "actual_shown": metric_texts(evaluation, lambda m: large_text(m.actual, m.unit) or m.actual_text),
+        "baseline_text": metric_texts(evaluation, lambda m: large_text(m.baseline, m)),
+        "actual_shown": metric_texts(evaluation, lambda m: large_text(m.actual, m) or m.actual_text),
         "previous_shown": metric_texts(evaluation, _previous_shown),
         "rate_text": rate_text(evaluation.achievement_rate),
         "pace_rate_text": rate_text(pace) if pace is not None else "",
@@ -406,7 +406,7 @@ def years_context(reports: list[Report], department: str | None = None) -> dict[
                         "target": e.target,
                         "target_shown": e.target_shown,
                         "actual_text": actual_text(e),
-                        "actual_shown": metric_texts(e, lambda m: large_text(m.actual, m.unit) or m.actual_text),
+                        "actual_shown": metric_texts(e, lambda m: large_text(m.actual, m) or m.actual_text),
                         "status": e.status.value,
                         "status_label": STATUS_LABELS[e.status],
                         "mark": STATUS_DISPLAY[e.status].mark,

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import MINI_PLAN, REPO, invoke
-from kpicheck.models import Status
+from kpicheck.models import Status, quantity_as_printed
 from kpicheck.report import choose_years, md_escape
 from kpicheck.report_context import year_context, years_context
 from kpicheck.rules import evaluate
@@ -759,3 +760,48 @@ def test_a_broken_default_template_in_the_data_root(make_root: Callable[..., Pat
     result = report("--root", str(root), "--city", "mini", "--year", "2026")
     assert result.exit_code == 2
     assert re.fullmatch(r".*templates/report\.md\.j2:1: KC306 テンプレートの構文エラー: .*\n", result.output)
+
+
+# ------------------------------------------------------------------------ one number format per row
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "printed", "shown"),
+    [
+        ("15200", "名", "延べ15,000名", "15,200名"),  # the plan prints digits: so is the actual
+        ("15200", "名", "公式SNS登録者数 16,000名", "15,200名"),
+        ("1280000000", "円", "12億8,000万円", "12億8,000万円"),  # the plan prints 万/億: so is the actual
+        ("15200", "人", "1万5千人", "1万5,200人"),
+        ("10200000000", "円", "前年比3%増", "102億円"),  # no amount printed: 万/億 from 10,000
+        ("9800", "円", "前年比3%増", "9,800円"),
+        ("66", "%", "65%", "66%"),
+        ("15200", None, "15,000", "15,200"),
+        ("12", "千人", "10千人", "12千人"),  # a unit carrying its multiplier as it is
+    ],
+)
+def test_a_number_is_shown_as_the_plan_prints_its_target(
+    value: str, unit: str | None, printed: str, shown: str
+) -> None:
+    assert quantity_as_printed(Decimal(value), unit, printed) == shown
+
+
+def test_no_row_of_the_demo_reports_mixes_man_with_comma_thousands() -> None:
+    """延べ15,000名 beside 1万5,200名 was one row in two formats: a row writes 万 only where its target does."""
+    for args in (["--year", "2026"], ["--year", "2027"], ["--years", "2026-2030"]):
+        result = report(*DEMO, *args)
+        assert result.exit_code == 0, result.output
+        for row in result.stdout.splitlines():
+            if row.startswith("|") and re.search(r"\d,\d{3}[^\d|]*\|", row):
+                assert not re.search(r"\d万", row), row
+
+
+def test_html_ids_in_the_department_table_never_break_at_a_hyphen() -> None:
+    """Each id of 担当課別の状況 is a nowrap span: the list breaks between ids (after 、), never at 3-6- / 2."""
+    result = report(*DEMO, "--year", "2027", "--format", "html")
+    assert result.exit_code == 0, result.output
+    html = result.stdout
+    assert re.search(r"td\.ids \.id \{[^}]*white-space: nowrap", html)
+    cells = re.findall(r'<td class="ids">(.*?)</td>', html)
+    assert cells
+    for cell in cells:
+        assert re.fullmatch(r'(<span class="id">[^<、]+</span>、)*<span class="id">[^<、]+</span>', cell), cell

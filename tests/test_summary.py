@@ -279,3 +279,16 @@ def test_summary_reads_its_figures_from_the_engine_not_the_report() -> None:
     done = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_csv_has_one_column_per_header(tmp_path: Path) -> None:
+    """No header twice (a second 達成 once repeated the status count): a spreadsheet's look-up by header
+    finds one column, and every row has as many cells as the header."""
+    root = write_root(tmp_path, {"aaa": "甲市"})
+    result = invoke("summary", "--root", str(root), "--year", "2027", "--as-of", "2027-12-31", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    header, *rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+    assert len(header) == len(set(header)), header
+    assert rows and all(len(row) == len(header) for row in rows)
+    row = dict(zip(header, rows[0], strict=True))
+    assert float(row["達成割合"]) == round(100 * int(row["達成"]) / int(row["判定対象"]), 1)
