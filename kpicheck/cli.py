@@ -467,7 +467,7 @@ def validate_command(
         int, typer.Option("--max-problems", min=0, metavar="<件数>", help="表示する問題の上限件数（0: すべて）。")
     ] = MAX_PROBLEMS,
 ) -> None:
-    """targets/ と actuals/ を確認します: 問題を 1 行に 1 件、path:line:column: CODE message の形で表示。"""
+    """targets/ と actuals/ を確認します: 問題を 1 行に 1 件、ファイル:行:列: コード 内容 の形で表示。"""
     if not (root / "targets").is_dir():
         raise usage_error(
             "KC304", f"--root {root}: targets/ フォルダがありません（データのリポジトリで実行してください）"

@@ -59,72 +59,70 @@ def _value(match: re.Match[str]) -> str:
 
 # click's sentences (exceptions.py, parser.py, types.py, core.py; typer's _types.py), whole, in the
 # order tried. `hint` is the option or argument as click names it ('--year', 'FILES...').
-MESSAGES: tuple[tuple[re.Pattern[str], Translate], ...] = (
+MESSAGES: tuple[tuple[str, Translate], ...] = (
     (
-        re.compile(
-            r"No such option: (?P<name>\S+)(?: \(Possible options: (?P<alt>.+)\)| Did you mean (?P<one>\S+)\?)?"
-        ),
+        r"No such option: (?P<name>\S+)(?: \(Possible options: (?P<alt>.+)\)| Did you mean (?P<one>\S+)\?)?",
         lambda m: f"{m['name']} というオプションはありません" + _perhaps(m["alt"] or m["one"]),
     ),
-    (re.compile(r"Missing (?P<kind>option|argument|parameter)(?: (?P<hint>.+?))?\.(?: .*)?"), _missing),
-    (re.compile(r"Invalid value for (?P<hint>.+?): (?P<message>.+)"), lambda m: f"{_unquoted(m['hint'])}: {_value(m)}"),
-    (re.compile(r"Invalid value: (?P<message>.+)"), _value),
+    (r"Missing (?P<kind>option|argument|parameter)(?: (?P<hint>.+?))?\.(?: .*)?", _missing),
+    (r"Invalid value for (?P<hint>.+?): (?P<message>.+)", lambda m: f"{_unquoted(m['hint'])}: {_value(m)}"),
+    (r"Invalid value: (?P<message>.+)", _value),
     (
-        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)"),
+        r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)",
         lambda m: f"余分な引数があります: {m['args']}",
     ),
     (
-        re.compile(r"No such command (?P<name>.+?)\.(?: Did you mean (?P<one>.+)\?)?"),
+        r"No such command (?P<name>.+?)\.(?: Did you mean (?P<one>.+)\?)?",
         lambda m: f"{m['name']} というコマンドはありません" + _perhaps(m["one"]),
     ),
-    (re.compile(r"Missing command\."), lambda _m: "コマンドを指定してください"),
+    (r"Missing command\.", lambda _m: "コマンドを指定してください"),
     (
-        re.compile(r"Option (?P<name>\S+) requires (?:an argument|(?P<n>\d+) arguments)\."),
+        r"Option (?P<name>\S+) requires (?:an argument|(?P<n>\d+) arguments)\.",
         lambda m: f"{_unquoted(m['name'])} には値を {m['n'] or 1} つ続けてください",
     ),
     (
-        re.compile(r"Option (?P<name>\S+) does not take a value\."),
+        r"Option (?P<name>\S+) does not take a value\.",
         lambda m: f"{_unquoted(m['name'])} は値をとりません",
     ),
 )
 
-VALUES: tuple[tuple[re.Pattern[str], Translate], ...] = (
+VALUES: tuple[tuple[str, Translate], ...] = (
     (
-        re.compile(r"(?P<value>.+) is not one of (?P<choices>.+)\."),
+        r"(?P<value>.+) is not one of (?P<choices>.+)\.",
         lambda m: f"{m['value']} は使えません（{_choices(m['choices'])} のいずれか）",
     ),
     (
-        re.compile(r"(?P<value>.+) is not a valid (?:integer|int range|int)\."),
+        r"(?P<value>.+) is not a valid (?:integer|int range|int)\.",
         lambda m: f"{m['value']} は整数ではありません",
     ),
     (
-        re.compile(r"(?P<value>.+) is not a valid (?:float|float range)\."),
+        r"(?P<value>.+) is not a valid (?:float|float range)\.",
         lambda m: f"{m['value']} は数ではありません",
     ),
     (
-        re.compile(r"(?P<value>.+) is not a valid boolean\..*"),
+        r"(?P<value>.+) is not a valid boolean\..*",
         lambda m: f"{m['value']} は真偽値ではありません（true か false）",
     ),
     (
-        re.compile(r"(?P<value>.+) is not in the range (?P<low>-?[\d.]+)<=x(?:<=(?P<high>-?[\d.]+))?\."),
+        r"(?P<value>.+) is not in the range (?P<low>-?[\d.]+)<=x(?:<=(?P<high>-?[\d.]+))?\.",
         lambda m: f"{m['value']} は範囲外です（{m['low']} 以上" + (f" {m['high']} 以下）" if m["high"] else "）"),
     ),
     (
-        re.compile(r"(?P<value>.+) is not in the range x>=(?P<low>-?[\d.]+)\."),
+        r"(?P<value>.+) is not in the range x>=(?P<low>-?[\d.]+)\.",
         lambda m: f"{m['value']} は範囲外です（{m['low']} 以上）",
     ),
     (
-        re.compile(r"(?:File|Directory|Path) (?P<path>.+) does not exist\."),
+        r"(?:File|Directory|Path) (?P<path>.+) does not exist\.",
         lambda m: f"{m['path']} がありません",
     ),
-    (re.compile(r"(?:File|Directory|Path) (?P<path>.+) is a file\."), lambda m: f"{m['path']} はファイルです"),
-    (re.compile(r"(?:File|Directory|Path) (?P<path>.+) is a directory\."), lambda m: f"{m['path']} はフォルダです"),
+    (r"(?:File|Directory|Path) (?P<path>.+) is a file\.", lambda m: f"{m['path']} はファイルです"),
+    (r"(?:File|Directory|Path) (?P<path>.+) is a directory\.", lambda m: f"{m['path']} はフォルダです"),
 )
 
 
-def _first(table: Sequence[tuple[re.Pattern[str], Translate]], text: str) -> str | None:
+def _first(table: Sequence[tuple[str, Translate]], text: str) -> str | None:
     for pattern, translate in table:
-        match = pattern.fullmatch(text)
+        match = re.fullmatch(pattern, text)  # compiled (and cached by re) only when a mistake is shown
         if match is not None:
             return translate(match)
     return None
@@ -145,7 +143,7 @@ def usage_line(exc: Any) -> str:
     said = message(exc.format_message())
     ctx = getattr(exc, "ctx", None)
     if ctx is not None and ctx.help_option_names:
-        said += f"（{ctx.command_path} {ctx.help_option_names[0]} で使い方を表示します）"
+        said += f"（使い方: {ctx.command_path} {ctx.help_option_names[0]}）"
     return str(Problem("kpicheck", None, None, CODE, said))
 
 

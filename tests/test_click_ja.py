@@ -78,7 +78,10 @@ def test_a_mistaken_command_line_is_one_coded_japanese_line(args: list[str], sai
     (line,) = result.stderr.splitlines()
     assert line.startswith("kpicheck: KC304 "), line
     assert said in line
-    assert line.endswith("で使い方を表示します）") or "--city には" in line, line
+    assert (
+        line.endswith(f"（使い方: root {args[0] if args[0] in COMMANDS else ''}".rstrip() + " -h）")
+        or "--city には" in line
+    ), line
     ours = [*args, *(own_texts(GROUP.commands[args[0]]) if args[0] in GROUP.commands else [])]
     assert english_left(line, ours) == set(), line
     line.encode("cp932")
@@ -154,10 +157,45 @@ def test_the_console_script_speaks_japanese_through_a_cp932_console() -> None:
     bad = subprocess.run([*script, "status", "--bogus"], capture_output=True, env=env, cwd=REPO, check=False)
     assert bad.returncode == 2
     assert bad.stderr.decode("cp932").strip() == (
-        "kpicheck: KC304 --bogus というオプションはありません（kpicheck status -h で使い方を表示します）"
+        "kpicheck: KC304 --bogus というオプションはありません（使い方: kpicheck status -h）"
     )
     shown = subprocess.run([*script, "status", "--help"], capture_output=True, env=env, cwd=REPO, check=False)
     assert shown.returncode == 0
     text = shown.stdout.decode("cp932")
     assert text.startswith("使い方: kpicheck status [オプション]")
     assert "?" not in text.replace("？", "")  # nothing replaced for want of a CP932 character
+
+
+@pytest.mark.parametrize(
+    ("english", "japanese"),
+    [  # as click 8.1/8.2 and typer 0.28's copy write them
+        (
+            "No such option: --cty (Possible options: --city, --year)",
+            "--cty というオプションはありません（もしかして: --city、--year）",
+        ),
+        ("No such option: --cty Did you mean --city?", "--cty というオプションはありません（もしかして: --city）"),
+        ("Missing option '--city'.", "オプション --city を指定してください"),
+        ("Missing argument 'TABLE'.", "引数 TABLE を指定してください"),
+        ("Missing parameter: city", "Missing parameter: city"),  # no row: stays as it was
+        (
+            "Invalid value for '--format': 'xml' is not one of 'table', 'json'.",
+            "--format: 'xml' は使えません（'table'、'json' のいずれか）",
+        ),
+        ("Invalid value for '--n': 'x' is not a valid integer.", "--n: 'x' は整数ではありません"),
+        ("Invalid value for '--n': 5 is not in the range 0<=x<=3.", "--n: 5 は範囲外です（0 以上 3 以下）"),
+        ("Invalid value for '--f': 'x' is not a valid float.", "--f: 'x' は数ではありません"),
+        (
+            "Invalid value for '--b': 'x' is not a valid boolean. Recognized values: 1, 0",
+            "--b: 'x' は真偽値ではありません（true か false）",
+        ),
+        ("Invalid value for '--root': Directory 'a.txt' is a file.", "--root: 'a.txt' はファイルです"),
+        ("Invalid value for 'FILE': Path 'x' does not exist.", "FILE: 'x' がありません"),
+        ("Got unexpected extra arguments (a b)", "余分な引数があります: a b"),
+        ("No such command 'stats'.", "'stats' というコマンドはありません"),
+        ("Missing command.", "コマンドを指定してください"),
+        ("Option '--year' requires 2 arguments.", "--year には値を 2 つ続けてください"),
+        ("Option '--strict' does not take a value.", "--strict は値をとりません"),
+    ],
+)
+def test_each_sentence_click_writes_has_its_row(english: str, japanese: str) -> None:
+    assert click_ja.message(english) == japanese
