@@ -258,16 +258,16 @@ class _Japanese:
         return option
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        """click's main, but a usage error is one coded Japanese line (exit 2) and help with no
-        arguments goes to stdout in Japanese."""
+        """click's main, but a usage error is one coded Japanese line (exit 2); `kpicheck` alone
+        prints the Japanese help."""
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         except click.exceptions.UsageError as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":
-                typer.echo(exc.format_message())
-                sys.exit(0)
+            if type(exc).__name__ == "NoArgsIsHelpError":  # as click: the help on stderr, exit 2
+                typer.echo(exc.format_message(), err=True)
+                sys.exit(exc.exit_code)
             typer.echo(usage_line(exc), err=True)
             sys.exit(exc.exit_code)
         except click.exceptions.ClickException as exc:

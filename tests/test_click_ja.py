@@ -118,9 +118,11 @@ def test_the_notes_of_an_option_are_japanese() -> None:
 
 
 def test_no_arguments_prints_the_help() -> None:
+    """As click does: the help on stderr and exit 2 (a script that forgot the command fails)."""
     result = invoke()
-    assert result.exit_code == 0
-    assert result.stdout.startswith("使い方: root [オプション] コマンド [引数]...")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("使い方: root [オプション] コマンド [引数]...")
+    assert "コマンド:" in result.stderr and result.stdout == ""
 
 
 @pytest.mark.parametrize(
