@@ -1,150 +1,56 @@
-"""The typer app: commands, options and exit codes. No domain logic lives here."""
+"""The typer commands: options, output and exit codes. No domain logic lives here.
+
+What the commands share (the app, the error boundary, the options) is in cli_base.py.
+"""
 
 # No `from __future__ import annotations` here: typer reads every command's annotations on every
 # run, and strings would be compiled and evaluated each time (7 ms of every command line).
 
-import functools
 import gc
 import shutil
 import sys
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from kpicheck import __version__
+from kpicheck.cli_base import (
+    EXIT_ERROR,
+    EXIT_FAIL,
+    EXIT_OK,
+    AsOfOption,
+    CityOption,
+    ColorOption,
+    DepartmentOption,
+    FailOn,
+    OutputFormat,
+    PlanOption,
+    RootOption,
+    YearOption,
+    app,
+    boundary,
+    command,
+    exit_on_errors,
+    output_format,
+    say_not_yet_known,
+)
 from kpicheck.console import MAX_PROBLEMS, MORE, Progress, echo_problems
-from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
-from kpicheck.models import Plan, Status
+from kpicheck.errors import Problem, Severity, usage_error
+from kpicheck.models import Status
 from kpicheck.periods import normalize
 from kpicheck.selection import as_of_option, choose_plan, chosen_plans, year_option
 from kpicheck.statuses import STATUS_LABELS
 from kpicheck.workspace import city_ids, load_city
 
-if TYPE_CHECKING:
-    from kpicheck.models import Actuals
-
 # Each command imports what only it needs (report and Jinja, validate, tabulate, the writers) inside
 # itself: every command line pays for what is imported here (benchmarks/startup.py).
 
-EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-EXIT_BROKEN_PIPE = 141  # as a shell reports a process ended by SIGPIPE (128 + 13)
-
-app = typer.Typer(
-    help="自治体DX推進計画の KPI 目標を、その年度の実績と照らし合わせて確認します。",
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-_state = {"debug": False}
+__all__ = ["app", "main"]
 
 
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class FailOn(StrEnum):
-    missed = "missed"
-    behind = "behind"
-
-
-def boundary(command: Callable[P, R]) -> Callable[P, R]:
-    """The one place that turns errors into one-line messages and exit code 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
-        except KpicheckError as exc:
-            echo_problems(exc.problems, more=MORE + "（kpicheck validate ですべて表示できます）", marked=False)
-            raise typer.Exit(EXIT_ERROR) from None
-        except BrokenPipeError:  # `kpicheck summary … | head`: the reader stopped; no message, no KC399
-            _quiet_stdout()
-            raise typer.Exit(EXIT_BROKEN_PIPE) from None
-        except Exception as exc:  # the boundary: anything unexpected still ends in one line
-            if _state["debug"]:
-                import traceback  # noqa: PLC0415 - only --debug needs it; keeps start-up short
-
-                traceback.print_exc()
-            typer.echo(
-                f"kpicheck: KC399 内部エラー: {type(exc).__name__}: {exc}（--debug を付けて実行すると詳細が出ます）",
-                err=True,
-            )
-            raise typer.Exit(EXIT_ERROR) from None
-
-    return wrapper
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at the null device, so flushing it at exit raises no second BrokenPipeError
-    (the Python documentation's recipe for SIGPIPE)."""
-    import os  # noqa: PLC0415 - only here
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (a test's captured stream)
-        pass
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"kpicheck {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root_options(
-    debug: Annotated[bool, typer.Option("--debug", help="内部エラーのときにトレースバックを表示します。")] = False,
-    version: Annotated[  # noqa: ARG001 - handled eagerly by its callback
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="バージョンを表示します。")
-    ] = False,
-) -> None:
-    """kpicheck: DX推進計画の KPI の状況表、報告書、入力チェック。"""
-    _state["debug"] = debug
-
-
-RootOption = Annotated[
-    Path, typer.Option("--root", help="targets/ と actuals/ があるデータのフォルダ。", file_okay=False)
-]
-CityOption = Annotated[str, typer.Option("--city", help="市町村 id: targets/ の下のフォルダ名（例: abashiri）。")]
-YearOption = Annotated[str | None, typer.Option("--year", help="年度: 2027, 2027年度, FY2027, R9, 令和9年度。")]
-PlanOption = Annotated[str | None, typer.Option("--plan", help="計画 id（--year だけでは決まらないとき）。")]
-AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="この日付時点で判定します（既定: 日本時間の今日）。例: 2027-09-30。")
-]
-DepartmentOption = Annotated[str | None, typer.Option("--department", help="担当にこの部署を含む指標だけ。")]
-ColorOption = Annotated[
-    bool | None,
-    typer.Option("--color/--no-color", help="状況に色を付けます（既定: 端末のときだけ。NO_COLOR で無効）。"),
-]
-
-
-def _say_not_yet_known(plan: Plan, actuals: "Actuals", as_of: date) -> None:
-    """One line on stderr when rows are dated after the as-of date (they are ignored, not lost)."""
-    from kpicheck.rules import not_yet_known  # noqa: PLC0415 - see the imports above
-
-    count, earliest = not_yet_known(plan, actuals, as_of)
-    if count and earliest is not None:
-        typer.echo(
-            f"kpicheck: 基準日 {as_of} より後の日付の実績 {count} 行は未反映です"
-            f"（最も早い日付 {earliest}）。--as-of で基準日を指定できます",
-            err=True,
-        )
-
-
-@app.command()
+@command()
 @boundary
 def status(
     city: CityOption,
@@ -174,7 +80,7 @@ def status(
 
         report = for_department(report, department)
     echo_problems(loaded.warnings, limit=0, marked=False)
-    fmt = _status_format(output, out)
+    fmt = output_format("status", output, out)
     colored = out is None and fmt is OutputFormat.table and use_color(color, sys.stdout)
     if fmt is OutputFormat.json:
         text: str | bytes = render_json(report)
@@ -192,8 +98,8 @@ def status(
     else:
         # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
         typer.echo(text, nl=False, color=colored)
-    _say_not_yet_known(chosen, loaded.actuals, when)
-    _exit_on_errors(loaded.errors)
+    say_not_yet_known(chosen, loaded.actuals, when, [fiscal_year])
+    exit_on_errors(loaded.errors)
     if fail_on is not None:
         from kpicheck.rules import at_or_worse  # noqa: PLC0415 - see the imports above
 
@@ -204,38 +110,12 @@ def status(
             raise typer.Exit(EXIT_FAIL)
 
 
-def _exit_on_errors(errors: tuple[Problem, ...]) -> None:
-    """After the output: the errors the run went on past (their indicators shown as 評価不能), then exit 2,
-    so a script or the hook still notices a file that `validate` refuses."""
-    if errors:
-        echo_problems(errors)
-        shown = "該当する指標は評価不能として表示。kpicheck validate で確認できます"
-        typer.echo(f"kpicheck: エラー {len(errors):,} 件（{shown}）", err=True)
-        raise typer.Exit(EXIT_ERROR)
-
-
-_SUFFIX_FORMATS = {".json": OutputFormat.json, ".csv": OutputFormat.csv, ".txt": OutputFormat.table}
-
-
-def _status_format(chosen: OutputFormat | None, out: Path | None) -> OutputFormat:
-    """--format, else the -o file's suffix; KC307 for a suffix kpicheck cannot write."""
-    if out is not None and out.suffix.lower() not in _SUFFIX_FORMATS:
-        raise usage_error(
-            "KC307", f"-o {out}: status が書き出せるのは .txt、.json、.csv です（.html の報告書は kpicheck report）"
-        )
-    if out is not None and chosen is not None and _SUFFIX_FORMATS[out.suffix.lower()] is not chosen:
-        raise usage_error("KC304", f"--format {chosen.value} と -o {out} の拡張子が一致しません")
-    if chosen is not None:
-        return chosen
-    return _SUFFIX_FORMATS[out.suffix.lower()] if out is not None else OutputFormat.table
-
-
 class SheetEncoding(StrEnum):
     utf8 = "utf-8"
     cp932 = "cp932"
 
 
-@app.command()
+@command()
 @boundary
 def sheet(
     city: CityOption,
@@ -276,7 +156,7 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-@app.command("list")
+@command("list")
 @boundary
 def list_plans(
     root: RootOption = Path(),
@@ -289,7 +169,7 @@ def list_plans(
     typer.echo(render_plans(all_plans(root), output.value), nl=False)
 
 
-@app.command()
+@command()
 @boundary
 def show(
     city: CityOption,
@@ -327,7 +207,7 @@ class ReportFormatOption(StrEnum):
     html = "html"
 
 
-@app.command("report")
+@command("report")
 @boundary
 def report_command(
     city: CityOption,
@@ -403,11 +283,11 @@ def report_command(
     else:
         written = write_report(output, rendered, root)
         typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
-    _say_not_yet_known(chosen, loaded.actuals, when)
-    _exit_on_errors(loaded.errors)
+    say_not_yet_known(chosen, loaded.actuals, when, fiscal_years)
+    exit_on_errors(loaded.errors)
 
 
-@app.command("import")
+@command("import")
 @boundary
 def import_command(
     table: Annotated[
@@ -486,20 +366,30 @@ def import_command(
         raise typer.Exit(EXIT_FAIL)
 
 
-@app.command("summary")
+@command("summary")
 @boundary
 def summary_command(
     year: Annotated[str, typer.Option("--year", help="年度: 2027, 2027年度, FY2027, R9, 令和9年度。")],
     as_of: AsOfOption = None,
     root: RootOption = Path(),
     output: Annotated[
-        OutputFormat, typer.Option("--format", help="table、json、csv のいずれか。")
-    ] = OutputFormat.table,
+        OutputFormat | None,
+        typer.Option("--format", help="table、json、csv のいずれか（既定: -o の拡張子、なければ table）。"),
+    ] = None,
     cities: Annotated[
         str | None, typer.Option("--cities", help="この市町村だけ（id をカンマ区切り。例: abashiri,nemuro）。")
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="画面ではなくファイル（.txt、.json、.csv）に書き出します（targets/ と actuals/ の外）。",
+        ),
+    ] = None,
 ) -> None:
     """すべての市町村の状況を 1 行ずつ集計します: 状況ごとの指標数と達成率（エラーのある市町村も 1 行）。"""
+    from kpicheck.output import check_output, write_files  # noqa: PLC0415 - see the imports above
     from kpicheck.render_summary import (  # noqa: PLC0415 - only this command
         csv_header,
         csv_row,
@@ -511,6 +401,9 @@ def summary_command(
 
     fiscal_year, when = year_option(year), as_of_option(as_of)
     assert fiscal_year is not None
+    fmt = output_format("summary", output, out)
+    if out is not None:  # refused before every city is read, not after
+        check_output(out, root)
     selection = select_cities(root, cities)
     progress = Progress(len(selection.cities))
     totals, failed = Totals(), []
@@ -526,10 +419,19 @@ def summary_command(
         progress.done()
 
     head = heading(fiscal_year, when)
-    if output is OutputFormat.json:
+    if out is not None:
+        if fmt is OutputFormat.json:
+            data: str | bytes = "".join(json_chunks(head, rows(), totals))
+        elif fmt is OutputFormat.csv:
+            data = csv_header() + b"".join(csv_row(row) for row in rows())
+        else:
+            data = render_summary_table(head, [table_row(row) for row in rows()], totals.as_dict(), 80)
+        written = write_files(out, {out: data}, root)
+        typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
+    elif fmt is OutputFormat.json:
         for chunk in json_chunks(head, rows(), totals):
             typer.echo(chunk, nl=False)
-    elif output is OutputFormat.csv:
+    elif fmt is OutputFormat.csv:
         typer.echo(csv_header(), nl=False)
         for row in rows():
             typer.echo(csv_row(row), nl=False)
@@ -552,7 +454,7 @@ class ProblemFormat(StrEnum):
     json = "json"
 
 
-@app.command("validate")
+@command("validate")
 @boundary
 def validate_command(
     files: Annotated[
@@ -562,10 +464,10 @@ def validate_command(
     output: Annotated[ProblemFormat, typer.Option("--format", help="text か json。")] = ProblemFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="警告でも失敗にします。")] = False,
     max_problems: Annotated[
-        int, typer.Option("--max-problems", min=0, help="表示する問題の上限件数（0: すべて）。")
+        int, typer.Option("--max-problems", min=0, metavar="<件数>", help="表示する問題の上限件数（0: すべて）。")
     ] = MAX_PROBLEMS,
 ) -> None:
-    """targets/ と actuals/ を確認します: 問題を 1 行に 1 件、path:line:column: CODE message の形で表示。"""
+    """targets/ と actuals/ を確認します: 問題を 1 行に 1 件、ファイル:行:列: コード 内容 の形で表示。"""
     if not (root / "targets").is_dir():
         raise usage_error(
             "KC304", f"--root {root}: targets/ フォルダがありません（データのリポジトリで実行してください）"

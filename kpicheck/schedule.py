@@ -139,7 +139,7 @@ def due_target(text: str, due_text: str, start_text: str, ctx: CellContext, firs
     except ValueError as exc:
         raise PhraseError(str(exc), "KC208") from None
     if due < fiscal_year_start(first):
-        raise PhraseError(f"due {due_text!r}（{due}）が計画の開始（{first}年度）より前です", "KC208")
+        raise PhraseError(f"期限 due = {due_text!r}（{due}）が計画の開始（{first}年度）より前です", "KC208")
     return Target(None, text, read_due_target(text, due, start, ctx), due_text=due_text)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kpicheck.errors import usage_error
-from kpicheck.models import Plan
+from kpicheck.models import Actuals, Plan
 from kpicheck.periods import fiscal_year_of, parse_date, parse_year, today_in_japan
 from kpicheck.workspace import City, load_city, pick_plan
 
@@ -66,3 +66,23 @@ def choose_plan(
 def chosen_plans(plans: Sequence[Plan], year: int | None, plan_id: str | None) -> list[Plan]:
     """The plan --year or --plan picks, or every plan when neither is given (`show`)."""
     return [pick_plan(plans, year, plan_id)] if year is not None or plan_id else list(plans)
+
+
+class Later(NamedTuple):
+    """Rows dated after the as-of date that a judged year would read: how many, their years, the earliest date."""
+
+    rows: int
+    years: tuple[int, ...]
+    earliest: date | None
+
+
+def not_yet_known(plan: Plan, actuals: Actuals, as_of: date, until_year: int) -> Later:
+    """Rows of `plan` dated after `as_of` for fiscal years up to `until_year` (the last judged year: a
+    year's evaluation reads its own and earlier years' rows, never later ones). Ignored by the
+    evaluation, counted so the CLI can say so."""
+    later = [
+        (key[3], a.as_of)
+        for key, a in actuals.items()
+        if key[0] == plan.id and key[3] <= until_year and a.as_of is not None and a.as_of > as_of
+    ]
+    return Later(len(later), tuple(sorted({year for year, _ in later})), min((d for _, d in later), default=None))

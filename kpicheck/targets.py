@@ -42,6 +42,8 @@ from kpicheck.toml_reader import Reader, syntax_error_place
 
 SINGLE_METRIC = "value"
 SCHEMA = 1
+# A plan's tables as its messages name them: the word a reader knows, and the table to edit.
+TABLES = {"area": "分野（[[areas]]）", "initiative": "取組（[[initiatives]]）", "indicator": "指標（[[indicators]]）"}
 
 # Every key a target file may hold, per table (docs/targets-format.md). Another key is KC210.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
@@ -251,7 +253,7 @@ def _unique(r: Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> None
     seen: set[str] = set()
     for item_id, line in ids:
         if item_id in seen:
-            r.problem("KC204", f"{kind} の id {item_id!r} が重複しています", line)
+            r.problem("KC204", f"{TABLES.get(kind, kind)} の id {item_id!r} が重複しています", line)
         seen.add(item_id)
 
 
@@ -261,8 +263,9 @@ def _areas(data: dict[str, Any], r: Reader) -> list[Area]:
     start = r.line_of(r"^\[\[areas\]\]") or 0
     for table in r.tables(data, "areas"):
         line = r.line_of_id(table.get("id"), start)
-        r.unknown_keys(table, KNOWN_KEYS["area"], "area", line)
-        areas.append(Area(r.ident(table, "area", line), r.text(table, "name", "area", line)))
+        where = TABLES["area"]
+        r.unknown_keys(table, KNOWN_KEYS["area"], where, line)
+        areas.append(Area(r.ident(table, where, line), r.text(table, "name", where, line)))
         lines.append(line)
     _unique(r, "area", zip((a.id for a in areas), lines, strict=True))
     return areas
@@ -274,15 +277,18 @@ def _initiatives(data: dict[str, Any], r: Reader, area_ids: set[str]) -> list[In
     start = r.line_of(r"^\[\[initiatives\]\]") or 0
     for table in r.tables(data, "initiatives"):
         line = r.line_of_id(table.get("id"), start)
-        r.unknown_keys(table, KNOWN_KEYS["initiative"], "initiative", line)
+        where = TABLES["initiative"]
+        r.unknown_keys(table, KNOWN_KEYS["initiative"], where, line)
         item = Initiative(
-            id=r.ident(table, "initiative", line),
-            area=normalize(r.text(table, "area", "initiative", line)),
-            name=r.text(table, "name", "initiative", line),
-            departments=r.texts(table, "departments", "initiative", line),
+            id=r.ident(table, where, line),
+            area=normalize(r.text(table, "area", where, line)),
+            name=r.text(table, "name", where, line),
+            departments=r.texts(table, "departments", where, line),
         )
         if item.area not in area_ids:
-            r.problem("KC206", f"initiative {item.id!r} の area {item.area!r} は不明です", line)
+            r.problem(
+                "KC206", f"取組 {item.id!r} の area = {item.area!r}: その id の分野が [[areas]] にありません", line
+            )
         result.append(item)
         lines.append(line)
     _unique(r, "initiative", zip((i.id for i in result), lines, strict=True))
@@ -359,12 +365,12 @@ def _baseline(spec: object, unit: str | None, r: Reader, where: str, line: int |
         return None
     printed = spec["value"]
     if not any(ch.isdigit() for ch in normalize(printed)) and normalize(printed) not in DASHES:
-        r.problem("KC202", f'{where}: baseline の value {printed!r} が数値ではありません（例: "60分", "39%"）', line)
+        r.problem("KC202", f'{where}: baseline.value {printed!r} が数値ではありません（例: "60分", "39%"）', line)
         return None
     try:
         baseline = read_baseline(printed, CellContext(()))
     except PhraseError as exc:
-        r.problem("KC202", f"{where}: 基準値（baseline の value）: {exc}", line)
+        r.problem("KC202", f"{where}: 基準値（baseline.value）: {exc}", line)
         return None
     if baseline is None:
         return None
@@ -382,12 +388,12 @@ def _baseline(spec: object, unit: str | None, r: Reader, where: str, line: int |
     try:
         year = parse_year(str(year_text))
     except ValueError as exc:
-        r.problem("KC202", f"{where}: baseline の year: {exc}", line)
+        r.problem("KC202", f"{where}: baseline.year: {exc}", line)
         return None
     if baseline.year is not None and baseline.year != year:
         r.problem(
             "KC202",
-            f"{where}: 基準値 {printed!r} は {baseline.year}年度、baseline の year は {year}年度です"
+            f"{where}: 基準値 {printed!r} は {baseline.year}年度、baseline.year は {year}年度です"
             "（どちらかに揃えるか、year を消してください）",
             line,
         )
@@ -409,7 +415,7 @@ def _indicators(
     for table in r.tables(data, "indicators"):
         line = r.line_of_id(table.get("id"), section)
         section = line or section
-        ident = r.ident(table, f"{section} 行目以降の indicator", line or section)
+        ident = r.ident(table, f"{section} 行目以降の指標", line or section)
         if not ident:
             continue
         first_problem = len(r.problems)
@@ -441,7 +447,8 @@ def _indicator(
         r.problem("KC202", f"{where}: missing_in_source は何が失われたかを書いた文にしてください", line)
     initiative = initiatives.get(normalize(r.text(table, "initiative", where, line)))
     if initiative is None:
-        r.problem("KC206", f"{where}: 不明な initiative {table.get('initiative')!r}", line)
+        said = f"initiative = {table.get('initiative')!r}: その id の取組が [[initiatives]] にありません"
+        r.problem("KC206", f"{where}: {said}", line)
         return None
     yearly = "targets" in table
     phased = bool(base.phases) and yearly

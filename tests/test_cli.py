@@ -29,7 +29,7 @@ DEMO = ["--root", str(REPO), "--city", "abashiri", "--as-of", "2027-12-31"]
 def test_help(command: list[str]) -> None:
     result = invoke(*command, "--help")
     assert result.exit_code == 0
-    assert "Usage" in result.output
+    assert "使い方: " in result.output
 
 
 @pytest.mark.parametrize("columns", [80, 120])
@@ -302,3 +302,81 @@ def test_commands_run_on_a_cp932_console(args: list[str]) -> None:
     done = subprocess.run([sys.executable, "-m", "kpicheck", *args], capture_output=True, env=env, check=False)
     assert done.returncode in (0, 1), done.stderr.decode("cp932", errors="replace")
     done.stdout.decode("cp932")  # what Windows shows: valid CP932 throughout
+
+
+def test_a_fy2026_run_on_the_demo_says_nothing_of_fy2027_rows() -> None:
+    """The demo's FY2027 rows are dated 2027-12-31: a FY2026 run as of 2026-12-03 never reads them (issue 21)."""
+    result = invoke("status", "--root", str(REPO), "--city", "abashiri", "--year", "2026", "--as-of", "2026-12-03")
+    assert result.exit_code == 0, result.output
+    assert "未反映" not in result.stderr
+    later = invoke("status", "--root", str(REPO), "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-30")
+    assert "基準日 2027-12-30 より後の日付の実績 32 行は未反映です" in later.stderr
+    assert "（最も早い日付 2027-12-31）: 2027 年度の行。" in later.stderr
+
+
+def test_rows_not_yet_known_are_those_the_judged_years_read(make_root: Any) -> None:
+    """A year is judged with its own and earlier years' rows (前年比, deadlines): those dated later are
+    counted and their years named; a later year's rows change nothing and are not counted."""
+    rows = "rate,2026,50,2026-06-01,\nrate,2027,60,2028-02-01,\nrate,2028,70,2029-01-01,\n"
+    root = make_root({"a.csv": "indicator,year,value,as_of,note\n" + rows})
+    args = ["--root", str(root), "--city", "mini", "--as-of", "2026-05-01"]
+    result = invoke("status", *args, "--year", "2027")
+    assert result.exit_code == 0, result.output
+    (line,) = result.stderr.splitlines()
+    assert line == (
+        "kpicheck: 基準日 2026-05-01 より後の日付の実績 2 行は未反映です（最も早い日付 2026-06-01）: "
+        "2026・2027 年度の行。--as-of で基準日を指定できます"
+    )
+    years = invoke("report", *args, "--years", "2026-2026")
+    assert years.exit_code == 0, years.output
+    assert "実績 1 行は未反映です（最も早い日付 2026-06-01）: 2026 年度の行。" in years.stderr
+
+
+def test_summary_writes_a_file_as_status_does(tmp_path: Path) -> None:
+    args = ["summary", "--root", str(REPO), "--year", "2027", "--as-of", "2027-12-31"]
+    shown = invoke(*args, "--format", "json")
+    for suffix in (".json", ".csv", ".txt"):
+        out = tmp_path / f"summary{suffix}"
+        result = invoke(*args, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert result.stdout == ""
+        assert result.stderr.strip() == f"書き出しました: {out}"
+        if suffix == ".json":
+            assert json.loads(out.read_text(encoding="utf-8")) == json.loads(shown.stdout)
+        elif suffix == ".csv":
+            data = out.read_bytes()
+            assert data.startswith(b"\xef\xbb\xbf")  # Excel on Japanese Windows reads UTF-8 with a BOM
+            assert [row[0] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))][1:] == [
+                "abashiri", "chitose", "hyuga", "nemuro",
+            ]  # fmt: skip
+        else:
+            text = out.read_text(encoding="utf-8")
+            assert "網走市" in text and max(wcswidth(line) for line in text.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("targets/summary.csv", "の中には書き込みません（kpicheck は読むだけです）"),
+        ("actuals/abashiri/summary.csv", "の中には書き込みません（kpicheck は読むだけです）"),
+        ("summary.html", "summary が書き出せるのは .txt、.json、.csv です"),
+        ("no/such/summary.csv", "がありません"),
+    ],
+)
+def test_summary_refuses_the_paths_status_refuses(tmp_path: Path, where: str, said: str) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(REPO / "targets", root / "targets")
+    shutil.copytree(REPO / "actuals", root / "actuals")
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    result = invoke("summary", "--root", str(root), "--year", "2027", "-o", str(root / where))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("kpicheck: KC307 ") and said in line, line
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_summary_output_file_refuses_a_format_its_suffix_contradicts(tmp_path: Path) -> None:
+    result = invoke("summary", "--root", str(REPO), "--year", "2027", "--format", "json", "-o", str(tmp_path / "s.csv"))
+    assert result.exit_code == 2
+    assert "KC304 --format json と -o" in result.stderr
+    assert not (tmp_path / "s.csv").exists()

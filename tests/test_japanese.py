@@ -12,7 +12,7 @@ import typer
 from conftest import invoke
 from kpicheck import cli
 
-COMMANDS = ["status", "report", "list", "show", "validate", "sheet", "import"]
+COMMANDS = ["status", "report", "list", "show", "validate", "sheet", "import", "summary"]
 # Hiragana, katakana or kanji: text a Japanese reader reads, not only ASCII.
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

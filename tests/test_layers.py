@@ -34,13 +34,15 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # readers: a plan's TOML and its cells
     ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "draft_marks", "targets"),
     ("rules", "workspace"),  # the engine, and a data root's cities
-    ("selection", "console"),  # what the commands share: the year and plan chosen, problems printed
+    # what the commands share: the year and plan chosen, problems printed, typer's own words in Japanese
+    ("selection", "console", "click_ja"),
     ("kpi_table",),  # kpicheck import: the table, its rows, the draft
     ("kpi_rows",),
     ("draft",),
     ("sheet", "sheet_xlsx", "render", "validate", "importer", "summary"),  # commands' cores
     ("report_context", "render_summary"),
     ("report",),
+    ("cli_base",),  # the app, the error boundary and the options every command takes
     ("cli", "__main__"),
 )
 FLOOR = {name: number for number, layer in enumerate(LAYERS) for name in layer}

@@ -277,7 +277,7 @@ def test_show_prints_cells_and_their_readings() -> None:
 @pytest.mark.parametrize("command", ["list", "show"])
 def test_help(command: str) -> None:
     result = conftest.invoke(command, "--help")
-    assert result.exit_code == 0 and "Usage" in result.output
+    assert result.exit_code == 0 and "使い方: " in result.output
 
 
 def test_a_combined_cell_is_read_in_the_plans_order_and_an_arrow_carries_a_phase(tmp_path: Path) -> None:

@@ -173,7 +173,7 @@ def run_validate(root: Path, *args: str) -> Any:
 
 def test_validate_help() -> None:
     result = invoke("validate", "--help")
-    assert result.exit_code == 0 and "Usage" in result.output
+    assert result.exit_code == 0 and "使い方: " in result.output
 
 
 def test_validate_exit_codes_and_sorted_lines(make_root: Callable[..., Path]) -> None:
