@@ -146,7 +146,7 @@ def sheet(
 
         data = sheet_xlsx(rows, f"{chosen.city_name} {chosen.title} {fiscal_year}年度 実績入力", chosen.directions)
     else:
-        data = sheet_csv(rows, encoding.value)
+        data = sheet_csv(rows, encoding.value, where=str(out))
     written = write_files(out, {out: data}, root)
     typer.echo(f"書き出しました: {written[0]}（{len(rows)} 行）", err=True)
 
@@ -193,7 +193,8 @@ def show(
         if not rows:
             continue
         shown += 1
-        typer.echo(render_readings(one, rows, fiscal_year, output.value), nl=False)
+        width = shutil.get_terminal_size((80, 24)).columns
+        typer.echo(render_readings(one, rows, fiscal_year, output.value, width), nl=False)
     if not shown:
         ids = ", ".join(i.id for i in chosen[0].indicators[:8]) if chosen else ""
         where = "、".join(p.id for p in chosen)

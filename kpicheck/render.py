@@ -430,14 +430,24 @@ def reading_rows(plan: Plan, indicators: list[Indicator], year: int | None) -> l
     return rows
 
 
-def render_readings(plan: Plan, indicators: list[Indicator], year: int | None, output: str) -> str:
-    """`kpicheck show`: each target cell as printed and the rule it was read as."""
+READING_HEADERS = ("ID", "指標", "年度/期限", "目標（計画の記載）", "読み取り")
+
+
+def render_readings(plan: Plan, indicators: list[Indicator], year: int | None, output: str, width: int = 80) -> str:
+    """`kpicheck show`: each target cell as printed and the rule it was read as, `width` columns wide:
+    the id and year whole, the name, the cell and its reading wrapped by display width."""
     rows = reading_rows(plan, indicators, year)
     if output == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     from tabulate import tabulate  # noqa: PLC0415 - see render_table
 
-    table = [[r["indicator"], r["name"], r["due"] or r["year"] or "", r["target"], r["reading"]] for r in rows]
-    title = f"{plan.city_name} {plan.title}（{plan.first_year}～{plan.last_year}年度） {plan.path}"
-    body = tabulate(table, headers=("ID", "指標", "年度/期限", "目標（計画の記載）", "読み取り"), disable_numparse=True)
+    table = [[r["indicator"], r["name"], str(r["due"] or r["year"] or ""), r["target"], r["reading"]] for r in rows]
+    least = [display_width(h) + 2 for h in READING_HEADERS]  # tabulate pads a header by 2
+    whole = [max(least[i], *(display_width(row[i]) for row in table)) for i in (0, 2)]
+    rest = width - sum(whole) - 8  # tabulate's two spaces between the five columns
+    name, cell = max(rest * 3 // 10, least[1]), max(rest * 3 // 10, least[3])
+    widths: list[int | None] = [None, name, None, cell, max(rest - name - cell, least[4])]
+    heading = f"{plan.city_name} {plan.title}（{plan.first_year}～{plan.last_year}年度） {plan.path}"
+    title = "\n".join(wrap(heading, width))
+    body = tabulate(_wrapped(table, widths), headers=READING_HEADERS, disable_numparse=True)
     return f"{title}\n{body}\n"

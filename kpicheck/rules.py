@@ -261,9 +261,3 @@ def _unusable(evaluation: Evaluation, problems: list[Problem]) -> Evaluation:
         m._replace(status=Status.UNRATED, reason=said, goal=None, pace=None, change=None) for m in evaluation.metrics
     )
     return evaluation._replace(status=Status.UNRATED, reason=said, metrics=metrics)
-
-
-def not_yet_known(plan: Plan, actuals: Actuals, as_of: date) -> tuple[int, date | None]:
-    """Rows of `plan` dated after `as_of`: ignored by the evaluation, but counted so the CLI can say so."""
-    later = [a.as_of for key, a in actuals.items() if key[0] == plan.id and a.as_of is not None and a.as_of > as_of]
-    return len(later), min(later, default=None)

@@ -380,3 +380,12 @@ def test_summary_output_file_refuses_a_format_its_suffix_contradicts(tmp_path: P
     assert result.exit_code == 2
     assert "KC304 --format json と -o" in result.stderr
     assert not (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.parametrize("city", ["abashiri", "nemuro", "chitose", "hyuga"])
+def test_show_fits_80_columns(city: str) -> None:
+    result = invoke("show", "--city", city, "--root", str(REPO), columns=80)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) > 3
+    assert max(wcswidth(line) for line in lines) <= 80
