@@ -1,4 +1,4 @@
-"""actuals/<city>/*.csv -> Actuals, collecting every problem with file:line:column.
+"""actuals/<city>/*.csv, *.xlsx, *.xlsm -> Actuals, collecting every problem with its place (file:line:column, D8).
 
 Staff type these in Excel, so a file may be UTF-8, UTF-8 with BOM or CP932, with CRLF, full-width
 digits and units, Japanese headers and era years. Text is normalised (NFKC) once, here.
@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from kpicheck.errors import Problem, Severity, display_path
-from kpicheck.inputs import InputError, read_input
+from kpicheck.inputs import SAVE_AS_XLSX, WORKBOOK_SUFFIXES, InputError, read_input
 from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan, State, ValueKind, magnitude_problem
 from kpicheck.periods import clean, fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
-from kpicheck.workbook import WorkbookError, read_rows
+from kpicheck.workbook import WorkbookError, misnamed, read_rows
 
 # Column names a header may use (NFKC, lower case) -> the column.
 HEADER_ALIASES: dict[str, str] = {
@@ -230,9 +230,27 @@ def load_actuals(
 
 
 def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult) -> None:
+    first_problem = len(result.problems)
+    workbook = path.suffix.lower() in WORKBOOK_SUFFIXES
+    notes: list[str] = []  # which sheet of a workbook was read, when not the first (KC119)
+    try:
+        _read_file(path, shown, workbook, notes, plans, result)
+    finally:
+        result.problems[first_problem:first_problem] = [
+            Problem(shown, None, None, "KC119", note, Severity.WARNING) for note in notes
+        ]
+
+
+def _read_file(
+    path: Path, shown: str, workbook: bool, notes: list[str], plans: list[Plan], result: ActualsResult
+) -> None:
     try:
         data = read_input(path)
-        rows = read_rows(data) if path.suffix.lower() == ".xlsx" else _csv_rows(decode(data), shown, result)
+        what = misnamed(data, workbook)
+        if what is not None:
+            result.problems.append(Problem(shown, None, None, "KC005", f"{what}。{SAVE_AS_XLSX}"))
+            return
+        rows = read_rows(data, _is_header, notes) if workbook else _csv_rows(decode(data), shown, result)
     except InputError as exc:
         result.problems.append(Problem(shown, None, None, exc.code, str(exc)))
         return
@@ -268,6 +286,12 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
             "（先に上記を直してください）"
         )
         result.problems.append(Problem(shown, None, None, "KC115", message))
+
+
+def _is_header(row: list[str]) -> bool:
+    """Whether a row is the actuals' header: it names the indicator, year and value columns."""
+    names = {HEADER_ALIASES.get(normalize(cell).lower()) for cell in row}
+    return all(name in names for name in REQUIRED)
 
 
 def _csv_rows(text: str, shown: str, result: ActualsResult) -> Iterator[tuple[int, list[str]]]:
