@@ -20,7 +20,8 @@ CODES: dict[str, str] = {
     "KC002": "file cannot be read",
     "KC003": "not a regular file (a folder, FIFO, device or socket)",
     "KC004": "file larger than the size cap (KPICHECK_MAX_FILE_MB)",
-    "KC005": "a spreadsheet saved in a format kpicheck does not read (.xls, .ods, .numbers): save it as .xlsx",
+    "KC005": "a spreadsheet saved in a format kpicheck does not read (.xls, .xlsb, .ods, .numbers, .et, or an"
+    " .xls or text renamed .xlsx): save it as .xlsx",
     # actuals CSV
     "KC101": "missing header or required column",
     "KC102": "unknown indicator id",
@@ -93,12 +94,17 @@ class Problem(NamedTuple):
     # indicator as 評価不能 (for `year`, or every year when None) and every other one as usual.
     indicator: str = ""
     year: int | None = None
+    # The place is a workbook's cell: shown as Excel names it (D8), which is what staff look for. `line`
+    # and `column` stay numbers (validate --format json), so tools need not parse letters.
+    workbook: bool = False
 
     @property
     def place(self) -> str:
-        """path:line:column, as far as known."""
+        """path:line:column as far as known; in a workbook path:D8 (a row alone stays path:8)."""
         place = self.path
         if self.line is not None:
+            if self.workbook and self.column is not None:
+                return f"{place}:{column_letters(self.column)}{self.line}"
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
@@ -121,6 +127,15 @@ class Problem(NamedTuple):
     def about(self, indicator: str, year: int | None = None) -> Problem:
         """The same problem, said to concern `indicator` (in `year`)."""
         return self._replace(indicator=indicator, year=year)
+
+
+def column_letters(number: int) -> str:
+    """A column's number (from 1) as Excel's letters: 1 -> A, 26 -> Z, 27 -> AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 class KpicheckError(Exception):
