@@ -36,6 +36,7 @@ HEADER_ALIASES: dict[str, str] = {
     "analysis": "analysis", "要因分析": "analysis", "分析": "analysis",
     "issues": "issues", "課題": "issues",
     "direction": "direction", "今後の方向性": "direction", "方向性": "direction",
+    "previous": "previous", "前年度実績": "previous",
 }  # fmt: skip
 # The 課's own words on a row: carried into the evaluation sheet as written.
 REMARK_COLUMNS = ("note", "analysis", "issues", "direction")
@@ -193,6 +194,8 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
         result.problems[first_problem:first_problem] = [
             Problem(shown, None, None, "KC119", note, Severity.WARNING) for note in notes
         ]
+        if workbook:  # a workbook's cells are named as Excel names them (D8)
+            result.problems[first_problem:] = [p._replace(workbook=True) for p in result.problems[first_problem:]]
 
 
 def _read_file(

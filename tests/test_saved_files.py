@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import REPO, run
+from conftest import REPO, run, xlsx
 from kpicheck.workspace import load_city
 
 SAVED = Path(__file__).resolve().parent / "saved_files"
@@ -26,14 +26,7 @@ STATUS = ("status", "--city", "mini", "--year", "2026", "--as-of", "2027-03-31",
 
 
 def book_bytes(rows: list[list[object]] = ROWS) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx(rows)
 
 
 def xlsm(rows: list[list[object]] = ROWS) -> bytes:
