@@ -88,8 +88,13 @@ def _refusal(parts: tuple[str, ...]) -> tuple[str, str] | None:
     listing (inputs.list_actuals), so a file kpicheck would not read is never passed as clean."""
     if len(parts) == 3 and parts[0] == "targets":
         return None
-    if parts[0] != "actuals" or len(parts) not in {3, 4}:
+    if parts[0] != "actuals" or len(parts) < 3:
         return "KC304", NOT_DATA
+    if len(parts) > 4:
+        return (
+            "KC117",
+            "年度フォルダの中のフォルダのファイルは読みません（読むのは市町村のフォルダと年度フォルダの直下です）",
+        )
     suffix = Path(parts[-1]).suffix.lower()
     if len(parts) == 4 and year_folder(parts[2]) is None:
         return (

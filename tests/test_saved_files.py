@@ -232,6 +232,13 @@ def test_a_file_named_in_a_folder_that_is_not_read_is_refused(make_root: Callabl
     (root / "actuals" / "mini" / "old" / "a.csv").write_text("指標,年度,実績\nrate,2026,66%\n", encoding="utf-8")
     code, found = lines(root, "old/a.csv")
     assert code == 1 and len(found) == 1 and " KC117 フォルダ old は年度" in found[0], found
+    deeper = root / "actuals" / "mini" / "R8" / "old"
+    deeper.mkdir(parents=True)
+    (deeper / "a.csv").write_text("指標,年度,実績\nrate,2026,66%\n", encoding="utf-8")
+    code, found = lines(root, "R8/old/a.csv")
+    assert code == 1 and len(found) == 1 and " KC117 年度フォルダの中のフォルダのファイルは読みません" in found[0], (
+        found
+    )
 
 
 def test_actuals_city_that_is_a_file_is_refused(make_root: Callable[..., Path]) -> None:
