@@ -1,4 +1,4 @@
-"""actuals/<city>/*.csv -> Actuals, collecting every problem with file:line:column.
+"""actuals/<city>/*.csv, *.xlsx, *.xlsm -> Actuals, collecting every problem with its place (file:line:column, D8).
 
 Staff type these in Excel, so a file may be UTF-8, UTF-8 with BOM or CP932, with CRLF, full-width
 digits and units, Japanese headers and era years. Text is normalised (NFKC) once, here.
@@ -14,15 +14,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal, Protocol
 
+from kpicheck.actual_values import cut, parse_value, unquote
 from kpicheck.errors import Problem, Severity, display_path
-from kpicheck.inputs import InputError, read_input
-from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan, State, ValueKind, magnitude_problem
+from kpicheck.inputs import SAVE_AS_XLSX, WORKBOOK_SUFFIXES, InputError, read_input
+from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan
 from kpicheck.periods import clean, fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
-from kpicheck.workbook import WorkbookError, read_rows
+from kpicheck.workbook import WorkbookError, misnamed, read_rows
 
 # Column names a header may use (NFKC, lower case) -> the column.
 HEADER_ALIASES: dict[str, str] = {
@@ -36,6 +36,7 @@ HEADER_ALIASES: dict[str, str] = {
     "analysis": "analysis", "要因分析": "analysis", "分析": "analysis",
     "issues": "issues", "課題": "issues",
     "direction": "direction", "今後の方向性": "direction", "方向性": "direction",
+    "previous": "previous", "前年度実績": "previous",
 }  # fmt: skip
 # The 課's own words on a row: carried into the evaluation sheet as written.
 REMARK_COLUMNS = ("note", "analysis", "issues", "direction")
@@ -43,21 +44,6 @@ REQUIRED = ("indicator", "year", "value")
 # A 実績 cell that says "nothing yet": the row is skipped, not an error (a half-filled sheet from one
 # 課 must not block the council report).
 BLANK_VALUES = frozenset({"", "-", "未入力", "未定", "―", "—", "ー", "－"})
-
-STATE_WORDS: dict[str, State] = {
-    **dict.fromkeys(
-        ["済", "済み", "完了", "完了済", "実施", "実施済", "実施済み", "達成", "策定済", "導入済", "○", "〇", "◯",
-         "有", "あり", "はい", "yes", "done", "true"], State.DONE),
-    **dict.fromkeys(
-        ["実施中", "検討中", "準備中", "着手", "着手済", "進行中", "作業中", "一部実施", "一部完了", "継続中", "△"],
-        State.IN_PROGRESS),
-    **dict.fromkeys(
-        ["未", "未実施", "未着手", "未完了", "未策定", "未達成", "×", "✕", "無", "なし", "いいえ", "no", "false"],
-        State.NOT_STARTED),
-}  # fmt: skip
-
-_NUMBER_START = re.compile(r"^[+-]?[\d.,]")
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 # Problems kept per file: a file of a million bad rows is one cause, and a million Problem records
 # would take gigabytes. The rest are counted (KC115).
@@ -71,6 +57,8 @@ class ActualsResult:
     skip: frozenset[str] = frozenset()  # plans whose rows are passed over unread (not the year's plan)
     until: int | None = None  # rows of later fiscal years are passed over unread (summary of one year)
     plan_of: dict[tuple[int, str], Plan | None] = field(default_factory=dict)  # (year, plan column) -> plan
+    # Actuals read from a 前年度実績 cell: a row of that year with the same value replaces one silently.
+    previous: set[tuple[str, str, str, int]] = field(default_factory=set)
 
 
 class DecodeError(ValueError):
@@ -122,34 +110,6 @@ def _place(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, len(prefix) + 1
 
 
-def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
-    """Read one actual for a metric: 15,000 / １５，０００名 / 66% / 済 / ○ / a phase word."""
-    value = _unquote(normalize(text))
-    if value.startswith("=") or value.startswith("+=") or value.startswith("@"):
-        raise ValueError(f"{_cut(text)!r} は表計算の数式です。値を貼り付けてください")
-    if metric.kind is ValueKind.NUMBER:
-        return _number(value, metric)
-    state = STATE_WORDS.get(value.lower())
-    if metric.kind is ValueKind.PHASE:
-        word = plan.phase_aliases.get(value, value)
-        if word in plan.phases:
-            return word
-        if state is not None:  # 実施 / 実施中 / 未着手: for a bare arrow (continuous work) in a roadmap
-            return state
-        raise ValueError(f"{_cut(text)!r} はこの計画の段階ではありません（{'、'.join(plan.phases)}）")
-    if state is None and _NUMBER_START.match(value):  # a number where the targets are words, or none can be read
-        raise ValueError(
-            f"{_cut(text)!r} は数値ですが、この指標の目標は数値で読めていません（目標が完了や県内1位などの語なら"
-            " 済/完了/達成/未達成/実施中 などで入力します。数値の目標なら、目標ファイルの指標に単位 unit を宣言し、"
-            "読めない目標のセルを直してください）"
-        )
-    if state is None:
-        raise ValueError(
-            f"{_cut(text)!r} は進捗を表す語ではありません（済/完了/達成/○、実施中/検討中、未/未着手/未達成/×）"
-        )
-    return state
-
-
 # Cells up to this length go through _cell_text's cache: ids, years, metrics and values repeat on
 # every row, while a 備考 or 要因分析 differs on each and would only fill the cache.
 SHORT_CELL = 32
@@ -157,57 +117,52 @@ SHORT_CELL = 32
 
 def _read_cell(raw: str) -> str:
     """A cell as the loader reads it: NFKC, trimmed, Excel's ="…" removed."""
-    return _unquote(normalize(raw))
+    return unquote(normalize(raw))
 
 
 # _read_cell once per distinct short text: a file repeats its ids, years, metrics and blanks on every row.
 _cell_text = functools.lru_cache(maxsize=65536)(_read_cell)
 
 
-def _unquote(value: str) -> str:
-    """Excel's ="0123" guard around a value."""
-    if not value.startswith('="'):  # nearly every cell: no pattern to run
-        return value
-    found = re.fullmatch(r'="(.*)"', value)
-    return found[1] if found else value
-
-
 @functools.lru_cache(maxsize=4096)
-def _nearest_id(known: tuple[str, ...], wanted: str) -> str | None:
-    """The known id closest to a mistyped one (cached: a file repeats its typos)."""
+def _id_hint(wanted: str, known: tuple[str, ...]) -> str:
+    """What an unknown id probably is: an id Excel turned into a date, else the known id closest to it
+    (cached: a file repeats its typos)."""
+    said = _date_hint(wanted, known)
+    if said:
+        return said
     found = difflib.get_close_matches(wanted, known, n=1)
-    return found[0] if found else None
+    return f"（{found[0]!r} の誤り？）" if found else ""
 
 
-def _cut(text: str, limit: int = 40) -> str:
-    """A value as a message quotes it: long input is cut, so one bad cell is one short line."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日$")
+TEXT_FORMAT = "指標の列のセルの書式を「文字列」にしてから id を入力し直してください"
 
 
-def _number(value: str, metric: Metric) -> Decimal:
-    return _number_in(value, metric.unit)
+def _date_hint(wanted: str, known: tuple[str, ...]) -> str:
+    """Where an id cell holds a date, the id Excel probably turned into it, and how to stop it ("" if not a date).
 
-
-@functools.lru_cache(maxsize=4096)  # files repeat their values (100%, 3, 1,000): each text read once
-def _number_in(value: str, declared: str | None) -> Decimal:
-    number = value
-    unit = normalize(declared or "")
-    if unit and number.endswith(unit):
-        number = number[: -len(unit)].strip()
-    if not _NUMBER.match(number) or len(number) > 64:
-        raise ValueError(f"{_cut(value)!r} は {declared!r} 単位の数値ではありません")
-    try:
-        result = Decimal(number.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
-        raise ValueError(f"{value!r} は数値ではありません") from None
-    if result < 0:
-        raise ValueError(f"{_cut(value)!r} は負の値です（件数や率は負になりません）")
-    too_big = magnitude_problem(result)
-    if too_big:
-        raise ValueError(f"{_cut(value)!r}: {too_big}")
-    if unit == "%" and result > 100:
-        raise ValueError(f"{_cut(value)!r} は 100% を超えています")
-    return result
+    Excel reads `2-1-1` typed into a General cell as 2002/1/1 and `1-1` as 1月1日 (of the current year),
+    and a workbook then stores a date (read as 2002-01-01); a CSV saved from it prints 2002/1/1 or 1月1日.
+    """
+    found = _MONTH_DAY.match(wanted)
+    if found:
+        month, day, year = int(found[1]), int(found[2]), None
+    else:
+        try:
+            when = parse_date(wanted)
+        except ValueError:
+            return ""
+        month, day, year = when.month, when.day, when.year
+    candidates = [f"{month}-{day}"]
+    if year is not None:
+        candidates = [f"{year % 100}-{month}-{day}", *candidates]
+        if day == 1:
+            candidates.append(f"{year % 100}-{month}")  # 13-2 is read as 2013年2月
+    likely = next((c for c in candidates if c in known), None)  # the most specific: 2-1-1 before 1-1
+    if likely:
+        return f"（Excel が id {likely} を日付に変えたようです。{TEXT_FORMAT}）"
+    return f"（日付になっています。Excel は 2-1-1 のような id を日付に変えます。{TEXT_FORMAT}）"
 
 
 def load_actuals(
@@ -230,9 +185,29 @@ def load_actuals(
 
 
 def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult) -> None:
+    first_problem = len(result.problems)
+    workbook = path.suffix.lower() in WORKBOOK_SUFFIXES
+    notes: list[str] = []  # which sheet of a workbook was read, when not the first (KC119)
+    try:
+        _read_file(path, shown, workbook, notes, plans, result)
+    finally:
+        result.problems[first_problem:first_problem] = [
+            Problem(shown, None, None, "KC119", note, Severity.WARNING) for note in notes
+        ]
+        if workbook:  # a workbook's cells are named as Excel names them (D8)
+            result.problems[first_problem:] = [p._replace(workbook=True) for p in result.problems[first_problem:]]
+
+
+def _read_file(
+    path: Path, shown: str, workbook: bool, notes: list[str], plans: list[Plan], result: ActualsResult
+) -> None:
     try:
         data = read_input(path)
-        rows = read_rows(data) if path.suffix.lower() == ".xlsx" else _csv_rows(decode(data), shown, result)
+        what = misnamed(data, workbook)
+        if what is not None:
+            result.problems.append(Problem(shown, None, None, "KC005", f"{what}。{SAVE_AS_XLSX}"))
+            return
+        rows = read_rows(data, _is_header, notes) if workbook else _csv_rows(decode(data), shown, result)
     except InputError as exc:
         result.problems.append(Problem(shown, None, None, exc.code, str(exc)))
         return
@@ -259,15 +234,19 @@ def _load_file(path: Path, shown: str, plans: list[Plan], result: ActualsResult)
         result.problems.append(Problem(shown, exc.line, None, "KC001", str(exc)))
         return
     if header is None:
-        result.problems.append(
-            Problem(shown, 1, None, "KC101", "空のファイルです（見出し行 indicator,year,value が必要です）")
-        )
+        result.problems.append(Problem(shown, 1, None, "KC101", f"空のファイルです{NEEDED}"))
     if unlisted:
         message = (
             f"このファイルには最初の {MAX_FILE_PROBLEMS:,} 件のほかに {unlisted:,} 件の問題があります"
             "（先に上記を直してください）"
         )
         result.problems.append(Problem(shown, None, None, "KC115", message))
+
+
+def _is_header(row: list[str]) -> bool:
+    """Whether a row is the actuals' header: it names the indicator, year and value columns."""
+    names = {HEADER_ALIASES.get(normalize(cell).lower()) for cell in row}
+    return all(name in names for name in REQUIRED)
 
 
 def _csv_rows(text: str, shown: str, result: ActualsResult) -> Iterator[tuple[int, list[str]]]:
@@ -300,7 +279,7 @@ def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dic
                 line,
                 None,
                 "KC101",
-                f"見出し行に {', '.join(missing)} がありません（indicator,year,value が必要です）",
+                f"見出し行に {', '.join(missing)} がありません{NEEDED}",
             )
         )
         return None
@@ -310,18 +289,32 @@ def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dic
 def _row(
     row: list[str], header: dict[str, int], width: int, shown: str, line: int, plans: list[Plan], result: ActualsResult
 ) -> None:
+    only_previous = False
     if result.until is not None and _later(row, header["year"], result.until):
-        return  # a later year: it cannot change the figures of the year asked for (validate reads it)
+        # a later year cannot change the figures of the year asked for (validate reads it), except by
+        # the 前年度実績 the next year's row gives for it
+        if "previous" not in header or _later(row, header["year"], result.until + 1):
+            return
+        only_previous = True
     first = len(result.problems)
-    subject = _read_row(row, header, width, shown, line, plans, result)
+    subject = _read_row(row, header, width, shown, line, plans, result, only_previous=only_previous)
     if subject is not None and len(result.problems) > first:  # the row's problems concern its indicator
         result.problems[first:] = [p.about(*subject) for p in result.problems[first:]]
 
 
 def _read_row(
-    row: list[str], header: dict[str, int], width: int, shown: str, line: int, plans: list[Plan], result: ActualsResult
+    row: list[str],
+    header: dict[str, int],
+    width: int,
+    shown: str,
+    line: int,
+    plans: list[Plan],
+    result: ActualsResult,
+    *,
+    only_previous: bool = False,
 ) -> tuple[str, int] | None:
-    """Store the row's actual or report why not; the (indicator, year) the row is for, once both are known."""
+    """Store the row's actual (and its 前年度実績) or report why not; the (indicator, year) the row is for,
+    once both are known. With `only_previous` only the 前年度実績 is stored (summary of the year before)."""
     # short cells (ids, years, values) through the cache; a long note is normalised without being kept
     cells = [_cell_text(c) if len(c) <= SHORT_CELL else _read_cell(c) for c in row]
     size = len(cells)
@@ -334,8 +327,11 @@ def _read_row(
     if len(row) > width and any(c.strip() for c in row[width:]):
         extra = len(row) - width
         problem("value", "KC109", f"見出し行の列数を超えるセルが {extra} 個あります（値の中にカンマ？）")
-    if named.get("value", "") in BLANK_VALUES:
-        _blank(lambda name: named.get(name, ""), problem)
+    blank = only_previous or named.get("value", "") in BLANK_VALUES
+    previous = named.get("previous", "")
+    if blank and previous in BLANK_VALUES:
+        if not only_previous:
+            _blank(lambda name: named.get(name, ""), problem)
         return None
     try:
         year = parse_year(named.get("year", ""))
@@ -357,49 +353,117 @@ def _read_row(
     indicator_id = named.get("indicator", "")
     indicator = plan.indicator(indicator_id)
     if indicator is None:
-        hint = _nearest_id(plan.indicator_ids, indicator_id)
-        did_you = f"（{hint!r} の誤り？）" if hint else ""
-        problem("indicator", "KC102", f"{plan.id} に指標 {indicator_id!r} はありません{did_you}")
+        hint = _id_hint(indicator_id, plan.indicator_ids)
+        problem("indicator", "KC102", f"{plan.id} に指標 {indicator_id!r} はありません{hint}")
         return None
     subject = (indicator.id, year)
     metric = _metric(indicator, named.get("metric", ""), problem)
     if metric is None:
         return subject
+    if previous not in BLANK_VALUES:
+        place = Place(shown, line, header["previous"] + 1)
+        _previous(previous, (plan, indicator, metric), year - 1, place, result, problem)
+    if blank:
+        if not only_previous:
+            _blank(lambda name: named.get(name, ""), problem)
+        return subject
+    _store(row, named, header, (plan, indicator, metric), year, Place(shown, line), result, problem)
+    return subject
+
+
+def _store(
+    row: list[str],
+    named: dict[str, str],
+    header: dict[str, int],
+    subject: tuple[Plan, Indicator, Metric],
+    year: int,
+    place: Place,
+    result: ActualsResult,
+    problem: ProblemSink,
+) -> None:
+    """The row's own actual, once its value, 基準日 and direction are read and it repeats no other."""
+    plan, indicator, metric = subject
     try:
         value = parse_value(named.get("value", ""), metric, plan)
     except ValueError as exc:
         item = f" {metric.name}" if len(indicator.metrics) > 1 else ""
         problem("value", "KC106", f"{indicator.id}{item}: {exc}")
-        return subject
+        return
     as_of = _as_of(named.get("as_of", ""), year, problem)
     if as_of is False:
-        return subject
+        return
     direction = named.get("direction", "").strip()
     if direction and direction not in plan.directions:
         problem(
             "direction",
             "KC106",
-            f"今後の方向性 {_cut(direction)!r} は {'、'.join(plan.directions)} のどれかにしてください",
+            f"今後の方向性 {cut(direction)!r} は {'、'.join(plan.directions)} のどれかにしてください",
         )
-        return subject
+        return
     key = (plan.id, indicator.id, metric.id, year)
-    if key in result.actuals:
-        first = result.actuals[key].place
-        problem("indicator", "KC107", f"{indicator.id} {metric.id} {year} は {first.path}:{first.line} で入力済みです")
-        return subject
+    earlier = result.actuals.get(key)
+    if earlier is not None and not (key in result.previous and earlier.value == value):
+        where = _where(earlier.place)
+        if key in result.previous:
+            said = f"{where} の前年度実績 {cut(earlier.text)!r} と違います"
+        else:
+            said = f"{where} で入力済みです"
+        which = "" if len(indicator.metrics) == 1 else f" の項目 {metric.name or metric.id}"
+        problem("indicator", "KC107", f"指標 {indicator.id}{which} の {year} 年度の実績は {said}")
+        return
+    result.previous.discard(key)  # the year's own row, with its 基準日 and remarks, replaces an equal 前年度実績
     remarks = [_remark(row, header, name) if name in header else "" for name in REMARK_COLUMNS]
-    result.actuals[key] = Actual(
-        indicator.id,
-        metric.id,
-        year,
-        value,
-        named.get("value", ""),
-        as_of,
-        remarks[0],
-        Place(shown, line),
-        *remarks[1:],
-    )
-    return subject
+    text = named.get("value", "")
+    result.actuals[key] = Actual(indicator.id, metric.id, year, value, text, as_of, remarks[0], place, *remarks[1:])
+
+
+def _previous(
+    text: str,
+    subject: tuple[Plan, Indicator, Metric],
+    year: int,
+    place: Place,
+    result: ActualsResult,
+    problem: ProblemSink,
+) -> None:
+    """A 前年度実績 cell: the actual of the row's indicator and metric for the year before the row's.
+
+    The entry sheet prefills it with what is known (models.show_actual's text) and asks for it where a
+    前年比 target lacks it. An equal value given elsewhere is no problem; a different one is KC107 naming
+    both places. Its 基準日 is that year's end; the row's remarks stay with the row's own year.
+    """
+    plan, indicator, metric = subject
+    if year < plan.first_year - 1:  # the loader keeps rows back to the year before the plan, no further
+        problem(
+            "previous",
+            "KC105",
+            f"前年度実績の {year} 年度は計画 {plan.id}（{plan.first_year}～{plan.last_year}）の前年度より前です",
+        )
+        return
+    try:
+        value = parse_value(text, metric, plan)
+    except ValueError as exc:
+        item = f" {metric.name}" if len(indicator.metrics) > 1 else ""
+        problem("previous", "KC106", f"{indicator.id}{item} 前年度実績: {exc}")
+        return
+    key = (plan.id, indicator.id, metric.id, year)
+    earlier = result.actuals.get(key)
+    if earlier is not None:
+        if earlier.value != value:
+            problem(
+                "previous",
+                "KC107",
+                f"{indicator.id} {metric.id} {year} の前年度実績 {cut(text)!r} が"
+                f" {_where(earlier.place)} の {cut(earlier.text)!r} と違います",
+            )
+        return
+    result.actuals[key] = Actual(indicator.id, metric.id, year, value, text, fiscal_year_end(year), "", place)
+    result.previous.add(key)
+
+
+def _where(place: Place) -> str:
+    """A place as a problem names it (a workbook's cell as Excel names it, D8)."""
+    workbook = Path(place.path).suffix.lower() in WORKBOOK_SUFFIXES
+    return Problem(place.path, place.line, place.column, "", "", workbook=workbook).place
 
 
 def _later(row: list[str], index: int, until: int) -> bool:
@@ -431,12 +495,13 @@ def _as_of(text: str, year: int, problem: ProblemSink) -> date | Literal[False] 
         problem("as_of", "KC108", str(exc))
         return False
     if not fiscal_year_start(year) <= as_of <= fiscal_year_end(year):
-        problem("as_of", "KC108", f"as_of {as_of} が {year} 年度（{year}-04-01 ～ {year + 1}-03-31）の外です")
+        problem("as_of", "KC108", f"基準日（as_of）{as_of} が {year} 年度（{year}-04-01 ～ {year + 1}-03-31）の外です")
         return False
     return as_of
 
 
 # The remark columns as messages name them.
+NEEDED = "（見出し行に 指標,年度,実績 または indicator,year,value の列が必要です）"
 HEADER_NAMES = {"note": "備考", "analysis": "要因分析", "issues": "課題", "direction": "今後の方向性"}
 
 

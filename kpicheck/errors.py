@@ -29,7 +29,8 @@ CODES: dict[str, str] = {
     ),
     "KC004": "ファイルが大きすぎる（既定 64 MB。環境変数 KPICHECK_MAX_FILE_MB で変更可）。ファイルを分けてください",
     "KC005": (
-        "kpicheck が読まない形式の表計算ファイル（.xls、.ods、.numbers）。Excel などで .xlsx 形式で保存し直してください"
+        "kpicheck が読まない形式の表計算ファイル（.xls、.xlsb、.ods、.numbers、.et、または中身が .xls や"
+        "テキストなのに名前が .xlsx のもの）。Excel などで .xlsx 形式で保存し直してください"
     ),
     # actuals CSV
     "KC101": "見出しの行がない、または必要な列（指標、年度、実績 など）がない。入力シートの見出しのまま使ってください",
@@ -142,12 +143,17 @@ class Problem(NamedTuple):
     # indicator as 評価不能 (for `year`, or every year when None) and every other one as usual.
     indicator: str = ""
     year: int | None = None
+    # The place is a workbook's cell: shown as Excel names it (D8), which is what staff look for. `line`
+    # and `column` stay numbers (validate --format json), so tools need not parse letters.
+    workbook: bool = False
 
     @property
     def place(self) -> str:
-        """path:line:column, as far as known."""
+        """path:line:column as far as known; in a workbook path:D8 (a row alone stays path:8)."""
         place = self.path
         if self.line is not None:
+            if self.workbook and self.column is not None:
+                return f"{place}:{column_letters(self.column)}{self.line}"
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
@@ -170,6 +176,15 @@ class Problem(NamedTuple):
     def about(self, indicator: str, year: int | None = None) -> Problem:
         """The same problem, said to concern `indicator` (in `year`)."""
         return self._replace(indicator=indicator, year=year)
+
+
+def column_letters(number: int) -> str:
+    """A column's number (from 1) as Excel's letters: 1 -> A, 26 -> Z, 27 -> AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 class KpicheckError(Exception):

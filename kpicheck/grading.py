@@ -461,7 +461,7 @@ def parse_scale(spec: object) -> Scale | str:
     if isinstance(spec, str):
         found = PRESETS.get(spec.strip())
         if found is None:
-            return f"grading {spec!r} は既定の評価基準ではありません（{'、'.join(PRESETS)} か、独自の bands）"
+            return f"grading = {spec!r} は既定の評価基準ではありません（{'、'.join(PRESETS)} か、独自の bands）"
         return found
     if not isinstance(spec, dict):
         return 'grading は既定の評価基準の名前（"A-D" など）か、bands を持つテーブルにしてください'

@@ -11,7 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from kpicheck.errors import Problem
+from kpicheck.errors import Problem, Severity
+from kpicheck.periods import parse_year
 
 # Files larger than this are refused (KC004). A city's actuals are kilobytes; a national data
 # root in one file is tens of megabytes. KPICHECK_MAX_FILE_MB raises or lowers it.
@@ -64,7 +65,23 @@ def read_input(path: Path) -> bytes:
     return data
 
 
-ACTUALS_SUFFIXES = (".csv", ".xlsx")
+ACTUALS_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+# Workbook suffixes openpyxl reads (.xlsm is an .xlsx with macros; openpyxl never runs them).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Spreadsheets saved in a format kpicheck does not read (KC005): what the file is, and how to save it.
+REFUSED_SUFFIXES: dict[str, str] = {
+    ".xls": "古い Excel 形式（.xls）",
+    ".xlsb": "Excel バイナリ ブック（.xlsb）",
+    ".ods": "LibreOffice/OpenOffice の形式（.ods）",
+    ".numbers": "Numbers の形式（.numbers）",
+    ".et": "WPS Office の形式（.et）",
+}
+SAVE_AS_XLSX = "Excel で開き、名前を付けて保存 → ファイルの種類「Excel ブック (*.xlsx)」で保存し直してください"
+
+
+def refused(kind: str) -> str:
+    """KC005's message for a spreadsheet kpicheck does not read."""
+    return f"{kind}は読めません。{SAVE_AS_XLSX}"
 
 
 def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple[list[Path], list[Problem]]:
@@ -72,11 +89,103 @@ def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple
 
     Hidden files and Excel's lock files (~$name.xlsx, present while a workbook is open) are skipped.
     """
+    names, problems = _names(folder, shown)
+    return [folder / name for name in names if name.lower().endswith(suffix) and not _skipped(name)], problems
+
+
+def _names(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
     try:
-        names = sorted(os.listdir(folder))  # noqa: PTH208 - names only, and one call tests can stand in for
+        return sorted(os.listdir(folder)), []  # noqa: PTH208 - names only, and one call tests can stand in for
     except OSError as exc:
         return [], [Problem(shown, None, None, "KC002", f"このフォルダの中身を読めません: {exc.strerror or exc}")]
-    return [folder / name for name in names if name.lower().endswith(suffix) and not name.startswith((".", "~$"))], []
+
+
+def _skipped(name: str) -> bool:
+    """Hidden files (.DS_Store, LibreOffice's lock .~lock.x.xlsx#) and Excel's lock files (~$x.xlsx).
+
+    Skipped without a word: a lock file is Excel's, not staff's. Excel writes it beside a workbook while
+    it is open and removes it on closing (it holds only the user's name); a warning would appear whenever
+    someone has the sheet open, and a warning that is usually noise teaches people to skip warnings.
+    """
+    return name.startswith((".", "~$"))
+
+
+def year_folder(name: str) -> int | None:
+    """The fiscal year a folder's name is (2026年度, R8, 令和8年度, 2026, FY2026), else None."""
+    try:
+        return parse_year(name)
+    except ValueError:
+        return None
+
+
+def list_actuals(folder: Path, shown: str) -> tuple[list[Path], list[Problem]]:
+    """The data files of actuals/<city>/ to read, and a coded problem for everything else staff might expect read.
+
+    The rule, one level deep:
+    - .csv, .xlsx and .xlsm files in the folder, and in year folders (2026年度/, R8/, 令和8年度/, 2026/),
+      are read. A year folder only sorts files: its rows carry their own 年度 and the folder's year is not
+      checked against them (a 2027年度 folder commonly holds the FY2026 results evaluated in FY2027, and a
+      CSV may hold a baseline row for the year before).
+    - a spreadsheet kpicheck does not read (.xls, .xlsb, .ods, .numbers, .et) is KC005, wherever it lies;
+    - any other folder (a backup, 旧, a 課's folder) and any folder inside a year folder is KC117, a
+      warning: it is not read, and the line says so and what to do. Only year folders are read so that a
+      backup copy never counts twice; staff who keep a 課's files in a folder are told to move them.
+    - other files (README.txt, a PDF of the plan, a .bak) are not data and are passed over without a word:
+      such notes are common beside the data, and a warning for each on every run would be noise.
+    actuals/<city> being a file is KC118.
+    """
+    if not folder.is_dir():
+        if os.path.lexists(folder):
+            message = (
+                "市町村の実績フォルダであるはずの場所がファイルです。"
+                "フォルダを作り、その中に実績ファイルを置いてください"
+            )
+            return [], [Problem(shown, None, None, "KC118", message)]
+        return [], []
+    return _list_level(folder, shown, top=True)
+
+
+def _list_level(folder: Path, shown: str, *, top: bool) -> tuple[list[Path], list[Problem]]:
+    names, problems = _names(folder, shown)
+    files: list[Path] = []
+    for name in names:
+        if _skipped(name):
+            continue
+        path, place = folder / name, str(Path(shown) / name)
+        suffix = Path(name).suffix.lower()
+        if suffix in REFUSED_SUFFIXES:  # a .numbers may be a folder (a macOS package): refused all the same
+            problems.append(Problem(place, None, None, "KC005", refused(REFUSED_SUFFIXES[suffix])))
+        elif suffix in ACTUALS_SUFFIXES:  # even a folder named x.csv: reading it says what it is (KC003)
+            files.append(path)
+        elif _is_folder(path):
+            if top and year_folder(name) is not None:
+                inner, found = _list_level(path, place, top=False)
+                files += inner
+                problems += found
+            else:
+                problems.append(Problem(place, None, None, "KC117", _folder_message(top), Severity.WARNING))
+    return files, problems
+
+
+def _folder_message(top: bool) -> str:
+    where = "年度フォルダの中のフォルダは" if not top else "年度（2026年度、R8、令和8年度 など）以外の名前のフォルダは"
+    return (
+        f"{where}読みません。読ませるファイルは市町村のフォルダか年度フォルダに移し、"
+        "控えやバックアップは actuals/ の外に置いてください"
+    )
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a symlink loop: not a folder kpicheck can use (reading it is KC002 as a file)
+        return False
+
+
+def loose_files(folder: Path) -> list[str]:
+    """Names of the entries of `folder` that are not folders and not hidden (none if it cannot be read)."""
+    names, _ = _names(folder, "")
+    return [name for name in names if not _skipped(name) and not _is_folder(folder / name)]
 
 
 def list_folders(folder: Path) -> list[str]:

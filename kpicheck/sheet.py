@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from kpicheck.actuals import parse_value
+from kpicheck.actual_values import parse_value
 from kpicheck.errors import KpicheckError, Problem
 from kpicheck.kinds.base import Context
 from kpicheck.kinds.registry import IDLE_KINDS, KINDS

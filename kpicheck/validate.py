@@ -13,7 +13,15 @@ from pathlib import Path
 
 from kpicheck.actuals import load_actuals
 from kpicheck.errors import Problem, Severity, display_path
-from kpicheck.inputs import ACTUALS_SUFFIXES, anchored, list_files, list_folders
+from kpicheck.inputs import (
+    ACTUALS_SUFFIXES,
+    REFUSED_SUFFIXES,
+    anchored,
+    list_actuals,
+    list_folders,
+    loose_files,
+    year_folder,
+)
 from kpicheck.kinds.registry import KINDS
 from kpicheck.models import Indicator, Plan, target_for
 from kpicheck.workspace import CITY_ID, city_ids, load_plans
@@ -38,6 +46,17 @@ def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
             for name in list_folders(root / "targets")
             if not CITY_ID.match(name)
         ]
+        odd += [
+            Problem(
+                f"actuals/{name}",
+                None,
+                None,
+                "KC118",
+                "actuals/ の直下のファイルは読みません。actuals/<市町村 id>/ のフォルダに置いてください",
+            )
+            for name in loose_files(root / "actuals")
+            if name not in found
+        ]
         return Selection(tuple(sorted(found)), None), odd
     cities: set[str] = set()
     problems: list[Problem] = []
@@ -52,20 +71,39 @@ def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
         if not os.path.lexists(path):
             problems.append(Problem(str(file), None, None, "KC002", "ファイルがありません"))
             continue
-        if len(parts) == 3 and parts[0] in {"targets", "actuals"}:  # targets|actuals / city / file
+        refusal = _refusal(parts)
+        if refusal is None:
             cities.add(parts[1])
             chosen.add(path)
         else:
-            problems.append(
-                Problem(
-                    str(file),
-                    None,
-                    None,
-                    "KC304",
-                    "データファイルではありません（targets/<city>/*.toml、actuals/<city>/*.csv）",
-                )
-            )
+            problems.append(Problem(str(file), None, None, *refusal))
     return Selection(tuple(sorted(cities)), frozenset(chosen)), problems
+
+
+NOT_DATA = "データファイルではありません（targets/<city>/*.toml、actuals/<city>/*.csv・*.xlsx・*.xlsm）"
+
+
+def _refusal(parts: tuple[str, ...]) -> tuple[str, str] | None:
+    """Why a named file is not checked (code, message), or None for a data file: the same rule as the
+    listing (inputs.list_actuals), so a file kpicheck would not read is never passed as clean."""
+    if len(parts) == 3 and parts[0] == "targets":
+        return None
+    if parts[0] != "actuals" or len(parts) < 3:
+        return "KC304", NOT_DATA
+    if len(parts) > 4:
+        return (
+            "KC117",
+            "年度フォルダの中のフォルダのファイルは読みません（読むのは市町村のフォルダと年度フォルダの直下です）",
+        )
+    suffix = Path(parts[-1]).suffix.lower()
+    if len(parts) == 4 and year_folder(parts[2]) is None:
+        return (
+            "KC117",
+            f"フォルダ {parts[2]} は年度（2026年度、R8、令和8年度 など）ではないため、この中のファイルは読みません",
+        )
+    if suffix in ACTUALS_SUFFIXES or suffix in REFUSED_SUFFIXES:  # a refused kind: KC005 from the listing
+        return None
+    return "KC304", NOT_DATA
 
 
 def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
@@ -151,7 +189,7 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
     problems = list(loaded_problems)
     if not plans:
         return problems
-    files, unlisted = list_files(folder, ACTUALS_SUFFIXES, display_path(folder, root)) if folder.is_dir() else ([], [])
+    files, unlisted = list_actuals(folder, display_path(folder, root))
     problems += unlisted
     if named is not None:
         # Files not named first, so a duplicate row is reported in the file being committed.

@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx) read as rows of text, the way a CSV would give them.
+"""Excel workbooks (.xlsx, .xlsm) read as rows of text, the way a CSV would give them.
 
 openpyxl takes about 170 ms to import, so it is imported inside `read_rows`, and only commands that
 meet a workbook pay for it; importing this module is free.
@@ -7,7 +7,7 @@ meet a workbook pay for it; importing this module is free.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,9 +26,40 @@ class WorkbookError(ValueError):
 MAX_COLUMNS = 64
 
 
-def read_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The first worksheet's rows as (row number, cells as text), the way a CSV would give them.
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of .xls (and of a password-protected .xlsx)
 
+
+def misnamed(data: bytes, workbook: bool) -> str | None:
+    """What a file really is when its bytes contradict its name (an .xls renamed .xlsx), else None.
+
+    Said before reading, so staff read "this is an old .xls" rather than "cannot read the workbook".
+    """
+    if data.startswith(OLE2):
+        return "中身は古い Excel 形式（.xls）か、パスワード付きのブックです（名前だけ変えても読めません）"
+    if not workbook or data.startswith(b"PK\x03\x04"):
+        if data[30:38] == b"mimetype" and b"opendocument.spreadsheet" in data[38:120]:
+            return "中身は LibreOffice/OpenOffice の形式（.ods）です（名前だけ変えても読めません）"
+        return None
+    try:
+        data[:4096].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            data[:4096].decode("cp932")
+        except UnicodeDecodeError:
+            return None  # neither a zip nor text: openpyxl's own error says it cannot be read (KC001)
+    if not data.strip():
+        return None
+    return "中身は CSV などのテキストです（拡張子を .csv にするか、Excel ブックとして保存し直してください）"
+
+
+def read_rows(
+    data: bytes, is_header: Callable[[list[str]], bool] | None = None, notes: list[str] | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """A worksheet's rows as (row number, cells as text), the way a CSV would give them.
+
+    The sheet read is the first one, or with `is_header` the first visible sheet whose first row with
+    cells is a header; when that is not the first sheet, why is appended to `notes` (KC119). When no
+    sheet has a header, the first visible sheet with cells is read (and the caller reports its header).
     Numbers keep their value (a 0.66 formatted as a percentage is "66%"), dates become
     YYYY-MM-DD, formulas give the value Excel last calculated (a never-calculated one is blank).
     The stored dimension is not trusted (a tool may write a stale one): every row is read.
@@ -41,9 +72,10 @@ def read_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors … for a broken file
         raise WorkbookError(f"Excel ブックとして読めません（{type(exc).__name__}）") from None
     try:
+        sheet = _pick(book, is_header, notes) if is_header is not None else _first(book)
         # Only openpyxl's reading is guarded: an error in our own conversion (_text) is a bug, and
         # reaches the one boundary as KC399 rather than reading as a damaged file.
-        for number, cells in _rows(book):
+        for number, cells in _rows(sheet):
             if all(cell.value is None for cell in cells):
                 yield number, []
                 continue
@@ -52,11 +84,49 @@ def read_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         book.close()
 
 
-def _rows(book: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The first worksheet's rows as openpyxl gives them; WorkbookError where it cannot read on."""
+def _first(book: Any) -> Any:
+    return book.worksheets[0] if book.worksheets else None
+
+
+def _pick(book: Any, is_header: Callable[[list[str]], bool], notes: list[str] | None) -> Any:
+    """The first visible sheet whose first row with cells is a header, else the first visible one with cells."""
+    sheets = list(book.worksheets)
+    if not sheets:
+        return None
+    chosen, fallback = None, None
+    passed: list[str] = []  # why each sheet before the one read was passed over
+    for sheet in sheets:
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            passed.append(f"「{sheet.title}」は非表示")
+            continue
+        first = _first_row(sheet)
+        if first is None:
+            passed.append(f"「{sheet.title}」は空")
+            continue
+        if is_header(first):
+            chosen = sheet
+            break
+        fallback = fallback or sheet
+        passed.append(f"「{sheet.title}」に見出し行（指標・年度・実績）がありません")
+    sheet = chosen or fallback
+    if sheet is not None and sheet is not sheets[0] and notes is not None:
+        notes.append(f"1 枚目のシートではなくシート「{sheet.title}」を読みました（{'、'.join(passed)}）")
+    return sheet
+
+
+def _first_row(sheet: Any) -> list[str] | None:
+    """The first row of a sheet that has a cell, as text (None for an empty sheet)."""
+    for _, cells in _rows(sheet):
+        row = [_text(cell.value, "") for cell in cells]
+        if any(text.strip() for text in row):
+            return row
+    return None
+
+
+def _rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """A worksheet's rows as openpyxl gives them; WorkbookError where it cannot read on."""
     number = 0
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             return
         sheet.reset_dimensions()

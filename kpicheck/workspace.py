@@ -1,4 +1,4 @@
-"""A data root: targets/<city>/*.toml and actuals/<city>/*.csv. Read-only, always."""
+"""A data root: targets/<city>/*.toml and actuals/<city>/ (see inputs.list_actuals). Read-only, always."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import NamedTuple
 from kpicheck.actuals import load_actuals
 from kpicheck.cache import cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
-from kpicheck.inputs import ACTUALS_SUFFIXES, InputError, list_files, list_folders, read_input
+from kpicheck.inputs import InputError, list_actuals, list_files, list_folders, read_input
 from kpicheck.models import Actuals, Plan
 from kpicheck.periods import clean
 
@@ -187,7 +187,7 @@ def load_city(
     else:
         (plans, problems), skip = load_plans(root, city), {}
     folder = root / "actuals" / city
-    files, unlisted = list_files(folder, ACTUALS_SUFFIXES, display_path(folder, root)) if folder.is_dir() else ([], [])
+    files, unlisted = list_actuals(folder, display_path(folder, root))
     problems += unlisted
     if plans:
         loaded = load_actuals(files, [*plans, *skip.values()], root, frozenset(skip), rows_until)

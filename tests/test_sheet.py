@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import REPO, run
+from kpicheck.errors import column_letters
 from kpicheck.sheet_columns import COLUMNS
 
 AS_OF = "2027-12-31"
@@ -66,8 +67,9 @@ def test_xlsx_sheet_half_filled_in_excel_is_read_back(root: Path, tmp_path: Path
             page.cell(row=r, column=value).number_format = "0%"  # a percentage Excel stores as 0.5
     book.save(root / "actuals" / "abashiri" / "fy2027.xlsx")
     code, out, err = run("validate", "--root", str(root))
-    (line,) = out.splitlines()  # 50% is no progress word for 2-1-4's milestone: path:row:column
-    assert code == 1 and re.match(rf"^actuals/abashiri/fy2027\.xlsx:\d+:{value}: KC106 2-1-4: ", line), line
+    (line,) = out.splitlines()  # 50% is no progress word for 2-1-4's milestone: path:D8 as Excel names the cell
+    cell = column_letters(value)
+    assert code == 1 and re.match(rf"^actuals/abashiri/fy2027\.xlsx:{cell}\d+: KC106 2-1-4: ", line), line
     book = load_workbook(root / "actuals" / "abashiri" / "fy2027.xlsx")
     page = book.active
     assert page is not None

@@ -275,7 +275,7 @@ def test_filled_sheet_round_trip_reads_the_values(root: Path, tmp_path: Path) ->
 def test_every_prefilled_previous_actual_reads_back_as_the_same_value() -> None:
     """What the sheet shows as 前年度実績 is read back as last year's actual (an equal one is no KC107):
     every such cell of the shipped demo's sheets parses to the very value the actuals hold."""
-    from kpicheck.actuals import parse_value  # noqa: PLC0415
+    from kpicheck.actual_values import parse_value  # noqa: PLC0415
     from kpicheck.sheet import sheet_rows  # noqa: PLC0415
     from kpicheck.workspace import city_ids, load_city  # noqa: PLC0415
 
@@ -300,7 +300,7 @@ def test_every_prefilled_previous_actual_reads_back_as_the_same_value() -> None:
 
 def test_a_rounded_previous_actual_is_written_as_typed() -> None:
     """33.333% prints as 33.33%, which would read back as another value: the sheet writes what was typed."""
-    from kpicheck.actuals import parse_value  # noqa: PLC0415
+    from kpicheck.actual_values import parse_value  # noqa: PLC0415
     from kpicheck.models import Actual, Counts, Metric, Place, Plan  # noqa: PLC0415
     from kpicheck.sheet import previous_text  # noqa: PLC0415
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import MINI_PLAN, REPO, invoke
-from kpicheck.actuals import parse_value
+from kpicheck.actual_values import parse_value
 from kpicheck.cells import CellContext, PhraseError
 from kpicheck.errors import CODES
 from kpicheck.models import Counts, Metric, ValueKind
