@@ -52,6 +52,8 @@ CODES: dict[str, str] = {
     "KC208": "deadline is not a date",
     "KC209": "a folder under targets/ that is not a city id",
     "KC210": "unknown key in a target file (warning, with the nearest known key)",
+    "KC211": "target cell longer than 1,000 characters (cells.MAX_CELL_CHARS)",
+    "KC212": "an id with a NUL character",
     # command line
     "KC301": "unknown city",
     "KC302": "no plan covers the year",
@@ -73,6 +75,8 @@ CODES: dict[str, str] = {
     "KC408": "an indicator row whose target cells are all blank (warning)",
     "KC409": "a reading kpicheck import guessed, still marked `review` in the target file (warning)",
     "KC410": "a KPI table's ID column repeats values: ids made from the hierarchy instead (warning)",
+    "KC411": "a KPI table cell longer than 1,000 characters",
+    "KC412": "a NUL character in a KPI table's ID cell (the row's id is generated)",
 }
 
 
