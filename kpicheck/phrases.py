@@ -9,6 +9,8 @@ word: never a silent misreading, never a silent "no target".
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from datetime import date
 
@@ -39,8 +41,42 @@ _DEFERRED = re.compile(r"(?:目標)?指標を?設定")
 def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> tuple[Rule, ...]:
     """Read one yearly target cell. `previous` is the prior year's reading (for carried phases)."""
     check_length(text)
+    if not _roadmap(ctx):
+        previous = ()  # only a roadmap cell reads the year before (a blank carries its phase on)
+    if any(rule.value is not None or rule.baseline is not None for rule in previous):
+        return _read_cell(text, ctx, previous)  # Decimal("1.0") == Decimal("1"): no key for a cache
+    return _cached(text, _unnamed(ctx, text), previous, tuple(str(m.baseline) for m in ctx.metrics))
+
+
+def _unnamed(ctx: CellContext, text: str) -> CellContext:
+    """The context of a one-metric indicator without the metric's name when the cell cannot use it.
+
+    A table repeats its cells (100%, 運用継続) under indicators of different names; the name of a single
+    metric only matters to a cell that contains it (a label 受講者数 3,000人 stripped of it), as match and
+    the plan's neutral words do. Without it, the readings of equal cells are equal and read once.
+    """
+    if len(ctx.metrics) != 1:
+        return ctx
+    metric = ctx.metrics[0]
+    words = (metric.name, *metric.match, *ctx.neutral_words)
+    if not any(words):
+        return ctx
+    plain = normalize(text)
+    if any(word and (word in text or word in plain) for word in words):
+        return ctx
+    return dataclasses.replace(ctx, metrics=(metric._replace(name="", match=()),))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached(text: str, ctx: CellContext, previous: tuple[Rule, ...], baselines: tuple[str, ...]) -> tuple[Rule, ...]:
+    """read_cell once per distinct cell and context; `baselines` as written tells 1.0 from 1 (equal as keys)."""
+    del baselines
+    return _read_cell(text, ctx, previous)
+
+
+def _read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tuple[Rule, ...]:
     cell = normalize(text)
-    if ctx.metrics[0].kind is ValueKind.PHASE and len(ctx.metrics) == 1:
+    if _roadmap(ctx):
         return _read_phase(cell, ctx, previous)
     if not cell or cell in DASHES:
         return (Rule(RuleKind.NONE, cell, ctx.metrics[0].id),)
@@ -87,6 +123,10 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
             "その名前（または match の語）で数値を項目に振り分けます）"
         )
     return rules
+
+
+def _roadmap(ctx: CellContext) -> bool:
+    return ctx.metrics[0].kind is ValueKind.PHASE and len(ctx.metrics) == 1
 
 
 def _segment_name(part: str) -> str:

@@ -8,6 +8,7 @@ PhraseError naming the word. phrases.py splits a cell into the parts read here.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -429,8 +430,19 @@ def read_baseline(printed: str, ctx: CellContext, cell: str = "") -> Baseline | 
     The year in brackets is the year it was measured, as printed (令和2年度 and 2020 are 2020); a bound
     (以上, 以内) is refused: a baseline is a value, not a target.
     """
-    text = cell or printed
     check_length(printed)
+    if not ctx.metrics:  # a metric's own baseline, as the loader and import read it: once per text
+        return _baseline_alone(printed, ctx, cell)
+    return _read_baseline(printed, ctx, cell)
+
+
+@functools.lru_cache(maxsize=4096)
+def _baseline_alone(printed: str, ctx: CellContext, cell: str) -> Baseline | None:
+    return _read_baseline(printed, ctx, cell)
+
+
+def _read_baseline(printed: str, ctx: CellContext, cell: str) -> Baseline | None:
+    text = cell or printed
     body = normalize(printed)
     if body in DASHES:
         return None
