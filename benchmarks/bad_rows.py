@@ -5,7 +5,10 @@ Each size runs in its own process (so peak memory is that run's alone), on a cop
 time per MB must not grow with the size, and the peak memory must stay bounded: problems beyond
 1,000 per file are counted, not kept (KC115), and at most --max-problems lines are printed.
 
-Usage: python benchmarks/bad_rows.py [--sizes 20,50,200] (megabytes)
+Then a plan whose one target cell is 100,000 characters (digits, then spaces): `validate` must name it
+in one KC211 line within a second or so, at the memory of any small run (it once never ended).
+
+Usage: python benchmarks/bad_rows.py [--sizes 20,50,200] (megabytes) [--cell 100000] (characters)
 """
 
 from __future__ import annotations
@@ -44,9 +47,21 @@ def run(root: Path, megabytes: float) -> tuple[float, float, int]:
     return measure.run([str(BIN / "kpicheck"), "validate", "--root", str(root), "--max-problems", "20"], env)
 
 
+def long_cell_root(folder: Path, fill: str) -> Path:
+    """The shipped 網走市 targets with one target cell made `fill` long, and no actuals."""
+    root = folder / "root-cell"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(ROOT / "targets" / "abashiri", root / "targets" / "abashiri")
+    plan = root / "targets" / "abashiri" / "abashiri-v2.toml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('2027 = "', '2027 = "' + fill, 1), encoding="utf-8")
+    return root
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="20,50,200", help="file sizes in MB, comma-separated")
+    parser.add_argument("--cell", type=int, default=100_000, help="characters of the long target cell")
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     print(f"{'MB':>6} {'rows':>11} {'seconds':>8} {'s/MB':>7} {'peak MB':>8} exit")
@@ -57,6 +72,13 @@ def main() -> None:
             seconds, peak, code = run(root, megabytes)
             print(f"{megabytes:>6g} {rows:>11,} {seconds:>8.2f} {seconds / megabytes:>7.3f} {peak:>8.0f} {code:>4}")
             shutil.rmtree(root)
+        print(f"\n{'long target cell':24} {'seconds':>8} {'peak MB':>8} exit")
+        for name, fill in (("digits", "1" * args.cell), ("spaces", " " * args.cell)):
+            root = long_cell_root(Path(folder), fill)
+            seconds, peak, code = measure.run(
+                [str(BIN / "kpicheck"), "validate", "--root", str(root)], dict(os.environ)
+            )
+            print(f"{f'{args.cell:,} {name}':24} {seconds:>8.2f} {peak:>8.0f} {code:>4}")
 
 
 if __name__ == "__main__":

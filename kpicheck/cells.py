@@ -37,6 +37,22 @@ class PhraseError(ValueError):
         self.code = code
 
 
+# The longest target cell read (characters, as written, before NFKC). The shipped plans' longest is 25
+# (研修計画策定、年4回以上実施 受講部署数4部署以上); a plan cell is rarely over 200. Past it the cell is
+# refused (KC211) before any pattern runs: the reading stays linear, but a pasted page is no target.
+MAX_CELL_CHARS = 1000
+
+
+def check_length(text: str) -> None:
+    """PhraseError KC211 for a cell longer than MAX_CELL_CHARS, quoting only its start."""
+    if len(text) > MAX_CELL_CHARS:
+        raise PhraseError(
+            f"セルが {len(text):,} 文字あります（{text[:20]!r}…）: 目標のセルは {MAX_CELL_CHARS:,} 文字までです"
+            "（計画の表の 1 つのセルを写してください。説明は note に書けます）",
+            "KC211",
+        )
+
+
 @dataclass(frozen=True)
 class CellContext:
     """What reading one indicator's cells needs to know about the indicator and its plan."""

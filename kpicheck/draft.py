@@ -24,7 +24,7 @@ from kpicheck.errors import Problem, Severity
 from kpicheck.kpi_rows import Declared, Row
 from kpicheck.kpi_table import Column, Table, cell_name
 from kpicheck.models import Indicator, Plan
-from kpicheck.periods import normalize, parse_year
+from kpicheck.periods import canonical_id, normalize, parse_year
 from kpicheck.quantities import read_baseline
 from kpicheck.targets import SCHEMA, read_plan
 
@@ -182,7 +182,7 @@ def lay_out(rows: Sequence[Row], table: Table, head: Head, shown: str) -> Draft:
     ids, scheme = _ids(indicator_rows, {line: made[key].id for line, (_, key) in given.items()}, given)
     problems = []
     if id_column is not None and scheme:
-        repeated = _repeated(normalize(row.ident) for row in indicator_rows if normalize(row.ident))
+        repeated = _repeated(canonical_id(row.ident) for row in indicator_rows if canonical_id(row.ident))
         message = (
             f"ID の列「{id_column.header}」に同じ値が複数あります（{'、'.join(repeated[:5])}）。"
             f"指標の id は {IDS_FROM[scheme]} にしました。実績の表にはこの id を書きます"
@@ -214,20 +214,21 @@ def _ids(
 
     Without an ID column: 分野-取組-row (1-2-3), as always. With one: the printed ids where they are
     unique; where the numbering restarts in each 取組 (①②③, a No. column), 取組-number (1-2-③ -> 1-2-3);
-    failing that, 分野-取組-row for every row. Never a duplicate (the loader compares ids as NFKC).
+    failing that, 分野-取組-row for every row. Ids are written and compared as periods.canonical_id makes them
+    (NFKC, one hyphen for every dash, no invisible characters), so no two are twins the loader would refuse.
     """
     generated = {row.line: given[row.line][0] for row in rows}
-    values = [normalize(row.ident) for row in rows if normalize(row.ident)]
+    values = [canonical_id(row.ident) for row in rows if canonical_id(row.ident)]
     if not values:
         return generated, ""
     if _unique(values):
-        printed = {row.line: row.ident if normalize(row.ident) else generated[row.line] for row in rows}
+        printed = {row.line: canonical_id(row.ident) or generated[row.line] for row in rows}
         return (printed, "") if _unique(printed.values()) else (generated, "rows")
-    within = [f"{initiative_of[row.line]}\0{normalize(row.ident)}" for row in rows if normalize(row.ident)]
+    within = [f"{initiative_of[row.line]}\0{canonical_id(row.ident)}" for row in rows if canonical_id(row.ident)]
     if _unique(within):  # the numbering restarts in each 取組
         numbered = {
-            row.line: f"{initiative_of[row.line]}-{normalize(row.ident)}"
-            if normalize(row.ident)
+            row.line: f"{initiative_of[row.line]}-{canonical_id(row.ident)}"
+            if canonical_id(row.ident)
             else generated[row.line]
             for row in rows
         }
@@ -239,7 +240,7 @@ def _ids(
 def _unique(ids: Iterable[str]) -> bool:
     seen: set[str] = set()
     for ident in ids:
-        key = normalize(ident)
+        key = canonical_id(ident)
         if key in seen:
             return False
         seen.add(key)
@@ -444,7 +445,7 @@ def _indicator(out: _Toml, draft: Draft, entry: Entry, review: Review) -> None:
     out.add(_comment(f"表の {row.line} 行目"), here)
     for text in review.notes:
         out.add(_comment(text), here)
-    if draft.ids and normalize(row.ident):
+    if canonical_id(row.ident) and (draft.ids or row.ident.strip() != entry.id):  # the id as printed, if not as written
         out.add(_comment(f"表の ID: {row.ident}"), here)
     for header, text in row.extra:
         out.add(_comment(f"表の列「{header}」: {text}"), here)

@@ -17,7 +17,7 @@ from kpicheck.errors import KpicheckError, Problem, Severity
 from kpicheck.kinds.registry import NUMERIC_KINDS
 from kpicheck.kpi_table import Table, one_line
 from kpicheck.models import COUNTS_LABELS, Counts, Indicator
-from kpicheck.periods import clean, normalize
+from kpicheck.periods import clean, id_flaw, normalize
 from kpicheck.qualifiers import QUALIFIERS
 from kpicheck.schedule import RATE_UNITS
 
@@ -85,13 +85,18 @@ def indicator_rows(table: Table, shown: str) -> tuple[list[Row], list[Problem]]:
             if c.role == "other" and cells[c.number - 1].strip()
         )
         name = get("name")
-        own = [get(role) for role in ("id", "baseline", "baseline_year", "unit")]
+        ident = get("id")
+        flaw = id_flaw(cells[by_role["id"]]) if "id" in by_role else None
+        if flaw:  # never the id with the NUL dropped in silence: the row gets a generated id, and this line
+            problems.append(Problem(shown, line, by_role["id"] + 1, "KC412", f"{flaw}。この行の id は生成しました"))
+            ident = ""
+        own = [ident, *(get(role) for role in ("baseline", "baseline_year", "unit"))]
         if not name and not any(targets.values()) and not any(own) and not extra:
             continue  # a group row: its 分野/取組/担当 apply to the rows below
         row = Row(
             line=line,
             name=name,
-            ident=get("id"),
+            ident=ident,
             area=area,
             initiative=initiative,
             departments=tuple(d.strip() for d in DEPARTMENT_SEPARATORS.split(departments) if d.strip()),

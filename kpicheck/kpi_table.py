@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpicheck.actuals import DecodeError, decode
-from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
+from kpicheck.cells import MAX_CELL_CHARS
+from kpicheck.errors import KpicheckError, Problem, Severity, column_letters, usage_error
 from kpicheck.inputs import InputError, read_input
 from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.workbook import WorkbookError, read_rows
@@ -105,18 +106,10 @@ def cell_name(line: int | None, column: int | None, workbook: bool) -> str:
     return f"セル {column_letters(column)}{line}" if workbook else f"{line} 行 {column} 列"
 
 
-def column_letters(number: int) -> str:
-    """A column's number (from 1) as Excel's letters: 1 -> A, 26 -> Z, 27 -> AA."""
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def read_kpi_table(path: Path, shown: str) -> Table:
     """The table in `path` with its columns recognised; KpicheckError when no draft can come from it."""
     rows = read_table(path, shown)
+    _refuse_long(rows, shown)  # first: the checks below run patterns over every cell
     _refuse_garbled(rows, shown)
     content = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
     if not content:
@@ -200,6 +193,33 @@ def garbled(text: str) -> str | None:
     if plain.count("?") >= 2 and _QUESTIONS.fullmatch(plain):
         return "「?」だけのセル"
     return None
+
+
+def _refuse_long(rows: list[tuple[int, list[str]]], shown: str) -> None:
+    """KpicheckError (KC411) listing the cells longer than a target cell may be (cells.MAX_CELL_CHARS): a
+    page pasted into one cell is no KPI table, and no cell of one is read past that length."""
+    found = [
+        (line, index + 1, len(text))
+        for line, cells in rows
+        for index, text in enumerate(cells)
+        if len(text) > MAX_CELL_CHARS
+    ]
+    if not found:
+        return
+    problems = [
+        Problem(
+            shown,
+            line,
+            column,
+            "KC411",
+            f"セルが {size:,} 文字あります: 表のセルは {MAX_CELL_CHARS:,} 文字までです"
+            "（計画の表のセルを 1 つずつ写してください）",
+        )
+        for line, column, size in found[:GARBLED_LISTED]
+    ]
+    if len(found) > GARBLED_LISTED:
+        problems.append(Problem(shown, None, None, "KC411", f"ほかに {len(found) - GARBLED_LISTED} セルが長すぎます"))
+    raise KpicheckError(problems)
 
 
 def _refuse_garbled(rows: list[tuple[int, list[str]]], shown: str) -> None:

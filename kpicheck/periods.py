@@ -59,6 +59,36 @@ def clean(text: str) -> str:
     return _CONTROLS.sub("", _BREAKS.sub("\n", text).replace("\t", " "))
 
 
+# Ids are compared (KC204) and written by import in one form, so that twins that only look alike are caught:
+# 1-1-1 typed with a minus (U+2212), an en dash or a full-width hyphen, or copied with a zero-width space.
+# Every dash and minus becomes "-". The katakana long mark ー (U+30FC; ｰ after NFKC) is a dash only where
+# it follows no kana: in 1ー1ー1 it is an IME's dash, in データ a vowel mark, kept.
+_ID_DASHES = re.compile("[\u2010-\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]|(?<![\u3041-\u30fa\u30fc])\u30fc")
+# Removed: controls (C0, DEL, C1), format characters (zero-width space and joiners U+200B-U+200D, word
+# joiner U+2060, BOM U+FEFF, soft hyphen U+00AD, bidi controls) and variation selectors: invisible in an id.
+_ID_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff"
+    "\U000e0000-\U000e0fff]"
+)
+
+
+def canonical_id(text: str) -> str:
+    """An id in the form ids are compared and written in: NFKC, every dash and minus "-", invisible
+    characters removed, trimmed. `１−１‐１` and `1-1-1` (with a zero-width space) are both `1-1-1`."""
+    if text.isascii() and text.isprintable():  # 1-1-1, abashiri-v2: already canonical but for spaces
+        return text.strip()
+    text = unicodedata.normalize("NFKC", text)
+    return _ID_INVISIBLE.sub("", _ID_DASHES.sub("-", text)).strip()
+
+
+def id_flaw(text: str) -> str | None:
+    """Why an id as written cannot stand, or None: a NUL (the file was cut or written as UTF-16?) is said,
+    never dropped in silence; other invisible characters canonical_id removes."""
+    if "\x00" in text:
+        return f"id {text!r} に NUL 文字（\\x00）があります（ファイルの壊れ、または UTF-16 で保存？）"
+    return None
+
+
 def fiscal_year_start(year: int) -> date:
     return date(year, 4, 1)
 

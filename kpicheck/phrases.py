@@ -9,6 +9,8 @@ word: never a silent misreading, never a silent "no target".
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from datetime import date
 
@@ -20,6 +22,7 @@ from kpicheck.cells import (
     CellContext,
     PhraseError,
     assign,
+    check_length,
     metric_called,
     metric_words,
 )
@@ -29,7 +32,7 @@ from kpicheck.periods import normalize
 from kpicheck.qualifiers import BOUND_WORDS, QUALIFIERS_BEFORE, STANDING, SURVEY_YEAR
 from kpicheck.quantities import check_label, read_quantity
 
-_PERIODIC = re.compile(r"^(?P<name>.+?)\s*\((?P<every>\d+年に\d+回)\)$")
+_PERIODIC = re.compile(r"^(?P<name>.+?)(?<!\s)\s*\((?P<every>\d+年に\d+回)\)$")
 # A cell that says only that its indicator is to be set (網走 Ver2.0 1-2-2 「目標指標設定」) names no target
 # for the year: the plan defers it, as (見直し内容により指標を設定) does. Not a milestone ending in 設定.
 _DEFERRED = re.compile(r"(?:目標)?指標を?設定")
@@ -37,8 +40,43 @@ _DEFERRED = re.compile(r"(?:目標)?指標を?設定")
 
 def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> tuple[Rule, ...]:
     """Read one yearly target cell. `previous` is the prior year's reading (for carried phases)."""
+    check_length(text)
+    if not _roadmap(ctx):
+        previous = ()  # only a roadmap cell reads the year before (a blank carries its phase on)
+    if any(rule.value is not None or rule.baseline is not None for rule in previous):
+        return _read_cell(text, ctx, previous)  # Decimal("1.0") == Decimal("1"): no key for a cache
+    return _cached(text, _unnamed(ctx, text), previous, tuple(str(m.baseline) for m in ctx.metrics))
+
+
+def _unnamed(ctx: CellContext, text: str) -> CellContext:
+    """The context of a one-metric indicator without the metric's name when the cell cannot use it.
+
+    A table repeats its cells (100%, 運用継続) under indicators of different names; the name of a single
+    metric only matters to a cell that contains it (a label 受講者数 3,000人 stripped of it), as match and
+    the plan's neutral words do. Without it, the readings of equal cells are equal and read once.
+    """
+    if len(ctx.metrics) != 1:
+        return ctx
+    metric = ctx.metrics[0]
+    words = (metric.name, *metric.match, *ctx.neutral_words)
+    if not any(words):
+        return ctx
+    plain = normalize(text)
+    if any(word and (word in text or word in plain) for word in words):
+        return ctx
+    return dataclasses.replace(ctx, metrics=(metric._replace(name="", match=()),))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached(text: str, ctx: CellContext, previous: tuple[Rule, ...], baselines: tuple[str, ...]) -> tuple[Rule, ...]:
+    """read_cell once per distinct cell and context; `baselines` as written tells 1.0 from 1 (equal as keys)."""
+    del baselines
+    return _read_cell(text, ctx, previous)
+
+
+def _read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...]) -> tuple[Rule, ...]:
     cell = normalize(text)
-    if ctx.metrics[0].kind is ValueKind.PHASE and len(ctx.metrics) == 1:
+    if _roadmap(ctx):
         return _read_phase(cell, ctx, previous)
     if not cell or cell in DASHES:
         return (Rule(RuleKind.NONE, cell, ctx.metrics[0].id),)
@@ -54,7 +92,7 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     if periodic:
         metric = assign(cell, None, numeric=False, ctx=ctx)
         return (Rule(RuleKind.MILESTONE, cell, metric.id, note=periodic["every"]),)
-    cell = re.sub(rf"\s*([{ARROWS}])\s*", r"\1", cell)
+    cell = re.sub(rf"(?<!\s)\s*([{ARROWS}])\s*", r"\1", cell)  # (?<!\s): a run of spaces tried once, not per space
     cell = re.sub(r"(比|より|までに|目途に)\s+", r"\1", cell)  # 前年度比 5%減, 2022年度より 増加 are one part
     cell = re.sub(rf"(?:^|(?<=\s))({SURVEY_YEAR})\s+", r"\1", cell)  # (令和2年度) 45.0%→60% is one part
     cell = re.sub(rf"(?<=[^\s{ARROWS}])\s+({SURVEY_YEAR})", r"\1", cell)  # 45.0% (令和2年度)→60% too
@@ -87,12 +125,16 @@ def read_cell(text: str, ctx: CellContext, previous: tuple[Rule, ...] = ()) -> t
     return rules
 
 
+def _roadmap(ctx: CellContext) -> bool:
+    return ctx.metrics[0].kind is ValueKind.PHASE and len(ctx.metrics) == 1
+
+
 def _segment_name(part: str) -> str:
     """What seems to name a part's segment, for a hint: 市 in 市 90%, in 90%(市); "" if nothing does."""
     after = LABEL_AFTER.search(part)
     if after:
         return after["label"]
-    before = re.match(r"^([^\d\s:()]*?)\s*:?\s*(?:約|延べ|累計|年間|毎年度|毎年|各年度|年)?\d", part)
+    before = re.match(r"^([^\d\s:()]*?)\s*(?::\s*)?(?:約|延べ|累計|年間|毎年度|毎年|各年度|年)?\d", part)
     return before[1] if before else ""
 
 
@@ -119,7 +161,7 @@ def _part(part: str, ctx: CellContext) -> Rule:
 
 
 # Numbers that name rather than count: 第2期, 令和8年度, R8, 2026年度, 3次.
-_ORDINAL = re.compile(r"第\d+|(?:令和|平成|R|H)\s*\d+|\d+\s*(?:年度|年|期|次|号)")
+_ORDINAL = re.compile(r"第\d+|(?:令和|平成|R|H)\s*\d+|(?<!\d)\d+\s*(?:年度|年|期|次|号)")
 
 
 def _only_ordinals(part: str) -> bool:
@@ -129,6 +171,7 @@ def _only_ordinals(part: str) -> bool:
 
 def read_due_target(text: str, due: date, start: date | None, ctx: CellContext) -> tuple[Rule, ...]:
     """Read a target due at a date (日向: 70申請・届出 at R7末; a 取組 due within the plan)."""
+    check_length(text)
     cell = normalize(text)
     if not cell:
         metric = assign("", None, numeric=False, ctx=ctx)
@@ -182,11 +225,22 @@ def _segment_breaks(cell: str, ctx: CellContext) -> str:
     named = "|".join(map(re.escape, words))
     before = "|".join(map(re.escape, (q.word for q in QUALIFIERS_BEFORE)))
     cell = re.sub(rf"(\((?:{named})\))(?=\d)", r"\1 ", cell)  # 90%(市)80%(県)
+    # The last segment before a name starts after the last 、 or space; it holds a number when the last
+    # digit comes after that. Both kept as the text is walked once (re-splitting the text before each name
+    # was quadratic in a long cell).
+    last_break = last_digit = -1
+    walked = 0
     pieces = []
     start = 0
-    for found in re.finditer(rf"(?:{named})(?=\s*:?\s*(?:{before})?\d)", cell):
-        segment = re.split(r"[、\s]", cell[start : found.start()])[-1]
-        if any(ch.isdigit() for ch in segment) and cell[found.start() - 1] not in "(":
+    for found in re.finditer(rf"(?:{named})(?=\s*(?::\s*)?(?:{before})?\d)", cell):
+        for index in range(walked, found.start()):
+            ch = cell[index]
+            if ch == "、" or ch.isspace():
+                last_break = index
+            elif ch.isdigit():
+                last_digit = index
+        walked = found.start()
+        if last_digit > max(last_break, start - 1) and cell[found.start() - 1] not in "(":
             pieces.append(cell[start : found.start()] + " ")
             start = found.start()
     return "".join(pieces) + cell[start:]

@@ -15,12 +15,19 @@ from kpicheck.models import Bound, Counts
 
 # A number as plans print it: 1,200 or 12.5.
 NUMERAL = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Where a number may start when a free label comes before it: not inside another number. Without it a
+# pattern `^(?P<label>.*?)NUMBER…` tries every digit of a long run as the start of a number again, each
+# try running to the run's end (quadratic in the cell's length; 100,000 digits never ended).
+NUMBER_START = r"(?<![\d.,])"
+# Patterns here never put two unbounded runs of the same characters side by side (`\s*末?\s*`): on a long
+# run of spaces the engine would try every way to share the run between them. An optional word takes its
+# own spaces with it instead (`\s*(?:末\s*)?`).
 # A fiscal year named in a cell: R9, 令和9年度, H30年, 2027年度 (a Western year needs 年度 or 年 here:
 # a bare 2027 is a number).
-NAMED_YEAR = r"(?:令和|平成|(?<![A-Za-z])[RH])\s*(?:\d{1,2}|元)\s*(?:年度|年)?|(?:19|20)\d\d\s*(?:年度|年)"
+NAMED_YEAR = r"(?:令和|平成|(?<![A-Za-z])[RH])\s*(?:\d{1,2}|元)(?:\s*(?:年度|年))?|(?:19|20)\d\d\s*(?:年度|年)"
 # The year a baseline was measured, in brackets before or after it: 1,234件(2020), (令和2年度) 45.0%,
 # 39%(R4年度末時点). In brackets a bare Western year is a year.
-SURVEY_YEAR = rf"\(\s*(?P<year>{NAMED_YEAR}|(?:19|20)\d\d)\s*末?\s*(?:時点)?\s*\)"
+SURVEY_YEAR = rf"\(\s*(?P<year>{NAMED_YEAR}|(?:19|20)\d\d)\s*(?:末\s*)?(?:時点\s*)?\)"
 
 
 @dataclass(frozen=True)
@@ -136,24 +143,24 @@ _LAST, _BASE, _YEAR = Against.LAST_YEAR, Against.BASELINE, Against.YEAR
 _NAMED = rf"(?P<year>{NAMED_YEAR})\s*"
 
 RELATIVES: tuple[Relative, ...] = (
-    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", _LAST,
+    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上\s*)?(?P<dir>増加?|アップ)", _LAST,
          "≧ last year's actual × (1 + N/100)", "前年比3%増"),
-    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)", _LAST,
+    _rel(rf"前年度?(?:実績)?比\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上\s*)?(?P<dir>減少?|削減|ダウン)", _LAST,
          "≦ last year's actual × (1 − N/100)", "前年度比5%減"),
     _rel(r"前年度?(?:実績|値|水準)?(?P<dir>以上|以下)", _LAST, "≧ (≦) last year's actual", "前年度以上"),
     _rel(r"前年度?(?:実績)?(?:比|より)(?P<dir>増加?|減少?)", _LAST, "増: ≧ last year's actual; 減: ≦ it",
          "前年度比増"),
-    _rel(rf"{_NAMED}(?:実績)?(?:比|より)\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>増加?|アップ)", _YEAR,
+    _rel(rf"{_NAMED}(?:実績)?(?:比|より)\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上\s*)?(?P<dir>増加?|アップ)", _YEAR,
          "≧ that year's actual × (1 + N/100)", "2022年度比10%増"),
-    _rel(rf"{_NAMED}(?:実績)?(?:比|より)\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上)?\s*(?P<dir>減少?|削減|ダウン)",
+    _rel(rf"{_NAMED}(?:実績)?(?:比|より)\s*(?P<num>{NUMERAL})(?P<per>%)\s*(?:以上\s*)?(?P<dir>減少?|削減|ダウン)",
          _YEAR, "≦ that year's actual × (1 − N/100)", "2022年度比10%減"),
     _rel(rf"{_NAMED}の?(?:実績|値|水準)(?P<dir>以上|以下)", _YEAR, "≧ (≦) that year's actual", "2022年度実績以上"),
     _rel(rf"{_NAMED}(?:実績)?(?:比|より)(?P<dir>増加?|減少?)", _YEAR, "増: ≧ that year's actual; 減: ≦ it",
          "2022年度より増加"),
-    _rel(rf"(?P<num>{NUMERAL})\s*(?P<per>%|割)\s*(?P<dir>削減|減少?|増加?)", _BASE,
+    _rel(rf"{NUMBER_START}(?P<num>{NUMERAL})\s*(?P<per>%|割)\s*(?P<dir>削減|減少?|増加?)", _BASE,
          "≦ baseline × (1 − N/100) (割: N/10); 増: ≧ baseline × (1 + N/100)", "30%削減"),
     _rel(r"(?P<dir>半減)", _BASE, "≦ baseline × 0.5", "半減"),
-    _rel(rf"(?P<num>{NUMERAL})\s*(?P<dir>倍増?)", _BASE, "≧ baseline × N", "2倍"),
+    _rel(rf"{NUMBER_START}(?P<num>{NUMERAL})\s*(?P<dir>倍増?)", _BASE, "≧ baseline × N", "2倍"),
     _rel(r"(?P<dir>倍増)", _BASE, "≧ baseline × 2", "倍増"),
 )  # fmt: skip
 # A comparison with a named year, in any wording: one that no row above reads is refused as such.

@@ -8,6 +8,7 @@ PhraseError naming the word. phrases.py splits a cell into the parts read here.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from kpicheck.cells import (
     CellContext,
     PhraseError,
     assign,
+    check_length,
     metric_called,
     metric_words,
 )
@@ -60,16 +62,17 @@ from kpicheck.qualifiers import (
 )
 
 _PARTICLES = frozenset("をにがはでとへの")
+_LONGEST_UNIT = 8  # characters: 申請・届出, データセット
 
 _NUMBER = re.compile(rf"(?<![\d.])(?:{NUMERAL})")
 # A deadline inside a year's cell: R9年度までに100%, 2027年度末を目途に20業務の標準化.
-_DEADLINE = re.compile(rf"^(?P<year>{NAMED_YEAR})\s*末?\s*(?:までに|を目途に|目途に|まで)")
+_DEADLINE = re.compile(rf"^(?P<year>{NAMED_YEAR})\s*(?:末\s*)?(?:までに|を目途に|目途に|まで)")
 # The printed context of a target in brackets after it: 1,200件（前年度比20%増）.
-_ASIDE = re.compile(r"^\((?P<aside>前年度?比[^()]*)\)")
+_ASIDE = re.compile(r"\((?P<aside>前年度?比[^()]*)\)")  # matched at a position, never searched
 _YEAR = re.compile(NAMED_YEAR)
 _YEAR_EXAMPLES = "、".join(r.example for r in RELATIVES if r.against is Against.YEAR)
 _YEAR_BEFORE = re.compile(rf"^{SURVEY_YEAR}\s*")
-_YEAR_AFTER = re.compile(rf"\s*{SURVEY_YEAR}$")
+_YEAR_AFTER = re.compile(rf"(?<!\s)\s*{SURVEY_YEAR}$")  # searched: from a run's first space only
 
 
 class Baseline(NamedTuple):
@@ -189,19 +192,23 @@ def _threshold(text: str, body: str, ctx: CellContext) -> tuple[Decimal, str | N
 def _prefix(text: str, before: str, reading: _Reading) -> str:
     """Strip the qualifiers printed before the number (延べ, 年間, 約); what is left is the label."""
     label = before.strip()
+    joined = label.replace(" ", "")
     for word in SIGN_AND_PERIOD_WORDS:  # 隔年, 半年 end in 年: not "per year"
-        if word in label.replace(" ", ""):
+        if word in joined:
             raise PhraseError(f"{text!r} を読めません: 数値の前の {word!r} は解釈できない語です")
+    end = len(label)  # where the label ends: moved, not sliced, so 年年年…1件 stays linear
     stripped = True
     while stripped:
         stripped = False
         for qualifier in QUALIFIERS_BEFORE:
-            if label.endswith(qualifier.word):
+            if label.endswith(qualifier.word, 0, end):
                 reading.add(qualifier, text)
-                label = label[: -len(qualifier.word)].rstrip(" :")
+                end -= len(qualifier.word)
+                while end and label[end - 1] in " :":
+                    end -= 1
                 stripped = True
                 break
-    return label.rstrip(" :は")
+    return label[:end].rstrip(" :は")
 
 
 def check_label(text: str, label: str, ctx: CellContext) -> None:
@@ -222,7 +229,7 @@ def check_label(text: str, label: str, ctx: CellContext) -> None:
 def _unit_like(text: str) -> bool:
     """A unit names what is counted (件, 申請・届出, データセット); a verb or a qualifier is no unit."""
     return (
-        len(text) <= 8
+        len(text) <= _LONGEST_UNIT
         and not any(ch.isdigit() or ch in _PARTICLES or ch in "/():=" + ARROWS for ch in text)
         and not any(
             w in text for w in (*BOUND_WORDS, *REVERSING_WORDS, *UNIT_REFUSED, *(q.word for q in QUALIFIERS_AFTER))
@@ -237,7 +244,7 @@ def _tail(text: str, after: str, reading: _Reading, ctx: CellContext) -> str | N
     after = after.strip()
     best = (-1, "")
     conflict: PhraseError | None = None
-    for size in [*range(1, len(after) + 1), 0]:
+    for size in [*range(1, min(len(after), _LONGEST_UNIT) + 1), 0]:  # a longer slice is never a unit
         unit = after[:size]
         if not _unit_like(unit):
             continue
@@ -284,10 +291,10 @@ def _qualifiers(text: str, rest: str, reading: _Reading, ctx: CellContext) -> in
     progress = True
     while progress and position < len(rest):
         progress = False
-        aside = _ASIDE.match(rest[position:])
+        aside = _ASIDE.match(rest, position)
         if aside:
             reading.notes = (*reading.notes, f"括弧内「{aside['aside']}」は参考")
-            position += aside.end()
+            position = aside.end()
             progress = True
             continue
         for qualifier in QUALIFIERS_AFTER:
@@ -423,6 +430,18 @@ def read_baseline(printed: str, ctx: CellContext, cell: str = "") -> Baseline | 
     The year in brackets is the year it was measured, as printed (令和2年度 and 2020 are 2020); a bound
     (以上, 以内) is refused: a baseline is a value, not a target.
     """
+    check_length(printed)
+    if not ctx.metrics:  # a metric's own baseline, as the loader and import read it: once per text
+        return _baseline_alone(printed, ctx, cell)
+    return _read_baseline(printed, ctx, cell)
+
+
+@functools.lru_cache(maxsize=4096)
+def _baseline_alone(printed: str, ctx: CellContext, cell: str) -> Baseline | None:
+    return _read_baseline(printed, ctx, cell)
+
+
+def _read_baseline(printed: str, ctx: CellContext, cell: str) -> Baseline | None:
     text = cell or printed
     body = normalize(printed)
     if body in DASHES:

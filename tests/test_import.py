@@ -270,6 +270,10 @@ def test_a_group_row_names_the_area_of_the_rows_below(tmp_path: Path) -> None:
         (["5", "", "6"], ["5", "1-1-2", "6"], ""),  # a blank: generated, as before
         (["A-1", "A-1", "B-1"], ["1-1-1", "1-1-2", "1-2-1"], "rows"),  # repeated in one 取組: generated
         (["1-1-2", "", "X"], ["1-1-1", "1-1-2", "1-2-1"], "rows"),  # a printed id that a generated one repeats
+        # Issue 22: twins after canonical_id (a minus, a zero-width space) are twins; ids are written canonical.
+        (["1-1", "1−1", "2"], ["1-1-1", "1-1-2", "1-2-1"], "rows"),
+        (["A-1", "A\u200b-1", "B"], ["1-1-1", "1-1-2", "1-2-1"], "rows"),
+        (["1ー1", "１－２", "2‐1"], ["1-1", "1-2", "2-1"], ""),
     ],
 )
 def test_ids_are_never_duplicated(tmp_path: Path, ids: list[str], expected: list[str], warned: str) -> None:
@@ -286,6 +290,26 @@ def test_ids_are_never_duplicated(tmp_path: Path, ids: list[str], expected: list
     assert [(p.line, p.column) for p in warnings] == ([(1, 2)] if warned else [])
     if warned == "rows":
         assert f"# 表の ID: {ids[0]}" in result.text.splitlines()
+
+
+def test_an_id_cell_with_a_nul_is_kc412_and_the_row_gets_a_generated_id(tmp_path: Path) -> None:
+    path = tmp_path / "kpi.csv"
+    rows = [["No.", "指標", "2026"], ["A-1", "手続数", "10件"], ["A-2\x00", "申請率", "50%"]]
+    path.write_text(csv_text(rows), "utf-8")
+    result = draft(path)
+    (problem,) = [p for p in result.problems if p.code == "KC412"]
+    assert (problem.line, problem.column, problem.severity) == (3, 1, "error")
+    assert "'A-2\\x00'" in problem.message
+    ids = [i["id"] for i in tomllib.loads(result.text)["indicators"]]
+    assert ids == ["A-1", "1-1-2"]  # never A-2 with the NUL dropped in silence
+
+
+def test_a_printed_id_written_in_canonical_form_keeps_the_printed_one_as_a_comment(tmp_path: Path) -> None:
+    path = tmp_path / "kpi.csv"
+    path.write_text(csv_text([["ID", "指標", "2026"], ["1−1", "手続数", "10件"]]), "utf-8")
+    result = draft(path)
+    assert [i["id"] for i in tomllib.loads(result.text)["indicators"]] == ["1-1"]
+    assert "# 表の ID: 1−1" in result.text.splitlines()
 
 
 def test_a_column_kpicheck_does_not_read_is_listed_and_kept_as_a_comment(tmp_path: Path) -> None:

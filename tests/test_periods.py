@@ -7,7 +7,16 @@ from fractions import Fraction
 
 import pytest
 
-from kpicheck.periods import fiscal_year_of, parse_date, parse_due, parse_year, share_of_period, wareki
+from kpicheck.periods import (
+    canonical_id,
+    fiscal_year_of,
+    id_flaw,
+    parse_date,
+    parse_due,
+    parse_year,
+    share_of_period,
+    wareki,
+)
 
 
 @pytest.mark.parametrize(
@@ -112,3 +121,43 @@ def test_western_dates_as_staff_type_them(text: str, expected: date) -> None:
 def test_dates_without_a_year_first_or_impossible_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match=r"日付として読めません|存在しない日付です"):
         parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("1-1-1", "1-1-1"),
+        (" 1-1-1 ", "1-1-1"),
+        ("１－１－１", "1-1-1"),  # full-width digits and hyphen-minus
+        ("1−1−1", "1-1-1"),  # U+2212 minus
+        ("1‐1‐1", "1-1-1"),  # U+2010 hyphen
+        ("1‑1", "1-1"),  # U+2011 non-breaking hyphen
+        ("1‒1–1—1―1", "1-1-1-1-1"),  # U+2012-2015
+        ("1﹣1﹘1", "1-1-1"),  # small hyphen-minus, small em dash
+        ("1ー1ー1", "1-1-1"),  # the long mark an IME gives for a dash between digits
+        ("1ｰ1", "1-1"),  # its half-width form
+        ("ー1", "-1"),
+        ("データ-1", "データ-1"),  # a long mark after kana is a vowel mark: kept
+        ("ユーザー数", "ユーザー数"),
+        ("1\u200b-1-1", "1-1-1"),  # zero-width space
+        ("1-\u200d1\u200c-1\u2060", "1-1-1"),  # joiners, word joiner
+        ("\ufeff1-1-1", "1-1-1"),  # BOM
+        ("1\u00ad-1", "1-1"),  # soft hyphen
+        ("1-1\u202e", "1-1"),  # bidi override
+        ("A\ufe0f-1", "A-1"),  # variation selector
+        ("1-1\x07\x1b", "1-1"),  # controls
+        ("abashiri-v2", "abashiri-v2"),
+    ],
+)
+def test_ids_are_compared_in_one_canonical_form(written: str, canonical: str) -> None:
+    assert canonical_id(written) == canonical
+    assert canonical_id(canonical) == canonical  # idempotent
+
+
+def test_a_nul_in_an_id_is_a_flaw_to_report_not_a_character_to_drop() -> None:
+    flaw = id_flaw("1-1\x00-1")
+    assert flaw is not None
+    assert "NUL" in flaw
+    assert "\\x00" in flaw  # shown, so the line says where
+    assert id_flaw("1−1\u200b") is None  # those canonical_id removes in silence
+    assert canonical_id("1-1\x00-1") == "1-1-1"  # what the id would have become without the problem

@@ -205,3 +205,23 @@ def test_abashiri_v2_has_33_indicators_with_five_cells_each() -> None:
     assert plan is not None
     assert len(plan.indicators) == 33
     assert {len(i.targets) for i in plan.indicators} == {5}
+
+
+def test_a_cell_read_again_under_another_name_is_read_with_that_name() -> None:
+    """read_cell reads equal cells once (a table repeats 100%, 運用継続); a metric's name is part of that
+    only where the cell holds it: 最大受入数 is a label under its own name and a refused bound word elsewhere."""
+    own = CellContext((Metric("value", "最大受入数", "人", Counts.LEVEL),))
+    other = CellContext((Metric("value", "研修", "人", Counts.LEVEL),))
+    for _ in range(2):
+        with pytest.raises(PhraseError, match="最大"):
+            read_cell("最大受入数 100人", other)
+        (rule,) = read_cell("最大受入数 100人", own)
+        assert rule.value == 100
+
+
+def test_equal_baselines_written_differently_stay_as_written() -> None:
+    """Decimal("1.0") == Decimal("1"): a cell read under one must not come back with the other."""
+    for written in ("1.0", "1", "1.00"):
+        ctx = CellContext((Metric("value", "", "件", Counts.LEVEL, baseline=Decimal(written)),))
+        (rule,) = read_cell("30%削減", ctx)
+        assert str(rule.baseline) == written
