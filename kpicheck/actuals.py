@@ -21,7 +21,16 @@ from kpicheck.actual_values import cut, parse_value, unquote
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import SAVE_AS_XLSX, WORKBOOK_SUFFIXES, InputError, read_input
 from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan
-from kpicheck.periods import clean, fiscal_year_end, fiscal_year_start, normalize, parse_date, parse_year
+from kpicheck.periods import (
+    canonical_id,
+    clean,
+    fiscal_year_end,
+    fiscal_year_start,
+    id_flaw,
+    normalize,
+    parse_date,
+    parse_year,
+)
 from kpicheck.workbook import WorkbookError, misnamed, read_rows
 
 # Column names a header may use (NFKC, lower case) -> the column.
@@ -350,11 +359,9 @@ def _read_row(
     plan = _row_plan(year, plan_id, plans, result, problem)
     if plan is None:
         return None
-    indicator_id = named.get("indicator", "")
-    indicator = plan.indicator(indicator_id)
+    raw_id = row[header["indicator"]] if header["indicator"] < len(row) else ""
+    indicator = _indicator(plan, raw_id, named.get("indicator", ""), problem)
     if indicator is None:
-        hint = _id_hint(indicator_id, plan.indicator_ids)
-        problem("indicator", "KC102", f"{plan.id} に指標 {indicator_id!r} はありません{hint}")
         return None
     subject = (indicator.id, year)
     metric = _metric(indicator, named.get("metric", ""), problem)
@@ -534,6 +541,21 @@ def _plan_for(year: int, plan_id: str, plans: list[Plan]) -> Plan | None:
         return named if named and named.first_year - 1 <= year <= named.last_year else None
     covering = next((p for p in plans if p.covers(year)), None)
     return covering or next((p for p in plans if p.first_year - 1 == year), None)
+
+
+def _indicator(plan: Plan, raw: str, given: str, problem: ProblemSink) -> Indicator | None:
+    """The plan's indicator a row's id names, compared as the plan's ids are (1−1−1 is 1-1-1); None after
+    KC212 for a NUL in the cell as typed (said, never dropped) or KC102 for an id the plan lacks."""
+    flaw = id_flaw(raw)
+    if flaw:
+        problem("indicator", "KC212", flaw)
+        return None
+    indicator_id = canonical_id(given)
+    indicator = plan.indicator(indicator_id)
+    if indicator is None:
+        hint = _id_hint(indicator_id, plan.indicator_ids)
+        problem("indicator", "KC102", f"{plan.id} に指標 {indicator_id!r} はありません{hint}")
+    return indicator
 
 
 def _metric(indicator: Indicator, given: str, problem: ProblemSink) -> Metric | None:

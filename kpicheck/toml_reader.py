@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpicheck.errors import Problem, Severity
-from kpicheck.periods import clean, normalize
+from kpicheck.periods import canonical_id, clean, id_flaw, normalize
 
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
@@ -46,7 +46,7 @@ class Reader:
         for number, line in enumerate(self.lines, 1):
             found = _ID_LINE.match(line)
             if found:
-                self.id_lines.setdefault(normalize(found[1] or found[2] or ""), []).append(number)
+                self.id_lines.setdefault(canonical_id(found[1] or found[2] or ""), []).append(number)
 
     def block_end(self, start: int) -> int:
         """The last line of the table that starts at line `start` (before the next [[...]] or [...])."""
@@ -97,12 +97,12 @@ class Reader:
 
     def line_of_id(self, ident: object, start: int = 0) -> int | None:
         """The first `id = "..."` line for this id after `start` (ids may repeat across kinds)."""
-        numbers = self.id_lines.get(normalize(str(ident)), [])
+        numbers = self.id_lines.get(canonical_id(str(ident)), [])
         index = bisect.bisect_right(numbers, start)
         return numbers[index] if index < len(numbers) else None
 
     def ident(self, table: dict[str, Any], where: str, line: int | None) -> str:
-        """An id: a non-empty string, NFKC-normalised as CSV ids are (ＡＢ-１ -> AB-1)."""
+        """An id: a non-empty string in canonical form (ＡＢ−１ -> AB-1), so look-alike twins are KC204."""
         value = table.get("id")
         if value is None:
             self.problem("KC202", f"{where}: キー 'id' がありません", line)
@@ -110,7 +110,11 @@ class Reader:
         if not isinstance(value, str) or not normalize(value):
             self.problem("KC202", f"{where}: 'id' は空でない文字列にしてください", line)
             return ""
-        return normalize(value)
+        flaw = id_flaw(value)
+        if flaw:
+            self.problem("KC212", f"{where}: {flaw}", line)
+            return ""
+        return canonical_id(value)
 
     def problem(self, code: str, message: str, line: int | None = None) -> None:
         if len(message) > 400:  # a 5,000-character cell is still one readable line
