@@ -73,6 +73,11 @@ CODES: dict[str, str] = {
     "KC408": "an indicator row whose target cells are all blank (warning)",
     "KC409": "a reading kpicheck import guessed, still marked `review` in the target file (warning)",
     "KC410": "a KPI table's ID column repeats values: ids made from the hierarchy instead (warning)",
+    # the cache (warnings only: a run goes on without it)
+    "KC501": "cache folder not private (another user's, writable by others, a link): not used (warning)",
+    "KC502": "cache folder inside a data root: not used (warning)",
+    "KC503": "cache entry refused (not a regular file, over the cap, not authenticated): removed (warning)",
+    "KC504": "cache folder cannot be created, read or written: not used (warning)",
 }
 
 
