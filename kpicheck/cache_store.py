@@ -142,10 +142,10 @@ def read(folder: Folder, name: str, cap: int) -> bytes | None:
         elif info.st_size > cap:
             reason = f"{info.st_size:,} バイトで上限 {cap:,} バイトを超えます"
         else:
-            data = file.read(cap + 1)  # never past the cap, even if the file grew after fstat
-            if len(data) <= cap:
+            data = file.readall() if info.st_size == 0 else file.read(info.st_size + 1)  # +1: grown since?
+            if len(data) <= info.st_size:
                 return data
-            reason = f"上限 {cap:,} バイトを超えます"
+            reason = "読んでいる間に大きくなりました"
     remove(folder, name)
     raise CacheError(path, ENTRY_REFUSED, entry_refused(reason))
 
