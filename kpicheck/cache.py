@@ -1,12 +1,42 @@
 """kpicheck's cache in the user's cache folder: plans as read (keyed by the file's bytes) and Jinja's
-compiled templates. Never under the data root; a cache that cannot be read or written is ignored.
+compiled templates, kept as trusted storage. KPICHECK_CACHE=off turns it off.
 
 Reading a plan (TOML, then every target cell through the phrase interpreter) costs about 60 µs a
 cell; a cached plan loads in about 5. An entry is used only for the very bytes it was read from,
 under the same name, by the same kpicheck (its version and the size and time of every module of the
-package), so an edited plan or an upgraded (or edited) kpicheck reads the file afresh. Entries are
-pickles written by kpicheck itself into a folder only the user can write, as Python's own
-__pycache__ is; KPICHECK_CACHE=off turns the cache off.
+package), so an edited plan or an upgraded (or edited) kpicheck reads the file afresh.
+
+Trusted storage, because an entry is loaded as code and objects (issue 22):
+- The folder is private: created 0700, and refused (one warning, the run goes on uncached) when it
+  is not the user's own or is writable by the group or others. Folders below it are opened without
+  following a symlink, each checked the same way, and every file is created, read, renamed and
+  removed relative to its opened folder (dir_fd): a sub-folder linked into a data root's actuals/ is
+  refused, never written through. On Windows (no os.getuid, and st_mode does not show ACLs) the owner
+  and mode checks are skipped deliberately: %LOCALAPPDATA% is private to the user by its ACL; links
+  are still refused (by lstat, as Windows has no dir_fd).
+- The cache folder is never inside a data root: the real path of the cache folder (every symlink
+  above it resolved) must lie outside each data root kpicheck was given, its targets/ and actuals/;
+  the folders below cannot leave it (no link is followed). XDG_CACHE_HOME naming the data root is
+  refused before anything is created.
+- Entries are regular files only, opened with O_NOFOLLOW and O_NONBLOCK (a FIFO never blocks), then
+  fstat-checked (a regular file, the user's own, at most MAX_ENTRY bytes) before a byte is read, and
+  never read past that cap: a link to /dev/zero or a sparse file of gigabytes is refused unread.
+- Entries are authenticated: each starts with a keyed BLAKE2b tag (a MAC) over its folder, name and
+  contents, keyed by a per-user secret file (`key`, 32 random bytes, 0600, in the private folder). A
+  planted file, an entry copied from elsewhere or a damaged one fails the tag and is removed before
+  pickle or Jinja's marshal sees a byte of it. Chosen over a format that cannot run code because it
+  is the simpler one to keep right: what is cached is Plan objects of dataclasses, NamedTuples,
+  Decimal, date and enums, which a custom encoding would have to follow field by field as the models
+  change (a new field silently lost is a wrong report), and Jinja's compiled templates are marshalled
+  code objects, which no data format holds; the tag covers both alike, and pickle keeps the warm
+  cache as fast as before (verifying costs about 1.5 ms per 1 MB).
+- Old entries are pruned: once per run, before its first write to a folder, files that are not
+  entries of this format go, then the oldest entries (by modification time; a hit refreshes it)
+  until at most MAX_ENTRIES files and MAX_BYTES remain in that folder.
+- A cache problem is never fatal: it is said once per run in one line (`<place>: KC50n …`, on
+  stderr, as the cache sits below every command). A refused folder or one that cannot be used is
+  bypassed for the rest of the run (uncached); a refused entry is removed and read as a miss, so the
+  cache heals itself rather than warning on every run.
 """
 
 from __future__ import annotations
@@ -18,54 +48,99 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from kpicheck import __version__
+from kpicheck import __version__, cache_store
+from kpicheck.cache_store import ENTRY_REFUSED, SUFFIX, CacheError, Folder
+from kpicheck.errors import Problem
 
 if TYPE_CHECKING:
     from jinja2 import BytecodeCache
 
 T = TypeVar("T")
 CACHE_ENV = "KPICHECK_CACHE"
-FORMAT = 1  # bump when the shape of what is cached changes without a module changing
+FORMAT = 2  # bump when the shape of what is cached changes without a module changing
+MAX_ENTRY = 256 * 1024 * 1024  # one entry (a plan of 100,000 cells is 18 MB); larger is not cached
+MAGIC = b"KPICHECK-CACHE-2"
+KEY_NAME = "key"
+TAG_SIZE = 32
+HEADER = len(MAGIC) + TAG_SIZE  # what an entry holds starts here
+KEY_SIZE = 32
+
+
+class _Run(NamedTuple):
+    """What one cache folder has shown this run (per folder: tests run many homes in one process)."""
+
+    folders: dict[str, Folder]
+    pruned: set[str]
+    key: list[bytes]
+
+
+_runs: dict[str, _Run] = {}
+_off: dict[str, Problem] = {}  # cache homes found wrong this run: bypassed
+_said: dict[str, Problem] = {}  # the one warning given this run, per cache home
+
+
+def reset() -> None:
+    """Forget what this process has seen of cache folders (a new run, as far as the cache is concerned)."""
+    for run in _runs.values():
+        for folder in run.folders.values():
+            folder.close()
+    _runs.clear()
+    _off.clear()
+    _said.clear()
 
 
 def cache_home(avoid: tuple[Path, ...] = ()) -> Path | None:
     """The user's cache folder for kpicheck: $XDG_CACHE_HOME, %LOCALAPPDATA%, ~/Library/Caches or ~/.cache.
 
     None when the cache is off (KPICHECK_CACHE=off), no home folder is known, or it would lie inside
-    one of `avoid` (a data root's targets/ and actuals/, which kpicheck never writes to).
+    one of `avoid` (a data root's targets/ and actuals/) or the data root above them.
     """
     home = _home()
-    if home is not None and avoid and _inside(home, avoid):
+    if home is not None and avoid and _inside(home, avoid) is not None:
         return None
     return home
 
 
+def _with_roots(avoid: tuple[Path, ...]) -> tuple[Path, ...]:
+    """A data root's targets/ and actuals/, and the root itself (their parent)."""
+    return tuple(dict.fromkeys((*avoid, *(folder.parent for folder in avoid))))
+
+
 @functools.lru_cache(maxsize=64)  # asked once per plan file; the answer does not change within a run
-def _inside(home: Path, folders: tuple[Path, ...]) -> bool:
+def _inside(home: Path, avoid: tuple[Path, ...]) -> Path | None:
+    """The folder of `avoid` (or a data root above them) whose real path holds that of `home`, if any."""
     try:
-        resolved = home.resolve()
-        return any(resolved.is_relative_to(folder.resolve()) for folder in folders)
-    except (OSError, RuntimeError):
-        return True  # cannot tell: do not cache
+        resolved = Path(os.path.realpath(home))
+        for folder in _with_roots(avoid):
+            if resolved.is_relative_to(os.path.realpath(folder)):
+                return folder
+    except (OSError, RuntimeError, ValueError):
+        return home  # cannot tell: do not cache
+    return None
 
 
 def _home() -> Path | None:
-    if os.environ.get(CACHE_ENV, "").lower() in {"off", "0", "no", "false"}:
+    names = ("XDG_CACHE_HOME", "LOCALAPPDATA", CACHE_ENV, "HOME", "USERPROFILE")
+    return _home_from(sys.platform, *(os.environ.get(name, "") for name in names))
+
+
+@functools.lru_cache(maxsize=16)  # asked once per plan file (1,741 in a national summary): the same answer
+def _home_from(platform: str, xdg: str, local: str, switch: str, *_homes: str) -> Path | None:
+    if switch.lower() in {"off", "0", "no", "false"}:
         return None
     # A relative path is ignored, as the XDG spec says (it would land inside the data root).
-    for name in ("XDG_CACHE_HOME", "LOCALAPPDATA") if sys.platform == "win32" else ("XDG_CACHE_HOME",):
-        base = Path(os.environ.get(name, ""))
+    for base in (Path(xdg), Path(local)) if platform == "win32" else (Path(xdg),):
         if base.is_absolute():
             return base / "kpicheck"
     try:
-        home = Path.home()
+        home = Path.home()  # from HOME (USERPROFILE on Windows), which are part of the key
     except (RuntimeError, KeyError):  # no HOME and no passwd entry
         return None
     if not home.is_absolute():
         return None
-    return home / ("Library/Caches" if sys.platform == "darwin" else ".cache") / "kpicheck"
+    return home / ("Library/Caches" if platform == "darwin" else ".cache") / "kpicheck"
 
 
 # Sub-packages whose modules may shape a cached plan (a kind's `dated` runs while a cell is read).
@@ -96,82 +171,232 @@ def cached(kind: str, name: str, source: bytes, build: Callable[[], T], avoid: t
 
     An entry is named after `name` (a file's absolute path and the name problems give it) and holds
     the source bytes it was built from: it is used only when they are the same bytes, compared in
-    full (no hash to trust, and hashlib's 5 ms of start-up not paid).
+    full, and only when its tag proves kpicheck wrote it (module docstring).
     """
-    home = cache_home(avoid)
+    home = _usable_home(avoid)
     if home is None:
         return build()
-    import io  # noqa: PLC0415 - the modules below only when a cache is used
-    import pickle  # noqa: PLC0415
+    import pickle  # noqa: PLC0415 - the modules below only when a cache is used
     import zlib  # noqa: PLC0415
 
     ident = name.encode("utf-8", "surrogateescape")
-    path = home / kind / f"{zlib.crc32(ident):08x}{zlib.adler32(ident):08x}.pickle"
+    entry = f"{zlib.crc32(ident):08x}{zlib.adler32(ident):08x}{SUFFIX}"
     check = (_code_stamp(), name, source)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""
+    data = _guarded(home, lambda: _load(home, (kind,), entry))
     if data:
+        import io  # noqa: PLC0415
+
         # Unpickling makes many small objects, and the cyclic collector would walk them all again
         # and again (0.5 s becomes 3 s for a plan of 100,000 cells); none of them form cycles.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            entry = io.BytesIO(data)  # two pickles, each with its own memo: the check, then the value
-            if pickle.load(entry) == check:
-                return pickle.load(entry)  # type: ignore[no-any-return]  # kpicheck wrote it (module docstring)
-        except Exception:  # a damaged or foreign entry: build afresh and replace it
+            stream = io.BytesIO(data)  # two pickles, each with its own memo: the check, then the value
+            stream.seek(HEADER)
+            if pickle.load(stream) == check:
+                return pickle.load(stream)  # type: ignore[no-any-return]  # authenticated: kpicheck wrote it
+        except Exception:  # kpicheck's own entry of an older shape: build afresh and replace it
             pass
         finally:
             if enabled:
                 gc.enable()
     result = build()
-    with contextlib.suppress(Exception):  # an unpicklable value: just not cached
-        _store(path, pickle.dumps(check, pickle.HIGHEST_PROTOCOL) + pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-    return result
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Write through a temporary file and rename (two runs at once never see half an entry); errors ignored."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(data)
-        temp.replace(path)
-    except OSError:  # a read-only or full disk, a file where the folder should be: just not cached
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+        payload = pickle.dumps(check, pickle.HIGHEST_PROTOCOL) + pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an unpicklable value: just not cached
+        return result
+    _guarded(home, lambda: _save(home, (kind,), entry, payload))
+    return result
 
 
 def jinja_cache(flavour: str, avoid: tuple[Path, ...] = ()) -> BytecodeCache | None:
     """Jinja's compiled templates in the cache folder (compiling them costs about 25 ms a report).
 
-    Jinja checks each entry against the template's source, so an edited template is compiled afresh;
-    an entry that cannot be read or written is skipped without a word. Jinja's key does not cover
-    the environment's settings, yet escaping is compiled in: `flavour` names them (one folder per
-    output format), so a template compiled for HTML is never run for Markdown.
+    Jinja checks each entry against the template's source, so an edited template is compiled afresh.
+    Entries go through the same rules as plans' (a private folder, regular files, a cap, a tag checked
+    before Jinja unpickles or unmarshals a byte). Jinja's key does not cover the environment's
+    settings, yet escaping is compiled in: `flavour` names them (one folder per output format), so a
+    template compiled for HTML is never run for Markdown.
     """
-    home = cache_home(avoid)
-    if home is None:
+    usable = _usable_home(avoid)
+    if usable is None:
         return None
-    from jinja2 import FileSystemBytecodeCache  # noqa: PLC0415 - only reports render templates
+    home = usable
+    from jinja2 import BytecodeCache  # noqa: PLC0415 - only reports render templates
     from jinja2.bccache import Bucket  # noqa: PLC0415 - see above
 
-    class QuietCache(FileSystemBytecodeCache):
+    folders = ("jinja", flavour)
+
+    class TrustedCache(BytecodeCache):
         def load_bytecode(self, bucket: Bucket) -> None:
-            try:
-                super().load_bytecode(bucket)
-            except Exception:  # a damaged entry: compile afresh
-                bucket.reset()
+            data = _guarded(home, lambda: _load(home, folders, bucket.key + SUFFIX))
+            if data:
+                try:
+                    bucket.bytecode_from_string(data[HEADER:])
+                except Exception:  # authenticated but of another Python: compile afresh
+                    bucket.reset()
 
         def dump_bytecode(self, bucket: Bucket) -> None:
-            with contextlib.suppress(Exception):  # a read-only or full disk: just not cached
-                super().dump_bytecode(bucket)
+            try:
+                data = bucket.bytecode_to_string()
+            except Exception:  # nothing to write: just not cached
+                return
+            _guarded(home, lambda: _save(home, folders, bucket.key + SUFFIX, data))
 
-    folder = home / "jinja" / flavour
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    return TrustedCache()
+
+
+def _usable_home(avoid: tuple[Path, ...]) -> Path | None:
+    """The cache home, unless the cache is off, already found wrong this run, or inside a data root."""
+    home = _home()
+    if home is None or str(home) in _off:
         return None
-    return QuietCache(str(folder))
+    inside = _inside(home, avoid) if avoid else None
+    if inside is not None:
+        message = (
+            f"キャッシュフォルダがデータルートの中（{inside}）にあるため使いません。"
+            "XDG_CACHE_HOME を別の場所にしてください（キャッシュなしで続けます）"
+        )
+        _warn(home, CacheError(str(home), "KC502", message).problem, bypass=True)
+        return None
+    return home
+
+
+def _guarded(home: Path, action: Callable[[], T]) -> T | None:
+    """action(), or None after saying (once per run) why not.
+
+    A refused entry (KC503) is removed and counts as a miss: it is built afresh and written anew, so
+    the cache heals itself. A refused or failing folder (KC501, KC502, KC504) is bypassed for the run.
+    """
+    if str(home) in _off:
+        return None
+    try:
+        return action()
+    except CacheError as exc:
+        _warn(home, exc.problem, bypass=exc.problem.code != ENTRY_REFUSED)
+    except OSError as exc:  # a read-only or full disk, a file where a folder should be
+        _warn(home, CacheError(str(exc.filename or home), "KC504", _cannot(exc)).problem, bypass=True)
+    except MemoryError:  # not expected under the cap; a run short of memory still goes on
+        problem = CacheError(
+            str(home), "KC504", "キャッシュを読み込むメモリが足りません（キャッシュなしで続けます）"
+        ).problem
+        _warn(home, problem, bypass=True)
+    return None
+
+
+def _cannot(exc: OSError) -> str:
+    return f"キャッシュを読み書きできません: {exc.strerror or exc}（キャッシュなしで続けます）"
+
+
+def _warn(home: Path, problem: Problem, *, bypass: bool) -> None:
+    """One line on stderr, the first time this run; with `bypass`, the cache is not used from then on.
+
+    Printed here, not returned: the cache sits below every command, and its problem must reach the
+    user whichever command runs, without changing what any command returns.
+    """
+    if bypass:
+        _off[str(home)] = problem
+    if str(home) in _said:
+        return
+    _said[str(home)] = problem
+    line = f"{problem}（警告）\n"
+    try:
+        sys.stderr.write(line)
+    except UnicodeError:  # a console that cannot show Japanese
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(line.encode("ascii", "backslashreplace").decode("ascii"))
+    except (OSError, ValueError):  # stderr closed
+        pass
+
+
+def warning_given(home: Path) -> Problem | None:
+    """The warning this run gave about the cache folder `home`, if any (for tests and the CLI)."""
+    return _said.get(str(home))
+
+
+# The folders and entries (cache_store.py): the root private and outside the data roots, its entries
+# authenticated by a keyed tag.
+
+
+def _run(home: Path) -> _Run:
+    run = _runs.get(str(home))
+    if run is None:
+        run = _runs[str(home)] = _Run({}, set(), [])
+    return run
+
+
+def _folder(home: Path, names: tuple[str, ...]) -> Folder:
+    """The folder `names` below the cache root (the root for none), each level created and checked once a run."""
+    run = _run(home)
+    found = run.folders.get("/".join(names))
+    if found is None:
+        if names:
+            found = cache_store.open_below(_folder(home, names[:-1]), names[-1])
+        else:
+            found = cache_store.open_root(os.path.realpath(home))
+        run.folders["/".join(names)] = found
+    return found
+
+
+def _load(home: Path, folders: tuple[str, ...], name: str) -> bytes | None:
+    """An entry kpicheck wrote (its contents from HEADER on), or None when there is none."""
+    folder = _folder(home, folders)
+    data = cache_store.read(folder, name, MAX_ENTRY)
+    if data is None:
+        return None
+    payload = memoryview(data)[HEADER:]  # not copied: a plan of 100,000 cells is 17 MB
+    if not data.startswith(MAGIC) or not _same(data[len(MAGIC) : HEADER], _tag(home, folders, name, payload)):
+        cache_store.remove(folder, name)
+        place = os.path.join(folder.path, name)  # noqa: PTH118 - a str path, as cache_store keeps them
+        raise CacheError(place, ENTRY_REFUSED, cache_store.entry_refused("kpicheck が書いたと確かめられません"))
+    cache_store.touch(folder, name)  # a hit: the newest by time, so pruning keeps what is used
+    return data
+
+
+def _save(home: Path, folders: tuple[str, ...], name: str, payload: bytes) -> None:
+    """Write an entry with its tag, through a temporary file and a rename, after pruning once a run."""
+    if len(payload) + HEADER > MAX_ENTRY:
+        return  # larger than any entry is read: just not cached
+    folder = _folder(home, folders)
+    run = _run(home)
+    if folder.path not in run.pruned:
+        run.pruned.add(folder.path)
+        cache_store.prune(folder)
+    cache_store.write(folder, name, MAGIC + _tag(home, folders, name, payload) + payload)
+
+
+def _tag(home: Path, folders: tuple[str, ...], name: str, payload: bytes | memoryview) -> bytes:
+    """Keyed BLAKE2b (a MAC by design) of where the entry is and what it holds."""
+    try:
+        from _blake2 import blake2b  # noqa: PLC0415 - hashlib's import loads OpenSSL (5 ms a run)
+    except ImportError:  # another Python than CPython
+        from hashlib import blake2b  # noqa: PLC0415
+
+    where = "/".join((*folders, name)).encode("utf-8", "surrogateescape")
+    digest = blake2b(key=_key(home), digest_size=TAG_SIZE)
+    digest.update(len(where).to_bytes(4, "big") + where)
+    digest.update(payload)
+    return digest.digest()
+
+
+def _same(a: bytes, b: bytes) -> bool:
+    from _operator import _compare_digest  # noqa: PLC0415 - hmac.compare_digest without hmac's hashlib
+
+    return _compare_digest(a, b)
+
+
+def _key(home: Path) -> bytes:
+    """The per-user secret of the cache root (`key`, 32 random bytes, 0600), made once."""
+    run = _run(home)
+    if not run.key:
+        root = _folder(home, ())
+        key = cache_store.read(root, KEY_NAME, KEY_SIZE)
+        if key is None:
+            cache_store.link_new(root, KEY_NAME, os.urandom(KEY_SIZE))
+            key = cache_store.read(root, KEY_NAME, KEY_SIZE)
+        if key is None or len(key) != KEY_SIZE:
+            cache_store.remove(root, KEY_NAME)  # made afresh by the next entry: those of the old key fail their tag
+            place = os.path.join(root.path, KEY_NAME)  # noqa: PTH118 - see above
+            raise CacheError(place, ENTRY_REFUSED, cache_store.entry_refused("鍵ファイルの長さが違います"))
+        run.key.append(key)
+    return run.key[0]

@@ -16,6 +16,14 @@ REPO = Path(__file__).resolve().parent.parent
 PLAN = REPO / "targets" / "abashiri" / "abashiri-v2.toml"
 
 
+@pytest.fixture(autouse=True)
+def _new_run():
+    """Each test a run of its own, as far as the cache is concerned (what it has warned about, opened)."""
+    cache.reset()
+    yield
+    cache.reset()
+
+
 @pytest.mark.parametrize(
     ("env", "platform", "expected"),
     [
@@ -45,10 +53,10 @@ def test_plan_is_read_once_then_loaded(tmp_path, monkeypatch):
     assert load_plan(PLAN, "targets/a.toml") == (None, [])
     assert load_plan(PLAN, "targets/a.toml") == (None, [])
     assert calls == ["targets/a.toml"]
-    assert len(list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "c" / "kpicheck" / "plans").glob("*.kc2"))) == 1
     load_plan(PLAN, "targets/b.toml")  # another name: its problems name it, so another entry
     assert calls == ["targets/a.toml", "targets/b.toml"]
-    assert len(list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))) == 2
+    assert len(list((tmp_path / "c" / "kpicheck" / "plans").glob("*.kc2"))) == 2
 
 
 def test_cached_plan_equals_fresh_one(tmp_path, monkeypatch):
@@ -84,17 +92,19 @@ def test_edited_plan_is_read_afresh(tmp_path, monkeypatch):
     assert after.title == "new " + before.title
 
 
-def test_unwritable_or_damaged_cache_is_harmless(tmp_path, monkeypatch):
+def test_unwritable_or_damaged_cache_is_harmless(tmp_path, monkeypatch, capsys):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     plan, problems = load_plan(PLAN, "p.toml")
     assert plan is not None and not problems
+    assert " KC504 " in capsys.readouterr().err  # a file where the folder should be: said, not fatal
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
     load_plan(PLAN, "p.toml")
-    for entry in (tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"):
+    for entry in (tmp_path / "c" / "kpicheck" / "plans").glob("*.kc2"):
         entry.write_bytes(b"\x80\x05garbage")
     assert load_plan(PLAN, "p.toml")[0] == plan
+    assert " KC503 " in capsys.readouterr().err
 
 
 def test_cache_never_under_the_data_root(tmp_path, monkeypatch):
@@ -107,7 +117,7 @@ def test_cache_never_under_the_data_root(tmp_path, monkeypatch):
     result = invoke("validate", "--root", str(root))
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
-    assert list((tmp_path / "c" / "kpicheck" / "plans").glob("*.pickle"))
+    assert list((tmp_path / "c" / "kpicheck" / "plans").glob("*.kc2"))
 
 
 def test_report_templates_compiled_once_into_the_cache(tmp_path, monkeypatch):

@@ -1,0 +1,248 @@
+"""The cache's storage: a private folder of regular files, each read up to a cap (the rules: cache.py).
+
+Every file is created, read, renamed and removed relative to its opened folder (dir_fd) where the
+system has it (Linux, macOS), so no path is looked up again after its folder was checked; elsewhere
+(Windows) by path, links refused by lstat. Paths are strings here, as the os functions take them.
+"""
+
+# ruff: noqa: PTH102, PTH103, PTH112, PTH114, PTH118, PTH120 - the os functions: dir_fd, modes, no link followed
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from typing import NamedTuple
+
+from kpicheck.errors import Problem, Severity
+
+SUFFIX = ".kc2"  # entries of this format; any other file of a folder is removed by pruning
+ENTRY_REFUSED = "KC503"
+MAX_ENTRIES = 10_000  # per folder (plans/, heads/, jinja/<format>/) after pruning
+MAX_BYTES = 1024 * 1024 * 1024  # per folder after pruning (a national root's 1,741 plans: 73 MB)
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+AT = {os.open, os.mkdir, os.unlink, os.rename, os.link, os.stat} <= os.supports_dir_fd and os.scandir in os.supports_fd
+
+
+class CacheError(Exception):
+    """A reason not to use the cache (a folder) or an entry: said once a run, as a warning."""
+
+    def __init__(self, place: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(place, None, None, code, message, Severity.WARNING)
+
+
+class Folder(NamedTuple):
+    """A checked folder of the cache: its path (for messages, and for access where there is no dir_fd)
+    and, where the system has dir_fd, its open descriptor."""
+
+    path: str
+    fd: int | None
+
+    def at(self, name: str) -> tuple[str, int | None]:
+        """`name` as the os functions take it: relative to the descriptor, or a full path."""
+        return (name, self.fd) if self.fd is not None else (os.path.join(self.path, name), None)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+
+
+def open_root(real: str) -> Folder:
+    """The cache root at its real path: created 0700 where missing, opened without following a link."""
+    if not os.path.lexists(real):
+        os.makedirs(os.path.dirname(real), exist_ok=True)  # the parents as the user's umask makes them
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(real, 0o700)
+    if AT:
+        fd = _open_folder(real, None, real)
+        _check_folder(real, os.fstat(fd), fd)
+        return Folder(real, fd)
+    _check_folder(real, os.lstat(real), None)
+    return Folder(real, None)
+
+
+def open_below(parent: Folder, name: str) -> Folder:
+    """A folder of `parent`: created 0700 where missing; a link or a file is refused, never followed."""
+    where, dir_fd = parent.at(name)
+    path = os.path.join(parent.path, name)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(where, 0o700, dir_fd=dir_fd)
+    if dir_fd is not None:
+        fd = _open_folder(where, dir_fd, path)
+        _check_folder(path, os.fstat(fd), fd)
+        return Folder(path, fd)
+    _check_folder(path, os.lstat(where), None)
+    return Folder(path, None)
+
+
+def _open_folder(where: str, dir_fd: int | None, path: str) -> int:
+    try:
+        return os.open(where, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=dir_fd)
+    except OSError:
+        if os.path.islink(path) or not os.path.isdir(path):
+            raise CacheError(path, "KC501", _refused("フォルダではありません（リンクかファイル）")) from None
+        raise
+
+
+def _refused(reason: str) -> str:
+    return f"キャッシュフォルダを使いません: {reason}（キャッシュなしで続けます。KPICHECK_CACHE=off で止められます）"
+
+
+def _check_folder(path: str, info: os.stat_result, fd: int | None) -> None:
+    """A folder of the cache must be a real folder, the user's own, and writable by no one else.
+
+    Where os.getuid does not exist (Windows) the owner and mode are not checked, deliberately: they
+    are the ACL's, which st_mode does not show, and %LOCALAPPDATA% is the user's own by its ACL.
+    """
+    reason = ""
+    if stat.S_ISLNK(info.st_mode) or getattr(info, "st_reparse_tag", False) or not stat.S_ISDIR(info.st_mode):
+        reason = "フォルダではありません（リンクかファイル）"
+    elif hasattr(os, "getuid") and info.st_uid != os.getuid():
+        reason = f"ほかの利用者（uid {info.st_uid}）のフォルダです。自分のフォルダにして chmod 700 してください"
+    elif hasattr(os, "getuid") and info.st_mode & 0o022:
+        mode = stat.S_IMODE(info.st_mode)
+        reason = f"グループかほかの利用者が書き込めます（モード {mode:o}）。chmod 700 してください"
+    if reason:
+        if fd is not None:
+            os.close(fd)
+        raise CacheError(path, "KC501", _refused(reason))
+
+
+def read(folder: Folder, name: str, cap: int) -> bytes | None:
+    """A regular file of the user's in `folder`, at most `cap` bytes, or None if there is none.
+
+    Opened without following a link and without blocking (a FIFO), checked with fstat before a byte
+    is read, never read past the cap. Anything else is removed (CacheError, ENTRY_REFUSED).
+    """
+    where, dir_fd = folder.at(name)
+    path = os.path.join(folder.path, name)
+    try:
+        if dir_fd is None and _is_link(where, None):
+            raise CacheError(path, ENTRY_REFUSED, entry_refused("リンクです"))  # no O_NOFOLLOW: lstat first
+        fd = os.open(where, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        if not _is_link(where, dir_fd):
+            raise
+        remove(folder, name)
+        raise CacheError(path, ENTRY_REFUSED, entry_refused("リンクです")) from None
+    with os.fdopen(fd, "rb", buffering=0) as file:  # closes fd
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            reason = "FIFO です" if stat.S_ISFIFO(info.st_mode) else "通常のファイルではありません"
+        elif hasattr(os, "getuid") and info.st_uid != os.getuid():
+            reason = f"ほかの利用者（uid {info.st_uid}）のファイルです"
+        elif info.st_size > cap:
+            reason = f"{info.st_size:,} バイトで上限 {cap:,} バイトを超えます"
+        else:
+            data = file.readall() if info.st_size == 0 else file.read(info.st_size + 1)  # +1: grown since?
+            if len(data) <= info.st_size:
+                return data
+            reason = "読んでいる間に大きくなりました"
+    remove(folder, name)
+    raise CacheError(path, ENTRY_REFUSED, entry_refused(reason))
+
+
+def entry_refused(reason: str) -> str:
+    return f"キャッシュ項目を使わずに削除しました: {reason}（作り直します）"
+
+
+def _is_link(where: str, dir_fd: int | None) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(where, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def create(folder: Folder, name: str, data: bytes) -> None:
+    """A new file of the user's only (0600), never through a link; one left by a crashed run replaced."""
+    where, dir_fd = folder.at(name)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    try:
+        fd = os.open(where, flags, 0o600, dir_fd=dir_fd)
+    except FileExistsError:
+        remove(folder, name)
+        fd = os.open(where, flags, 0o600, dir_fd=dir_fd)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def write(folder: Folder, name: str, data: bytes) -> None:
+    """Through a temporary file and a rename (two runs at once never see half an entry)."""
+    temp = f".{name}.{os.getpid()}.tmp"
+    try:
+        create(folder, temp, data)
+        src, dir_fd = folder.at(temp)
+        dst, _ = folder.at(name)
+        os.replace(src, dst, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except OSError:
+        remove(folder, temp)
+        raise
+
+
+def link_new(folder: Folder, name: str, data: bytes) -> None:
+    """Write `name` unless it exists: a file another run made at the same time is kept, not replaced."""
+    temp = f".{name}.{os.getpid()}.tmp"
+    create(folder, temp, data)
+    src, dir_fd = folder.at(temp)
+    dst, _ = folder.at(name)
+    try:
+        os.link(src, dst, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except FileExistsError:
+        pass
+    finally:
+        remove(folder, temp)
+
+
+def remove(folder: Folder, name: str) -> None:
+    """Remove a file of the private folder (a link itself, never what it points to)."""
+    where, dir_fd = folder.at(name)
+    with contextlib.suppress(OSError):
+        os.unlink(where, dir_fd=dir_fd)
+
+
+def touch(folder: Folder, name: str) -> None:
+    """Mark an entry as just used (pruning removes the oldest first)."""
+    where, dir_fd = folder.at(name)
+    with contextlib.suppress(OSError, NotImplementedError):
+        os.utime(where, dir_fd=dir_fd, follow_symlinks=False)
+
+
+def prune(folder: Folder, entries: int | None = None, size: int | None = None) -> int:
+    """Remove what is not an entry of this format, then the oldest entries (by modification time)
+    until at most `entries` files and `size` bytes remain in `folder` (MAX_ENTRIES, MAX_BYTES). The
+    number removed."""
+    entries = MAX_ENTRIES if entries is None else entries
+    size = MAX_BYTES if size is None else size
+    found = []
+    with os.scandir(folder.fd if folder.fd is not None else folder.path) as listing:
+        for item in listing:
+            with contextlib.suppress(OSError):
+                info = item.stat(follow_symlinks=False)
+                if stat.S_ISDIR(info.st_mode):
+                    continue
+                # Another kpicheck's file, a link, a FIFO: removed first. A temporary file goes only
+                # with the oldest, as another run may be writing it now.
+                regular = stat.S_ISREG(info.st_mode) and item.name.endswith((SUFFIX, ".tmp"))
+                found.append((regular, info.st_mtime_ns, info.st_size if regular else 0, item.name))
+    found.sort()
+    total = sum(item[2] for item in found)
+    removed = 0
+    for regular, _, bytes_, name in found:
+        if regular and len(found) - removed <= entries and total <= size:
+            break
+        remove(folder, name)
+        removed += 1
+        total -= bytes_
+    return removed
