@@ -50,6 +50,7 @@ HEADER_ALIASES: dict[str, str] = {
 # The 課's own words on a row: carried into the evaluation sheet as written.
 REMARK_COLUMNS = ("note", "analysis", "issues", "direction")
 REQUIRED = ("indicator", "year", "value")
+REQUIRED_NAMES = {"indicator": "指標", "year": "年度", "value": "実績"}
 # A 実績 cell that says "nothing yet": the row is skipped, not an error (a half-filled sheet from one
 # 課 must not block the council report).
 BLANK_VALUES = frozenset({"", "-", "未入力", "未定", "―", "—", "ー", "－"})
@@ -288,7 +289,7 @@ def _header(row: list[str], shown: str, line: int, result: ActualsResult) -> dic
                 line,
                 None,
                 "KC101",
-                f"見出し行に {', '.join(missing)} がありません{NEEDED}",
+                f"見出し行に {'・'.join(REQUIRED_NAMES[c] for c in missing)} の列がありません{NEEDED}",
             )
         )
         return None

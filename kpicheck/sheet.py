@@ -31,7 +31,7 @@ from kpicheck.models import (
 )
 from kpicheck.periods import normalize
 from kpicheck.render import FORMULA_STARTS, guard
-from kpicheck.sheet_columns import COLUMNS, PREVIOUS
+from kpicheck.sheet_columns import COLUMNS, KNOWN_PREVIOUS, PREVIOUS
 
 # The columns the loader matches or parses (ids, names, years, last year's value): a spreadsheet formula
 # guard there must be one the loader removes (actuals._unquote reads Excel's ="…" back as …).
@@ -78,7 +78,7 @@ def sheet_rows(plan: Plan, actuals: Actuals, year: int, as_of: date, department:
                 "項目": metric.name if several else "",
                 "指標名": indicator.name,
                 "目標": target.shown if not several else "、".join(r.text for r in rules),
-                PREVIOUS: previous_text(before, metric, plan) if before else "",
+                KNOWN_PREVIOUS: previous_text(before, metric, plan) if before else "",
                 "年度": str(year),
                 "担当": "、".join(indicator.departments),
             }

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kpicheck.models import DIRECTIONS
 from kpicheck.render import display_width
 from kpicheck.sheet import Sheet, SheetRow
-from kpicheck.sheet_columns import COLUMNS, ENTRY_COLUMNS, FROZEN_AFTER, PREVIOUS
+from kpicheck.sheet_columns import COLUMNS, ENTRY_COLUMNS, FROZEN_AFTER, KNOWN_PREVIOUS, PREVIOUS
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 # Column widths in Excel's units (about one half-width character each; a kanji is two). About 200 in
 # all: A4 landscape, one page wide, prints at about 70%; long names and targets wrap.
-WIDTHS = {"指標": 8, "項目": 10, "指標名": 28, "目標": 24, PREVIOUS: 13, "実績": 12, "基準日": 11, "備考": 16,
-          "要因分析": 22, "課題": 16, "今後の方向性": 13, "年度": 6, "担当": 20}  # fmt: skip
+WIDTHS = {"指標": 8, "項目": 10, "指標名": 26, "目標": 22, KNOWN_PREVIOUS: 13, PREVIOUS: 11, "実績": 12,
+          "基準日": 11, "備考": 16, "要因分析": 22, "課題": 16, "今後の方向性": 13, "年度": 6, "担当": 20}  # fmt: skip
 READ_ONLY_FILL = "EEEEEE"  # what the 課 reads
 ASK_FILL = "FFF2CC"  # last year's actual, to be typed in: where the eye should go
 TEXT_COLUMNS = frozenset({"指標", "項目", "年度", "実績", PREVIOUS})  # typed values stay as typed (66%, 1-1-2)

@@ -55,7 +55,8 @@ def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
                 "actuals/ の直下のファイルは読みません。actuals/<市町村 id>/ のフォルダに置いてください",
             )
             for name in loose_files(root / "actuals")
-            if name not in found
+            # a data file (or one refused as such) the folder misses; a README.md there is no data
+            if name not in found and Path(name).suffix.lower() in (*ACTUALS_SUFFIXES, *REFUSED_SUFFIXES)
         ]
         return Selection(tuple(sorted(found)), None), odd
     cities: set[str] = set()

@@ -57,9 +57,8 @@ def read_rows(
 ) -> Iterator[tuple[int, list[str]]]:
     """A worksheet's rows as (row number, cells as text), the way a CSV would give them.
 
-    The sheet read is the first one, or with `is_header` the first visible sheet whose first row with
-    cells is a header; when that is not the first sheet, why is appended to `notes` (KC119). When no
-    sheet has a header, the first visible sheet with cells is read (and the caller reports its header).
+    The sheet read is the first one, or with `is_header` the first visible sheet with cells; when that
+    is not the first sheet, or a later sheet also has a header, why is appended to `notes` (KC119).
     Numbers keep their value (a 0.66 formatted as a percentage is "66%"), dates become
     YYYY-MM-DD, formulas give the value Excel last calculated (a never-calculated one is blank).
     The stored dimension is not trusted (a tool may write a stale one): every row is read.
@@ -70,6 +69,8 @@ def read_rows(
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML errors … for a broken file
+        if not data:
+            raise WorkbookError("空のファイルです（Excel で開いて保存し直してください）") from None
         raise WorkbookError(f"Excel ブックとして読めません（{type(exc).__name__}）") from None
     try:
         sheet = _pick(book, is_header, notes) if is_header is not None else _first(book)
@@ -89,29 +90,35 @@ def _first(book: Any) -> Any:
 
 
 def _pick(book: Any, is_header: Callable[[list[str]], bool], notes: list[str] | None) -> Any:
-    """The first visible sheet whose first row with cells is a header, else the first visible one with cells."""
+    """The first visible sheet with cells: hidden and empty sheets before it are passed over, said in
+    `notes` (KC119). A visible sheet with cells is never passed over for a later one: a title row above
+    the header there is KC101 from the caller, not a reason to read an example sheet instead. Later
+    visible sheets whose first row is a header are not read either, and `notes` says so."""
     sheets = list(book.worksheets)
-    if not sheets:
-        return None
-    chosen, fallback = None, None
+    chosen = None
     passed: list[str] = []  # why each sheet before the one read was passed over
+    unread: list[str] = []  # later sheets that look like data, not read
     for sheet in sheets:
         if getattr(sheet, "sheet_state", "visible") != "visible":
-            passed.append(f"「{sheet.title}」は非表示")
+            if chosen is None:
+                passed.append(f"「{sheet.title}」は非表示")
             continue
         first = _first_row(sheet)
-        if first is None:
-            passed.append(f"「{sheet.title}」は空")
-            continue
-        if is_header(first):
-            chosen = sheet
-            break
-        fallback = fallback or sheet
-        passed.append(f"「{sheet.title}」に見出し行（指標・年度・実績）がありません")
-    sheet = chosen or fallback
-    if sheet is not None and sheet is not sheets[0] and notes is not None:
-        notes.append(f"1 枚目のシートではなくシート「{sheet.title}」を読みました（{'、'.join(passed)}）")
-    return sheet
+        if chosen is None:
+            if first is None:
+                passed.append(f"「{sheet.title}」は空")
+            else:
+                chosen = sheet
+        elif first is not None and is_header(first):
+            unread.append(f"「{sheet.title}」")
+    if notes is not None and chosen is not None and chosen is not sheets[0]:
+        notes.append(f"1 枚目のシートではなくシート「{chosen.title}」を読みました（{'、'.join(passed)}）")
+    if notes is not None and chosen is not None and unread:
+        notes.append(
+            f"シート{'・'.join(unread)}にも見出し行がありますが読みません（読むのは「{chosen.title}」だけです。"
+            "別のシートの実績は別のブックに保存してください）"
+        )
+    return chosen
 
 
 def _first_row(sheet: Any) -> list[str] | None:

@@ -256,8 +256,11 @@ def test_actuals_city_that_is_a_file_is_refused(make_root: Callable[..., Path]) 
 def test_a_file_directly_under_actuals_is_refused(make_root: Callable[..., Path]) -> None:
     root = make_root()
     (root / "actuals" / "fy2026.csv").write_text("指標,年度,実績\nrate,2026,66%\n", encoding="utf-8")
+    (root / "actuals" / "README.md").write_text("# 実績の置き場所\n", encoding="utf-8")  # no data: passed over
+    (root / "actuals" / "old.xls").write_bytes(b"")
     code, found = lines(root)
-    assert code == 1 and [line.split(" ")[:2] for line in found] == [["actuals/fy2026.csv:", "KC118"]], found
+    assert code == 1, found
+    assert [line.split(" ")[:2] for line in found] == [["actuals/fy2026.csv:", "KC118"], ["actuals/old.xls:", "KC118"]]
 
 
 def test_the_hooks_file_filter_passes_every_kind_it_should_refuse_or_read() -> None:
@@ -315,11 +318,11 @@ def sheets(*pages: tuple[str, list[list[object]], str]) -> bytes:
     [
         ((("Sheet1", [], "visible"), ("実績入力", ROWS, "visible")), "（「Sheet1」は空）"),
         (
-            (("表紙", [["見本市 実績入力"]], "visible"), ("旧", ROWS, "hidden"), ("実績入力", ROWS, "visible")),
-            "（「表紙」に見出し行（指標・年度・実績）がありません、「旧」は非表示）",
+            (("表紙", [], "visible"), ("旧", ROWS, "hidden"), ("実績入力", ROWS, "visible")),
+            "（「表紙」は空、「旧」は非表示）",
         ),
     ],
-    ids=["empty-first", "cover-and-hidden"],
+    ids=["empty-first", "empty-and-hidden"],
 )
 def test_the_first_visible_sheet_with_the_header_is_read_and_named(
     make_root: Callable[..., Path], pages: tuple[tuple[str, list[list[object]], str], ...], said: str
@@ -330,6 +333,38 @@ def test_the_first_visible_sheet_with_the_header_is_read_and_named(
         0,
         [f"actuals/mini/実績.xlsx: KC119 1 枚目のシートではなくシート「実績入力」を読みました{said}（警告）"],
     )
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        [["見本市 実績入力"]],  # a cover page
+        [["2026年度 実績"], *ROWS],  # a title row above the header
+    ],
+    ids=["cover", "title-row"],
+)
+def test_a_visible_sheet_with_cells_is_never_passed_over_for_a_later_one(
+    make_root: Callable[..., Path], first: list[list[object]]
+) -> None:
+    """The first visible sheet with cells is read: a later 記入例 with a header must not be read instead."""
+    example = [ROWS[0], ["rate", "2026", "99%"]]
+    root = make_root({"実績.xlsx": sheets(("実績", first, "visible"), ("記入例", example, "visible"))})
+    code, found = lines(root)
+    assert code == 1, found
+    assert any(" KC101 見出し行に 指標・年度・実績 の列がありません" in line for line in found), found
+    assert any(" KC119 シート「記入例」にも見出し行がありますが読みません" in line for line in found), found
+
+
+def test_a_second_sheet_of_data_is_named_not_skipped(make_root: Callable[..., Path]) -> None:
+    later = [ROWS[0], ["rate", "2027", "x"]]
+    root = make_root({"実績.xlsx": sheets(("2026年度", ROWS, "visible"), ("2027年度", later, "visible"))})
+    assert actual_years(root) == {"rate": 2026}
+    code, found = lines(root)
+    assert code == 0
+    assert found == [
+        "actuals/mini/実績.xlsx: KC119 シート「2027年度」にも見出し行がありますが読みません"
+        "（読むのは「2026年度」だけです。別のシートの実績は別のブックに保存してください）（警告）"
+    ]
 
 
 def test_a_first_sheet_with_the_header_is_read_without_a_word(make_root: Callable[..., Path]) -> None:

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import REPO, invoke, run
-from kpicheck.sheet_columns import COLUMNS, ENTRY_COLUMNS, PREVIOUS
+from kpicheck.sheet_columns import COLUMNS, ENTRY_COLUMNS, KNOWN_PREVIOUS, PREVIOUS
 
 AS_OF = "2027-12-31"
 root = test_sheet.root  # the fixture: a data root with the shipped targets and no actuals
@@ -248,8 +248,31 @@ def test_a_known_previous_actual_is_shown_locked(root: Path, tmp_path: Path) -> 
         '指標,年度,実績\n1-2-1,2026,"12,800,000,000円"\n', encoding="utf-8"
     )
     page = write_sheet(root, tmp_path / "s.xlsx")
-    cell = page[f"{LETTER[PREVIOUS]}{row_of(page, '1-2-1')}"]
+    line = row_of(page, "1-2-1")
+    cell = page[f"{LETTER[KNOWN_PREVIOUS]}{line}"]
     assert cell.value == "12,800,000,000円" and cell.protection.locked
+    asked = page[f"{LETTER[PREVIOUS]}{line}"]  # known: nothing to type, and nothing the loader reads back
+    assert asked.value is None and asked.protection.locked
+
+
+def test_a_saved_sheet_adds_only_what_was_typed(root: Path, tmp_path: Path) -> None:
+    """The sheet shows last year's known actuals; saved unfilled in actuals/ it adds nothing, so a
+    corrected or deleted row of last year stays corrected or deleted (no KC107 against the copy)."""
+    last_year = root / "actuals" / "abashiri" / "fy2026.csv"
+    last_year.write_text('指標,年度,実績\n1-2-1,2026,"12,800,000,000円"\n', encoding="utf-8")
+    page = write_sheet(root, tmp_path / "s.xlsx")
+    page.parent.save(root / "actuals" / "abashiri" / "fy2027.xlsx")
+    code, out, _ = run("validate", "--root", str(root))
+    assert code == 0 and " KC112 " in out, out  # no data rows: said, nothing added
+    last_year.write_text('指標,年度,実績\n1-2-1,2026,"12,900,000,000円"\n', encoding="utf-8")  # corrected
+    code, out, _ = run("validate", "--root", str(root))
+    assert code == 0 and " KC107 " not in out, out
+    last_year.unlink()  # deleted: the sheet's copy does not bring it back
+    code, report, err = run("status", "--city", "abashiri", "--year", "2026", "--as-of", "2027-03-31",
+                            "--root", str(root), "--format", "json")  # fmt: skip
+    assert code == 0, err
+    (found,) = [i for i in json.loads(report)["indicators"] if i["id"] == "1-2-1"]
+    assert found["actual"] is None
 
 
 def test_filled_sheet_round_trip_reads_the_values(root: Path, tmp_path: Path) -> None:
@@ -273,8 +296,9 @@ def test_filled_sheet_round_trip_reads_the_values(root: Path, tmp_path: Path) ->
 
 
 def test_every_prefilled_previous_actual_reads_back_as_the_same_value() -> None:
-    """What the sheet shows as 前年度実績 is read back as last year's actual (an equal one is no KC107):
-    every such cell of the shipped demo's sheets parses to the very value the actuals hold."""
+    """What the sheet shows as 前年度実績（入力済み） is last year's actual as typed or printed: every such
+    cell of the shipped demo's sheets parses to the very value the actuals hold (what a 課 copies from
+    it into a new file reads as the same value)."""
     from kpicheck.actual_values import parse_value  # noqa: PLC0415
     from kpicheck.sheet import sheet_rows  # noqa: PLC0415
     from kpicheck.workspace import city_ids, load_city  # noqa: PLC0415
@@ -285,7 +309,7 @@ def test_every_prefilled_previous_actual_reads_back_as_the_same_value() -> None:
         for plan in loaded.plans:
             for year in range(plan.first_year, plan.last_year + 1):
                 for row in sheet_rows(plan, loaded.actuals, year, date(year + 1, 3, 31)):
-                    text = row.cells[PREVIOUS]
+                    text = row.cells[KNOWN_PREVIOUS]
                     if not text:
                         continue
                     indicator = plan.indicator(row.cells["指標"])
