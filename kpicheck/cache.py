@@ -163,6 +163,12 @@ def _code_stamp() -> bytes:
             )
         except OSError:
             continue
+    if not entries:  # inside kpicheck.pyz the modules are zip entries with no stat: the archive's stands for them
+        archive = getattr(__spec__.loader, "archive", None)  # a zipimporter's: the .pyz file
+        if isinstance(archive, str):
+            with contextlib.suppress(OSError):
+                info = Path(archive).stat()
+                entries.append((archive, info.st_size, info.st_mtime_ns))
     return repr((FORMAT, __version__, sys.version_info[:2], entries)).encode()
 
 

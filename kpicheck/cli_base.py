@@ -106,8 +106,21 @@ def _quiet_stdout() -> None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"kpicheck {__version__}")
+        typer.echo(f"kpicheck {__version__}{_built_from()}")
         raise typer.Exit()
+
+
+def _built_from() -> str:
+    """In kpicheck.pyz, the commit tools/build_pyz.py built it from (its kpicheck/BUILD); "" elsewhere.
+
+    Read only for --version, so no run pays for it; a checkout does not ask git (a process per call)."""
+    from importlib.resources import files  # noqa: PLC0415 - only --version needs it
+
+    try:
+        built = files("kpicheck").joinpath("BUILD").read_text(encoding="utf-8").strip()
+    except (OSError, KeyError, UnicodeDecodeError):  # no BUILD: an installed package or a checkout
+        return ""
+    return f" (kpicheck.pyz, commit {built})" if built else ""
 
 
 @app.callback()

@@ -49,7 +49,9 @@ from kpicheck.workspace import City, pick_plan
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+# The defaults are package data, read through the package's loader (Jinja's PackageLoader), so they are
+# found inside kpicheck.pyz too, where no folder of them exists on disk.
+PACKAGE_TEMPLATES = ("kpicheck", "templates")
 
 
 class ReportFormat(StrEnum):
@@ -175,15 +177,21 @@ def _blank_none(value: object) -> object:
 
 def environment(fmt: ReportFormat, root: Path, template: Path | None) -> Environment:
     """Loader: --template's folder, then ROOT/templates, then the package's defaults (first name wins)."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined  # noqa: PLC0415 - 40 ms; status never renders
+    from jinja2 import (  # noqa: PLC0415 - 40 ms; status never renders
+        ChoiceLoader,
+        FileSystemLoader,
+        PackageLoader,
+        StrictUndefined,
+    )
     from jinja2.sandbox import SandboxedEnvironment  # noqa: PLC0415 - see above
 
     folders = [template.resolve().parent] if template is not None else []
-    folders += [root / "templates", PACKAGE_TEMPLATES]
+    folders += [root / "templates"]
+    loaders = [*(FileSystemLoader(folder) for folder in folders), PackageLoader(*PACKAGE_TEMPLATES)]
     markdown = fmt is ReportFormat.markdown
     # Templates may come with a data root from elsewhere: the sandbox keeps them to data, not Python internals.
     return SandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
+        loader=ChoiceLoader(loaders),
         autoescape=not markdown,
         finalize=md_escape if markdown else _blank_none,
         undefined=StrictUndefined,
@@ -244,9 +252,10 @@ def _searched(env: Environment) -> str:
 
     loader = env.loader
     assert isinstance(loader, ChoiceLoader)
-    return ", ".join(
+    folders = [
         str(Path(folder)) for one in loader.loaders if isinstance(one, FileSystemLoader) for folder in one.searchpath
-    )
+    ]
+    return ", ".join([*folders, "/".join(PACKAGE_TEMPLATES) + "（kpicheck の既定）"])
 
 
 def render_report(
