@@ -1,5 +1,5 @@
 """Text from the files as every renderer shows it (issue 22, items 7 and 8): names that read as numbers or
-booleans stay text, and bidi controls are made visible."""
+booleans stay text, bidi controls are made visible, and a word of any length wraps in the HTML report."""
 
 from __future__ import annotations
 
@@ -160,3 +160,38 @@ def test_json_and_csv_keep_the_exact_text(tmp_path: Path) -> None:
     data = json.loads(run("status", "--city", "x", *YEAR, "--root", root, "--format", "json")[1])
     assert data["indicators"][0]["name"] == SPOOF
     assert SPOOF in run("status", "--city", "x", *YEAR, "--root", root, "--format", "csv")[1]
+
+
+# ------------------------------------------------------------------ item 8: long words in the report
+
+WORD = "abcdefghij" * 10_000  # 100,000 characters, no space to break at
+
+
+def _css_rules(page: str) -> dict[str, str]:
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    style = re.sub(r"/\*.*?\*/", "", style, flags=re.S)
+    return {sel.strip(): body for sels, body in re.findall(r"([^{}]+)\{([^}]*)\}", style) for sel in sels.split(",")}
+
+
+def test_a_100000_character_word_wraps_in_the_html_report(tmp_path: Path) -> None:
+    """overflow-wrap: anywhere (unlike break-word) lowers a cell's min-content width, so the automatic
+    table layout can keep A4 width; a note is inline, not an inline-block a page cannot split.
+    Checked by eye in headless Chromium (screen and PDF); here the rules that make it so."""
+    root = str(_write_root(tmp_path / "root", f"指標{WORD}", note=f"備考{WORD}"))
+    code, page, err = run("report", "--city", "x", *YEAR, "--root", root, "--format", "html")
+    assert code == 0, err
+    assert f'<td class="name">指標{WORD}</td>' in page
+    rules = _css_rules(page)
+    assert "overflow-wrap: anywhere" in rules["body"]
+    for selector in ("td.name", ".remark", "td.note", "tr.remarks td", "table", "td"):
+        assert "nowrap" not in rules.get(selector, ""), selector
+        assert "inline-block" not in rules.get(selector, ""), selector
+    assert "min-width" in rules["td.target"] and "min-width" in rules["td.actual"]
+
+
+def test_a_100000_character_word_stays_one_markdown_cell(tmp_path: Path) -> None:
+    """Markdown has no layout of its own: the word is left whole in its cell for the viewer to wrap."""
+    root = str(_write_root(tmp_path / "root", f"指標{WORD}"))
+    code, text, err = run("report", "--city", "x", *YEAR, "--root", root)
+    assert code == 0, err
+    assert any(line.startswith(f"| k | 指標{WORD} |") for line in text.splitlines())
