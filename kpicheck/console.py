@@ -12,6 +12,7 @@ from typing import TextIO
 
 import typer
 
+from kpicheck.bidi import visible_bidi
 from kpicheck.errors import Problem, Severity
 
 # Problems listed before "N more": enough to fix a file, few enough to read (millions of bad rows
@@ -42,7 +43,8 @@ def echo_problems(
     else:
         for problem in shown:
             warned = marked and problem.severity is Severity.WARNING
-            typer.echo(f"{problem}（警告）" if warned else str(problem), err=err)
+            line = visible_bidi(str(problem))  # a quoted name must not reorder the place and code before it
+            typer.echo(f"{line}（警告）" if warned else line, err=err)
     if len(shown) < len(problems):
         typer.echo(more.replace("{count}", str(len(problems) - len(shown))), err=True)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TextIO
 
+from kpicheck.bidi import visible_bidi
 from kpicheck.grading import grade_counts, scale_grades
 from kpicheck.kinds.registry import describe
 from kpicheck.models import (
@@ -219,8 +220,6 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     Long names, targets and actuals wrap inside their column; 担当 is shown once per 取組 heading, not
     on every row; no line is wider than `width` (display width: a kanji counts two).
     """
-    from tabulate import tabulate  # noqa: PLC0415 - wcwidth tables are slow to import; json/csv never need them
-
     width = max(width, 60)
     plan = report.plan
     lines = [
@@ -242,8 +241,11 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
     headers = (*TABLE_HEADERS[:4], "達成率", TABLE_HEADERS[4], *(("評価",) if scale else ()))
     fixed = id_width + rate_width + status_width + grade_width
     free = width - fixed - 2 * (len(headers) - 1)  # tabulate's "simple" puts two spaces between columns
-    actuals = {e.indicator.id: table_actual(e) for e in report.evaluations}
-    columns = [[e.indicator.name, e.target_shown, actuals[e.indicator.id]] for e in report.evaluations]
+    # Every text from the files made safe to show (bidi controls visible) before widths are measured.
+    actuals = {e.indicator.id: visible_bidi(table_actual(e)) for e in report.evaluations}
+    names = {e.indicator.id: visible_bidi(e.indicator.name) for e in report.evaluations}
+    cells = {e.indicator.id: visible_bidi(e.target_shown) for e in report.evaluations}
+    columns = [[names[e.indicator.id], cells[e.indicator.id], actuals[e.indicator.id]] for e in report.evaluations]
     natural = [
         max([display_width(row[i]) for row in columns] + [display_width(TABLE_HEADERS[i + 1]) + 2]) for i in range(3)
     ]
@@ -255,16 +257,15 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
         rows = [
             # A name of only spaces or line breaks is shown blank: tabulate 0.10 takes such a wrapped
             # cell for a number and fails (found by tests/test_hostile.py).
-            [e.indicator.id, e.indicator.name if e.indicator.name.strip() else "", e.target_shown,
-             actuals[e.indicator.id], rates[e.indicator.id], painted(e.status, STATUS_LABELS[e.status], color),
+            [visible_bidi(e.indicator.id), names[e.indicator.id] if e.indicator.name.strip() else "",
+             cells[e.indicator.id], actuals[e.indicator.id], rates[e.indicator.id],
+             painted(e.status, STATUS_LABELS[e.status], color),
              *((grades[e.indicator.id],) if scale else ())]
             for e in shown
         ]  # fmt: skip
-        table = tabulate(
+        table = text_table(
             _wrapped(rows, [None, name_w, target_w, actual_w]),
-            headers=headers,
-            tablefmt="simple",
-            disable_numparse=True,
+            headers,
             colalign=("left", "left", "left", "left", "right", "left", "left")[: len(headers)],
         ).splitlines()
         headings = _initiative_headings(report, shown, width)
@@ -277,6 +278,16 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
         lines.append("")
     lines += _summary_lines(report, color, width)
     return "\n".join(lines) + "\n"
+
+
+def text_table(rows: list[list[Any]], headers: tuple[str, ...], **options: Any) -> str:
+    """Every terminal table of kpicheck, through tabulate as text only: each cell a string with its bidi
+    controls made visible, and no number parsing, so that a name reading `1e5`, `1_000`, `NaN` or `inf`
+    is shown as written, never as tabulate's number (100000.0, 1000, nan) nor aligned as one."""
+    from tabulate import tabulate  # noqa: PLC0415 - wcwidth tables are slow to import; json/csv never need them
+
+    cells = [[visible_bidi(str(cell)) for cell in row] for row in rows]
+    return tabulate(cells, headers=headers, tablefmt="simple", disable_numparse=True, **options)
 
 
 def table_grade(evaluation: Evaluation) -> str:
@@ -331,7 +342,7 @@ def _initiative_headings(report: Report, shown: list[Evaluation], width: int) ->
         initiative = next((i for i in report.plan.initiatives if i.id == e.indicator.initiative), None)
         departments = "、".join(initiative.departments if initiative else e.indicator.departments)
         text = f"◆ {e.initiative_name}" + (f"（担当: {departments}）" if departments else "")
-        headings[e.indicator.id] = wrap(text, width, indent="  ")
+        headings[visible_bidi(e.indicator.id)] = wrap(text, width, indent="  ")  # keyed as the row shows it
     return headings
 
 
@@ -361,9 +372,11 @@ def _wrapped(rows: list[list[str]], widths: list[int | None]) -> list[list[str]]
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
-    """Lines of at most `width` display columns (Japanese has no spaces to break at: break anywhere)."""
+    """Lines of at most `width` display columns (Japanese has no spaces to break at: break anywhere), bidi
+    controls made visible (what is wrapped here is shown on a terminal)."""
     from wcwidth import wcwidth  # noqa: PLC0415 - as tabulate
 
+    text = visible_bidi(text)
     lines: list[str] = []
     line, used = "", 0
     for ch in text:
@@ -397,15 +410,13 @@ def render_plans(plans: list[Plan], output: str) -> str:
     rows = plan_rows(plans)
     if output == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    from tabulate import tabulate  # noqa: PLC0415 - see render_table
-
     table = [
         [r["city"], r["city_name"], r["plan"], r["title"], f"{r['first_year']}～{r['last_year']}年度", r["indicators"]]
         for r in rows
     ]
     headers = ("city", "市", "plan", "計画", "期間", "指標数")
     cities = len({r["city"] for r in rows})
-    return tabulate(table, headers=headers, disable_numparse=True) + f"\n\n{cities} 市, {len(rows)} 計画\n"
+    return text_table(table, headers) + f"\n\n{cities} 市, {len(rows)} 計画\n"
 
 
 def reading_rows(plan: Plan, indicators: list[Indicator], year: int | None) -> list[dict[str, Any]]:
@@ -439,9 +450,8 @@ def render_readings(plan: Plan, indicators: list[Indicator], year: int | None, o
     rows = reading_rows(plan, indicators, year)
     if output == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    from tabulate import tabulate  # noqa: PLC0415 - see render_table
-
-    table = [[r["indicator"], r["name"], str(r["due"] or r["year"] or ""), r["target"], r["reading"]] for r in rows]
+    fields = ("indicator", "name", "due", "target", "reading")
+    table = [[visible_bidi(str((r["due"] or r["year"] or "") if f == "due" else r[f])) for f in fields] for r in rows]
     least = [display_width(h) + 2 for h in READING_HEADERS]  # tabulate pads a header by 2
     whole = [max(least[i], *(display_width(row[i]) for row in table)) for i in (0, 2)]
     rest = width - sum(whole) - 8  # tabulate's two spaces between the five columns
@@ -449,5 +459,5 @@ def render_readings(plan: Plan, indicators: list[Indicator], year: int | None, o
     widths: list[int | None] = [None, name, None, cell, max(rest - name - cell, least[4])]
     heading = f"{plan.city_name} {plan.title}（{plan.first_year}～{plan.last_year}年度） {plan.path}"
     title = "\n".join(wrap(heading, width))
-    body = tabulate(_wrapped(table, widths), headers=READING_HEADERS, disable_numparse=True)
+    body = text_table(_wrapped(table, widths), READING_HEADERS)
     return f"{title}\n{body}\n"

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from kpicheck.bidi import visible_bidi
 from kpicheck.models import Status
 from kpicheck.render import display_width, guard, wrap
 from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
@@ -20,8 +21,10 @@ MIN_NAME_WIDTH = 6
 
 
 def table_row(row: dict[str, Any]) -> list[str]:
-    """A city's cells of the table: 市町村, 計画 (or why there is none), a count per status, 達成割合."""
-    first = [row["city_name"] or row["city"], row["plan"] or STATE_TEXT.get(row["state"], "")]
+    """A city's cells of the table: 市町村, 計画 (or why there is none), a count per status, 達成割合 (bidi
+    controls made visible before the widths are measured)."""
+    plan = row["plan"] or STATE_TEXT.get(row["state"], "")
+    first = [visible_bidi(row["city_name"] or row["city"]), visible_bidi(plan)]
     if row["summary"] is None:
         return [*first, *("" for _ in Status), ""]
     return [*first, *(str(row["summary"][s.value]) for s in Status), row["achievement"]["text"]]

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote  # pathlib imports it already
 
+from kpicheck.bidi import visible_bidi
 from kpicheck.cache import jinja_cache
 from kpicheck.errors import KpicheckError, Problem, usage_error
 from kpicheck.models import (
@@ -165,14 +166,22 @@ def md_escape(value: object) -> str:
         return ""
     if isinstance(value, Markup):
         return str(value)
-    text = str(value).strip()
+    text = visible_bidi(str(value).strip())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_LEADING.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text)
     return _NEWLINES.sub("<br>", text)
 
 
-def _blank_none(value: object) -> object:
-    return "" if value is None else value
+def html_text(value: object) -> object:
+    """Every ``{{ … }}`` of an HTML page or SVG before it is autoescaped: None blank, bidi controls visible
+    (a name with U+202E must not reorder the rest of its line); numbers and Markup as they are."""
+    from markupsafe import Markup  # noqa: PLC0415 - see md_escape
+
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible_bidi(value)
+    return value
 
 
 def environment(fmt: ReportFormat, root: Path, template: Path | None) -> Environment:
@@ -193,7 +202,7 @@ def environment(fmt: ReportFormat, root: Path, template: Path | None) -> Environ
     return SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=not markdown,
-        finalize=md_escape if markdown else _blank_none,
+        finalize=md_escape if markdown else html_text,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
