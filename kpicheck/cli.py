@@ -323,16 +323,17 @@ def import_command(
     ] = False,
 ) -> None:
     """計画の KPI 表から目標ファイルの下書きを作ります: すべてのセルを読み取り、読めないセルと推定を一覧にします。"""
+    from kpicheck.ids import ID_RULE, is_id  # noqa: PLC0415
     from kpicheck.importer import check_destination, import_table, write_draft  # noqa: PLC0415 - only this command
-    from kpicheck.workspace import CITY_ID  # noqa: PLC0415
 
-    if not CITY_ID.match(city):
-        raise usage_error("KC304", f"--city {city!r}: 市町村 id に使えるのは英小文字、数字、- と _ です")
     for option, value in (("--plan", plan), ("--title", title), ("--city-name", city_name), ("--issued", issued)):
         if value is not None and not normalize(value) and option in {"--plan", "--title"}:
             raise usage_error("KC304", f"{option}: 空にはできません")
         if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes the locale could not decode
             raise usage_error("KC304", f"{option}: 文字として読めないバイトがあります（UTF-8 で入力してください）")
+    for option, what, ident in (("--city", "市町村", city), ("--plan", "計画", plan)):
+        if not is_id(ident):  # each names a folder or is typed as --plan: never a path, a quote or a space
+            raise usage_error("KC304", f"{option} {ident!r}: {what} id は{ID_RULE}です")
     if replace and out is None:
         raise usage_error("KC304", "--replace は -o（作り直す下書きのファイル）と一緒に指定してください")
     if out is not None:
