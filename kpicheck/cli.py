@@ -30,6 +30,7 @@ from kpicheck.cli_base import (
     RootOption,
     YearOption,
     app,
+    as_path,
     boundary,
     command,
     exit_on_errors,
@@ -65,7 +66,10 @@ def status(
     color: ColorOption = None,
     department: DepartmentOption = None,
     out: Annotated[
-        Path | None, typer.Option("-o", "--output", help="画面ではなくファイル（.txt、.json、.csv）に書き出します。")
+        Path | None,
+        typer.Option(
+            "-o", "--output", parser=as_path, help="画面ではなくファイル（.txt、.json、.csv）に書き出します。"
+        ),
     ] = None,
 ) -> None:
     """年度ごとに計画の各指標の状況を表示します。"""
@@ -119,7 +123,7 @@ class SheetEncoding(StrEnum):
 @boundary
 def sheet(
     city: CityOption,
-    out: Annotated[Path, typer.Option("-o", "--output", help="書き出すシート: .xlsx か .csv。")],
+    out: Annotated[Path, typer.Option("-o", "--output", parser=as_path, help="書き出すシート: .xlsx か .csv。")],
     year: YearOption = None,
     plan: PlanOption = None,
     as_of: AsOfOption = None,
@@ -234,6 +238,7 @@ def report_command(
         typer.Option(
             "-o",
             "--output",
+            parser=as_path,
             help="標準出力ではなくこのファイルに書き出します（一時ファイル経由で置き換え）。Markdown の報告書では"
             "グラフも <name>.summary.svg などとして隣に書き出します。targets/ と actuals/ の中には書き出しません。",
         ),
@@ -259,6 +264,10 @@ def report_command(
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
     when = as_of_option(as_of)
+    if output is not None:  # a name the system refuses is refused before anything is read or rendered
+        from kpicheck.output import check_output  # noqa: PLC0415 - see the imports above
+
+        check_output(output, root)
     if years is None:
         loaded, chosen, fiscal_year = choose_plan(root, city, year_option(year), plan, when, keep_going=True)
         fiscal_years = [fiscal_year]
@@ -309,6 +318,7 @@ def import_command(
         typer.Option(
             "-o",
             "--output",
+            parser=as_path,
             help="標準出力ではなくこの新しいファイルに書き出します（既存のファイルは上書きしません。"
             "targets/ の中では targets/<市町村 id>/ の下だけ）。",
         ),
@@ -386,6 +396,7 @@ def summary_command(
         typer.Option(
             "-o",
             "--output",
+            parser=as_path,
             help="画面ではなくファイル（.txt、.json、.csv）に書き出します（targets/ と actuals/ の外）。",
         ),
     ] = None,
