@@ -30,6 +30,7 @@ from kpicheck.cli_base import (
     RootOption,
     YearOption,
     app,
+    as_path,
     boundary,
     command,
     exit_on_errors,
@@ -65,7 +66,10 @@ def status(
     color: ColorOption = None,
     department: DepartmentOption = None,
     out: Annotated[
-        Path | None, typer.Option("-o", "--output", help="画面ではなくファイル（.txt、.json、.csv）に書き出します。")
+        Path | None,
+        typer.Option(
+            "-o", "--output", parser=as_path, help="画面ではなくファイル（.txt、.json、.csv）に書き出します。"
+        ),
     ] = None,
 ) -> None:
     """年度ごとに計画の各指標の状況を表示します。"""
@@ -119,7 +123,7 @@ class SheetEncoding(StrEnum):
 @boundary
 def sheet(
     city: CityOption,
-    out: Annotated[Path, typer.Option("-o", "--output", help="書き出すシート: .xlsx か .csv。")],
+    out: Annotated[Path, typer.Option("-o", "--output", parser=as_path, help="書き出すシート: .xlsx か .csv。")],
     year: YearOption = None,
     plan: PlanOption = None,
     as_of: AsOfOption = None,
@@ -234,6 +238,7 @@ def report_command(
         typer.Option(
             "-o",
             "--output",
+            parser=as_path,
             help="標準出力ではなくこのファイルに書き出します（一時ファイル経由で置き換え）。Markdown の報告書では"
             "グラフも <name>.summary.svg などとして隣に書き出します。targets/ と actuals/ の中には書き出しません。",
         ),
@@ -259,6 +264,10 @@ def report_command(
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
     when = as_of_option(as_of)
+    if output is not None:  # a name the system refuses is refused before anything is read or rendered
+        from kpicheck.output import check_output  # noqa: PLC0415 - see the imports above
+
+        check_output(output, root)
     if years is None:
         loaded, chosen, fiscal_year = choose_plan(root, city, year_option(year), plan, when, keep_going=True)
         fiscal_years = [fiscal_year]
@@ -309,6 +318,7 @@ def import_command(
         typer.Option(
             "-o",
             "--output",
+            parser=as_path,
             help="標準出力ではなくこの新しいファイルに書き出します（既存のファイルは上書きしません。"
             "targets/ の中では targets/<市町村 id>/ の下だけ）。",
         ),
@@ -323,16 +333,17 @@ def import_command(
     ] = False,
 ) -> None:
     """計画の KPI 表から目標ファイルの下書きを作ります: すべてのセルを読み取り、読めないセルと推定を一覧にします。"""
+    from kpicheck.ids import ID_RULE, is_id  # noqa: PLC0415
     from kpicheck.importer import check_destination, import_table, write_draft  # noqa: PLC0415 - only this command
-    from kpicheck.workspace import CITY_ID  # noqa: PLC0415
 
-    if not CITY_ID.match(city):
-        raise usage_error("KC304", f"--city {city!r}: 市町村 id に使えるのは英小文字、数字、- と _ です")
     for option, value in (("--plan", plan), ("--title", title), ("--city-name", city_name), ("--issued", issued)):
         if value is not None and not normalize(value) and option in {"--plan", "--title"}:
             raise usage_error("KC304", f"{option}: 空にはできません")
         if value is not None and any("\ud800" <= ch <= "\udfff" for ch in value):  # bytes the locale could not decode
             raise usage_error("KC304", f"{option}: 文字として読めないバイトがあります（UTF-8 で入力してください）")
+    for option, what, ident in (("--city", "市町村", city), ("--plan", "計画", plan)):
+        if not is_id(ident):  # each names a folder or is typed as --plan: never a path, a quote or a space
+            raise usage_error("KC304", f"{option} {ident!r}: {what} id は{ID_RULE}です")
     if replace and out is None:
         raise usage_error("KC304", "--replace は -o（作り直す下書きのファイル）と一緒に指定してください")
     if out is not None:
@@ -385,6 +396,7 @@ def summary_command(
         typer.Option(
             "-o",
             "--output",
+            parser=as_path,
             help="画面ではなくファイル（.txt、.json、.csv）に書き出します（targets/ と actuals/ の外）。",
         ),
     ] = None,

@@ -134,8 +134,33 @@ def root_options(
     state["debug"] = debug
 
 
+def as_path(value: str) -> Path:
+    """A path option as typed: typer's own path type looks the path up first and fails outside the error
+    boundary on a name the system refuses (a NUL, 300 bytes); kpicheck checks it where it is used (KC307)."""
+    return Path(value)
+
+
+def _root_folder(value: Path) -> Path:
+    """--root must be a folder: a file, a pipe, a missing path or a broken link is one coded line (KC304)."""
+    import stat  # noqa: PLC0415 - only here
+
+    try:
+        mode = value.stat().st_mode
+    except (OSError, ValueError):  # missing, a broken link or a loop, a name the system refuses
+        try:
+            what = "リンク先のないリンク" if value.is_symlink() else "存在しないフォルダ"
+        except (OSError, ValueError):
+            what = "開けないフォルダ"
+        raise typer.BadParameter(f"{str(value)!r} は{what}です") from None
+    if not stat.S_ISDIR(mode):
+        what = "ファイル" if stat.S_ISREG(mode) else "フォルダではないもの（パイプやデバイス）"
+        raise typer.BadParameter(f"{str(value)!r} は{what}です")
+    return value
+
+
 RootOption = Annotated[
-    Path, typer.Option("--root", help="targets/ と actuals/ があるデータのフォルダ。", file_okay=False)
+    Path,
+    typer.Option("--root", help="targets/ と actuals/ があるデータのフォルダ。", parser=as_path, callback=_root_folder),
 ]
 CityOption = Annotated[str, typer.Option("--city", help="市町村 id: targets/ の下のフォルダ名（例: abashiri）。")]
 YearOption = Annotated[str | None, typer.Option("--year", help="年度: 2027, 2027年度, FY2027, R9, 令和9年度。")]

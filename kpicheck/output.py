@@ -1,11 +1,12 @@
 """Writing kpicheck's own files (reports, status exports, entry sheets): checked, atomic, never a replaced link.
 
 Every file is written to a temporary file in its folder and renamed into place, all or nothing; a
-path inside ROOT/targets or ROOT/actuals, a folder, a symlink, a pipe or a device is refused (KC307)
-before anything is written, and Ctrl-C, SIGTERM or SIGHUP leave no temporary file behind. The one
-exception is `kpicheck import` (write_new): a new target file, which may lie under ROOT/targets and
-never replaces anything but, with --replace, a draft import wrote itself (a regular file whose first
-bytes are its draft marker).
+path inside the targets/ or actuals/ of ROOT or of any other data root (its real path), a name the
+system refuses, a folder, a symlink, a pipe or a device is refused (KC307) before anything is
+written, and Ctrl-C, SIGTERM or SIGHUP leave no temporary file behind. The one exception is
+`kpicheck import` (write_new): a new target file, which may lie under ROOT/targets and never
+replaces anything but, with --replace, a draft import wrote itself (a regular file whose first bytes
+are its draft marker).
 """
 
 from __future__ import annotations
@@ -23,29 +24,35 @@ from kpicheck.errors import usage_error
 def check_output(path: Path, root: Path, *, new_target: bool = False, replace: bytes | None = None) -> None:
     """KC307 unless `path` names a file we may write or replace.
 
-    Its folder must exist, outside ROOT/targets and ROOT/actuals; an existing entry must be a regular
-    file (a symlink, FIFO or device named by -o is never replaced by a file). `new_target`: the one
-    exception, `kpicheck import` — a file that does not exist yet, which may lie under ROOT/targets;
-    with `replace`, also a regular file whose bytes start with it (import's own draft).
+    Its folder must exist, outside every data root's targets/ and actuals/ (`_data_folder`); an existing
+    entry must be a regular file (a symlink, FIFO or device named by -o is never replaced by a file).
+    `new_target`: the one exception, `kpicheck import` — a file that does not exist yet, which may lie
+    under ROOT/targets; with `replace`, also a regular file whose bytes start with it (import's own
+    draft).
     """
     if path.name in {"", ".", ".."}:
         raise usage_error("KC307", f"{str(path)!r}: ファイル名ではありません（例: -o report.html）")
+    if "\0" in str(path):
+        raise usage_error("KC307", f"{str(path)!r}: ファイル名に NUL 文字があります。別の名前を指定してください")
     try:
         resolved = path.absolute().parent.resolve() / path.name
     except (OSError, RuntimeError) as exc:
-        raise usage_error("KC307", f"{path}: フォルダを解決できません: {exc}") from None
-    for name in ("actuals",) if new_target else ("targets", "actuals"):
-        guarded = (root / name).resolve()
-        if resolved.is_relative_to(guarded):
-            raise usage_error("KC307", f"{path}: {root / name} の中には書き込みません（kpicheck は読むだけです）")
-    if not path.parent.is_dir():
-        raise usage_error("KC307", f"{path}: フォルダ {path.parent} がありません")
+        raise usage_error("KC307", f"{path}: フォルダを解決できません: {_reason(exc)}") from None
+    inside = _data_folder(resolved, root, allowed=(root / "targets").resolve() if new_target else None)
+    if inside is not None:
+        where = f"データのフォルダ {inside.parent} の {inside.name}/"
+        raise usage_error("KC307", f"{path}: {where} の中には書き込みません（kpicheck は読むだけです）")
     try:
-        mode = path.lstat().st_mode
+        folder = path.parent.is_dir()
+        mode: int | None = path.lstat().st_mode
     except FileNotFoundError:
-        return
+        mode = None
     except OSError as exc:
-        raise usage_error("KC307", f"{path}: {exc.strerror or exc}") from None
+        raise usage_error("KC307", f"{path}: {_reason(exc)}") from None
+    if not folder:
+        raise usage_error("KC307", f"{path}: フォルダ {path.parent} がありません")
+    if mode is None:
+        return
     if new_target:
         if replace is not None and stat.S_ISREG(mode) and own_draft(path, replace):
             return
@@ -56,6 +63,46 @@ def check_output(path: Path, root: Path, *, new_target: bool = False, replace: b
         raise usage_error(
             "KC307", f"{path}: 通常のファイルでないもの（リンク、パイプ、デバイス）があるため置き換えません"
         )
+
+
+DATA_FOLDERS = ("targets", "actuals")
+
+
+def _data_folder(resolved: Path, root: Path, allowed: Path | None) -> Path | None:
+    """The targets/ or actuals/ folder of a data root that `resolved` (a real path) lies in, if any.
+
+    ROOT's own two always count; elsewhere a folder named targets or actuals (in any case: file systems
+    that ignore case) beside a folder named the other is a data root's. `allowed`: the one folder
+    `kpicheck import` may write into (ROOT/targets), never another root's.
+    """
+    guarded = [(root / name).resolve() for name in DATA_FOLDERS]
+    for folder in resolved.parents:
+        name = folder.name.casefold()
+        if name in DATA_FOLDERS:
+            other = DATA_FOLDERS[1 - DATA_FOLDERS.index(name)]
+            try:
+                paired = (folder.parent / other).is_dir()
+            except OSError:
+                paired = False
+            if paired:
+                guarded.append(folder)
+    for folder in guarded:
+        if resolved.is_relative_to(folder) and folder != allowed:
+            return folder
+    return None
+
+
+def _reason(exc: OSError | RuntimeError) -> str:
+    """An OS error in Japanese where kpicheck can say it better than the system's English words."""
+    import errno  # noqa: PLC0415 - only on an error
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+        return (
+            "ファイル名かフォルダ名が長すぎます（多くのシステムで 1 つの名前は 255 バイトまで）。短い名前にしてください"
+        )
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 def own_draft(path: Path, marker: bytes) -> bool:
@@ -115,7 +162,7 @@ def write_files(output: Path, files: Mapping[Path, str | bytes], root: Path) -> 
                 Path(temp).replace(path)  # atomic on one file system: all or nothing
     except OSError as exc:
         _discard(staged)
-        raise usage_error("KC307", f"{output}: 書き込めません: {exc.strerror or exc}") from None
+        raise usage_error("KC307", f"{output}: 書き込めません: {_reason(exc)}") from None
     except BaseException:  # Ctrl-C, SIGTERM, SIGHUP: nothing half-written is left behind
         _discard(staged)
         raise
@@ -157,7 +204,7 @@ def write_new(path: Path, text: str, root: Path, *, replace: bytes | None = None
                 Path(temp).rename(path)  # on Windows this fails rather than replace
                 temp = ""
     except OSError as exc:
-        raise usage_error("KC307", f"{path}: 書き込めません: {exc.strerror or exc}") from None
+        raise usage_error("KC307", f"{path}: 書き込めません: {_reason(exc)}") from None
     finally:
         if temp:
             Path(temp).unlink(missing_ok=True)

@@ -52,6 +52,9 @@ def render_summary_table(head: dict[str, Any], body: list[list[str]], totals: di
         lines += wrap(f"この年度を含む計画のない市町村: {states[NO_PLAN]:,}", width)
     if states[ERROR]:
         lines += wrap(f"ファイルにエラーのある市町村: {states[ERROR]:,}（kpicheck validate で確認できます）", width)
+    if totals.get("unreadable"):
+        unreadable = f"{totals['unreadable']:,}（フォルダがない・読めない・計画ファイルがない）"
+        lines += wrap(f"うち読めない市町村: {unreadable}", width)
     return "\n".join(lines) + "\n"
 
 

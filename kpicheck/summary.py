@@ -8,8 +8,8 @@ contract documented in the README under `kpicheck summary`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from kpicheck.grading import achievement, achievement_share, grade_counts, scale
 from kpicheck.models import Report, Status
 from kpicheck.periods import wareki
 from kpicheck.rules import evaluate
-from kpicheck.workspace import City, city_ids, load_city, pick_plan
+from kpicheck.workspace import City, city_ids, city_problems, load_city, pick_plan
 
 # What a row says about its city: evaluated, no plan covering the year, or files with errors.
 OK, NO_PLAN, ERROR = "ok", "no_plan", "error"
@@ -33,17 +33,21 @@ class Selection:
 
     root: Path
     cities: tuple[str, ...]
+    # The cities of `cities` kpicheck cannot read as one (a city folder that is a file or a broken link,
+    # actuals/ without targets/), with their problems: each is a row in error, as `validate` names them.
+    unreadable: Mapping[str, list[Problem]] = field(default_factory=dict)
 
 
 def select_cities(root: Path, wanted: str | None) -> Selection:
     """Every city under ROOT/targets, or those named in --cities (a,b,…); KC301 for a name not there."""
     if not (root / "targets").is_dir():
         raise usage_error("KC304", f"--root {root}: targets/ フォルダがありません")
-    known = city_ids(root)
+    broken = city_problems(root)
+    known = sorted({*city_ids(root), *broken})
     if wanted is None:
         if not known:
             raise usage_error("KC301", f"--root {root}: targets/ の下に市町村のフォルダがありません")
-        return Selection(root, tuple(known))
+        return Selection(root, tuple(known), broken)
     named = [name.strip() for name in wanted.split(",") if name.strip()]
     if not named:
         raise usage_error("KC304", "--cities: 市町村 id をカンマ区切りで指定してください（例: abashiri,nemuro）")
@@ -52,7 +56,8 @@ def select_cities(root: Path, wanted: str | None) -> Selection:
         shown = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
         message = f"--cities: {', '.join(missing)} は {root / 'targets'} にありません（あるもの: {shown}）"
         raise usage_error("KC301", message)
-    return Selection(root, tuple(dict.fromkeys(named)))
+    chosen = tuple(dict.fromkeys(named))
+    return Selection(root, chosen, {name: broken[name] for name in chosen if name in broken})
 
 
 def city_row(report: Report) -> dict[str, Any]:
@@ -96,6 +101,9 @@ def _other_row(city: str, city_name: str | None, state: str, problems: list[Prob
 def summarize(selection: Selection, year: int, as_of: date) -> Iterator[dict[str, Any]]:
     """One row per city, in order, each city loaded only while its row is built."""
     for city in selection.cities:
+        if city in selection.unreadable:
+            yield _other_row(city, None, ERROR, selection.unreadable[city])
+            continue
         try:
             # rows of later years are not read: they cannot change this year's figures (validate reads them)
             loaded: City = load_city(selection.root, city, year, rows_until=year)
@@ -111,6 +119,13 @@ def summarize(selection: Selection, year: int, as_of: date) -> Iterator[dict[str
         yield city_row(evaluate(plan, loaded.actuals, year, as_of))
 
 
+def unreadable(row: dict[str, Any]) -> bool:
+    """Whether a city in error could not be read at all: a problem of its folder itself (targets/<city>
+    or actuals/<city>: not a folder, a broken link, unreadable, no plan file), not of a file in it."""
+    folders = {f"targets/{row['city']}", f"actuals/{row['city']}"}
+    return any(problem.get("path") in folders for problem in row["problems"])
+
+
 class Totals:
     """Counts over the rows seen so far: a summary keeps these, never the rows (memory flat in cities)."""
 
@@ -119,10 +134,13 @@ class Totals:
         self.states = dict.fromkeys((OK, NO_PLAN, ERROR), 0)
         self.counts = dict.fromkeys((s.value for s in Status), 0)
         self.achieved = self.evaluable = 0
+        self.unreadable = 0
 
     def add(self, row: dict[str, Any]) -> None:
         self.cities += 1
         self.states[row["state"]] += 1
+        if row["state"] == ERROR and unreadable(row):
+            self.unreadable += 1
         if row["state"] != OK:
             return
         for status, count in row["summary"].items():
@@ -135,6 +153,7 @@ class Totals:
         return {
             "cities": self.cities,
             "states": dict(self.states),
+            "unreadable": self.unreadable,
             "summary": dict(self.counts),
             "achievement": achievement_share(self.achieved, self.evaluable),  # of every evaluated city together
         }

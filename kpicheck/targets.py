@@ -18,6 +18,7 @@ from kpicheck.cells import DASHES, CellContext, PhraseError
 from kpicheck.draft_marks import marks_problem
 from kpicheck.errors import Problem, Severity
 from kpicheck.grading import parse_scale
+from kpicheck.ids import ID_RULE, is_id
 from kpicheck.inputs import InputError, read_input
 from kpicheck.models import (
     COUNTS_LABELS,
@@ -194,12 +195,15 @@ def _build_plan(data: dict[str, Any], r: Reader) -> Plan | None:
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0.5 <= tolerance <= 1:
         r.problem("KC202", "[plan] pace_tolerance は 0.5 から 1 までの割合にしてください（例: 0.95）", plan_line)
         tolerance = 0.95
+    plan_id = r.text(head, "id", "[plan]", plan_line)
+    if plan_id and not is_id(plan_id):  # an id typed as --plan and written in file names: never a path
+        r.problem("KC202", f"[plan] id {plan_id!r}: 計画 id は{ID_RULE}です", r.line_of_id(plan_id) or plan_line)
     return Plan(
         pace_tolerance=Decimal(str(tolerance)),
         grading=_grading(head, r, plan_line),
         directions=_directions(head, r, plan_line),
         reduction_rate=_reduction_rate(head, r, plan_line),
-        id=r.text(head, "id", "[plan]", plan_line),
+        id=plan_id,
         city=r.text(head, "city", "[plan]", plan_line),
         city_name=r.text(head, "city_name", "[plan]", plan_line),
         title=r.text(head, "title", "[plan]", plan_line),

@@ -18,13 +18,12 @@ from kpicheck.inputs import (
     REFUSED_SUFFIXES,
     anchored,
     list_actuals,
-    list_folders,
     loose_files,
     year_folder,
 )
 from kpicheck.kinds.registry import KINDS
 from kpicheck.models import Indicator, Plan, target_for
-from kpicheck.workspace import CITY_ID, city_ids, load_plans
+from kpicheck.workspace import NO_PLAN_FILE, actuals_only, city_ids, city_problems, load_plans
 
 
 @dataclass(frozen=True)
@@ -38,14 +37,9 @@ class Selection:
 def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
     """Map named files (as pre-commit passes them) to their cities; no files means everything."""
     if not files:
-        found = set(city_ids(root)) | set(list_folders(root / "actuals"))
-        odd = [
-            Problem(
-                f"targets/{name}", None, None, "KC209", f"{name!r} は市町村 id ではありません（英小文字、数字、- _）"
-            )
-            for name in list_folders(root / "targets")
-            if not CITY_ID.match(name)
-        ]
+        broken = city_problems(root)
+        found = city_ids(root)
+        odd = [problem for name in sorted(broken) for problem in broken[name]]
         odd += [
             Problem(
                 f"actuals/{name}",
@@ -56,7 +50,9 @@ def select(root: Path, files: list[Path]) -> tuple[Selection, list[Problem]]:
             )
             for name in loose_files(root / "actuals")
             # a data file (or one refused as such) the folder misses; a README.md there is no data
-            if name not in found and Path(name).suffix.lower() in (*ACTUALS_SUFFIXES, *REFUSED_SUFFIXES)
+            if name not in found
+            and name not in broken
+            and Path(name).suffix.lower() in (*ACTUALS_SUFFIXES, *REFUSED_SUFFIXES)
         ]
         return Selection(tuple(sorted(found)), None), odd
     cities: set[str] = set()
@@ -173,23 +169,12 @@ def _shared_plan_ids(root: Path, checked: tuple[str, ...], plans_of: PlansOf) ->
 
 def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansOf) -> list[Problem]:
     folder = root / "actuals" / city
-    if not CITY_ID.match(city):
-        return [Problem(f"actuals/{city}", None, None, "KC110", f"{city!r} は市町村 id ではありません")]
-    if not (root / "targets" / city).is_dir():
-        known = ", ".join(city_ids(root)) or "なし"
-        return [
-            Problem(
-                f"actuals/{city}",
-                None,
-                None,
-                "KC110",
-                f"このフォルダに対応する targets/{city}/ がありません（あるもの: {known}）",
-            )
-        ]
+    if not (root / "targets" / city).is_dir():  # a named file of a city that targets/ does not have
+        return [actuals_only(root, city)]
     plans, loaded_problems = plans_of(city)
     problems = list(loaded_problems)
-    if not plans:
-        return problems
+    if not plans:  # an empty city folder is a city that cannot be read, as summary and status say
+        return problems or [Problem(f"targets/{city}", None, None, "KC202", NO_PLAN_FILE)]
     files, unlisted = list_actuals(folder, display_path(folder, root))
     problems += unlisted
     if named is not None:

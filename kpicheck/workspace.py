@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -10,11 +12,12 @@ from typing import NamedTuple
 from kpicheck.actuals import load_actuals
 from kpicheck.cache import cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
+from kpicheck.ids import ID_RULE, is_id
 from kpicheck.inputs import InputError, list_actuals, list_files, list_folders, read_input
 from kpicheck.models import Actuals, Plan
 from kpicheck.periods import clean
 
-CITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+NO_PLAN_FILE = "計画ファイル（*.toml）がありません"
 
 
 class City(NamedTuple):  # a plain record; a dataclass would cost a millisecond of every start-up
@@ -33,7 +36,77 @@ class City(NamedTuple):  # a plain record; a dataclass would cost a millisecond 
 
 def city_ids(root: Path) -> list[str]:
     """The city folders under targets/ (only names that are city ids)."""
-    return [name for name in list_folders(root / "targets") if CITY_ID.match(name)]
+    return [name for name in list_folders(root / "targets") if is_id(name)]
+
+
+def city_problems(root: Path) -> dict[str, list[Problem]]:
+    """Each city of the root kpicheck cannot read as one, by name, with its problem: a folder under
+    targets/ whose name is not a city id (KC209), a city id under targets/ that is not a folder (KC309:
+    a file, a dangling link, a link loop, a pipe), and under actuals/ a folder (KC110) or a file named
+    as a city id (KC118) for which targets/ has no city folder.
+
+    `validate` lists these problems and `summary` makes a row of each, so the two name the same cities
+    (a city folder that can be listed but not read is the loader's problem, the same in both).
+    """
+    targets, found = root / "targets", {}
+    for name, is_folder in _entries(targets):
+        if is_folder and not is_id(name):
+            found[name] = [
+                Problem(f"targets/{name}", None, None, "KC209", f"{name!r} は市町村 id ではありません（{ID_RULE}）")
+            ]
+        elif not is_folder and is_id(name):
+            found[name] = [Problem(f"targets/{name}", None, None, "KC309", _not_a_folder(targets / name))]
+    known = set(city_ids(root))
+    for name, is_folder in _entries(root / "actuals"):
+        if name in known or name in found:
+            continue  # a city's own actuals (a file there is KC118 from the loader), or one already named
+        if is_folder:
+            found[name] = [actuals_only(root, name)]
+        elif is_id(name):
+            message = "actuals/ の直下のファイルは読みません。actuals/<市町村 id>/ のフォルダに置いてください"
+            found[name] = [Problem(f"actuals/{name}", None, None, "KC118", message)]
+    return found
+
+
+def actuals_only(root: Path, name: str) -> Problem:
+    """KC110 for a folder actuals/<name> that names no city under targets/."""
+    if not is_id(name):
+        return Problem(f"actuals/{name}", None, None, "KC110", f"{name!r} は市町村 id ではありません（{ID_RULE}）")
+    known = ", ".join(city_ids(root)) or "なし"
+    message = f"このフォルダに対応する targets/{name}/ がありません（あるもの: {known}）"
+    return Problem(f"actuals/{name}", None, None, "KC110", message)
+
+
+def _entries(folder: Path) -> list[tuple[str, bool]]:
+    """The names in `folder` (hidden files aside), each with whether it is a folder (links followed);
+    none when the folder cannot be read (the command says so for targets/ itself). Two listings and no
+    look-up per name: a national root has 1,741 cities."""
+    try:
+        names = os.listdir(folder)  # noqa: PTH208 - names only
+    except OSError:
+        return []
+    folders = set(list_folders(folder))
+    return sorted((name, name in folders) for name in names if name in folders or not name.startswith("."))
+
+
+def _not_a_folder(path: Path) -> str:
+    """What stands where a city's folder should be, in a sentence."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return f"市町村のフォルダを読めません: {exc.strerror or exc}"
+    if stat.S_ISLNK(mode):
+        try:
+            path.stat()
+        except OSError as exc:
+            import errno  # noqa: PLC0415 - only for a broken link
+
+            if exc.errno == errno.ELOOP:
+                return "市町村のフォルダであるはずの場所が、循環するリンクです。フォルダにしてください"
+            return "市町村のフォルダであるはずの場所が、リンク先のないリンクです。フォルダにしてください"
+        return "市町村のフォルダであるはずの場所が、フォルダ以外へのリンクです。フォルダにしてください"
+    what = "ファイル" if stat.S_ISREG(mode) else "フォルダでもファイルでもないもの（パイプやデバイス）"
+    return f"市町村のフォルダであるはずの場所が{what}です。フォルダを作り、その中に計画ファイルを置いてください"
 
 
 def load_plan(path: Path, shown: str) -> tuple[Plan | None, list[Problem]]:
@@ -113,10 +186,12 @@ def _data_folders(plan_file: Path) -> tuple[Path, ...]:
 
 
 def _city_folder(root: Path, city: str) -> Path:
-    if not CITY_ID.match(city):
-        raise usage_error("KC304", f"--city {city!r}: 市町村 id に使えるのは英小文字、数字、- と _ です")
+    if not is_id(city):
+        raise usage_error("KC304", f"--city {city!r}: 市町村 id は{ID_RULE}です")
     folder = root / "targets" / city
     if not folder.is_dir():
+        if os.path.lexists(folder):
+            raise KpicheckError([Problem(f"targets/{city}", None, None, "KC309", _not_a_folder(folder))])
         known = ", ".join(city_ids(root)) or "なし"
         raise usage_error("KC301", f"市町村 {city!r} は {root / 'targets'} にありません（あるもの: {known}）")
     return folder
@@ -201,9 +276,7 @@ def load_city(
     for problem in errors:  # one pass: a file of a thousand bad rows has a thousand errors
         (kept if keep_going and _one_place(problem, plans) else fatal).append(problem)
     if fatal or not plans:
-        raise KpicheckError(
-            fatal or [Problem(str(root / "targets" / city), None, None, "KC202", "計画ファイルがありません")]
-        )
+        raise KpicheckError(fatal or [Problem(f"targets/{city}", None, None, "KC202", NO_PLAN_FILE)])
     warnings = tuple(p for p in problems if p.severity is not Severity.ERROR)
     return City(city, tuple(sorted(plans, key=lambda p: p.first_year)), actuals, warnings, tuple(kept))
 
