@@ -8,6 +8,10 @@ time per MB must not grow with the size, and the peak memory must stay bounded: 
 Then a plan whose one target cell is 100,000 characters (digits, then spaces): `validate` must name it
 in one KC211 line within a second or so, at the memory of any small run (it once never ended).
 
+Then the workbooks that expand (issue 22; tests/workbook_bombs.py writes them): 20 million shared
+strings in 0.8 MB, 3 million rows, one cell at row 99,999,999,999 and one at 1,048,576. Each must be
+one KC006 or KC007 line at once (they took 216 s, 210 s, forever and 3.7 s).
+
 Usage: python benchmarks/bad_rows.py [--sizes 20,50,200] (megabytes) [--cell 100000] (characters)
 """
 
@@ -23,6 +27,15 @@ from pathlib import Path
 import measure  # benchmarks/measure.py: the script's folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+import workbook_bombs  # noqa: E402 - tests/workbook_bombs.py, on the path just above
+
+BOMBS = {
+    "20 million shared strings": lambda: workbook_bombs.many_strings(20_000_000, "20000000"),
+    "3 million rows": lambda: workbook_bombs.many_rows(3_000_000),
+    "a cell at row 99,999,999,999": lambda: workbook_bombs.far_row(99_999_999_999),
+    "a cell at row 1,048,576": lambda: workbook_bombs.far_row(1_048_576),
+}
 BIN = Path(sys.executable).parent
 ROW = "9-9-9,2027,1,,存在しない指標\n"
 
@@ -79,6 +92,16 @@ def main() -> None:
                 [str(BIN / "kpicheck"), "validate", "--root", str(root)], dict(os.environ)
             )
             print(f"{f'{args.cell:,} {name}':24} {seconds:>8.2f} {peak:>8.0f} {code:>4}")
+        print(f"\n{'workbook that expands':30} {'KB':>6} {'seconds':>8} {'peak MB':>8} exit")
+        for name, make in BOMBS.items():
+            root = long_cell_root(Path(folder), "")
+            (root / "actuals" / "abashiri").mkdir(parents=True)
+            data = make()
+            (root / "actuals" / "abashiri" / "bomb.xlsx").write_bytes(data)
+            seconds, peak, code = measure.run(
+                [str(BIN / "kpicheck"), "validate", "--root", str(root)], dict(os.environ)
+            )
+            print(f"{name:30} {len(data) / 1024:>6.0f} {seconds:>8.2f} {peak:>8.0f} {code:>4}")
 
 
 if __name__ == "__main__":

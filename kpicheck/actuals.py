@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from kpicheck.actual_values import cut, parse_value, unquote
+from kpicheck.decoding import DecodeError, decode
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import SAVE_AS_XLSX, WORKBOOK_SUFFIXES, InputError, read_input
 from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan
@@ -69,55 +70,6 @@ class ActualsResult:
     plan_of: dict[tuple[int, str], Plan | None] = field(default_factory=dict)  # (year, plan column) -> plan
     # Actuals read from a 前年度実績 cell: a row of that year with the same value replaces one silently.
     previous: set[tuple[str, str, str, int]] = field(default_factory=set)
-
-
-class DecodeError(ValueError):
-    """Bytes that are neither UTF-8 nor CP932, with the line and column of the first bad byte."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-        self.column = column
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else CP932. DecodeError at the first bad byte's line and column."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DecodeError(
-            "UTF-16 のテキスト（Excel の「Unicode テキスト」）です。「CSV UTF-8」または「CSV」で保存し直してください",
-            1,
-            1,
-        )
-    if raw.startswith(b"PK\x03\x04"):
-        raise DecodeError(
-            "zip ファイル（.csv に名前を変えた Excel ブック？）です。「CSV UTF-8」または「CSV」で保存し直してください",
-            1,
-            1,
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8:
-        try:
-            return raw.decode("cp932")
-        except UnicodeDecodeError as cp932:
-            # The place where UTF-8 failed: the first byte that is wrong in the more likely encoding.
-            line, column = _place(raw, utf8.start)
-            raise DecodeError(
-                f"UTF-8 でも（不正なバイト 0x{raw[utf8.start]:02x}）"
-                f"CP932 でも（位置 {cp932.start} に不正なバイト）ありません。"
-                "「CSV UTF-8」または「CSV」で保存し直してください",
-                line,
-                column,
-            ) from None
-
-
-def _place(raw: bytes, offset: int) -> tuple[int, int]:
-    """Line and column (in characters, from 1) of a byte offset in text that is UTF-8 before it."""
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    prefix = raw[line_start:offset].decode("utf-8", errors="replace")
-    if line_start == 0 and prefix.startswith("\ufeff"):
-        prefix = prefix[1:]
-    return raw.count(b"\n", 0, offset) + 1, len(prefix) + 1
 
 
 # Cells up to this length go through _cell_text's cache: ids, years, metrics and values repeat on
@@ -219,7 +171,7 @@ def _read_file(
             return
         rows = read_rows(data, _is_header, notes) if workbook else _csv_rows(decode(data), shown, result)
     except InputError as exc:
-        result.problems.append(Problem(shown, None, None, exc.code, str(exc)))
+        result.problems.append(Problem(shown, getattr(exc, "line", None), None, exc.code, str(exc)))
         return
     except DecodeError as exc:
         result.problems.append(Problem(shown, exc.line, exc.column, "KC001", str(exc)))

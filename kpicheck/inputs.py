@@ -18,6 +18,15 @@ from kpicheck.periods import parse_year
 # root in one file is tens of megabytes. KPICHECK_MAX_FILE_MB raises or lowers it.
 DEFAULT_MAX_MB = 64
 MAX_FILE_ENV = "KPICHECK_MAX_FILE_MB"
+# Rows of a workbook read at most (KC007; workbook_limits.py). A city's sheet has hundreds of rows and
+# the largest city kpicheck is measured at has 100,000 (benchmarks/rows.py); openpyxl reads about
+# 6,000 filled rows a second, so the cap also bounds a workbook's reading at about 20 seconds.
+# KPICHECK_MAX_ROWS raises or lowers it.
+DEFAULT_MAX_ROWS = 100_000
+# Columns of a workbook read per row: far more than an entry sheet has, and a stray cell in column XFD
+# (16,384) makes no row 16,384 cells long (workbook.py) nor counts against the row cap.
+MAX_COLUMNS = 64
+MAX_ROWS_ENV = "KPICHECK_MAX_ROWS"
 
 
 class InputError(Exception):
@@ -30,14 +39,22 @@ class InputError(Exception):
 
 def max_bytes() -> int:
     """The size cap in bytes: KPICHECK_MAX_FILE_MB if it is a positive number, else 64 MB."""
-    text = os.environ.get(MAX_FILE_ENV, "")
+    return int(_setting(MAX_FILE_ENV, DEFAULT_MAX_MB, 1e6) * 1024 * 1024)
+
+
+def max_rows() -> int:
+    """The row cap of a workbook: KPICHECK_MAX_ROWS if it is a positive number, else 100,000."""
+    return max(int(_setting(MAX_ROWS_ENV, DEFAULT_MAX_ROWS, 1e12)), 1)
+
+
+def _setting(name: str, default: float, most: float) -> float:
+    """A positive number below `most` from the environment, else `default`."""
+    text = os.environ.get(name, "")
     try:
-        megabytes = float(text) if text else DEFAULT_MAX_MB
+        value = float(text) if text else default
     except ValueError:
-        megabytes = DEFAULT_MAX_MB
-    if not 0 < megabytes < 1e6:
-        megabytes = DEFAULT_MAX_MB
-    return int(megabytes * 1024 * 1024)
+        value = default
+    return value if 0 < value < most else default
 
 
 def read_input(path: Path) -> bytes:

@@ -16,12 +16,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpicheck.actuals import DecodeError, decode
 from kpicheck.cells import MAX_CELL_CHARS
+from kpicheck.decoding import DecodeError, decode
 from kpicheck.errors import KpicheckError, Problem, Severity, column_letters, usage_error
 from kpicheck.inputs import InputError, read_input
 from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.workbook import WorkbookError, read_rows
+from kpicheck.workbook_limits import LimitError
 
 # Table files by suffix -> the delimiter ("" for a workbook).
 TABLE_SUFFIXES: dict[str, str] = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".xlsx": ""}
@@ -158,6 +159,8 @@ def read_table(path: Path, shown: str) -> list[tuple[int, list[str]]]:
     if suffix == ".xlsx":
         try:
             return list(read_rows(data))
+        except LimitError as exc:  # past a workbook's limits, checked before openpyxl reads it
+            raise KpicheckError(Problem(shown, exc.line, None, exc.code, str(exc))) from None
         except WorkbookError as exc:  # with the row where reading stopped
             raise KpicheckError(Problem(shown, exc.line, None, "KC001", str(exc))) from None
     try:

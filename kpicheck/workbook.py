@@ -12,6 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from kpicheck.inputs import MAX_COLUMNS
+from kpicheck.workbook_limits import check
+
 
 class WorkbookError(ValueError):
     """A workbook that cannot be read, with the row where reading stopped when known."""
@@ -19,11 +22,6 @@ class WorkbookError(ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
-
-
-# Columns read per row: far more than an entry sheet has, and a stray cell in column XFD (16,384)
-# does not make every row 16,384 cells long.
-MAX_COLUMNS = 64
 
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of .xls (and of a password-protected .xlsx)
@@ -62,8 +60,17 @@ def read_rows(
     Numbers keep their value (a 0.66 formatted as a percentage is "66%"), dates become
     YYYY-MM-DD, formulas give the value Excel last calculated (a never-calculated one is blank).
     The stored dimension is not trusted (a tool may write a stale one): every row is read.
-    WorkbookError for anything openpyxl cannot read, never another exception.
+    LimitError (KC006, KC007; an InputError) at once when the workbook is past a limit, before openpyxl
+    parses any of it (workbook_limits.py); WorkbookError while iterating for anything openpyxl cannot
+    read, never another exception.
     """
+    lasts = check(data)
+    return _read(data, is_header, notes, lasts)
+
+
+def _read(
+    data: bytes, is_header: Callable[[list[str]], bool] | None, notes: list[str] | None, lasts: dict[str, int]
+) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook  # noqa: PLC0415 - see the module docstring
 
     try:
@@ -73,10 +80,10 @@ def read_rows(
             raise WorkbookError("空のファイルです（Excel で開いて保存し直してください）") from None
         raise WorkbookError(f"Excel ブックとして読めません（{type(exc).__name__}）") from None
     try:
-        sheet = _pick(book, is_header, notes) if is_header is not None else _first(book)
+        sheet = _pick(book, is_header, notes, lasts) if is_header is not None else _first(book)
         # Only openpyxl's reading is guarded: an error in our own conversion (_text) is a bug, and
         # reaches the one boundary as KC399 rather than reading as a damaged file.
-        for number, cells in _rows(sheet):
+        for number, cells in _rows(sheet, lasts):
             if all(cell.value is None for cell in cells):
                 yield number, []
                 continue
@@ -89,7 +96,7 @@ def _first(book: Any) -> Any:
     return book.worksheets[0] if book.worksheets else None
 
 
-def _pick(book: Any, is_header: Callable[[list[str]], bool], notes: list[str] | None) -> Any:
+def _pick(book: Any, is_header: Callable[[list[str]], bool], notes: list[str] | None, lasts: dict[str, int]) -> Any:
     """The first visible sheet with cells: hidden and empty sheets before it are passed over, said in
     `notes` (KC119). A visible sheet with cells is never passed over for a later one: a title row above
     the header there is KC101 from the caller, not a reason to read an example sheet instead. Later
@@ -103,7 +110,7 @@ def _pick(book: Any, is_header: Callable[[list[str]], bool], notes: list[str] | 
             if chosen is None:
                 passed.append(f"「{sheet.title}」は非表示")
             continue
-        first = _first_row(sheet)
+        first = _first_row(sheet, lasts)
         if chosen is None:
             if first is None:
                 passed.append(f"「{sheet.title}」は空")
@@ -121,23 +128,28 @@ def _pick(book: Any, is_header: Callable[[list[str]], bool], notes: list[str] | 
     return chosen
 
 
-def _first_row(sheet: Any) -> list[str] | None:
+def _first_row(sheet: Any, lasts: dict[str, int]) -> list[str] | None:
     """The first row of a sheet that has a cell, as text (None for an empty sheet)."""
-    for _, cells in _rows(sheet):
+    for _, cells in _rows(sheet, lasts):
         row = [_text(cell.value, "") for cell in cells]
         if any(text.strip() for text in row):
             return row
     return None
 
 
-def _rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """A worksheet's rows as openpyxl gives them; WorkbookError where it cannot read on."""
+def _rows(sheet: Any, lasts: dict[str, int]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """A worksheet's rows as openpyxl gives them, up to its last row with a cell in the columns read
+    (workbook_limits.check: beyond it openpyxl would only fill empty rows up to a stray cell);
+    WorkbookError where it cannot read on."""
+    last = lasts.get(getattr(sheet, "_worksheet_path", ""), 0)
     number = 0
     try:
         if sheet is None:
             return
         sheet.reset_dimensions()
         for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):
+            if number > last:
+                return
             yield number, cells
     except Exception as exc:  # a damaged sheet: cut XML, a bad shared string, an entity bomb, a bad cell
         raise WorkbookError(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from openpyxl import Workbook
 from typer.testing import CliRunner, Result
 
@@ -19,6 +20,17 @@ from kpicheck.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+# Hypothesis profiles, picked with hypothesis' own `pytest --hypothesis-profile nightly`: "ci" (the
+# default) runs each property test's own count of examples, "nightly" ten times as many (examples()).
+settings.register_profile("ci", max_examples=100)
+settings.register_profile("nightly", max_examples=1000)
+settings.load_profile("ci")
+
+
+def examples(count: int) -> int:
+    """A property test's example count under the profile loaded: `count` in "ci", 10 × `count` in "nightly"."""
+    return count * settings.default.max_examples // 100
 
 
 def invoke(*args: str, columns: int = 200) -> Result:

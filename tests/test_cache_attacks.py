@@ -116,7 +116,7 @@ def test_a_sparse_entry_of_3_gb_is_refused_by_its_size(home, capsys):
         file.truncate(3 * 1024**3)
     started = time.perf_counter()
     assert load_plan(PLAN, "p.toml") == fresh
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 20  # reading 3 GB would take minutes: a guard, not a goal
     (line,) = cache_lines(capsys.readouterr().err)
     assert "3,221,225,472 バイトで上限" in line and line.startswith(f"{entry}: KC503 ")
     assert entry.stat().st_size < cache.MAX_ENTRY

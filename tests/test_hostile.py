@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -23,10 +24,11 @@ from xml.etree import ElementTree
 
 import pytest
 import tomli_w
+import workbook_bombs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, run
+from conftest import REPO, examples, run
 from kpicheck.validate import validate
 
 GOOD_ROWS = "indicator,year,value\nrate,2026,60\n"
@@ -301,7 +303,7 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(NAMES, NAMES, NAMES, AMOUNTS, AMOUNTS, UNITS, SHAPES, st.sampled_from(["level", "per_year", "cumulative"]))
 def test_extreme_but_valid_inputs_reach_status_and_report(
     tmp_path_factory: pytest.TempPathFactory,
@@ -349,6 +351,55 @@ def test_extreme_but_valid_inputs_reach_status_and_report(
             assert not any(ch in page for ch in "\x00\x01\x1b")
     code, _, err = run("status", *args)
     assert code == 0 and "KC399" not in err, err
+
+
+# ------------------------------------------------------------------ workbooks that expand (issue 22)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "code", "line"),
+    [
+        ("20 million shared strings", lambda: workbook_bombs.many_strings(20_000_000, "20000000"), "KC006", None),
+        ("3 million rows", lambda: workbook_bombs.many_rows(3_000_000), "KC006", None),
+        ("a cell at row 99,999,999,999", lambda: workbook_bombs.far_row(99_999_999_999), "KC007", 99_999_999_999),
+        ("a stray cell at row 1,048,576", lambda: workbook_bombs.far_row(1_048_576), "KC007", 1_048_576),
+    ],
+)
+def test_a_workbook_that_expands_is_refused_before_openpyxl_reads_it(
+    make_root: Callable[..., Path], name: str, make: Callable[[], bytes], code: str, line: int | None
+) -> None:
+    """The issue's cases (216 s and 1.9 GB, 210 s, never ending, 3.7 s), now one coded line at once.
+
+    The 20 million strings take 0.8 MB on disk and about 4 s to write (compression at level 9, as the
+    issue's file was); the others take milliseconds.
+    """
+    root = make_root({"bomb.xlsx": make()})
+    started = time.perf_counter()
+    found = validate(root)
+    assert time.perf_counter() - started < 20, name  # a guard against the hang, not a speed goal
+    assert [(p.path, p.code) for p in found] == [("actuals/mini/bomb.xlsx", code)]
+    if line is not None:
+        assert f"{line:,} 行目" in found[0].message
+    status = run("status", "--root", str(root), "--city", "mini", "--year", "2026")
+    assert status[0] == 2 and re.fullmatch(rf"actuals/mini/bomb\.xlsx:(\d+:)? {code} [^\n]+\n", status[2]), status[2]
+
+
+def test_an_import_table_that_expands_is_refused_with_its_row(tmp_path: Path) -> None:
+    table = tmp_path / "kpi.xlsx"
+    table.write_bytes(workbook_bombs.far_row(99_999_999_999))
+    options = ["--city", "x", "--plan", "x", "--title", "x計画", "--city-name", "x市", "--root", str(tmp_path)]
+    code, _, err = run("import", str(table), *options)
+    assert code == 2 and err.startswith(f"{table}:99999999999: KC007 ") and err.count("\n") == 1, err
+
+
+def test_a_utf8_file_with_one_damaged_character_is_not_read_as_cp932(make_root: Callable[..., Path]) -> None:
+    """It was read whole as CP932 (押印 became 謚ｼ蜊ｰ) with exit 0; now KC001 at the bad byte."""
+    raw = "indicator,year,value,note\nrate,2026,60,押印\n".encode() + b"rate,2027,61,\x82\xa0\n"
+    root = make_root({"a.csv": raw})
+    assert codes(root) == [("actuals/mini/a.csv", "KC001", 3)]
+    code, out, err = run("status", "--root", str(root), "--city", "mini", "--year", "2026", "--format", "json")
+    assert code == 2 and err.startswith("actuals/mini/a.csv:3:14: KC001 UTF-8 のファイルですが"), err
+    assert "謚" not in out + err
 
 
 # ------------------------------------------------------------------ load

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, invoke, unread_comment, xlsx
+from conftest import REPO, examples, invoke, unread_comment, xlsx
 from kpicheck.draft import UNREAD_CELL, toml_string
 from kpicheck.importer import import_table
 from kpicheck.kinds.registry import describe
@@ -606,7 +606,7 @@ def test_bad_options_are_kc304(table: Path, args: list[str], message: str) -> No
 # ---- any text, as printed -----------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_toml_strings_round_trip(text: str) -> None:
     assert tomllib.loads(f"v = {toml_string(text)}")["v"] == text

@@ -31,7 +31,17 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kinds.pace",),
     tuple(f"kinds.{name}" for name in KIND_MODULES),
     ("kinds.registry", "grading"),  # what kpicheck knows of each rule kind and grading scale
-    ("inputs", "output", "cache_store", "cache", "workbook", "actual_values", "actuals"),  # readers: actuals
+    (
+        "inputs",
+        "output",
+        "cache_store",
+        "cache",
+        "workbook_limits",
+        "workbook",
+        "decoding",
+        "actual_values",
+        "actuals",
+    ),  # readers: actuals
     # readers: a plan's TOML and its cells
     ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "draft_marks", "targets"),
     ("rules", "workspace"),  # the engine, and a data root's cities

@@ -66,11 +66,11 @@ def _seconds(read: Callable[[], object]) -> float:
 @pytest.mark.parametrize("shape", SHAPES, ids=list(SHAPES))
 def test_a_long_cell_is_read_in_linear_time(shape: str) -> None:
     """Every shape of 50,000 characters is read (or refused) in well under the time a quadratic reading
-    takes (minutes): 3 s is room for a loaded machine; each takes 0.01-0.5 s."""
+    takes (minutes): 10 s is room for a loaded machine; each takes 0.01-0.5 s."""
     text = SHAPES[shape]
     for ctx in (ONE, TWO, STATE):
-        assert _seconds(lambda ctx=ctx: read_cell(text, ctx)) < 3, ctx
-    assert _seconds(lambda: read_baseline(text, ONE)) < 3
+        assert _seconds(lambda ctx=ctx: read_cell(text, ctx)) < 10, ctx
+    assert _seconds(lambda: read_baseline(text, ONE)) < 10
 
 
 @pytest.mark.parametrize(

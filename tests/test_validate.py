@@ -17,7 +17,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI_PLAN, REPO, invoke
+from conftest import MINI_PLAN, REPO, examples, invoke
 from kpicheck.actual_values import parse_value
 from kpicheck.cells import CellContext, PhraseError
 from kpicheck.errors import CODES
@@ -98,7 +98,7 @@ JAPANESE_TEXT = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.one_of(st.text(max_size=30), JAPANESE_TEXT), which=st.integers(0, 2))
 def test_phrases_never_crash(text: str, which: int) -> None:
     try:
@@ -107,7 +107,7 @@ def test_phrases_never_crash(text: str, which: int) -> None:
         assert exc.code.startswith("KC2")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.one_of(st.text(max_size=20), JAPANESE_TEXT))
 def test_years_never_crash(text: str) -> None:
     with contextlib.suppress(ValueError):
@@ -117,7 +117,7 @@ def test_years_never_crash(text: str) -> None:
 ANY_PLAN, _ = load_plan(REPO / "targets" / "abashiri" / "abashiri-v2.toml")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.one_of(st.text(max_size=20), JAPANESE_TEXT), which=st.integers(0, 2))
 def test_values_never_crash(text: str, which: int) -> None:
     with contextlib.suppress(ValueError):
@@ -147,7 +147,7 @@ PATHS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(path=st.sampled_from(PATHS), value=ODD_VALUES)
 def test_target_files_with_wrong_types_give_problems_not_crashes(
     tmp_path_factory: Any, path: tuple[Any, ...], value: Any

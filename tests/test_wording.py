@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from kpicheck.cells import CellContext, PhraseError
 from kpicheck.kinds.registry import describe
 from kpicheck.models import COUNTS_LABELS, Bound, Counts, Metric, ValueKind, quantity
@@ -275,7 +276,7 @@ SYMBOLS = {"以上": "≧", "超": "＞", "以下": "≦", "以内": "≦", "未
 UNDERSTOOD_ENDS = {"", "実施", "達成", "の確保"}
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     st.sampled_from(LABELS),
     st.sampled_from(PREFIXES),
@@ -306,7 +307,7 @@ def test_any_cell_is_restated_or_refused(
     assert rule.unit == unit
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.decimals(min_value=0, max_value=100000, places=1, allow_nan=False, allow_infinity=False),
     st.decimals(min_value=0, max_value=100000, places=1, allow_nan=False, allow_infinity=False),
