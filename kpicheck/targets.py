@@ -35,6 +35,7 @@ from kpicheck.models import (
     Target,
     ValueKind,
 )
+from kpicheck.outlook import parse_bands
 from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.quantities import Baseline, read_baseline
 from kpicheck.schedule import due_target, every_year, scheduled_work, settle, spread, year_rules
@@ -51,7 +52,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "plan": frozenset({
         "id", "city", "city_name", "title", "issued", "first_year", "last_year", "source", "phases",
         "phase_aliases", "carry_forward", "milestone_words", "neutral_words", "pace_tolerance",
-        "grading", "directions", "reduction_rate",
+        "grading", "directions", "reduction_rate", "outlook",
     }),
     "area": frozenset({"id", "name"}),
     "initiative": frozenset({"id", "area", "name", "departments"}),
@@ -194,7 +195,11 @@ def _build_plan(data: dict[str, Any], r: Reader) -> Plan | None:
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0.5 <= tolerance <= 1:
         r.problem("KC202", "[plan] pace_tolerance は 0.5 から 1 までの割合にしてください（例: 0.95）", plan_line)
         tolerance = 0.95
+    bands, why = parse_bands(head.get("outlook"))  # the 見込み floors: a preset's name or a table
+    if why:
+        r.problem("KC202", f"[plan] {why}", r.line_of(r"^\s*\[plan\.outlook") or r.line_of_key("outlook", plan_line))
     return Plan(
+        outlook=bands,
         pace_tolerance=Decimal(str(tolerance)),
         grading=_grading(head, r, plan_line),
         directions=_directions(head, r, plan_line),

@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kinds.base",),
     ("kinds.pace",),
     tuple(f"kinds.{name}" for name in KIND_MODULES),
-    ("kinds.registry", "grading"),  # what kpicheck knows of each rule kind and grading scale
+    ("kinds.registry", "grading", "outlook"),  # what kpicheck knows of each rule kind, grading scale and 見込み
     ("inputs", "output", "cache_store", "cache", "workbook", "actual_values", "actuals"),  # readers: actuals
     # readers: a plan's TOML and its cells
     ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "draft_marks", "targets"),
