@@ -17,6 +17,7 @@ Arithmetic is exact (wide decimals, the line kept scaled), so a ratio of exactly
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 
@@ -43,7 +44,7 @@ from kpicheck.models import (
     target_for,
 )
 from kpicheck.periods import fiscal_year_end, fiscal_year_of
-from kpicheck.statuses import STATUS_LABELS
+from kpicheck.statuses import OUTLOOK_LABELS, STATUS_LABELS
 
 # A year with no step of a work item: its 見込み is read from the latest year before that has one.
 IDLE_STATUSES = frozenset({Status.NOT_APPLICABLE, Status.TBD})
@@ -262,3 +263,31 @@ def _fit(points: list[tuple[int, Decimal]], year: int) -> tuple[Decimal, Decimal
 
 def _direction(toward: Decimal) -> str:
     return "改善" if toward > 0 else "横ばい" if toward == 0 else "悪化"
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A figure for JSON: integers stay integers."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def outlook_fields(found: OutlookResult | None) -> dict[str, object]:
+    """An indicator's 見込み keys in the JSON contract (README "JSON output"); None where not computed."""
+    return {
+        "outlook": found.code.value if found else None,
+        "outlook_label": OUTLOOK_LABELS[found.code] if found else None,
+        "outlook_ratio": number(found.ratio) if found else None,
+        "projected": number(found.projected) if found else None,
+        "final_target_year": found.final_year if found else None,
+        "outlook_reason": found.reason if found else None,
+    }
+
+
+def outlook_counts(evaluations: Iterable[Evaluation]) -> dict[str, int]:
+    """How many indicators have each 見込み, every code present (0 where none): the JSON's `outlooks`."""
+    counts = dict.fromkeys((o.value for o in Outlook), 0)
+    for evaluation in evaluations:
+        if evaluation.outlook is not None:
+            counts[evaluation.outlook.code.value] += 1
+    return counts

@@ -25,6 +25,7 @@ from kpicheck.models import (
     quantity_as_printed,
     show_actual,
 )
+from kpicheck.outlook import outlook_counts, outlook_fields
 from kpicheck.periods import wareki
 from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 
@@ -128,6 +129,7 @@ def _indicator_dict(e: Evaluation) -> dict[str, Any]:
         "analysis": e.analysis,
         "issues": e.issues,
         "direction": e.direction,
+        **outlook_fields(e.outlook),
         "metrics": [_metric_dict(m) for m in e.metrics],
     }
 
@@ -169,6 +171,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "year_label": f"{report.year}年度（{wareki(report.year)}）",
         "as_of": report.as_of.isoformat(),
         "summary": {status.value: count for status, count in report.summary().items()},
+        "outlooks": outlook_counts(report.evaluations),
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": grade_counts(scale, report.evaluations) if scale else None,
         "reduction_rate": plan.reduction_rate.value,  # how an upper bound's achievement_rate was computed

@@ -14,6 +14,7 @@ import pytest
 from conftest import MINI_PLAN
 from kpicheck.models import Outlook, OutlookBands, OutlookResult
 from kpicheck.outlook import parse_bands
+from kpicheck.render import to_dict
 from kpicheck.rules import evaluate
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
@@ -280,3 +281,22 @@ def test_the_demo_in_2027() -> None:
         "3-5-2": Outlook.INSUFFICIENT_DATA,  # its first audit is in 2028
     }
     assert {key: found[key] for key in expected} == expected
+
+
+def test_the_json_gives_every_indicator_its_outlook(make_root: Callable[..., Path]) -> None:
+    """Per indicator the 見込み keys; beside `summary` a count per outlook that adds up to the indicators."""
+    root = make_root({"a.csv": HEADER + "rate,,2026,60,,\nrate,,2027,66,,\n"})
+    city = load_city(root, "mini")
+    found = to_dict(evaluate(city.plans[0], city.actuals, 2027, AFTER_2027))
+    assert sum(found["outlooks"].values()) == len(found["indicators"])
+    assert list(found["outlooks"]) == [o.value for o in Outlook]
+    rate = next(i for i in found["indicators"] if i["id"] == "rate")
+    # 60% → 66%, 70% in 2027 (the plan's last cell): 6 of the 10 points required
+    assert {k: rate[k] for k in ("outlook", "outlook_label", "outlook_ratio", "projected", "final_target_year")} == {
+        "outlook": "needs_acceleration",
+        "outlook_label": "要加速",
+        "outlook_ratio": 0.6,
+        "projected": 66,
+        "final_target_year": 2027,
+    }
+    assert rate["outlook_reason"].endswith("必要な変化の 60%")
