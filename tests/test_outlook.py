@@ -15,7 +15,9 @@ from conftest import MINI_PLAN
 from kpicheck.models import Outlook, OutlookBands, OutlookResult
 from kpicheck.outlook import parse_bands
 from kpicheck.render import to_dict
+from kpicheck.render_summary import csv_row
 from kpicheck.rules import evaluate
+from kpicheck.summary import Totals, select_cities, summarize
 from kpicheck.targets import load_plan
 from kpicheck.workspace import load_city
 
@@ -300,3 +302,16 @@ def test_the_json_gives_every_indicator_its_outlook(make_root: Callable[..., Pat
         "final_target_year": 2027,
     }
     assert rate["outlook_reason"].endswith("必要な変化の 60%")
+
+
+def test_summary_counts_outlooks_per_city_and_in_total(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": HEADER + "rate,,2026,60,,\nrate,,2027,66,,\n"})
+    rows = list(summarize(select_cities(root, None), 2027, AFTER_2027))
+    totals = Totals()
+    for row in rows:
+        totals.add(row)
+    assert rows[0]["outlooks"]["needs_acceleration"] >= 1
+    assert sum(rows[0]["outlooks"].values()) == rows[0]["indicators"]
+    assert totals.as_dict()["outlooks"] == rows[0]["outlooks"]
+    line = csv_row(rows[0]).decode("utf-8").rstrip("\r\n").split(",")
+    assert line[-5:] == [str(rows[0]["outlooks"][o.value]) for o in Outlook]
