@@ -291,3 +291,14 @@ def outlook_counts(evaluations: Iterable[Evaluation]) -> dict[str, int]:
         if evaluation.outlook is not None:
             counts[evaluation.outlook.code.value] += 1
     return counts
+
+
+def outlook_cell(found: OutlookResult | None) -> str:
+    """The 見込み column of the table and CSV: the label ("" where none was computed)."""
+    return OUTLOOK_LABELS[found.code] if found else ""
+
+
+def outlook_line(evaluations: Iterable[Evaluation]) -> str:
+    """見込み: 達成見込み 18、要加速 4、…: the count per outlook, for the table's foot."""
+    counts = outlook_counts(evaluations)
+    return "見込み: " + "、".join(f"{OUTLOOK_LABELS[o]} {counts[o.value]}" for o in Outlook)

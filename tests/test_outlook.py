@@ -3,6 +3,8 @@ with and without a baseline and with a gap year; work items by schedule; the pla
 
 from __future__ import annotations
 
+import csv
+import io
 import textwrap
 from collections.abc import Callable
 from datetime import date
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI_PLAN
+from conftest import MINI_PLAN, invoke
 from kpicheck.models import Outlook, OutlookBands, OutlookResult
 from kpicheck.outlook import parse_bands
 from kpicheck.render import to_dict
@@ -315,3 +317,19 @@ def test_summary_counts_outlooks_per_city_and_in_total(make_root: Callable[..., 
     assert totals.as_dict()["outlooks"] == rows[0]["outlooks"]
     line = csv_row(rows[0]).decode("utf-8").rstrip("\r\n").split(",")
     assert line[-5:] == [str(rows[0]["outlooks"][o.value]) for o in Outlook]
+
+
+def test_status_outlook_adds_the_column_to_the_table_and_the_csv(make_root: Callable[..., Path]) -> None:
+    root = make_root({"a.csv": HEADER + "rate,,2026,60,,\nrate,,2027,66,,\n"})
+    args = ("status", "--root", str(root), "--city", "mini", "--year", "2027", "--as-of", "2028-04-01")
+    plain_table, table = invoke(*args), invoke(*args, "--outlook")
+    assert (plain_table.exit_code, table.exit_code) == (0, 0)
+    assert "見込み" not in plain_table.stdout
+    row = next(line for line in table.stdout.splitlines() if line.startswith("rate "))
+    assert row.rstrip().endswith("要加速")
+    assert "見込み: 達成見込み 0、要加速 1、" in table.stdout
+    result = invoke(*args, "--outlook", "--format", "csv")
+    lines = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert lines[0][-3:] == ["見込み", "見込みの理由", "status"]
+    rate = next(line for line in lines if line[0] == "rate")
+    assert (rate[-3], rate[-1]) == ("要加速", "missed") and rate[-2].endswith("必要な変化の 60%")
