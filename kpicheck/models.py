@@ -154,6 +154,7 @@ class OutlookResult(NamedTuple):
     unit: str | None = None
     metric: str = ""
     points: tuple[tuple[int, Decimal], ...] = ()  # (fiscal year, value) the line was fitted to
+    targets: tuple[tuple[int, Decimal], ...] = ()  # (fiscal year, number) of each yearly target, to the final
     ceiling: bool = False  # lower is better
 
 

@@ -164,7 +164,7 @@ def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> Outloo
         return base._replace(reason=points)
     baseline = _baseline(rule, metric)
     start = baseline[1] if baseline is not None else (points[0][1] if points else None)
-    base = base._replace(points=tuple(points), start=start)
+    base = base._replace(points=tuple(points), start=start, targets=_yearly_targets(ctx, final_year))
     actual = [(y, v) for y, v in points if baseline is None or y != baseline[0]]
     if goal is not None and actual and rule.bound.met(actual[-1][1], goal):  # already met: it stays so
         latest = f"{actual[-1][0]}年度の実績 {quantity(actual[-1][1], unit)}"
@@ -238,6 +238,31 @@ def _points(ctx: Context, trend: Trend, rule: Rule) -> tuple[list[tuple[int, Dec
     if baseline is not None and baseline[0] is not None and baseline[0] not in values:
         values[baseline[0]] = baseline[1]
     return sorted(values.items()), note
+
+
+def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal], ...]:
+    """The number of each year's target of the metric up to the final year, for the report's chart."""
+    found = []
+    for year in range(ctx.plan.first_year, final_year + 1):
+        for rule in _steps(ctx.indicator, year, ctx.metric.id):
+            trend = KINDS[rule.kind].outlook
+            goal = trend.goal(rule, ctx._replace(year=year)) if trend is not None else None
+            if goal is not None:
+                found.append((year, goal))
+                break
+    return tuple(found)
+
+
+def projection(found: OutlookResult) -> tuple[tuple[int, Decimal], tuple[int, Decimal]] | None:
+    """The trend line from the last point's year to the final target year (for the report's dashed line)."""
+    if found.projected is None or found.final_year is None or len(found.points) < 2:
+        return None
+    last = found.points[-1][0]
+    with localcontext() as exact:
+        exact.prec = 80
+        scaled, scale, _slope = _fit(list(found.points), last)
+        there = plain((scaled / scale).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+    return (last, there), (found.final_year, found.projected)
 
 
 def _baseline(rule: Rule, metric: Metric) -> tuple[int | None, Decimal] | None:

@@ -65,7 +65,7 @@ STATUS_DISPLAY: dict[Status, StatusDisplay] = {
 # fmt: on
 
 # 見込み (outlook.py), a set apart from the statuses: its own rows, in the same columns. The marks are
-# arrows (the trend), never the statuses' ◎○△×, so a 達成見込み is not read as this year's 達成.
+# the trend's arrows where CP932 has them, never the statuses' ◎○△×, so 達成見込み is not read as 達成.
 # fmt: off
 OUTLOOK_DISPLAY: dict[Outlook, StatusDisplay] = {
     Outlook.ON_TRACK: StatusDisplay(
@@ -73,11 +73,11 @@ OUTLOOK_DISPLAY: dict[Outlook, StatusDisplay] = {
         "今の傾向のままで、最終目標年度に必要な変化の{on_track}以上に届く（または最終目標を既に満たしている）",
     ),
     Outlook.NEEDS_ACCELERATION: StatusDisplay(
-        "要加速", "要加速", "↗", "\033[33m", "#ef6c00",
+        "要加速", "要加速", "→", "\033[33m", "#ef6c00",
         "今の傾向では必要な変化の{needs_acceleration}以上{on_track}未満: 取組の加速が要る",
     ),
     Outlook.OFF_TRACK: StatusDisplay(
-        "達成困難", "困難", "→", "\033[1;31m", "#c62828",
+        "達成困難", "困難", "▽", "\033[1;31m", "#c62828",
         "今の傾向では必要な変化の{needs_acceleration}に届かない、または期限を過ぎても完了していない",
     ),
     Outlook.DETERIORATING: StatusDisplay(

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kpi_rows",),
     ("draft",),
     ("sheet", "sheet_xlsx", "render", "validate", "importer", "summary"),  # commands' cores
+    ("report_outlook",),  # the report's 見込み column and chart
     ("report_context", "render_summary"),
     ("report",),
     ("cli_base",),  # the app, the error boundary and the options every command takes

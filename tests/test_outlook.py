@@ -333,3 +333,18 @@ def test_status_outlook_adds_the_column_to_the_table_and_the_csv(make_root: Call
     assert lines[0][-3:] == ["見込み", "見込みの理由", "status"]
     rate = next(line for line in lines if line[0] == "rate")
     assert (rate[-3], rate[-1]) == ("要加速", "missed") and rate[-2].endswith("必要な変化の 60%")
+
+
+def test_the_report_draws_the_projection_dashed_to_the_final_year() -> None:
+    """網走 2-1-1: two actuals (2026, 2027), the yearly targets to 2030, the line dashed from 2027 to 2030."""
+    args = ("report", "--city", "abashiri", "--year", "2027", "--as-of", "2027-12-31", "--format", "html")
+    result = invoke(*args)
+    assert result.exit_code == 0
+    row = result.stdout.split('data-id="2-1-1"', 1)[1].split("</tbody>", 1)[0]
+    chart = row.split('class="chart chart-outlook"', 1)[1].split("</svg>", 1)[0]
+    assert chart.count('class="target"') == 5 and chart.count("<circle") == 3  # 2 actuals, the projection's end
+    assert 'class="projection"' in chart and 'stroke-dasharray="4 3"' in chart
+    assert ">2026</text>" in chart and ">2030</text>" in chart
+    assert "達成困難（比 0.444）" in row
+    work = result.stdout.split('data-id="2-1-5"', 1)[1].split("</tbody>", 1)[0]
+    assert "chart-outlook" not in work and "要加速" in work  # a work item: no line of words
