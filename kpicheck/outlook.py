@@ -246,7 +246,7 @@ def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal],
     for year in range(ctx.plan.first_year, final_year + 1):
         for rule in _steps(ctx.indicator, year, ctx.metric.id):
             trend = KINDS[rule.kind].outlook
-            goal = trend.goal(rule, ctx._replace(year=year)) if trend is not None else None
+            goal = trend.goal(rule, ctx) if trend is not None else None  # a goal reads named years only
             if goal is not None:
                 found.append((year, goal))
                 break
