@@ -71,6 +71,9 @@ def status(
             "-o", "--output", parser=as_path, help="画面ではなくファイル（.txt、.json、.csv）に書き出します。"
         ),
     ] = None,
+    outlook: Annotated[
+        bool, typer.Option("--outlook", help="表と CSV に見込み（最終目標に届きそうか）の列を加えます。")
+    ] = False,
 ) -> None:
     """年度ごとに計画の各指標の状況を表示します。"""
     from kpicheck.render import render_csv, render_json, render_table, use_color  # noqa: PLC0415 - see the imports
@@ -89,11 +92,11 @@ def status(
     if fmt is OutputFormat.json:
         text: str | bytes = render_json(report)
     elif fmt is OutputFormat.csv:
-        text = render_csv(report)  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
+        text = render_csv(report, outlook)  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
     else:
         # The terminal's width (COLUMNS if set); 80 when the output is not a terminal or is a file.
         columns = shutil.get_terminal_size((80, 24)).columns if out is None else 80
-        text = render_table(report, colored, columns)
+        text = render_table(report, colored, columns, outlook)
     if out is not None:
         from kpicheck.output import write_files  # noqa: PLC0415 - see the imports above
 

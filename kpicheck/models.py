@@ -104,6 +104,60 @@ SEVERITY_ORDER: tuple[Status, ...] = (
 )
 
 
+class Outlook(StrEnum):
+    """見込み: whether the plan's final target will be reached at the current trend (its own set, not a Status)."""
+
+    ON_TRACK = "on_track"  # 達成見込み
+    NEEDS_ACCELERATION = "needs_acceleration"  # 要加速
+    OFF_TRACK = "off_track"  # 達成困難
+    DETERIORATING = "deteriorating"  # 悪化
+    INSUFFICIENT_DATA = "insufficient_data"  # 判定不能: no trend can be judged (fewer than two points, no number)
+
+
+# Worst first: an indicator of several parts takes the first of these that any of its parts has.
+OUTLOOK_ORDER: tuple[Outlook, ...] = (
+    Outlook.DETERIORATING,
+    Outlook.OFF_TRACK,
+    Outlook.NEEDS_ACCELERATION,
+    Outlook.INSUFFICIENT_DATA,
+    Outlook.ON_TRACK,
+)
+
+
+class OutlookBands(NamedTuple):
+    """The floors of the outlook classes on outlook_ratio (the share of the required change the trend
+    delivers by the final target year): on_track from `on_track` up, needs_acceleration from
+    `needs_acceleration`, off_track from `off_track`, deteriorating below it."""
+
+    on_track: Decimal
+    needs_acceleration: Decimal
+    off_track: Decimal
+
+
+# `[plan] outlook = "escap"` or a table of the three floors; "escap" is the default (README: 見込み).
+OUTLOOK_PRESETS: dict[str, OutlookBands] = {
+    "escap": OutlookBands(Decimal("0.95"), Decimal("0.5"), Decimal(0)),
+}
+DEFAULT_OUTLOOK = "escap"
+
+
+class OutlookResult(NamedTuple):
+    """One indicator's (or metric's) 見込み: its class and why, and the figures it was read from."""
+
+    code: Outlook
+    reason: str
+    ratio: Decimal | None = None  # outlook_ratio: (projected − start) ÷ (final − start), mirrored for ceilings
+    projected: Decimal | None = None  # the trend line's value in the final target year, in `unit`
+    final_year: int | None = None  # the plan's final target year for this indicator
+    final: Decimal | None = None  # the final target's number
+    start: Decimal | None = None  # the baseline, else the first actual
+    unit: str | None = None
+    metric: str = ""
+    points: tuple[tuple[int, Decimal], ...] = ()  # (fiscal year, value) the line was fitted to
+    targets: tuple[tuple[int, Decimal], ...] = ()  # (fiscal year, number) of each yearly target, to the final
+    ceiling: bool = False  # lower is better
+
+
 class Change(StrEnum):
     """This year's actual against last year's, the way that is better for the target (lower for a ceiling)."""
 
@@ -397,6 +451,7 @@ class Plan:
     grading: Scale | None = None  # the plan's grading scale (評価), None: no grade
     directions: tuple[str, ...] = DIRECTIONS  # the words 今後の方向性 may take
     reduction_rate: ReductionRate = ReductionRate.MIRROR  # how an upper bound's 達成率 is computed
+    outlook: OutlookBands = OUTLOOK_PRESETS[DEFAULT_OUTLOOK]  # the 見込み classes' floors
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
@@ -511,6 +566,7 @@ class Evaluation(NamedTuple):
     # printed beside the grade so that `48.0% 順調 B` never reads as B for 48%; None where the grade was
     # read otherwise (the 達成率, the status, the 基準値) or there is none.
     grade_pace: Decimal | None = None
+    outlook: OutlookResult | None = None  # 見込み to the final target year (outlook.py); None: not computed
 
 
 class Report(NamedTuple):

@@ -26,6 +26,7 @@ from kpicheck.models import (
     quantity_as_printed,
     show_actual,
 )
+from kpicheck.outlook import outlook_cell, outlook_counts, outlook_fields, outlook_line
 from kpicheck.periods import wareki
 from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 
@@ -129,6 +130,7 @@ def _indicator_dict(e: Evaluation) -> dict[str, Any]:
         "analysis": e.analysis,
         "issues": e.issues,
         "direction": e.direction,
+        **outlook_fields(e.outlook),
         "metrics": [_metric_dict(m) for m in e.metrics],
     }
 
@@ -170,6 +172,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "year_label": f"{report.year}年度（{wareki(report.year)}）",
         "as_of": report.as_of.isoformat(),
         "summary": {status.value: count for status, count in report.summary().items()},
+        "outlooks": outlook_counts(report.evaluations),
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": grade_counts(scale, report.evaluations) if scale else None,
         "reduction_rate": plan.reduction_rate.value,  # how an upper bound's achievement_rate was computed
@@ -189,18 +192,20 @@ CSV_HEADER = (
 )  # fmt: skip
 
 
-def render_csv(report: Report) -> bytes:
-    """UTF-8 with a BOM and CRLF, as Excel on Japanese Windows opens it without mojibake."""
+def render_csv(report: Report, outlook: bool = False) -> bytes:
+    """UTF-8 with a BOM and CRLF, as Excel on Japanese Windows opens it without mojibake; with `outlook`,
+    見込み and its reason before the status code."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow((*CSV_HEADER[:-1], "見込み", "見込みの理由", CSV_HEADER[-1]) if outlook else CSV_HEADER)
     for e in report.evaluations:
         writer.writerow([guard(cell) for cell in (
             e.indicator.id, e.indicator.name, e.area_name, e.initiative_name, "、".join(e.indicator.departments),
             e.target or "", actual_text(e), previous_text(e), CHANGE_LABELS[e.change] if e.change else "",
             rate_text(e.achievement_rate).replace("―", ""), STATUS_LABELS[e.status],
             grade_text(e.grade, pace=e.grade_pace),
-            e.reason, e.note, e.analysis, e.issues, e.direction, e.status.value,
+            e.reason, e.note, e.analysis, e.issues, e.direction,
+            *((outlook_cell(e.outlook), e.outlook.reason if e.outlook else "") if outlook else ()), e.status.value,
         )])  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -214,7 +219,7 @@ def guard(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def render_table(report: Report, color: bool = False, width: int = 80) -> str:
+def render_table(report: Report, color: bool = False, width: int = 80, outlook: bool = False) -> str:
     """A table per area (重点戦略/基本方針) with a heading per 取組 and its 担当, fitting `width` columns.
 
     Long names, targets and actuals wrap inside their column; 担当 is shown once per 取組 heading, not
@@ -238,8 +243,10 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
         if scale
         else 0
     )
-    headers = (*TABLE_HEADERS[:4], "達成率", TABLE_HEADERS[4], *(("評価",) if scale else ()))
-    fixed = id_width + rate_width + status_width + grade_width
+    looks = {e.indicator.id: outlook_cell(e.outlook) for e in report.evaluations} if outlook else {}
+    look_width = max([display_width(v) for v in looks.values()] + [display_width("見込み") + 2]) if outlook else 0
+    headers = (*TABLE_HEADERS[:4], "達成率", TABLE_HEADERS[4], *(("評価",) if scale else ()), *(("見込み",) * outlook))
+    fixed = id_width + rate_width + status_width + grade_width + look_width
     free = width - fixed - 2 * (len(headers) - 1)  # tabulate's "simple" puts two spaces between columns
     # Every text from the files made safe to show (bidi controls visible) before widths are measured.
     actuals = {e.indicator.id: visible_bidi(table_actual(e)) for e in report.evaluations}
@@ -260,13 +267,13 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
             [visible_bidi(e.indicator.id), names[e.indicator.id] if e.indicator.name.strip() else "",
              cells[e.indicator.id], actuals[e.indicator.id], rates[e.indicator.id],
              painted(e.status, STATUS_LABELS[e.status], color),
-             *((grades[e.indicator.id],) if scale else ())]
+             *((grades[e.indicator.id],) if scale else ()), *((looks[e.indicator.id],) if outlook else ())]
             for e in shown
         ]  # fmt: skip
         table = text_table(
             _wrapped(rows, [None, name_w, target_w, actual_w]),
             headers,
-            colalign=("left", "left", "left", "left", "right", "left", "left")[: len(headers)],
+            colalign=("left", "left", "left", "left", "right", "left", "left", "left")[: len(headers)],
         ).splitlines()
         headings = _initiative_headings(report, shown, width)
         lines += wrap(f"■ {area.name}", width)
@@ -277,6 +284,7 @@ def render_table(report: Report, color: bool = False, width: int = 80) -> str:
             lines.append(line)
         lines.append("")
     lines += _summary_lines(report, color, width)
+    lines += wrap(outlook_line(report.evaluations), width) if outlook else []
     return "\n".join(lines) + "\n"
 
 

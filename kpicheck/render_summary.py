@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kpicheck.bidi import visible_bidi
-from kpicheck.models import Status
+from kpicheck.models import Outlook, Status
 from kpicheck.render import display_width, guard, wrap
-from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
+from kpicheck.statuses import OUTLOOK_LABELS, STATUS_DISPLAY, STATUS_LABELS
 from kpicheck.summary import ERROR, NO_PLAN, Totals
 
 STATE_TEXT = {ERROR: "（エラー）", NO_PLAN: "（計画なし）"}
@@ -114,6 +114,7 @@ def json_chunks(head: dict[str, Any], rows: Iterable[dict[str, Any]], totals: To
 CSV_HEADER = (
     "市町村ID", "市町村名", "状態", "計画", "計画名", "指標数",
     *(STATUS_LABELS[s] for s in Status), "判定対象", "達成割合", "評価基準", "評価別の指標数", "問題数",
+    *(f"見込み:{OUTLOOK_LABELS[o]}" for o in Outlook),
 )  # fmt: skip
 
 
@@ -132,6 +133,7 @@ def csv_row(row: dict[str, Any]) -> bytes:
         guard(row["plan_title"] or ""), row["indicators"], *counts, share.get("evaluable", ""),
         "" if rate is None else rate, (row["grading"] or {}).get("name", ""),
         "、".join(f"{grade} {count}" for grade, count in (row["grades"] or {}).items()), row["problem_count"],
+        *(row["outlooks"][o.value] if row["outlooks"] else "" for o in Outlook),
     ]).encode("utf-8")  # fmt: skip
 
 

@@ -27,6 +27,9 @@ each indicator with more keys for the evaluation sheet:
     status_text    the status label, with "（前年度より改善）" when 未達成/遅れ but better than last year
     evaluation     grade_text, else status_text;  improved_not_met  that case as a boolean
     change_label   改善 / 悪化 / 横ばい / 新規 or "";  has_remarks  any of note, analysis, issues, direction
+    outlook_text   見込み "要加速（比 0.648）" (outlook_ratio where there is one);  outlook_mark, outlook_color
+    outlook_chart  {width, height, color, actuals, actual_line, targets, projection {from, to}, first_year,
+                   last_year, title} in px for charts.outlook_chart, or None without a line to draw
     progress       [{metric, name, label, actual, target, ratio, percent, actual_text, target_text,
                      status, color}] one per metric whose target is a plain number and whose actual is a
                    number (at least N, end-of-plan, reduction rate); `ratio` = 達成率 / 100 (float),
@@ -56,6 +59,7 @@ and the helpers:
     charts         {"summary": link, "progress": link}: the .svg files written beside a Markdown report
                    with -o (progress only if there is a bar to draw); None where none is written
     generator      "kpicheck 0.1.0"
+    outlook_note   what 見込み means under the plan's floors, one sentence of Japanese
 
 Variables of a multi-year report (years.*.j2)
 ---------------------------------------------
@@ -98,6 +102,7 @@ from kpicheck.models import (
 )
 from kpicheck.periods import fiscal_year_start
 from kpicheck.render import actual_text, grade_text, large_text, metric_texts, rate_text, to_dict
+from kpicheck.report_outlook import outlook_columns, outlook_note
 from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS, meaning
 
 ACHIEVEMENT_DEFINITION = (
@@ -249,6 +254,7 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
         item["mark"] = STATUS_DISPLAY[evaluation.status].mark
         item["progress"] = progress(report, evaluation)
         item.update(sheet_columns(evaluation))
+        item.update(outlook_columns(evaluation))  # 見込み: report_outlook.py
     indicators = data["indicators"]
     areas = [
         {"name": area.name, "indicators": shown}
@@ -272,6 +278,7 @@ def year_context(report: Report, department: str | None = None) -> dict[str, Any
         "no_data": by_status[Status.NO_DATA],
         "progress": [p for i in indicators for p in i["progress"]],
         "charts": {"summary": None, "progress": None},
+        "outlook_note": outlook_note(report.plan),
     }
 
 

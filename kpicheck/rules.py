@@ -20,6 +20,8 @@ from kpicheck.models import (
     Evaluation,
     Indicator,
     MetricResult,
+    Outlook,
+    OutlookResult,
     Plan,
     Report,
     Rule,
@@ -30,6 +32,7 @@ from kpicheck.models import (
     show_actual,
     target_for,
 )
+from kpicheck.outlook import outlook_of
 from kpicheck.periods import fiscal_year_end, fiscal_year_start
 
 
@@ -212,7 +215,10 @@ def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date, problems: Seq
         evaluation = evaluate_indicator(plan, indicator, year, as_of, actuals)
         if indicator.id in broken:
             evaluation = _unusable(evaluation, broken[indicator.id])
-        evaluations.append(figures(plan, evaluation))
+            seen = OutlookResult(Outlook.INSUFFICIENT_DATA, "目標または実績のセルを読めないため、傾向を判定できない")
+        else:
+            seen = outlook_of(plan, evaluation, actuals, year, as_of)
+        evaluations.append(figures(plan, evaluation)._replace(outlook=seen))
     return Report(plan=plan, year=year, as_of=as_of, evaluations=tuple(evaluations))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
-from kpicheck.models import Status, quantity
+from kpicheck.models import Outlook, OutlookBands, Status, quantity
 
 
 class StatusDisplay(NamedTuple):
@@ -64,6 +64,34 @@ STATUS_DISPLAY: dict[Status, StatusDisplay] = {
 }
 # fmt: on
 
+# 見込み (outlook.py), a set apart from the statuses: its own rows, in the same columns. The marks are
+# the trend's arrows where CP932 has them, never the statuses' ◎○△×, so 達成見込み is not read as 達成.
+# fmt: off
+OUTLOOK_DISPLAY: dict[Outlook, StatusDisplay] = {
+    Outlook.ON_TRACK: StatusDisplay(
+        "達成見込み", "見込", "↑", "\033[32m", "#2e7d32",
+        "今の傾向のままで、最終目標年度に必要な変化の{on_track}以上に届く（または最終目標を既に満たしている）",
+    ),
+    Outlook.NEEDS_ACCELERATION: StatusDisplay(
+        "要加速", "要加速", "→", "\033[33m", "#ef6c00",
+        "今の傾向では必要な変化の{needs_acceleration}以上{on_track}未満: 取組の加速が要る",
+    ),
+    Outlook.OFF_TRACK: StatusDisplay(
+        "達成困難", "困難", "▽", "\033[1;31m", "#c62828",
+        "今の傾向では必要な変化の{needs_acceleration}に届かない、または期限を過ぎても完了していない",
+    ),
+    Outlook.DETERIORATING: StatusDisplay(
+        "悪化", "悪化", "↓", "\033[1;35m", "#6a1b9a",
+        "傾向が目標と逆向き（基準より悪くなっている）",
+    ),
+    Outlook.INSUFFICIENT_DATA: StatusDisplay(
+        "判定不能", "不能", "・", "\033[2m", "#9e9e9e",
+        "実績が2年度分に満たない、数値の最終目標がない、または累計の途中の年度が未入力で、傾向を判定できない",
+    ),
+}
+# fmt: on
+OUTLOOK_LABELS: dict[Outlook, str] = {outlook: row.label for outlook, row in OUTLOOK_DISPLAY.items()}
+
 # The labels alone, for readers that need no more (CSV headings, the JSON's status_label).
 STATUS_LABELS: dict[Status, str] = {status: row.label for status, row in STATUS_DISPLAY.items()}
 
@@ -71,3 +99,9 @@ STATUS_LABELS: dict[Status, str] = {status: row.label for status, row in STATUS_
 def meaning(status: Status, pace_tolerance: Decimal) -> str:
     """The legend's text for `status` under a plan's pace_tolerance (0.95: 順調 at 95% of the pace value or more)."""
     return STATUS_DISPLAY[status].meaning.format(tolerance=quantity(pace_tolerance * 100, "%"))
+
+
+def outlook_meaning(outlook: Outlook, bands: OutlookBands) -> str:
+    """The legend's text for `outlook` under a plan's floors (0.95: 達成見込み from 95% of the required change)."""
+    floors = {name: quantity(getattr(bands, name) * 100, "%") for name in OutlookBands._fields}
+    return OUTLOOK_DISPLAY[outlook].meaning.format(**floors)

@@ -17,6 +17,7 @@ from typing import Any
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.grading import achievement, achievement_share, grade_counts, scale_grades
 from kpicheck.models import Report, Status
+from kpicheck.outlook import outlook_counts
 from kpicheck.periods import wareki
 from kpicheck.rules import evaluate
 from kpicheck.workspace import City, city_ids, city_problems, load_city, pick_plan
@@ -73,6 +74,7 @@ def city_row(report: Report) -> dict[str, Any]:
         "plan_title": plan.title,
         "indicators": len(report.evaluations),
         "summary": {status.value: count for status, count in report.summary().items()},
+        "outlooks": outlook_counts(report.evaluations),
         "achievement": achievement(report),
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": None if scale is None else grade_counts(scale, report.evaluations),
@@ -90,6 +92,7 @@ def _other_row(city: str, city_name: str | None, state: str, problems: list[Prob
         "plan_title": None,
         "indicators": 0,
         "summary": None,
+        "outlooks": None,
         "achievement": None,
         "grading": None,
         "grades": None,
@@ -133,6 +136,7 @@ class Totals:
         self.cities = 0
         self.states = dict.fromkeys((OK, NO_PLAN, ERROR), 0)
         self.counts = dict.fromkeys((s.value for s in Status), 0)
+        self.outlooks = outlook_counts(())
         self.achieved = self.evaluable = 0
         self.unreadable = 0
 
@@ -145,6 +149,8 @@ class Totals:
             return
         for status, count in row["summary"].items():
             self.counts[status] += count
+        for outlook, count in row["outlooks"].items():
+            self.outlooks[outlook] += count
         self.achieved += row["achievement"]["achieved"]
         self.evaluable += row["achievement"]["evaluable"]
 
@@ -155,6 +161,7 @@ class Totals:
             "states": dict(self.states),
             "unreadable": self.unreadable,
             "summary": dict(self.counts),
+            "outlooks": dict(self.outlooks),
             "achievement": achievement_share(self.achieved, self.evaluable),  # of every evaluated city together
         }
 

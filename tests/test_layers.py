@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kinds.base",),
     ("kinds.pace",),
     tuple(f"kinds.{name}" for name in KIND_MODULES),
-    ("kinds.registry", "grading"),  # what kpicheck knows of each rule kind and grading scale
+    ("kinds.registry", "grading", "outlook"),  # what kpicheck knows of each rule kind, grading scale and 見込み
     (
         "inputs",
         "output",
@@ -43,7 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "actuals",
     ),  # readers: actuals
     # readers: a plan's TOML and its cells
-    ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "draft_marks", "targets"),
+    ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "draft_marks", "plan_head", "targets"),
     ("rules", "workspace"),  # the engine, and a data root's cities
     # what the commands share: the year and plan chosen, problems printed, typer's own words in Japanese
     ("selection", "console", "click_ja"),
@@ -51,6 +51,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kpi_rows",),
     ("draft",),
     ("sheet", "sheet_xlsx", "render", "validate", "importer", "summary"),  # commands' cores
+    ("report_outlook",),  # the report's 見込み column and chart
     ("report_context", "render_summary"),
     ("report",),
     ("cli_base",),  # the app, the error boundary and the options every command takes

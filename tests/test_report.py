@@ -25,8 +25,8 @@ from kpicheck.statuses import STATUS_DISPLAY, STATUS_LABELS
 from kpicheck.workspace import load_city
 
 DEMO = ["--root", str(REPO), "--city", "abashiri", "--as-of", "2027-12-31"]
-AREA_HEADER = ["ID", "指標", "基準値", "目標", "実績", "前年度実績", "達成率", "評価", "前年度比", "担当"]
-HTML_AREA_HEADER = ["ID", "指標", "基準値", "目標", "実績\n前年度", "達成率", "評価", "前年度比", "担当"]
+AREA_HEADER = ["ID", "指標", "基準値", "目標", "実績", "前年度実績", "達成率", "評価", "見込み", "前年度比", "担当"]
+HTML_AREA_HEADER = ["ID", "指標", "基準値", "目標", "実績\n前年度", "達成率", "評価", "見込み", "前年度比", "担当"]
 ATTENTION_HEADER = ["ID", "指標", "状況", "目標", "実績", "理由", "備考", "要因分析", "今後の方向性"]
 SVG = "{http://www.w3.org/2000/svg}"
 

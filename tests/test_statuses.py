@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from kpicheck.models import Status
-from kpicheck.statuses import STATUS_DISPLAY, meaning
+from kpicheck.models import OUTLOOK_PRESETS, Outlook, Status
+from kpicheck.statuses import OUTLOOK_DISPLAY, STATUS_DISPLAY, meaning, outlook_meaning
 
 
 @pytest.mark.parametrize("status", list(Status), ids=str)
@@ -37,3 +37,29 @@ def test_the_pace_meanings_name_the_plans_tolerance(tolerance: str, shown: str) 
     )
     assert f"目安の{shown}を下回る" in meaning(Status.BEHIND, Decimal(tolerance))
     assert meaning(Status.ACHIEVED, Decimal(tolerance)) == STATUS_DISPLAY[Status.ACHIEVED].meaning
+
+
+@pytest.mark.parametrize("outlook", list(Outlook), ids=str)
+def test_every_outlook_has_a_complete_row_of_its_own(outlook: Outlook) -> None:
+    """見込み is its own table: a complete row each, marks apart from the statuses' (達成見込み is not 達成)."""
+    row = OUTLOOK_DISPLAY.get(outlook)
+    assert row is not None, f"{outlook!r} has no row in kpicheck.statuses.OUTLOOK_DISPLAY"
+    assert all(row), outlook
+    assert row.mark not in {r.mark for r in STATUS_DISPLAY.values()}
+    assert row.label not in {r.label for r in STATUS_DISPLAY.values()}
+
+
+def test_outlook_labels_and_marks_tell_outlooks_apart() -> None:
+    assert list(OUTLOOK_DISPLAY) == list(Outlook)
+    for column in ("label", "short", "mark", "color"):
+        values = [getattr(row, column) for row in OUTLOOK_DISPLAY.values()]
+        assert len(set(values)) == len(values), column
+
+
+def test_the_outlook_meanings_name_the_plans_floors() -> None:
+    escap = OUTLOOK_PRESETS["escap"]
+    assert "必要な変化の95%以上" in outlook_meaning(Outlook.ON_TRACK, escap)
+    assert "50%以上95%未満" in outlook_meaning(Outlook.NEEDS_ACCELERATION, escap)
+    assert "70%以上90%未満" in outlook_meaning(
+        Outlook.NEEDS_ACCELERATION, escap._replace(on_track=Decimal("0.9"), needs_acceleration=Decimal("0.7"))
+    )

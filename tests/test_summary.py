@@ -86,7 +86,7 @@ def test_json_shape(tmp_path: Path) -> None:
     assert set(data) == {"year", "year_label", "as_of", "cities", "totals"}
     assert (data["year"], data["year_label"], data["as_of"]) == (2027, "2027年度（令和9年度）", "2027-12-31")
     keys = {"city", "city_name", "state", "plan", "plan_title", "indicators", "summary", "achievement", "grading",
-            "grades", "problems", "problem_count"}  # fmt: skip
+            "grades", "problems", "problem_count", "outlooks"}  # fmt: skip
     good, bad = data["cities"]
     assert set(good) == keys == set(bad)
     assert good["state"] == "ok" and good["plan"] == "aaa-plan" and good["indicators"] == 5

@@ -81,6 +81,24 @@ Evaluator = Callable[[Rule, Context], Outcome]
 Describer = Callable[[Rule], str]
 
 
+def rule_value(rule: Rule, ctx: Context) -> Decimal | None:
+    """The final target's number: the cell's own (65%, 延べ15,000名, 15分以内)."""
+    return rule.value
+
+
+def year_value(ctx: Context, year: int) -> Decimal | None:
+    """A year's value for the trend line: the metric's number that year, known by the as-of date."""
+    return ctx.number(year)
+
+
+class Trend(NamedTuple):
+    """How a numeric kind's 見込み is formed (outlook.py): a least-squares line through each year's value,
+    projected to the plan's final target year and held against the final cell's number."""
+
+    goal: Callable[[Rule, Context], Decimal | None] = rule_value  # None: the cell gives no number (前年比3%増)
+    value: Callable[[Context, int], Decimal | None] = year_value
+
+
 class Kind(NamedTuple):
     """Everything kpicheck knows about one rule kind: one row of `registry.KINDS`."""
 
@@ -102,6 +120,9 @@ class Kind(NamedTuple):
     # Why the rule cannot stand in a cell of `year` in a plan from `first` ("" when it can): a year it is
     # compared with that is not before it, or whose actual the plan's actuals cannot hold.
     misplaced: Callable[[Rule, int, int], str] = lambda *_: ""
+    # How its 見込み is formed: a trend line of a number to the final target (Trend), or None: by schedule
+    # (this year's status: on schedule, 遅れ, a due date passed), never a projection of words.
+    outlook: Trend | None = None
 
 
 def numeric_context(rule: Rule) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kpicheck.kinds.base import Context, Kind, Outcome, no_data, numeric_context, tagged, unrated
+from decimal import Decimal
+
+from kpicheck.kinds.base import Context, Kind, Outcome, Trend, no_data, numeric_context, tagged, unrated
 from kpicheck.kinds.pace import yearly
 from kpicheck.models import Rule, growth_factor, quantity
 
@@ -27,6 +29,15 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     outcome = yearly(ctx, target, got, actual, before if last is None else last, rule.bound)
     basis = f"目標 {rule.bound.symbol} {source} {quantity(before, ctx.metric.unit)} × {growth_factor(rule.value)}"
     return outcome._replace(reason=f"{basis}: {outcome.reason}")
+
+
+def goal(rule: Rule, ctx: Context) -> Decimal | None:
+    """The final target's number: the named year's actual (else the plan's figure for it) × the factor."""
+    assert rule.value is not None and rule.baseline_year is not None
+    before = ctx.number(rule.baseline_year)
+    if before is None:
+        before = rule.baseline
+    return None if before is None else before * growth_factor(rule.value)
 
 
 def describe(rule: Rule) -> str:
@@ -60,4 +71,5 @@ KIND = Kind(
     dated=None,
     lookback=lambda *_: None,  # the named year's actual: any year before (validate marks them all as read)
     misplaced=misplaced,
+    outlook=Trend(goal=goal),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from kpicheck.kinds.base import Context, Kind, Outcome, amount, no_data, tagged
+from kpicheck.kinds.base import Context, Kind, Outcome, Trend, amount, no_data, tagged
 from kpicheck.kinds.pace import judge
 from kpicheck.models import Rule
 from kpicheck.periods import fiscal_year_end, fiscal_year_start
@@ -33,6 +33,15 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     return judge(ctx, rate, rule.value, start=Decimal(0), window=(start, end), measured=measured, bound=rule.bound)
 
 
+def rate_of(ctx: Context, year: int) -> Decimal | None:
+    """A year's 削減率 for the trend line: typed as the rate, else from that year's before and after."""
+    rate = ctx.number(year)
+    if rate is not None:
+        return rate
+    before, after = (ctx.number(year, m) for m in REDUCTION_INPUTS)
+    return None if before is None or after is None or before == 0 else (before - after) / before * 100
+
+
 def describe(rule: Rule) -> str:
     return tagged(rule, f"削減率 {amount(rule)}" + (f"（{rule.due} まで）" if rule.due else ""))
 
@@ -42,5 +51,13 @@ def dated(rule: Rule, due: date, start: date | None) -> Rule:
 
 
 KIND = Kind(
-    evaluate, describe, numeric=True, idle=False, progress_bar=True, carries=False, dated=dated, inputs=REDUCTION_INPUTS
+    evaluate,
+    describe,
+    numeric=True,
+    idle=False,
+    progress_bar=True,
+    carries=False,
+    dated=dated,
+    inputs=REDUCTION_INPUTS,
+    outlook=Trend(value=rate_of),
 )

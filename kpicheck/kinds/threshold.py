@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from kpicheck.kinds.base import Context, Kind, Outcome, amount, no_data, numeric_context, tagged, with_gaps
+from kpicheck.kinds.base import Context, Kind, Outcome, Trend, amount, no_data, numeric_context, tagged, with_gaps
 from kpicheck.kinds.pace import judge, yearly
 from kpicheck.models import Counts, Rule, RuleKind
 from kpicheck.periods import fiscal_year_end, fiscal_year_start
@@ -59,5 +59,13 @@ def lookback(rule: Rule, counts: Counts | None) -> int | None:
 
 
 KIND = Kind(
-    evaluate, describe, numeric=True, idle=False, progress_bar=True, carries=False, dated=dated, lookback=lookback
+    evaluate,
+    describe,
+    numeric=True,
+    idle=False,
+    progress_bar=True,
+    carries=False,
+    dated=dated,
+    lookback=lookback,
+    outlook=Trend(),
 )

@@ -1,0 +1,329 @@
+"""見込み: will each final target be reached at the current trend (issue 24)? Records, no printing.
+
+A numeric kind (its registry row's `outlook` is a `Trend`) is projected: the points are the baseline
+(year and value, where declared) and each year's actual known by the as-of date up to the year judged
+(a 累計 as running totals, refused with a gap year: a missing year is never zero); a least-squares
+line through them is read at the plan's final target year, and
+
+    outlook_ratio = (projected − start) ÷ (final target − start)
+
+where start is the baseline, else the first actual, mirrored for upper bounds (lower is better). The
+ratio is classed by the plan's floors (`[plan] outlook`, models.OUTLOOK_PRESETS: UN ESCAP's anticipated
+progress, 0.95 / 0.5 / 0). A final target already met stays 達成見込み; a final target equal to start (or
+on start's good side) is 達成見込み when the projection meets it, else classed by the trend's sign.
+Work items (the other kinds) follow their schedule: this year's status, never a projection of words.
+Arithmetic is exact (wide decimals, the line kept scaled), so a ratio of exactly 0.95 is 達成見込み.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
+
+from kpicheck.kinds.base import Context, Trend
+from kpicheck.kinds.registry import KINDS
+from kpicheck.models import (
+    DEFAULT_OUTLOOK,
+    OUTLOOK_ORDER,
+    OUTLOOK_PRESETS,
+    SEVERITY_ORDER,
+    Actuals,
+    Counts,
+    Evaluation,
+    Indicator,
+    Metric,
+    Outlook,
+    OutlookBands,
+    OutlookResult,
+    Plan,
+    Rule,
+    Status,
+    plain,
+    quantity,
+    target_for,
+)
+from kpicheck.periods import fiscal_year_end, fiscal_year_of
+from kpicheck.statuses import OUTLOOK_LABELS, STATUS_LABELS
+
+# A year with no step of a work item: its 見込み is read from the latest year before that has one.
+IDLE_STATUSES = frozenset({Status.NOT_APPLICABLE, Status.TBD})
+
+# A work item's 見込み from this year's status (its schedule); a status not listed cannot say (判定不能).
+SCHEDULE_OUTLOOKS: dict[Status, tuple[Outlook, str]] = {
+    Status.ACHIEVED: (Outlook.ON_TRACK, "今年度の工程どおり"),
+    Status.ON_TRACK: (Outlook.ON_TRACK, "今年度の工程どおり"),
+    Status.BEHIND: (Outlook.NEEDS_ACCELERATION, "今年度の工程に遅れ"),
+    Status.MISSED: (Outlook.OFF_TRACK, "期限を過ぎても工程が完了していない"),
+}
+
+
+def parse_bands(value: object) -> tuple[OutlookBands, str]:
+    """`[plan] outlook`: None (the default preset), a preset's name ("escap") or a table of floors
+    (`{ on_track = 0.9 }`, the rest from the default); the floors, and why the value cannot be used ("" when
+    it can: the default is used instead, for KC202)."""
+    default = OUTLOOK_PRESETS[DEFAULT_OUTLOOK]
+    presets = "、".join(f'"{name}"' for name in OUTLOOK_PRESETS)
+    if value is None or (isinstance(value, str) and value in OUTLOOK_PRESETS):
+        return OUTLOOK_PRESETS[value or DEFAULT_OUTLOOK], ""
+    if not isinstance(value, dict):
+        return default, f"outlook はプリセット名（{presets}）か on_track などの表にしてください（{value!r} は不可）"
+    unknown = [str(key) for key in value if key not in OutlookBands._fields]
+    if unknown:
+        return default, f"outlook の {'、'.join(unknown)} は使えません（{'、'.join(OutlookBands._fields)} のみ）"
+    floors = default._asdict()
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, int | float) or not -1 <= number <= 1:
+            return default, f"outlook の {key} は -1 から 1 までの割合にしてください（例: 0.95）"
+        floors[key] = Decimal(str(number))
+    bands = OutlookBands(**floors)
+    if not bands.on_track > bands.needs_acceleration > bands.off_track:
+        return default, "outlook の下限は on_track ＞ needs_acceleration ＞ off_track の順にしてください"
+    return bands, ""
+
+
+def outlook_of(plan: Plan, evaluation: Evaluation, actuals: Actuals, year: int, as_of: date) -> OutlookResult:
+    """The indicator's 見込み to its final target year, judged in fiscal `year` as known on `as_of`: the
+    worst of its parts that have a final target (a part with none, such as a reduction's before/after
+    inputs, says nothing)."""
+    indicator = evaluation.indicator
+    statuses = {m.id: m.status for m in evaluation.metrics}
+    found = []
+    for metric in indicator.metrics:
+        final = final_target(indicator, metric.id)
+        if final is not None:
+            ctx = Context(plan, indicator, metric, year, as_of, actuals)
+            found.append(_metric_outlook(ctx, final, statuses.get(metric.id, Status.NO_DATA)))
+    if not found:
+        return OutlookResult(Outlook.INSUFFICIENT_DATA, "最終目標の記載がない（目標未設定・対象外のみ）")
+    worst = min(found, key=lambda r: OUTLOOK_ORDER.index(r.code))
+    if len(found) > 1:
+        name = next(m.name for m in indicator.metrics if m.id == worst.metric)
+        return worst._replace(reason=f"{name}: {worst.reason}")
+    return worst
+
+
+def final_target(indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
+    """The plan's final target of one metric: the latest year whose cell (or due target) sets one, and
+    its rule; None where every cell is 目標未設定 or 対象外."""
+    found: tuple[int, Rule] | None = None
+    cells = [*indicator.targets.values(), *([indicator.due] if indicator.due else [])]
+    for cell in cells:
+        for rule in cell.rules:
+            if rule.metric != metric or KINDS[rule.kind].idle:
+                continue
+            year = fiscal_year_of(rule.due) if rule.due else cell.year
+            if year is not None and (found is None or year > found[0]):
+                found = (year, rule)
+    return found
+
+
+def _metric_outlook(ctx: Context, final: tuple[int, Rule], status: Status) -> OutlookResult:
+    final_year, rule = final
+    trend = KINDS[rule.kind].outlook
+    if trend is None:
+        return _by_schedule(ctx, final, status)
+    return _by_trend(ctx, rule, trend, final_year)
+
+
+def _by_schedule(ctx: Context, final: tuple[int, Rule], status: Status) -> OutlookResult:
+    """A work item keeps to its schedule or not: this year's status, or where this year has no step of it,
+    that of the latest year before that has one (a 方針策定 done in 2026 stays done)."""
+    final_year, rule = final
+    when = "今年度"
+    if status in IDLE_STATUSES:
+        earlier = [
+            y for y in range(ctx.year - 1, ctx.plan.first_year - 1, -1) if _steps(ctx.indicator, y, ctx.metric.id)
+        ]
+        if not earlier:
+            why = f"今年度までに予定された工程がない（最終目標 {final_year}年度「{rule.text}」）"
+            return OutlookResult(Outlook.INSUFFICIENT_DATA, why, final_year=final_year, metric=ctx.metric.id)
+        then = ctx._replace(year=earlier[0])
+        found = [KINDS[r.kind].evaluate(r, then).status for r in _steps(ctx.indicator, earlier[0], ctx.metric.id)]
+        status, when = min(found, key=SEVERITY_ORDER.index), f"{earlier[0]}年度の工程"
+    code, why = SCHEDULE_OUTLOOKS.get(status, (Outlook.INSUFFICIENT_DATA, "工程の進み具合が分からない"))
+    reason = f"{why}（{when}: {STATUS_LABELS[status]}、最終目標 {final_year}年度「{rule.text}」）"
+    return OutlookResult(code, reason, final_year=final_year, metric=ctx.metric.id)
+
+
+def _steps(indicator: Indicator, year: int, metric: str) -> list[Rule]:
+    """The rules of one metric a year's cell sets (not 目標未設定 or 対象外)."""
+    cell = target_for(indicator, year)
+    return [r for r in (cell.rules if cell else ()) if r.metric == metric and not KINDS[r.kind].idle]
+
+
+def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> OutlookResult:
+    metric, unit = ctx.metric, ctx.metric.unit
+    goal = trend.goal(rule, ctx)
+    base = OutlookResult(
+        Outlook.INSUFFICIENT_DATA, "", final_year=final_year, final=goal, unit=unit, metric=metric.id,
+        ceiling=rule.bound.ceiling,
+    )  # fmt: skip
+    points, note = _points(ctx, trend, rule)
+    if isinstance(points, str):
+        return base._replace(reason=points)
+    baseline = _baseline(rule, metric)
+    start = baseline[1] if baseline is not None else (points[0][1] if points else None)
+    base = base._replace(points=tuple(points), start=start, targets=_yearly_targets(ctx, final_year))
+    actual = [(y, v) for y, v in points if baseline is None or y != baseline[0]]
+    if goal is not None and actual and rule.bound.met(actual[-1][1], goal):  # already met: it stays so
+        latest = f"{actual[-1][0]}年度の実績 {quantity(actual[-1][1], unit)}"
+        reason = f"{latest}で最終目標（{final_year}年度 {rule.bound.symbol} {quantity(goal, unit)}）を既に満たしている"
+        return base._replace(code=Outlook.ON_TRACK, reason=reason)
+    if len(points) < 2 or start is None:
+        count = f"{len(points)}年度分で" if points else "まだなく"
+        return base._replace(reason=f"実績（基準値を含む）が{count}、傾向を判定できない（2年度分以上が必要）{note}")
+    with localcontext() as exact:  # wide enough that every sum and product below is exact
+        exact.prec, exact.rounding = 80, ROUND_FLOOR
+        scaled, scale, slope = _fit(points, final_year)
+        shown = plain((scaled / scale).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+        base = base._replace(projected=shown)
+        what = (
+            f"{points[0][0]}～{points[-1][0]}年度の{len(points)}点の傾向では{final_year}年度に {quantity(shown, unit)}"
+        )
+        if goal is None:
+            why = f"{what}。最終目標（{final_year}年度「{rule.text}」）に数値がないため、傾向と比べられない"
+            return base._replace(reason=why)
+        what += f"（最終目標 {rule.bound.symbol} {quantity(goal, unit)}、開始値 {quantity(start, unit)}）{note}"
+        sign = -1 if rule.bound.ceiling else 1
+        need, gain = (goal - start) * sign * scale, (scaled - start * scale) * sign  # both × scale
+        if need <= 0:  # the final target is start itself, or on start's good side: met, or by the trend's sign
+            if rule.bound.met(scaled / scale, goal):
+                return base._replace(code=Outlook.ON_TRACK, reason=f"{what}: 最終目標を満たす見込み")
+            toward = slope * sign
+            code = (
+                Outlook.NEEDS_ACCELERATION
+                if toward > 0
+                else Outlook.OFF_TRACK
+                if toward == 0
+                else Outlook.DETERIORATING
+            )
+            return base._replace(code=code, reason=f"{what}: 最終目標に届かない見込み（傾向は{_direction(toward)}）")
+        floors = zip((Outlook.ON_TRACK, Outlook.NEEDS_ACCELERATION, Outlook.OFF_TRACK), ctx.plan.outlook, strict=True)
+        code = next((c for c, floor in floors if gain >= floor * need), Outlook.DETERIORATING)
+        ratio = plain((gain / need).quantize(Decimal("0.001")))  # down: 0.950 shown only at 0.95 or more
+    reason = f"{what}: 必要な変化の {quantity(ratio * 100, '%')}"
+    return base._replace(code=code, reason=reason, ratio=ratio)
+
+
+def _points(ctx: Context, trend: Trend, rule: Rule) -> tuple[list[tuple[int, Decimal]] | str, str]:
+    """(year, value) from the baseline's year to the year judged, and a note on a year left out; or why
+    no line can be drawn (a 累計 with a gap year)."""
+    metric, plan = ctx.metric, ctx.plan
+    counted = metric.counts is not Counts.LEVEL
+    values: dict[int, Decimal] = {}
+    note = ""
+    for year in range(plan.first_year - 1, ctx.year + 1):
+        value = trend.value(ctx, year)
+        if value is None:
+            continue
+        row = ctx.actual(year)
+        measured = row.as_of if row is not None and row.as_of is not None else min(ctx.as_of, fiscal_year_end(year))
+        if counted and measured < fiscal_year_end(year):  # part of a year's count is not a year's count
+            note = f"（{year}年度は年度途中の数のため線に含めない）"
+            continue
+        values[year] = value
+    if metric.counts is Counts.CUMULATIVE:
+        years = sorted(y for y in values if y >= plan.first_year)
+        gaps = [y for y in range(plan.first_year, years[-1] + 1) if y not in values] if years else []
+        if gaps:
+            missing = "、".join(f"{y}年度" for y in gaps)
+            return f"累計の途中の{missing}の実績がないため、累計の傾向を判定できない（未入力は0としない）", note
+        total, totals = Decimal(0), {}
+        for year in years:
+            total += values[year]
+            totals[year] = total
+        values = totals
+    baseline = _baseline(rule, metric)
+    if baseline is not None and baseline[0] is not None and baseline[0] not in values:
+        values[baseline[0]] = baseline[1]
+    return sorted(values.items()), note
+
+
+def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal], ...]:
+    """The number of each year's target of the metric up to the final year, for the report's chart."""
+    found = []
+    for year in range(ctx.plan.first_year, final_year + 1):
+        for rule in _steps(ctx.indicator, year, ctx.metric.id):
+            trend = KINDS[rule.kind].outlook
+            goal = trend.goal(rule, ctx) if trend is not None else None  # a goal reads named years only
+            if goal is not None:
+                found.append((year, goal))
+                break
+    return tuple(found)
+
+
+def projection(found: OutlookResult) -> tuple[tuple[int, Decimal], tuple[int, Decimal]] | None:
+    """The trend line from the last point's year to the final target year (for the report's dashed line)."""
+    if found.projected is None or found.final_year is None or len(found.points) < 2:
+        return None
+    last = found.points[-1][0]
+    with localcontext() as exact:
+        exact.prec = 80
+        scaled, scale, _slope = _fit(list(found.points), last)
+        there = plain((scaled / scale).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+    return (last, there), (found.final_year, found.projected)
+
+
+def _baseline(rule: Rule, metric: Metric) -> tuple[int | None, Decimal] | None:
+    """The declared 基準値 and its year: the cell's (39%→100%), else the metric's."""
+    if rule.baseline is not None:
+        return rule.baseline_year, rule.baseline
+    if metric.baseline is not None:
+        return metric.baseline_year, metric.baseline
+    return None
+
+
+def _fit(points: list[tuple[int, Decimal]], year: int) -> tuple[Decimal, Decimal, Decimal]:
+    """The least-squares line through `points` (two distinct years or more) read at `year`, kept exact as
+    (value × scale, scale, a positive multiple of the slope): with n points, S = nΣx² − (Σx)² and
+    T = nΣxy − ΣxΣy, the line at X is (Σy·S + T·(nX − Σx)) ÷ (n·S). Run under a wide decimal context."""
+    n = len(points)
+    sx = sum(x for x, _ in points)
+    sy = sum((y for _, y in points), Decimal(0))
+    s = n * sum(x * x for x, _ in points) - sx * sx
+    t = n * sum((x * y for x, y in points), Decimal(0)) - sx * sy
+    return sy * s + t * (n * year - sx), Decimal(n * s), t
+
+
+def _direction(toward: Decimal) -> str:
+    return "改善" if toward > 0 else "横ばい" if toward == 0 else "悪化"
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A figure for JSON: integers stay integers."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def outlook_fields(found: OutlookResult | None) -> dict[str, object]:
+    """An indicator's 見込み keys in the JSON contract (README "JSON output"); None where not computed."""
+    return {
+        "outlook": found.code.value if found else None,
+        "outlook_label": OUTLOOK_LABELS[found.code] if found else None,
+        "outlook_ratio": number(found.ratio) if found else None,
+        "projected": number(found.projected) if found else None,
+        "final_target_year": found.final_year if found else None,
+        "outlook_reason": found.reason if found else None,
+    }
+
+
+def outlook_counts(evaluations: Iterable[Evaluation]) -> dict[str, int]:
+    """How many indicators have each 見込み, every code present (0 where none): the JSON's `outlooks`."""
+    counts = dict.fromkeys((o.value for o in Outlook), 0)
+    for evaluation in evaluations:
+        if evaluation.outlook is not None:
+            counts[evaluation.outlook.code.value] += 1
+    return counts
+
+
+def outlook_cell(found: OutlookResult | None) -> str:
+    """The 見込み column of the table and CSV: the label ("" where none was computed)."""
+    return OUTLOOK_LABELS[found.code] if found else ""
+
+
+def outlook_line(evaluations: Iterable[Evaluation]) -> str:
+    """見込み: 達成見込み 18、要加速 4、…: the count per outlook, for the table's foot."""
+    counts = outlook_counts(evaluations)
+    return "見込み: " + "、".join(f"{OUTLOOK_LABELS[o]} {counts[o.value]}" for o in Outlook)
