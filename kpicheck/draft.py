@@ -274,7 +274,7 @@ def read_back(draft: Draft, declared: Mapping[int, Declared]) -> Reading:
 
 def render(draft: Draft, reviews: Mapping[int, Review]) -> str:
     """The final draft: each row as its Review says (declarations, marks, unread cells, notes)."""
-    return write(draft, reviews).text
+    return write(draft, reviews, placed=False).text
 
 
 def note(problem: Problem, workbook: bool) -> str:
@@ -343,10 +343,11 @@ class _Toml:
     lines: list[str] = field(default_factory=list)
     places: dict[int, tuple[int, int]] = field(default_factory=dict)
     starts: dict[int, int] = field(default_factory=dict)
+    placed: bool = True  # False: the final draft, which nothing reads back (no place kept per line)
 
     def add(self, text: str = "", place: tuple[int, int] | None = None) -> None:
         self.lines.append(text)
-        if place is not None:
+        if place is not None and self.placed:
             self.places[len(self.lines)] = place
 
     def key(self, key: str, value: str, place: tuple[int, int] | None = None) -> None:
@@ -356,9 +357,12 @@ class _Toml:
         return Written("\n".join(self.lines) + "\n", self.places, self.starts)
 
 
-def write(draft: Draft, reviews: Mapping[int, Review]) -> Written:
-    """The draft as TOML: each indicator row as its Review (by table row) says, a row without 指標 as a comment."""
-    out = _Toml()
+def write(draft: Draft, reviews: Mapping[int, Review], *, placed: bool = True) -> Written:
+    """The draft as TOML: each indicator row as its Review (by table row) says, a row without 指標 as a comment.
+
+    `placed`: keep the table cell of each line (for the loader's problems); the final draft needs none.
+    """
+    out = _Toml(placed=placed)
     head = draft.head
     out.add(f"{DRAFT_MARKER}: {_flat(head.title)}（{_flat(head.source)} から作成）")
     out.add(_comment("この 1 行目がある間は kpicheck import --replace で作り直せます。確定したら消してください。"))
