@@ -111,8 +111,13 @@ class Written:
     """A draft's TOML text, the table cell each line came from and the table row of each [[indicators]] line."""
 
     text: str
-    places: dict[int, tuple[int, int]]  # TOML line -> table row and column
+    places: list[tuple[int, int] | None]  # TOML line - 1 -> table row and column (a list: one word a line)
     starts: dict[int, int]  # TOML line of [[indicators]] -> table row
+
+    def place(self, line: int | None) -> tuple[int | None, int | None]:
+        """The table row and column TOML `line` was written from, or (None, None)."""
+        found = self.places[line - 1] if line is not None and 0 < line <= len(self.places) else None
+        return found or (None, None)
 
 
 @dataclass(frozen=True)
@@ -274,7 +279,7 @@ def read_back(draft: Draft, declared: Mapping[int, Declared]) -> Reading:
 
 def render(draft: Draft, reviews: Mapping[int, Review]) -> str:
     """The final draft: each row as its Review says (declarations, marks, unread cells, notes)."""
-    return write(draft, reviews).text
+    return write(draft, reviews, placed=False).text
 
 
 def note(problem: Problem, workbook: bool) -> str:
@@ -301,7 +306,7 @@ def _placed(draft: Draft, written: Written, problems: Iterable[Problem]) -> list
     """The loader's problems at the table's row and column they came from."""
     placed = []
     for problem in problems:
-        row, column = written.places.get(problem.line or 0, (None, None))
+        row, column = written.place(problem.line)
         if problem.code == "KC204" and row is not None:  # a duplicate id: the ID column, where there is one
             column = draft.column("id") or column
         placed.append(Problem(draft.shown, row, column, problem.code, problem.message, problem.severity))
@@ -341,13 +346,20 @@ class _Toml:
     """TOML text being written, with the table cell each line came from."""
 
     lines: list[str] = field(default_factory=list)
-    places: dict[int, tuple[int, int]] = field(default_factory=dict)
+    places: list[tuple[int, int] | None] = field(default_factory=list)
     starts: dict[int, int] = field(default_factory=dict)
+    placed: bool = True  # False: the final draft, which nothing reads back (no place kept per line)
 
     def add(self, text: str = "", place: tuple[int, int] | None = None) -> None:
         self.lines.append(text)
-        if place is not None:
-            self.places[len(self.lines)] = place
+        if self.placed:
+            self.places.append(place)
+
+    def fold(self, start: int) -> None:
+        """The lines from `start` on as one string, where no line is read back (the final draft): the text is
+        the same, and a 100,000-row draft is held as one string per indicator, not one per line."""
+        if not self.placed:
+            self.lines[start:] = ["\n".join(self.lines[start:])]
 
     def key(self, key: str, value: str, place: tuple[int, int] | None = None) -> None:
         self.add(f"{key} = {toml_string(value)}", place)
@@ -356,9 +368,12 @@ class _Toml:
         return Written("\n".join(self.lines) + "\n", self.places, self.starts)
 
 
-def write(draft: Draft, reviews: Mapping[int, Review]) -> Written:
-    """The draft as TOML: each indicator row as its Review (by table row) says, a row without 指標 as a comment."""
-    out = _Toml()
+def write(draft: Draft, reviews: Mapping[int, Review], *, placed: bool = True) -> Written:
+    """The draft as TOML: each indicator row as its Review (by table row) says, a row without 指標 as a comment.
+
+    `placed`: keep the table cell of each line (for the loader's problems); the final draft needs none.
+    """
+    out = _Toml(placed=placed)
     head = draft.head
     out.add(f"{DRAFT_MARKER}: {_flat(head.title)}（{_flat(head.source)} から作成）")
     out.add(_comment("この 1 行目がある間は kpicheck import --replace で作り直せます。確定したら消してください。"))
@@ -441,6 +456,7 @@ def _indicator(out: _Toml, draft: Draft, entry: Entry, review: Review) -> None:
     row = entry.row
     declared = review.declared
     here = (row.line, draft.name_column)
+    block = len(out.lines)
     out.add()
     out.add(_comment(f"表の {row.line} 行目"), here)
     for text in review.notes:
@@ -475,6 +491,13 @@ def _indicator(out: _Toml, draft: Draft, entry: Entry, review: Review) -> None:
         )
         out.key("counts", declared.counts.value, here)
     _baseline(out, draft, row, review.baseline)
+    _targets(out, draft, row, review)
+    out.fold(block)
+
+
+def _targets(out: _Toml, draft: Draft, row: Row, review: Review) -> None:
+    """An indicator's [indicators.targets]: each printed year's cell, or UNREAD_CELL with why beside it."""
+    here = (row.line, draft.name_column)
     out.add()
     out.add("[indicators.targets]", here)
     skipped = _skipped(draft)

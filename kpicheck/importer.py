@@ -14,7 +14,7 @@ This module runs the steps; kpi_table reads the table, kpi_rows its rows, draft 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kpicheck.cells import DASHES
@@ -92,6 +92,7 @@ def import_table(
     problems += _skipped_years(table, shown)
     head = Head(plan, city, city_name, title, issued, source=path.name)
     draft = lay_out(rows, table, head, shown)
+    table = replace(table, body=())  # its cells are the draft's rows now: not held through the reading
     problems += draft.problems
     known = {entry.row.line: from_table(entry.row) for entry in draft.entries}
     reading = read_back(draft, known)
@@ -110,6 +111,7 @@ def import_table(
         line = entry.row.line
         reviews[line], found = _review(entry, draft, reading, known[line], by_row.get(line, []))
         problems += found
+    del reading, by_row  # the loader's Plan is not held while the final draft is written (peak memory)
     problems = [_named(p, table) for p in problems]
     problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.code))
     cells = sum(len(entry.row.cells) for entry in draft.entries)

@@ -203,12 +203,15 @@ def settle(metrics: tuple[Metric, ...], targets: dict[int, Target], due: Target 
     by_id = {m.id: m for m in settled}
 
     def fix(target: Target) -> Target:
+        # Most rules already say their metric's unit and counts: kept as they are, not copied (100,000-row import).
         rules = tuple(
             rule._replace(unit=by_id[rule.metric].unit, counts=by_id[rule.metric].counts)
-            if rule.kind in NUMERIC_KINDS and rule.metric in by_id
+            if rule.kind in NUMERIC_KINDS
+            and rule.metric in by_id
+            and (rule.unit, rule.counts) != (by_id[rule.metric].unit, by_id[rule.metric].counts)
             else rule
             for rule in target.rules
         )
-        return target._replace(rules=rules)
+        return target if rules == target.rules else target._replace(rules=rules)
 
     return Settled(tuple(settled), {y: fix(t) for y, t in targets.items()}, fix(due) if due else None, tuple(faults))

@@ -257,15 +257,17 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
             r.problem("KC202", f"{where}: unit は文字列にしてください", line)
             unit = None
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
-        # A baseline's problem at its own line (a metric's: the first baseline of the block).
-        place = r.line_of_key("baseline", line) if "baseline" in spec else line
-        baseline = _baseline(spec.get("baseline"), unit, r, where, place)
+        # A baseline's problem at its own line (a metric's: the block's first baseline), looked up only for one.
+        place, before = functools.partial(r.line_of_key, "baseline", line), len(r.problems)
+        baseline = _baseline(spec.get("baseline"), unit, r, where, line)
+        if len(r.problems) > before:
+            r.problems[before:] = [p._replace(line=place()) for p in r.problems[before:]]
         if baseline and baseline.counts and declared and baseline.counts != counts_text:
             r.problem(
                 "KC202",
                 f"{where}: 基準値 {spec['baseline']['value']!r} は{COUNTS_LABELS[baseline.counts]}ですが、"
                 f"counts = {counts_text!r} です（どちらかを直してください）",
-                place,
+                place(),
             )
         if "metrics" in table:
             r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} の項目", line)

@@ -41,6 +41,7 @@ class Reader:
     nested: str
     problems: list[Problem] = field(default_factory=list)
     id_lines: dict[str, list[int]] = field(default_factory=dict)
+    _headers: list[int] | None = field(default=None, init=False, repr=False)  # lines of [...] that end a block
 
     def __post_init__(self) -> None:
         for number, line in enumerate(self.lines, 1):
@@ -50,12 +51,15 @@ class Reader:
 
     def block_end(self, start: int) -> int:
         """The last line of the table that starts at line `start` (before the next [[...]] or [...])."""
-        for number in range(start + 1, len(self.lines) + 1):
-            if re.match(r"^\s*\[", self.lines[number - 1]) and not re.match(
-                rf"^\s*\[{re.escape(self.nested)}\.", self.lines[number - 1]
-            ):
-                return number - 1
-        return len(self.lines)
+        if self._headers is None:  # found once, on the first problem that needs a key's line
+            nested = re.compile(rf"^\s*\[{re.escape(self.nested)}\.")
+            self._headers = [
+                number
+                for number, line in enumerate(self.lines, 1)
+                if line.lstrip().startswith("[") and not nested.match(line)
+            ]
+        index = bisect.bisect_right(self._headers, start)
+        return self._headers[index] - 1 if index < len(self._headers) else len(self.lines)
 
     def line_of_key(self, key: str, start: int | None) -> int | None:
         """The line of `key = ...` (bare or quoted, also inside an inline table) in the table at `start`."""
