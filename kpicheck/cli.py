@@ -38,7 +38,7 @@ from kpicheck.cli_base import (
     say_not_yet_known,
 )
 from kpicheck.console import MAX_PROBLEMS, MORE, Progress, echo_problems
-from kpicheck.errors import Problem, Severity, usage_error
+from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.models import Status
 from kpicheck.periods import normalize
 from kpicheck.selection import as_of_option, choose_plan, chosen_plans, year_option
@@ -171,9 +171,18 @@ def list_plans(
 ) -> None:
     """targets/ の市町村と、その計画、期間、指標数を一覧表示します。"""
     from kpicheck.render import render_plans  # noqa: PLC0415 - see the imports above
-    from kpicheck.workspace import all_plans  # noqa: PLC0415 - see the imports above
+    from kpicheck.workspace import all_plans, city_problems  # noqa: PLC0415 - see the imports above
 
-    typer.echo(render_plans(all_plans(root), output.value), nl=False)
+    # a city folder list cannot show (a file, a link loop) is named as validate names it
+    broken = [problem for problems in city_problems(root).values() for problem in problems]
+    try:
+        plans = all_plans(root)
+    except KpicheckError as exc:
+        raise KpicheckError([*broken, *exc.problems]) from None
+    typer.echo(render_plans(plans, output.value), nl=False)
+    echo_problems(broken)
+    if any(p.severity is Severity.ERROR for p in broken):
+        raise typer.Exit(2)
 
 
 @command()

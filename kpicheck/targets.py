@@ -183,11 +183,14 @@ def _build_plan(data: dict[str, Any], r: Reader) -> Plan | None:
 
 
 def _unique(r: Reader, kind: str, ids: Iterable[tuple[str, int | None]]) -> None:
-    seen: set[str] = set()
+    """KC204 for an id met twice, compared in canonical form (1−1−1 is 1-1-1), naming the first one's line."""
+    seen: dict[str, int | None] = {}
     for item_id, line in ids:
         if item_id in seen:
-            r.problem("KC204", f"{TABLES.get(kind, kind)} の id {item_id!r} が重複しています", line)
-        seen.add(item_id)
+            first = f"（{seen[item_id]} 行目の id と同じ。ダッシュの種類や見えない文字の違いは同じ id とみなします）"
+            said = first if seen[item_id] is not None and seen[item_id] != line else ""
+            r.problem("KC204", f"{TABLES.get(kind, kind)} の id {item_id!r} が重複しています{said}", line)
+        seen.setdefault(item_id, line)
 
 
 def _areas(data: dict[str, Any], r: Reader) -> list[Area]:

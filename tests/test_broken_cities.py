@@ -148,3 +148,18 @@ def test_a_plain_root_counts_no_city_as_unreadable(tmp_path: Path) -> None:
     data = json.loads(invoke("summary", "--root", str(root), *YEAR, "--format", "json").stdout)
     assert data["totals"]["states"]["error"] == 1
     assert data["totals"]["unreadable"] == 0  # a plan that cannot be read is an error, not an unreadable city
+
+
+def test_list_names_the_cities_it_cannot_show(broken_root: Path) -> None:
+    result = invoke("list", "--root", str(broken_root))
+    assert result.exit_code == 2
+    assert "targets/afile: KC309 " in result.stderr and "targets/loop: KC309 " in result.stderr
+    assert "KC399" not in result.output
+
+
+def test_list_shows_the_cities_and_names_a_city_folder_that_is_a_file(tmp_path: Path) -> None:
+    root = write_root(tmp_path / "root", {"good": "甲市"})
+    (root / "targets" / "afile").write_text("計画はフォルダに置くもの\n", encoding="utf-8")
+    result = invoke("list", "--root", str(root))
+    assert result.exit_code == 2
+    assert "甲市" in result.stdout and "targets/afile: KC309 " in result.stderr

@@ -41,7 +41,9 @@ def with_indicator(ident: str, twin: str) -> str:
 def test_a_look_alike_id_is_a_duplicate(make_root: Callable[..., Path], twin: str) -> None:
     code, out, _ = run("validate", "--root", str(make_root(plan=with_indicator("1-1-1", twin))))
     assert code == 1
-    assert "KC204" in out and "1-1-1" in out
+    (line,) = [line for line in out.splitlines() if " KC204 " in line]
+    twin_line = int(line.split(":")[1])  # the second one's line, and the first one's named in the message
+    assert "'1-1-1' が重複しています（" in line and f"{twin_line} 行目" not in line and " 行目の id と同じ" in line
 
 
 def test_different_ids_are_not_twins(make_root: Callable[..., Path]) -> None:
