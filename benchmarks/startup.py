@@ -8,7 +8,8 @@ cache is warm (every run after a plan's first is), in a temporary XDG_CACHE_HOME
 
 --against TREE adds `status --format json` of another checkout's code (a folder holding its
 `kpicheck/`, for example `git worktree add /tmp/before <commit>`), run the same way with that
-folder first on PYTHONPATH, paired with this checkout's, and prints new / before.
+folder first on PYTHONPATH and a plan cache of its own, paired with this checkout's, and prints
+new / before.
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ def main() -> None:
         # Both as `python -m kpicheck`, so the two differ only in the code on PYTHONPATH.
         module = [sys.executable, "-m", "kpicheck", *JSON[1:]]
         this = ["env", f"PYTHONPATH={ROOT}", *module]
-        before = ["env", f"PYTHONPATH={options.against.resolve()}", *module]
+        # A cache of its own: the plan cache keeps one entry per plan file, so two versions of the code
+        # sharing one would each find the other's entry and read the plan afresh on every run.
+        own = tempfile.mkdtemp(prefix="kpicheck-bench-cache-")
+        atexit.register(shutil.rmtree, own, ignore_errors=True)
+        before = ["env", f"PYTHONPATH={options.against.resolve()}", f"XDG_CACHE_HOME={own}", *module]
         run(this, ENV), run(before, ENV)
         against = paired({"json, this checkout": this}, before, options.runs, ENV)["json, this checkout"]
         print(f"status --format json, this checkout / --against: {against.ratio:.2f}x")
