@@ -1,0 +1,75 @@
+"""render.indented_json writes what json.dumps(indent=2, ensure_ascii=False) writes, byte for byte
+(issue 23: the JSON is written faster, its bytes unchanged)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, invoke
+from kpicheck.render import _MARK, indented_json, render_json, to_dict
+from kpicheck.rules import evaluate
+from kpicheck.selection import choose_plan
+
+
+def reference(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+# Text that trips an encoder: quotes, backslashes, line breaks and controls, brackets and commas,
+# the stand-in marker itself, and any other character.
+TEXT = st.one_of(
+    st.text(),
+    st.sampled_from(["", '"', "\\", "\n", "\x00", "{", "]", ",\n  ", ": ", _MARK, f"{_MARK}0", "\\u0000", "令和"]),
+)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), TEXT)
+KEYS = st.one_of(TEXT, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+JSON_LIKE = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=6),
+        st.lists(inner, max_size=4).map(tuple),
+        st.dictionaries(KEYS, inner, max_size=6),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_LIKE)
+def test_the_same_bytes_as_json_dumps_on_any_data(value: Any) -> None:
+    assert indented_json(value) == reference(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        {"a": [], "b": {}},
+        [{}, []],
+        {"a": 1, "b": [1, {"c": [2, {}]}], "d": "x"},
+        {1: [1], "a": [2]},  # a key json.dumps turns into text, before a container
+        {"a": f"{_MARK}0", "b": [1]},  # data that reads as the marker
+        [f"{_MARK}1", [2], {"x": _MARK}],
+        float("inf"),
+    ],
+)
+def test_the_same_bytes_on_the_awkward_cases(value: Any) -> None:
+    assert indented_json(value) == reference(value)
+
+
+@pytest.mark.parametrize(("city", "year"), [("abashiri", 2027), ("abashiri", 2025), ("nemuro", 2027), ("hyuga", 2025)])
+def test_status_json_of_the_demo_is_json_dumps_indent_2(city: str, year: int) -> None:
+    as_of = date(year, 12, 31)
+    loaded, plan, fiscal_year = choose_plan(REPO, city, year, None, as_of, keep_going=True)
+    report = evaluate(plan, loaded.actuals, fiscal_year, as_of, loaded.errors)
+    assert render_json(report) == reference(to_dict(report)) + "\n"
+    result = invoke("status", "--root", str(REPO), "--city", city, "--year", str(year), "--as-of", f"{year}-12-31",
+                    "--format", "json")  # fmt: skip
+    assert result.stdout == reference(to_dict(report)) + "\n"
