@@ -15,9 +15,15 @@ Trusted storage, because an entry is loaded as code and objects (issue 22):
   and mode checks are skipped deliberately: %LOCALAPPDATA% is private to the user by its ACL; links
   are still refused (by lstat, as Windows has no dir_fd).
 - The cache folder is never inside a data root: the real path of the cache folder (every symlink
-  above it resolved) must lie outside each data root kpicheck was given, its targets/ and actuals/;
-  the folders below cannot leave it (no link is followed). XDG_CACHE_HOME naming the data root is
-  refused before anything is created.
+  above it resolved) must lie outside each data root kpicheck was given, and outside any other one,
+  found as `-o`'s guard finds them (output.data_folder: a targets/ or actuals/ folder with its twin
+  beside it) or as a folder holding both; the folders below cannot leave it (no link is followed).
+  XDG_CACHE_HOME naming a data root is refused before anything is created. Checked again once the
+  folder is open: the real path is resolved afresh and must name the very folder opened (same device
+  and inode by fstat, which every system has; /proc/self/fd would be Linux's only), so a parent
+  swapped for a link between the check and the open is caught before a file is written. Left open:
+  a swap in that instant can still make the one empty folder (mkdir), nothing in it. Without dir_fd
+  (Windows) the second check is by path only.
 - Entries are regular files only, opened with O_NOFOLLOW and O_NONBLOCK (a FIFO never blocks), then
   fstat-checked (a regular file, the user's own, at most MAX_ENTRY bytes) before a byte is read, and
   never read past that cap: a link to /dev/zero or a sparse file of gigabytes is refused unread.
@@ -30,9 +36,11 @@ Trusted storage, because an entry is loaded as code and objects (issue 22):
   change (a new field silently lost is a wrong report), and Jinja's compiled templates are marshalled
   code objects, which no data format holds; the tag covers both alike, and pickle keeps the warm
   cache as fast as before (verifying costs about 1.5 ms per 1 MB).
-- Old entries are pruned: once per run, before its first write to a folder, files that are not
-  entries of this format go, then the oldest entries (by modification time; a hit refreshes it)
-  until at most MAX_ENTRIES files and MAX_BYTES remain in that folder.
+- Old entries are pruned: once per run, before its first write to a folder, kpicheck's own files
+  there (*.kc2, *.tmp) that are not regular files go, then the oldest entries (by modification time;
+  a hit refreshes it) until at most MAX_ENTRIES of them and MAX_BYTES remain in that folder; any
+  other file is the user's and is left alone. The cache root holds a CACHEDIR.TAG (backup tools skip
+  the folder), written with the key.
 - A cache problem is never fatal: it is said once per run in one line (`<place>: KC50n …`, on
   stderr, as the cache sits below every command). A refused folder or one that cannot be used is
   bypassed for the rest of the run (uncached); a refused entry is removed and read as a miss, so the
@@ -89,6 +97,7 @@ def reset() -> None:
     _runs.clear()
     _off.clear()
     _said.clear()
+    _inside.cache_clear()
 
 
 def cache_home(avoid: tuple[Path, ...] = ()) -> Path | None:
@@ -98,7 +107,7 @@ def cache_home(avoid: tuple[Path, ...] = ()) -> Path | None:
     one of `avoid` (a data root's targets/ and actuals/) or the data root above them.
     """
     home = _home()
-    if home is not None and avoid and _inside(home, avoid) is not None:
+    if home is not None and _inside(home, avoid) is not None:
         return None
     return home
 
@@ -110,14 +119,29 @@ def _with_roots(avoid: tuple[Path, ...]) -> tuple[Path, ...]:
 
 @functools.lru_cache(maxsize=64)  # asked once per plan file; the answer does not change within a run
 def _inside(home: Path, avoid: tuple[Path, ...]) -> Path | None:
-    """The folder of `avoid` (or a data root above them) whose real path holds that of `home`, if any."""
+    """The data folder whose real path holds that of `home`, if any (see _inside_real)."""
     try:
-        resolved = Path(os.path.realpath(home))
-        for folder in _with_roots(avoid):
-            if resolved.is_relative_to(os.path.realpath(folder)):
-                return folder
+        return _inside_real(Path(os.path.realpath(home)), avoid)
     except (OSError, RuntimeError, ValueError):
         return home  # cannot tell: do not cache
+
+
+def _inside_real(real: Path, avoid: tuple[Path, ...]) -> Path | None:
+    """The folder of `avoid` or its data root, or any other data root or its targets/ or actuals/, that
+    holds the real path `real` (the cache root itself or a folder above it), if any."""
+    from kpicheck.output import DATA_FOLDERS, data_folder  # noqa: PLC0415 - once a run, not on import
+
+    for folder in _with_roots(avoid):
+        if real.is_relative_to(os.path.realpath(folder)):
+            return folder
+    probe = real / KEY_NAME  # a file the cache writes: its parents are the cache root and every folder above
+    # Another root's targets/ or actuals/, found as -o's guard finds them (the given roots are checked above).
+    found = data_folder(probe, real, None)
+    if found is not None:
+        return found
+    for folder in probe.parents:  # a data root itself: XDG_CACHE_HOME=<another root> makes <root>/kpicheck
+        if all((folder / name).is_dir() for name in DATA_FOLDERS):
+            return folder
     return None
 
 
@@ -257,15 +281,39 @@ def _usable_home(avoid: tuple[Path, ...]) -> Path | None:
     home = _home()
     if home is None or str(home) in _off:
         return None
-    inside = _inside(home, avoid) if avoid else None
+    inside = _inside(home, avoid)
     if inside is not None:
-        message = (
-            f"キャッシュフォルダがデータルートの中（{inside}）にあるため使いません。"
-            "XDG_CACHE_HOME を別の場所にしてください（キャッシュなしで続けます）"
-        )
-        _warn(home, CacheError(str(home), "KC502", message).problem, bypass=True)
+        _warn(home, _in_data_root(home, inside).problem, bypass=True)
+        return None
+    if _guarded(home, lambda: _root(home, avoid)) is None:
         return None
     return home
+
+
+def _in_data_root(home: Path, inside: Path) -> CacheError:
+    message = (
+        f"キャッシュフォルダがデータルートの中（{inside}）にあるため使いません。"
+        "XDG_CACHE_HOME を別の場所にしてください（キャッシュなしで続けます）"
+    )
+    return CacheError(str(home), "KC502", message)
+
+
+def _root(home: Path, avoid: tuple[Path, ...]) -> Folder:
+    """The cache root, opened once a run, then checked again where it really is (module docstring)."""
+    run = _run(home)
+    found = run.folders.get("")
+    if found is None:
+        found = run.folders[""] = cache_store.open_root(os.path.realpath(home))  # closed by reset()
+        again = os.path.realpath(home)
+        if found.fd is not None:
+            opened, now = os.fstat(found.fd), Path(again).stat()
+            if (opened.st_dev, opened.st_ino) != (now.st_dev, now.st_ino):  # moved while being opened
+                reason = cache_store.refused("開いている間に別のフォルダに変わりました")
+                raise CacheError(str(home), "KC501", reason)
+        inside = _inside_real(Path(again), avoid)
+        if inside is not None:
+            raise _in_data_root(home, inside)
+    return found
 
 
 def _guarded(home: Path, action: Callable[[], T]) -> T | None:
@@ -281,7 +329,8 @@ def _guarded(home: Path, action: Callable[[], T]) -> T | None:
     except CacheError as exc:
         _warn(home, exc.problem, bypass=exc.problem.code != ENTRY_REFUSED)
     except OSError as exc:  # a read-only or full disk, a file where a folder should be
-        _warn(home, CacheError(str(exc.filename or home), "KC504", _cannot(exc)).problem, bypass=True)
+        place = exc.filename if isinstance(exc.filename, str) and exc.filename else str(home)  # not an fd
+        _warn(home, CacheError(place, "KC504", _cannot(exc)).problem, bypass=True)
     except MemoryError:  # not expected under the cap; a run short of memory still goes on
         problem = CacheError(
             str(home), "KC504", "キャッシュを読み込むメモリが足りません（キャッシュなしで続けます）"
@@ -336,10 +385,9 @@ def _folder(home: Path, names: tuple[str, ...]) -> Folder:
     run = _run(home)
     found = run.folders.get("/".join(names))
     if found is None:
-        if names:
-            found = cache_store.open_below(_folder(home, names[:-1]), names[-1])
-        else:
-            found = cache_store.open_root(os.path.realpath(home))
+        if not names:
+            return _root(home, ())
+        found = cache_store.open_below(_folder(home, names[:-1]), names[-1])
         run.folders["/".join(names)] = found
     return found
 
@@ -396,10 +444,15 @@ def _key(home: Path) -> bytes:
     run = _run(home)
     if not run.key:
         root = _folder(home, ())
-        key = cache_store.read(root, KEY_NAME, KEY_SIZE)
+        try:
+            key = cache_store.read(root, KEY_NAME, KEY_SIZE, private=True)
+        except CacheError as exc:  # removed (others could read it, so forge entries): a new one below
+            _warn(home, exc.problem, bypass=False)
+            key = None
         if key is None:
             cache_store.link_new(root, KEY_NAME, os.urandom(KEY_SIZE))
-            key = cache_store.read(root, KEY_NAME, KEY_SIZE)
+            cache_store.link_new(root, cache_store.CACHEDIR_TAG, cache_store.CACHEDIR_SIGNATURE)
+            key = cache_store.read(root, KEY_NAME, KEY_SIZE, private=True)
         if key is None or len(key) != KEY_SIZE:
             cache_store.remove(root, KEY_NAME)  # made afresh by the next entry: those of the old key fail their tag
             place = os.path.join(root.path, KEY_NAME)  # noqa: PTH118 - see above

@@ -16,7 +16,15 @@ from typing import NamedTuple
 
 from kpicheck.errors import Problem, Severity
 
-SUFFIX = ".kc2"  # entries of this format; any other file of a folder is removed by pruning
+SUFFIX = ".kc2"  # entries of this format; pruning removes these and temporary files (.tmp), nothing else
+TEMP = ".tmp"
+CACHEDIR_TAG = "CACHEDIR.TAG"  # https://bford.info/cachedir/: backup tools skip the folder
+CACHEDIR_SIGNATURE = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This file is a cache directory tag created by kpicheck.\n"
+    b"# For information about cache directory tags, see:\n"
+    b"#\thttps://bford.info/cachedir/\n"
+)
 ENTRY_REFUSED = "KC503"
 MAX_ENTRIES = 10_000  # per folder (plans/, heads/, jinja/<format>/) after pruning
 MAX_BYTES = 1024 * 1024 * 1024  # per folder after pruning (a national root's 1,741 plans: 73 MB)
@@ -25,7 +33,15 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
-AT = {os.open, os.mkdir, os.unlink, os.rename, os.link, os.stat} <= os.supports_dir_fd and os.scandir in os.supports_fd
+AT = {
+    os.open,
+    os.mkdir,
+    os.rmdir,
+    os.unlink,
+    os.rename,
+    os.link,
+    os.stat,
+} <= os.supports_dir_fd and os.scandir in os.supports_fd
 
 
 class CacheError(Exception):
@@ -86,11 +102,11 @@ def _open_folder(where: str, dir_fd: int | None, path: str) -> int:
         return os.open(where, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=dir_fd)
     except OSError:
         if os.path.islink(path) or not os.path.isdir(path):
-            raise CacheError(path, "KC501", _refused("フォルダではありません（リンクかファイル）")) from None
+            raise CacheError(path, "KC501", refused("フォルダではありません（リンクかファイル）")) from None
         raise
 
 
-def _refused(reason: str) -> str:
+def refused(reason: str) -> str:
     return f"キャッシュフォルダを使いません: {reason}（キャッシュなしで続けます。KPICHECK_CACHE=off で止められます）"
 
 
@@ -111,14 +127,17 @@ def _check_folder(path: str, info: os.stat_result, fd: int | None) -> None:
     if reason:
         if fd is not None:
             os.close(fd)
-        raise CacheError(path, "KC501", _refused(reason))
+        raise CacheError(path, "KC501", refused(reason))
 
 
-def read(folder: Folder, name: str, cap: int) -> bytes | None:
+def read(folder: Folder, name: str, cap: int, *, private: bool = False) -> bytes | None:
     """A regular file of the user's in `folder`, at most `cap` bytes, or None if there is none.
 
-    Opened without following a link and without blocking (a FIFO), checked with fstat before a byte
-    is read, never read past the cap. Anything else is removed (CacheError, ENTRY_REFUSED).
+    Opened without following a link and without blocking (a FIFO), checked with fstat on the raw
+    descriptor before a byte is read, never read past the cap (a file whose size shows as 0 is read
+    up to the cap, no further). `private`: nobody else may read it either (the key, 0600). Anything
+    else is removed (CacheError, ENTRY_REFUSED); a folder at the name goes if empty, else is refused
+    and left as it is (the user's own, maybe).
     """
     where, dir_fd = folder.at(name)
     path = os.path.join(folder.path, name)
@@ -129,25 +148,76 @@ def read(folder: Folder, name: str, cap: int) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError:
+        if _is_folder(where, dir_fd):  # Windows opens no folder as a file
+            _refuse_folder(folder, name)
         if not _is_link(where, dir_fd):
             raise
         remove(folder, name)
         raise CacheError(path, ENTRY_REFUSED, entry_refused("リンクです")) from None
-    with os.fdopen(fd, "rb", buffering=0) as file:  # closes fd
+    try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            reason = "FIFO です" if stat.S_ISFIFO(info.st_mode) else "通常のファイルではありません"
-        elif hasattr(os, "getuid") and info.st_uid != os.getuid():
-            reason = f"ほかの利用者（uid {info.st_uid}）のファイルです"
-        elif info.st_size > cap:
-            reason = f"{info.st_size:,} バイトで上限 {cap:,} バイトを超えます"
-        else:
-            data = file.readall() if info.st_size == 0 else file.read(info.st_size + 1)  # +1: grown since?
-            if len(data) <= info.st_size:
+        reason = _unfit(info, cap, private=private)
+        if not reason:
+            limit = info.st_size or cap  # +1 below: grown since fstat, or past the cap?
+            data = _read_at_most(fd, limit + 1)
+            if len(data) <= limit:
                 return data
-            reason = "読んでいる間に大きくなりました"
+            reason = "読んでいる間に大きくなりました" if info.st_size else f"上限 {cap:,} バイトを超えます"
+    finally:
+        os.close(fd)
+    if reason == "フォルダです":
+        _refuse_folder(folder, name)
     remove(folder, name)
     raise CacheError(path, ENTRY_REFUSED, entry_refused(reason))
+
+
+def _unfit(info: os.stat_result, cap: int, *, private: bool) -> str:
+    """Why a file of this fstat is not read, or "" when it may be."""
+    if stat.S_ISDIR(info.st_mode):
+        return "フォルダです"
+    if not stat.S_ISREG(info.st_mode):
+        return "FIFO です" if stat.S_ISFIFO(info.st_mode) else "通常のファイルではありません"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return f"ほかの利用者（uid {info.st_uid}）のファイルです"
+    if private and hasattr(os, "getuid") and info.st_mode & 0o077:
+        return f"ほかの利用者も読めます（モード {stat.S_IMODE(info.st_mode):o}、0600 のはずです）"
+    if info.st_size > cap:
+        return f"{info.st_size:,} バイトで上限 {cap:,} バイトを超えます"
+    return ""
+
+
+def _read_at_most(fd: int, most: int) -> bytes:
+    """Up to `most` bytes of `fd`: in one read for a file as large as fstat said, in 1 MiB steps past that."""
+    parts = []
+    total = 0
+    want = most
+    while total < most:
+        chunk = os.read(fd, min(want, most - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+        want = 1024 * 1024
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _is_folder(where: str, dir_fd: int | None) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(where, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _refuse_folder(folder: Folder, name: str) -> None:
+    """A folder at an entry's name: removed if empty (a miss, written afresh), else left and refused."""
+    where, dir_fd = folder.at(name)
+    path = os.path.join(folder.path, name)
+    try:
+        os.rmdir(where, dir_fd=dir_fd)
+    except OSError:
+        message = f"キャッシュ項目の名前に中身のあるフォルダがあるため、消さずに飛ばします: {path}"
+        raise CacheError(path, ENTRY_REFUSED, message) from None
+    raise CacheError(path, ENTRY_REFUSED, entry_refused("空のフォルダです"))
 
 
 def entry_refused(reason: str) -> str:
@@ -180,7 +250,7 @@ def create(folder: Folder, name: str, data: bytes) -> None:
 
 def write(folder: Folder, name: str, data: bytes) -> None:
     """Through a temporary file and a rename (two runs at once never see half an entry)."""
-    temp = f".{name}.{os.getpid()}.tmp"
+    temp = f".{name}.{os.getpid()}{TEMP}"
     try:
         create(folder, temp, data)
         src, dir_fd = folder.at(temp)
@@ -188,12 +258,14 @@ def write(folder: Folder, name: str, data: bytes) -> None:
         os.replace(src, dst, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except OSError:
         remove(folder, temp)
+        if _is_folder(dst, dir_fd):  # a folder at the name (refused when read, said then): not cached
+            return
         raise
 
 
 def link_new(folder: Folder, name: str, data: bytes) -> None:
     """Write `name` unless it exists: a file another run made at the same time is kept, not replaced."""
-    temp = f".{name}.{os.getpid()}.tmp"
+    temp = f".{name}.{os.getpid()}{TEMP}"
     create(folder, temp, data)
     src, dir_fd = folder.at(temp)
     dst, _ = folder.at(name)
@@ -220,9 +292,9 @@ def touch(folder: Folder, name: str) -> None:
 
 
 def prune(folder: Folder, entries: int | None = None, size: int | None = None) -> int:
-    """Remove what is not an entry of this format, then the oldest entries (by modification time)
-    until at most `entries` files and `size` bytes remain in `folder` (MAX_ENTRIES, MAX_BYTES). The
-    number removed."""
+    """Remove kpicheck's own files only (*.kc2, *.tmp): first those that are not regular files, then the
+    oldest entries (by modification time) until at most `entries` of them and `size` bytes remain in
+    `folder` (MAX_ENTRIES, MAX_BYTES). Any other file (the user's own) is left alone. The number removed."""
     entries = MAX_ENTRIES if entries is None else entries
     size = MAX_BYTES if size is None else size
     found = []
@@ -230,11 +302,11 @@ def prune(folder: Folder, entries: int | None = None, size: int | None = None) -
         for item in listing:
             with contextlib.suppress(OSError):
                 info = item.stat(follow_symlinks=False)
-                if stat.S_ISDIR(info.st_mode):
+                if stat.S_ISDIR(info.st_mode) or not item.name.endswith((SUFFIX, TEMP)):
                     continue
-                # Another kpicheck's file, a link, a FIFO: removed first. A temporary file goes only
-                # with the oldest, as another run may be writing it now.
-                regular = stat.S_ISREG(info.st_mode) and item.name.endswith((SUFFIX, ".tmp"))
+                # A link or a FIFO at an entry's name: removed first. A temporary file goes only with
+                # the oldest, as another run may be writing it now.
+                regular = stat.S_ISREG(info.st_mode)
                 found.append((regular, info.st_mtime_ns, info.st_size if regular else 0, item.name))
     found.sort()
     total = sum(item[2] for item in found)

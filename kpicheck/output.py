@@ -92,6 +92,9 @@ def _data_folder(resolved: Path, root: Path, allowed: Path | None) -> Path | Non
     return None
 
 
+data_folder = _data_folder  # public: cache.py refuses a cache folder inside any data root the same way
+
+
 def _reason(exc: OSError | RuntimeError) -> str:
     """An OS error in Japanese where kpicheck can say it better than the system's English words."""
     import errno  # noqa: PLC0415 - only on an error

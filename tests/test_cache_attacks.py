@@ -287,7 +287,7 @@ def test_old_entries_are_pruned_to_the_bound(home, monkeypatch):
         (new,) = set(plans.glob("*.kc2")) - set(names)
         names.append(new)
         os.utime(new, ns=(number * 10**9, number * 10**9))  # p0 the oldest
-    (plans / "old.pickle").write_bytes(b"an entry of kpicheck before issue 22")
+    (plans / "notes.txt").write_bytes(b"the user's own file: never kpicheck's to remove")
     os.mkfifo(plans / "odd.kc2")
     cache.reset()
     calls = _parses(monkeypatch)
@@ -296,8 +296,9 @@ def test_old_entries_are_pruned_to_the_bound(home, monkeypatch):
     assert calls == ["p9.toml"]
     left = set(plans.iterdir())
     assert left >= {names[0], names[3], names[4]}
-    assert not left & {names[1], names[2], plans / "old.pickle", plans / "odd.kc2"}
-    assert len(left) == 4
+    assert not left & {names[1], names[2], plans / "odd.kc2"}
+    assert (plans / "notes.txt").read_bytes().startswith(b"the user's own file")
+    assert len(left) == 5  # three kept, p9 added, and the user's file (not counted against the bound)
 
 
 def test_pruning_by_size_removes_the_oldest_first(tmp_path):
