@@ -4,6 +4,7 @@ is told from CP932 (decoding.py). The issue's own bombs are in test_hostile.py."
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -175,3 +176,60 @@ def test_a_stray_cell_beyond_the_columns_read_is_passed_over_without_filling_row
     far = '<row r="99999999999"><c r="XFD99999999999"><v>1</v></c></row>'
     data = workbook_bombs.workbook([workbook_bombs.HEADER_ROW, '<row r="2"><c r="A2"><v>5</v></c></row>', far])
     assert [number for number, _ in read_rows(data)] == [1, 2]
+
+
+def _plan_phrases() -> list[str]:
+    """Every quoted string of the shipped plans, its words and its runs of Japanese, once each."""
+    phrases: set[str] = set()
+    for plan in sorted((Path(__file__).parent.parent / "targets").glob("*/*.toml")):
+        for quoted in re.findall(r'"([^"\n]*)"', plan.read_text(encoding="utf-8")):
+            phrases.update([quoted, *re.split(r"[\s、。，,・（）()「」『』：:／/]+", quoted)])
+            phrases.update(re.findall(r"[^\x00-\x7f]+", quoted))
+    phrases = {phrase for phrase in phrases if re.search(r"[^\x00-\x7f]", phrase)}
+    return sorted(phrase for phrase in phrases if _cp932(phrase))
+
+
+def _cp932(text: str) -> bool:
+    """Whether CP932 holds the text as it is (〜 U+301C comes back as ～ U+FF5E)."""
+    try:
+        return text.encode("cp932").decode("cp932") == text
+    except UnicodeEncodeError:
+        return False
+
+
+def test_every_plan_phrase_alone_in_cp932_is_read_as_cp932() -> None:
+    """An English header and one Japanese phrase: 一部 is 88 EA 95 94 in CP932, and EA 95 94 is valid
+    UTF-8, so a phrase or two may hold a valid 3-byte sequence by chance (23 of them were KC001)."""
+    phrases = _plan_phrases()
+    assert len(phrases) > 1000  # the shipped plans really were read
+    wrong = []
+    for phrase in phrases:
+        text = f"indicator,year,value,note\nrate,2026,60,{phrase}\n"
+        try:
+            if decode(text.encode("cp932")) != text:
+                wrong.append(phrase)
+        except DecodeError:
+            wrong.append(phrase)
+    assert wrong == []
+
+
+def test_every_plan_phrase_in_damaged_utf8_is_kc001() -> None:
+    """The other direction: a Japanese UTF-8 file with one bad byte (a stray 0xff after the phrase) is
+    never read as CP932, whatever the phrase."""
+    passed = []
+    for phrase in _plan_phrases():
+        raw = f"indicator,year,value,note\nrate,2026,60,押印廃止\nrate,2027,61,{phrase}".encode() + b"\xff\n"
+        try:
+            decode(raw)
+        except DecodeError as error:
+            assert (error.line, str(error)[:6]) == (3, "UTF-8 ")
+            continue
+        passed.append(phrase)
+    assert passed == []
+
+
+@pytest.mark.parametrize(
+    "text", ["indicator,year,value,note\nrate,2026,60,回答率\n", "a,一部\n", "a,b\n1,作製\n2,一覧表\n"]
+)
+def test_cp932_with_a_chance_utf8_sequence_is_cp932(text: str) -> None:
+    assert decode(text.encode("cp932")) == text
