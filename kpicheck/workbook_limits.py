@@ -89,7 +89,7 @@ def _in_sheet(error: LimitError, sheet: str) -> LimitError:
     """The refusal named by its sheet: every sheet is checked, also one that is not read (only
     workbook.py knows which is: the first visible one with cells, by their text), so the one to clear
     may be another than the sheet staff fill in."""
-    return LimitError("KC007", f"シート「{sheet}」で、{error}（読まないシートも確かめます）", error.line)
+    return LimitError("KC007", f"シート「{sheet}」で、{error}。読まないシートも確かめます", error.line)
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
