@@ -9,12 +9,17 @@ never finishes. Here the zip's directory and one streaming pass of expat over ev
   most 100 times its compressed size (sheets compress 5 to 20 times; a bomb hundreds of times).
   zipfile never lets out more than the declared size (a part longer than it fails its CRC check), so
   a zip cannot lie its way past;
-- rows: no cell in the columns read (the first 64) in a row numbered past the row cap
-  (KPICHECK_MAX_ROWS), no row with more cells than Excel's 16,384 columns, no `<dimension ref>`
-  outside Excel's grid; reading stops at the last row with a cell in the columns read;
+- rows: no cell with a value (<v>, <f>, an inline string; a cell with only a format counts for
+  nothing) in the columns read (the first 64) in a row numbered past the row cap (KPICHECK_MAX_ROWS),
+  no row with more cells than Excel's 16,384 columns, no `<dimension ref>` outside Excel's grid;
+  reading stops at the last row with a value in the columns read. Every sheet is checked, also one
+  that is not read (which one is, workbook.py decides from the cells' text), and the refusal names it;
 - elements: at most 64 XML elements per row of the row cap, and 100,000 more for styles and theme, in
-  all parts together (6,500,000 by default: a filled 13-column entry sheet takes about 40 a row), and
-  a shared string table that declares more strings than that (uniqueCount) is refused unread.
+  all parts together (6,500,000 by default: a filled 13-column entry sheet takes about 40 a row);
+- shared strings: at most 2 per row of the row cap and at least 200,000, with 100 characters each on
+  average (20,000,000 at the default cap). A city's sheet has hundreds, one text column unique in every
+  row of the cap takes half; openpyxl holds them all as Python strings, and 2.6 million random ones
+  took 28 s and 450 MB. A table that declares more (uniqueCount) is refused unread.
 
 The pass adds 0.8 to 1.6 s to the 5.2 s of reading a 20,000-row, 13-column workbook (15-31%).
 """
@@ -22,6 +27,7 @@ The pass adds 0.8 to 1.6 s to the 5.2 s of reading a 20,000-row, 13-column workb
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from xml.parsers import expat
@@ -29,12 +35,21 @@ from xml.parsers import expat
 from kpicheck.inputs import MAX_COLUMNS, MAX_FILE_ENV, MAX_ROWS_ENV, InputError, max_bytes, max_rows
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_ROW, _CELL, _DIMENSION, _STRINGS = (f"{MAIN} {name}" for name in ("row", "c", "dimension", "sst"))
+_ROW, _CELL, _DIMENSION, _STRINGS, _STRING = (f"{MAIN} {name}" for name in ("row", "c", "dimension", "sst", "si"))
+_VALUES = {f"{MAIN} {name}" for name in ("v", "f")}  # a cell's children that give it a value
+_INLINE = f"{MAIN} is"  # an inline string, a value in a cell of t="inlineStr"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships Relationship"
+_SHEET = f"{MAIN} sheet"
+_SHEET_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 MAX_RATIO = 100  # unpacked ÷ compressed, for a part of over RATIO_FROM bytes
 RATIO_FROM = 1024 * 1024
 ELEMENTS_PER_ROW = 64
 ELEMENTS_BESIDE = 100_000  # styles, theme and the workbook: a few thousand in a workbook Excel saves
+STRINGS_PER_ROW = 2  # shared strings per row of the row cap, and at least STRINGS_LEAST
+STRINGS_LEAST = 200_000
+CHARACTERS_PER_STRING = 100  # characters in all shared strings, per string of their cap
+NAMES_AT_MOST = 4 * 1024 * 1024  # workbook.xml and its rels read for sheet names, when no longer
 _CHUNK = 64 * 1024
 _LETTERS = re.compile(r"\$?([A-Za-z]*)")
 _REF = re.compile(r"\$?([A-Za-z]+)\$?([0-9]+)")
@@ -61,8 +76,45 @@ def check(data: bytes) -> dict[str, int]:
         _sizes(parts)
         scan = _Scan(max_rows())
         for part in parts:
-            scan.read(archive, part)
+            try:
+                scan.read(archive, part)
+            except LimitError as error:
+                if error.code != "KC007":
+                    raise
+                raise _in_sheet(error, _sheet_names(archive).get(part.filename, part.filename)) from None
         return scan.lasts
+
+
+def _in_sheet(error: LimitError, sheet: str) -> LimitError:
+    """The refusal named by its sheet: every sheet is checked, also one that is not read (only
+    workbook.py knows which is: the first visible one with cells, by their text), so the one to clear
+    may be another than the sheet staff fill in."""
+    return LimitError("KC007", f"シート「{sheet}」で、{error}。読まないシートも確かめます", error.line)
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> sheet name, from xl/workbook.xml and xl/_rels/workbook.xml.rels; nothing when
+    they are missing, broken or larger than NAMES_AT_MOST (the refusal then names the part)."""
+    sheets: dict[str, str] = {}  # relationship id -> name
+    targets: dict[str, str] = {}  # relationship id -> part
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == _SHEET:
+            sheets[attrs.get(_SHEET_ID, "")] = attrs.get("name", "")
+        elif name == _REL:
+            target = attrs.get("Target", "")
+            targets[attrs.get("Id", "")] = target[1:] if target.startswith("/") else posixpath.join("xl", target)
+
+    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        try:
+            if archive.getinfo(part).file_size > NAMES_AT_MOST:
+                return {}
+            parser = expat.ParserCreate(namespace_separator=" ")
+            parser.StartElementHandler = start
+            parser.Parse(archive.read(part), True)
+        except Exception:  # missing, broken: see the docstring
+            return {}
+    return {posixpath.normpath(targets[rid]): name for rid, name in sheets.items() if rid in targets}
 
 
 def _sizes(parts: list[zipfile.ZipInfo]) -> None:
@@ -94,14 +146,17 @@ class _Scan:
         self.row = 0  # openpyxl's row counter: a row's r, else the row before plus one
         self.cells = 0  # cells of the current row
         self.column = 0  # openpyxl's column counter: a cell's r, else the cell before plus one
-        self.lasts: dict[str, int] = {}  # part -> its last row with a cell in the columns read
+        self.lasts: dict[str, int] = {}  # part -> its last row with a value in the columns read
+        self.open_cell: str | None = None  # the t= of the cell being read until a value is seen in it
+        self.strings, self.characters = 0, 0  # shared strings and their characters so far
 
     def read(self, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
         """Scan one part; one that is not XML (an image, vbaProject.bin) or is broken ends its scan
         quietly: openpyxl says so if it reads that part (KC001)."""
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.StartElementHandler = self._start
-        self.row, self.last = 0, 0
+        parser.buffer_text = True
+        self.parser, self.row, self.last, self.open_cell = parser, 0, 0, None
         try:
             with archive.open(part) as stream:
                 while chunk := stream.read(_CHUNK):
@@ -118,20 +173,38 @@ class _Scan:
         self.elements_left -= 1
         if self.elements_left < 0:
             raise LimitError("KC006", f"XML の要素が {self._elements():,} 個を超えています（{_rows_hint(self.rows)}）")
-        if name == _ROW:
+        # A cell is open until its first child: no end handler (it cost 20% of the pass). A <v> after an
+        # empty <c/> would count for it, which only makes the check stricter, and is no SpreadsheetML.
+        cell, self.open_cell = self.open_cell, None
+        if cell is not None and (name in _VALUES or (name == _INLINE and cell == "inlineStr")):
+            self._value()
+        elif name == _ROW:
             self._next_row(attrs.get("r"))
         elif name == _CELL:
             self._cell(attrs.get("r"))
+            self.open_cell = attrs.get("t", "n")
+        elif name == _STRING:
+            self.strings += 1
+            if self.strings > self._strings():
+                raise LimitError("KC006", f"共有文字列が {self._strings():,} 個を超えています（{_strings_hint()}）")
         elif name == _DIMENSION:
             _dimension(attrs.get("ref", ""))
         elif name == _STRINGS:
             declared = _number(attrs.get("uniqueCount", "")) or 0
-            if declared > self._elements():
+            if declared > self._strings():
                 raise LimitError(
                     "KC006",
-                    f"共有文字列が {declared:,} 個あると宣言されています（上限 {self._elements():,} 個。"
-                    f"{_rows_hint(self.rows)}）",
+                    f"共有文字列が {declared:,} 個あると宣言されています"
+                    f"（上限 {self._strings():,} 個。{_strings_hint()}）",
                 )
+            self.parser.CharacterDataHandler = self._text
+
+    def _text(self, data: str) -> None:
+        """Characters of the shared strings (and the few between their elements)."""
+        self.characters += len(data)
+        if self.characters > self._strings() * CHARACTERS_PER_STRING:
+            limit = self._strings() * CHARACTERS_PER_STRING
+            raise LimitError("KC006", f"共有文字列が合わせて {limit:,} 文字を超えています（{_strings_hint()}）")
 
     def _next_row(self, r: str | None) -> None:
         number = _number(r) if r is not None else self.row + 1
@@ -147,6 +220,10 @@ class _Scan:
             )
         letters = _LETTERS.match(r or "")
         self.column = _column(letters[1]) if letters and letters[1] else self.column + 1
+
+    def _value(self) -> None:
+        """A cell with a value (<v>, <f>, an inline string): a cell with only a format counts for
+        nothing, so a used range that runs to row 1,048,576 is neither refused nor read."""
         if self.column > MAX_COLUMNS:
             return  # never read: a Ctrl+End slip that left a value in XFD1048576 costs nothing
         if self.row > self.rows:
@@ -156,6 +233,9 @@ class _Scan:
 
     def _elements(self) -> int:
         return self.rows * ELEMENTS_PER_ROW + ELEMENTS_BESIDE
+
+    def _strings(self) -> int:
+        return max(self.rows * STRINGS_PER_ROW, STRINGS_LEAST)
 
 
 def _number(text: str) -> int | None:
@@ -197,6 +277,13 @@ def _column(letters: str) -> int:
 
 def _rows_hint(rows: int) -> str:
     return f"行の上限 {rows:,} 行の {ELEMENTS_PER_ROW} 倍と {ELEMENTS_BESIDE:,} 個。{MAX_ROWS_ENV} で変更できます"
+
+
+def _strings_hint() -> str:
+    return (
+        f"行の上限の {STRINGS_PER_ROW} 倍、少なくとも {STRINGS_LEAST:,} 個、1 個あたり {CHARACTERS_PER_STRING} 文字。"
+        f"{MAX_ROWS_ENV} で変更できます"
+    )
 
 
 def _mb(size: int) -> str:

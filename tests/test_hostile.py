@@ -471,3 +471,22 @@ def test_a_name_reading_true_or_false_reaches_the_table(tmp_path: Path, name: st
     code, out, err = run("status", "--root", str(tmp_path), "--city", "abashiri", "--year", "2027")
     assert code == 0 and "KC399" not in err
     assert any(line.split()[:2] == ["2-1-1", name] for line in out.splitlines())
+
+
+# ------------------------------------------------------------------ the reviewer's decoding and workbook cases
+
+
+def test_cp932_with_an_english_header_and_little_japanese_is_read(make_root: Callable[..., Path]) -> None:
+    """`printf 'indicator,year,value,note\\nrate,2026,60,回答率\\n' | iconv -t cp932` was KC001."""
+    root = make_root({"a.csv": "indicator,year,value,note\nrate,2026,60,回答率\n".encode("cp932")})
+    assert [c for c in codes(root) if c[0].endswith("a.csv")] == []
+
+
+def test_a_shared_string_table_past_the_cap_is_refused_before_openpyxl(make_root: Callable[..., Path]) -> None:
+    """200,001 strings (the issue's 2.6 million took 28 s and 450 MB in openpyxl): KC006 at once."""
+    strings = (f"<si><t>{n:x}</t></si>" for n in range(200_001))
+    data = workbook_bombs.workbook(['<row r="1"><c r="A1" t="s"><v>0</v></c></row>'], strings=strings)
+    root = make_root({"a.xlsx": data})
+    started = time.monotonic()
+    assert [c[:2] for c in codes(root)] == [("actuals/mini/a.xlsx", "KC006")]
+    assert time.monotonic() - started < 5

@@ -4,14 +4,18 @@ is told from CP932 (decoding.py). The issue's own bombs are in test_hostile.py."
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import workbook_bombs
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 
 from conftest import run, xlsx
+from kpicheck import workbook_limits
 from kpicheck.decoding import DecodeError, decode
 from kpicheck.validate import validate
 from kpicheck.workbook import WorkbookError, read_rows
@@ -175,3 +179,134 @@ def test_a_stray_cell_beyond_the_columns_read_is_passed_over_without_filling_row
     far = '<row r="99999999999"><c r="XFD99999999999"><v>1</v></c></row>'
     data = workbook_bombs.workbook([workbook_bombs.HEADER_ROW, '<row r="2"><c r="A2"><v>5</v></c></row>', far])
     assert [number for number, _ in read_rows(data)] == [1, 2]
+
+
+def _plan_phrases() -> list[str]:
+    """Every quoted string of the shipped plans, its words and its runs of Japanese, once each."""
+    phrases: set[str] = set()
+    for plan in sorted((Path(__file__).parent.parent / "targets").glob("*/*.toml")):
+        for quoted in re.findall(r'"([^"\n]*)"', plan.read_text(encoding="utf-8")):
+            phrases.update([quoted, *re.split(r"[\s、。，,・（）()「」『』：:／/]+", quoted)])
+            phrases.update(re.findall(r"[^\x00-\x7f]+", quoted))
+    phrases = {phrase for phrase in phrases if re.search(r"[^\x00-\x7f]", phrase)}
+    return sorted(phrase for phrase in phrases if _cp932(phrase))
+
+
+def _cp932(text: str) -> bool:
+    """Whether CP932 holds the text as it is (〜 U+301C comes back as ～ U+FF5E)."""
+    try:
+        return text.encode("cp932").decode("cp932") == text
+    except UnicodeEncodeError:
+        return False
+
+
+def test_every_plan_phrase_alone_in_cp932_is_read_as_cp932() -> None:
+    """An English header and one Japanese phrase: 一部 is 88 EA 95 94 in CP932, and EA 95 94 is valid
+    UTF-8, so a phrase or two may hold a valid 3-byte sequence by chance (23 of them were KC001)."""
+    phrases = _plan_phrases()
+    assert len(phrases) > 1000  # the shipped plans really were read
+    wrong = []
+    for phrase in phrases:
+        text = f"indicator,year,value,note\nrate,2026,60,{phrase}\n"
+        try:
+            if decode(text.encode("cp932")) != text:
+                wrong.append(phrase)
+        except DecodeError:
+            wrong.append(phrase)
+    assert wrong == []
+
+
+def test_every_plan_phrase_in_damaged_utf8_is_kc001() -> None:
+    """The other direction: a Japanese UTF-8 file with one bad byte (a stray 0xff after the phrase) is
+    never read as CP932, whatever the phrase."""
+    passed = []
+    for phrase in _plan_phrases():
+        raw = f"indicator,year,value,note\nrate,2026,60,押印廃止\nrate,2027,61,{phrase}".encode() + b"\xff\n"
+        try:
+            decode(raw)
+        except DecodeError as error:
+            assert (error.line, str(error)[:6]) == (3, "UTF-8 ")
+            continue
+        passed.append(phrase)
+    assert passed == []
+
+
+@pytest.mark.parametrize(
+    "text", ["indicator,year,value,note\nrate,2026,60,回答率\n", "a,一部\n", "a,b\n1,作製\n2,一覧表\n"]
+)
+def test_cp932_with_a_chance_utf8_sequence_is_cp932(text: str) -> None:
+    assert decode(text.encode("cp932")) == text
+
+
+# ------------------------------------------------------------------ cells with a value, sheets, strings
+
+
+def test_a_formatted_empty_cell_far_below_is_neither_refused_nor_read() -> None:
+    """Data in A1:E20 and only a fill on A200000 (a used range that runs on, as many sheets have)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [["indicator", "year", "value", "note", "who"], *[["rate", 2026, n, "", "x"] for n in range(19)]]:
+        sheet.append(row)
+    sheet["A200000"].fill = PatternFill("solid", fgColor="FFFF00")
+    out = io.BytesIO()
+    book.save(out)
+    assert [number for number, _ in read_rows(out.getvalue())] == list(range(1, 21))
+
+
+@pytest.mark.parametrize(
+    ("cell", "refused"),
+    [
+        ('<c r="A12"><v>1</v></c>', True),
+        ('<c r="A12"><f>1+1</f></c>', True),
+        ('<c r="A12" t="inlineStr"><is><t>x</t></is></c>', True),
+        ('<c r="A12" s="1"/>', False),
+        ('<c r="A12" s="1"></c><c r="B12" s="1"/>', False),
+    ],
+)
+def test_only_a_cell_with_a_value_counts_for_the_row_cap(
+    monkeypatch: pytest.MonkeyPatch, cell: str, refused: bool
+) -> None:
+    monkeypatch.setenv("KPICHECK_MAX_ROWS", "10")
+    rows = [workbook_bombs.HEADER_ROW, '<row r="2"><c r="A2"><v>5</v></c></row>', f'<row r="12">{cell}</row>']
+    data = workbook_bombs.workbook(rows)
+    if refused:
+        assert refusal(data)[:2] == ("KC007", 12)
+    else:
+        assert [number for number, _ in read_rows(data)] == [1, 2]
+
+
+def test_a_sheet_past_the_row_cap_is_named_in_the_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sheet 1 a valid table, sheet 2 past the cap: refused (every sheet is checked), naming sheet 2."""
+    monkeypatch.setenv("KPICHECK_MAX_ROWS", "10")
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    for row in ROWS:
+        first.append(list(row))
+    second = book.create_sheet("集計")
+    for n in range(12):
+        second.append([n])
+    out = io.BytesIO()
+    book.save(out)
+    code, line, message = refusal(out.getvalue())
+    assert (code, line) == ("KC007", 11)
+    assert message.startswith("シート「集計」で、11 行目にセルがあります"), message
+
+
+def test_the_shared_strings_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At least 200,000 strings and 100 characters each; a lower floor here to keep the test small."""
+    monkeypatch.setenv("KPICHECK_MAX_ROWS", "10")
+    monkeypatch.setattr(workbook_limits, "STRINGS_LEAST", 100)
+    check(workbook_bombs.workbook(["<row/>"], strings=["<si><t>a</t></si>"] * 100))
+    code, _, message = refusal(workbook_bombs.workbook(["<row/>"], strings=["<si><t>a</t></si>"] * 101))
+    assert code == "KC006" and "共有文字列が 100 個を超えています" in message
+    check(workbook_bombs.workbook(["<row/>"], strings=[f"<si><t>{'a' * 9_990}</t></si>"]))
+    code, _, message = refusal(workbook_bombs.workbook(["<row/>"], strings=[f"<si><t>{'a' * 10_001}</t></si>"]))
+    assert code == "KC006" and "10,000 文字を超えています" in message
+
+
+def test_the_shared_strings_cap_is_200000_by_default() -> None:
+    assert check(workbook_bombs.many_strings(3, declared="200000")) is not None
+    code, _, message = refusal(workbook_bombs.many_strings(3, declared="200001"))
+    assert code == "KC006" and "上限 200,000 個" in message
