@@ -1,3 +1,3 @@
 """kpicheck: check a municipal DX plan's KPI targets against actuals."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -58,7 +58,7 @@ and the helpers:
     progress       every indicator's progress items, flattened (for one chart of them all)
     charts         {"summary": link, "progress": link}: the .svg files written beside a Markdown report
                    with -o (progress only if there is a bar to draw); None where none is written
-    generator      "kpicheck 0.1.0"
+    generator      "kpicheck 0.2.0"
     outlook_note   what 見込み means under the plan's floors, one sentence of Japanese
 
 Variables of a multi-year report (years.*.j2)
