@@ -166,7 +166,16 @@ def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> Outloo
     start = baseline[1] if baseline is not None else (points[0][1] if points else None)
     base = base._replace(points=tuple(points), start=start, targets=_yearly_targets(ctx, final_year))
     actual = [(y, v) for y, v in points if baseline is None or y != baseline[0]]
-    if goal is not None and actual and rule.bound.met(actual[-1][1], goal):  # already met: it stays so
+    over = ctx.as_of > fiscal_year_end(final_year)
+    if over and goal is not None and actual and actual[-1][0] >= final_year:  # the final year is over: its actual
+        latest = f"最終目標年度（{final_year}年度）の実績 {quantity(actual[-1][1], unit)}"
+        target = f"{rule.bound.symbol} {quantity(goal, unit)}"
+        if rule.bound.met(actual[-1][1], goal):
+            return base._replace(code=Outlook.ON_TRACK, reason=f"{latest}で最終目標（{target}）を満たした")
+        return base._replace(code=Outlook.OFF_TRACK, reason=f"{latest}で最終目標（{target}）に届かなかった")
+    # a level or a running total once met stays met; a count per year must be made again every year
+    keeps = metric.counts in (Counts.LEVEL, Counts.CUMULATIVE)
+    if keeps and goal is not None and actual and rule.bound.met(actual[-1][1], goal):
         latest = f"{actual[-1][0]}年度の実績 {quantity(actual[-1][1], unit)}"
         reason = f"{latest}で最終目標（{final_year}年度 {rule.bound.symbol} {quantity(goal, unit)}）を既に満たしている"
         return base._replace(code=Outlook.ON_TRACK, reason=reason)

@@ -123,3 +123,18 @@ def test_version_names_the_commit_the_archive_was_built_from(pyz: Path, empty: P
     done = isolated(pyz, empty, "--version")
     assert done.returncode == 0, done.stderr
     assert re.fullmatch(rf"kpicheck {re.escape(__version__)} \(kpicheck\.pyz, commit [\w.+-]+\)\n", done.stdout)
+
+
+def test_an_older_python_is_told_what_to_do(
+    pyz: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`py` on an office PC may still pick 3.10: the archive's first lines say so in one coded line
+    before anything that needs 3.11 is imported (3.10 would end in an ImportError traceback)."""
+    with zipfile.ZipFile(pyz) as archive:
+        main = archive.read("__main__.py").decode("utf-8")
+    monkeypatch.setattr(sys, "version_info", (3, 10, 13, "final", 0))
+    with pytest.raises(SystemExit) as stopped:
+        exec(compile(main, "__main__.py", "exec"), {"__name__": "__main__"})
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kpicheck: KC304 kpicheck.pyz には Python 3.11 以上が必要です（この Python は 3.10.13）")

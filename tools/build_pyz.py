@@ -56,6 +56,16 @@ PLATFORMS = (
 SKIPPED_META = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
 MAIN = """\
 # kpicheck.pyz: run with `python kpicheck.pyz …` (`py kpicheck.pyz …` on Windows); see the README.
+import sys
+
+if sys.version_info < (3, 11):  # an older `py` would end in an ImportError traceback: say what to do
+    found = ".".join(str(part) for part in sys.version_info[:3])
+    sys.stderr.write(
+        f"kpicheck: KC304 kpicheck.pyz には Python 3.11 以上が必要です（この Python は {found}）。"
+        "`py -0` で入っている Python を確かめ、`py -3.11 kpicheck.pyz …` のように版を指定してください\\n"
+    )
+    raise SystemExit(2)
+
 from kpicheck.cli import main
 
 main()
