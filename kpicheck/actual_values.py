@@ -29,9 +29,13 @@ _NUMBER_START = re.compile(r"^[+-]?[\d.,]")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
-def parse_value(text: str, metric: Metric, plan: Plan) -> Decimal | State | str:
-    """Read one actual for a metric: 15,000 / １５，０００名 / 66% / 済 / ○ / a phase word."""
-    value = unquote(normalize(text))
+def parse_value(text: str, metric: Metric, plan: Plan, *, normalized: bool = False) -> Decimal | State | str:
+    """Read one actual for a metric: 15,000 / １５，０００名 / 66% / 済 / ○ / a phase word.
+
+    `normalized`: the text is a cell as actuals' loader reads it (NFKC, trimmed, ="…" removed), which a
+    second normalize leaves as it is, so each row skips it; an unquoted cell may still need it (=" 5").
+    """
+    value = text if normalized and text == text.strip() and not text.startswith('="') else unquote(normalize(text))
     if value.startswith("=") or value.startswith("+=") or value.startswith("@"):
         raise ValueError(f"{cut(text)!r} は表計算の数式です。値を貼り付けてください")
     if metric.kind is ValueKind.NUMBER:

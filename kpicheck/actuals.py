@@ -344,7 +344,7 @@ def _store(
     """The row's own actual, once its value, 基準日 and direction are read and it repeats no other."""
     plan, indicator, metric = subject
     try:
-        value = parse_value(named.get("value", ""), metric, plan)
+        value = parse_value(named.get("value", ""), metric, plan, normalized=True)
     except ValueError as exc:
         item = f" {metric.name}" if len(indicator.metrics) > 1 else ""
         problem("value", "KC106", f"{indicator.id}{item}: {exc}")
@@ -400,7 +400,7 @@ def _previous(
         )
         return
     try:
-        value = parse_value(text, metric, plan)
+        value = parse_value(text, metric, plan, normalized=True)
     except ValueError as exc:
         item = f" {metric.name}" if len(indicator.metrics) > 1 else ""
         problem("previous", "KC106", f"{indicator.id}{item} 前年度実績: {exc}")

@@ -64,7 +64,13 @@ def _unnamed(ctx: CellContext, text: str) -> CellContext:
     plain = normalize(text)
     if any(word and (word in text or word in plain) for word in words):
         return ctx
-    return dataclasses.replace(ctx, metrics=(metric._replace(name="", match=()),))
+    return _stripped(ctx)
+
+
+@functools.lru_cache(maxsize=1024)
+def _stripped(ctx: CellContext) -> CellContext:
+    """`ctx` without its one metric's name and match words: built once per context, not once per cell."""
+    return dataclasses.replace(ctx, metrics=(ctx.metrics[0]._replace(name="", match=()),))
 
 
 @functools.lru_cache(maxsize=4096)
