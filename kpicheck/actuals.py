@@ -19,7 +19,7 @@ from typing import Literal, Protocol
 
 from kpicheck.actual_values import cut, parse_value, unquote
 from kpicheck.decoding import DecodeError, decode
-from kpicheck.errors import Problem, Severity, display_path
+from kpicheck.errors import Problem, Severity, display_path, place_text
 from kpicheck.inputs import SAVE_AS_XLSX, WORKBOOK_SUFFIXES, InputError, read_input
 from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan
 from kpicheck.periods import (
@@ -423,7 +423,7 @@ def _previous(
 def _where(place: Place) -> str:
     """A place as a problem names it (a workbook's cell as Excel names it, D8)."""
     workbook = Path(place.path).suffix.lower() in WORKBOOK_SUFFIXES
-    return Problem(place.path, place.line, place.column, "", "", workbook=workbook).place
+    return place_text(place.path, place.line, place.column, workbook=workbook)
 
 
 def _later(row: list[str], index: int, until: int) -> bool:

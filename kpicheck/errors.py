@@ -186,14 +186,7 @@ class Problem(NamedTuple):
     @property
     def place(self) -> str:
         """path:line:column as far as known; in a workbook path:D8 (a row alone stays path:8)."""
-        place = self.path
-        if self.line is not None:
-            if self.workbook and self.column is not None:
-                return f"{place}:{column_letters(self.column)}{self.line}"
-            place += f":{self.line}"
-            if self.column is not None:
-                place += f":{self.column}"
-        return place
+        return place_text(self.path, self.line, self.column, workbook=self.workbook)
 
     def __str__(self) -> str:
         return f"{self.place}: {self.code} {self.message}"
@@ -212,6 +205,16 @@ class Problem(NamedTuple):
     def about(self, indicator: str, year: int | None = None) -> Problem:
         """The same problem, said to concern `indicator` (in `year`)."""
         return self._replace(indicator=indicator, year=year)
+
+
+def place_text(path: str, line: int | None, column: int | None, *, workbook: bool = False) -> str:
+    """A place as problems name it: path:line:column as far as known; in a workbook path:D8, as Excel
+    names the cell (a row alone stays path:8)."""
+    if line is None:
+        return path
+    if workbook and column is not None:
+        return f"{path}:{column_letters(column)}{line}"
+    return f"{path}:{line}" if column is None else f"{path}:{line}:{column}"
 
 
 def column_letters(number: int) -> str:

@@ -159,10 +159,16 @@ def list_actuals(folder: Path, shown: str) -> tuple[list[Path], list[Problem]]:
             )
             return [], [Problem(shown, None, None, "KC118", message)]
         return [], []
-    return _list_level(folder, shown, top=True)
+    return _list_level(folder, shown, ())
 
 
-def _list_level(folder: Path, shown: str, *, top: bool) -> tuple[list[Path], list[Problem]]:
+def read_below(folders: tuple[str, ...]) -> bool:
+    """Whether files in these folders below actuals/<city>/ are read: none, or one year folder (the rule
+    list_actuals states; validate asks it of a file named on the command line)."""
+    return len(folders) <= 1 and all(year_folder(name) is not None for name in folders)
+
+
+def _list_level(folder: Path, shown: str, within: tuple[str, ...]) -> tuple[list[Path], list[Problem]]:
     names, problems = _names(folder, shown)
     files: list[Path] = []
     for name in names:
@@ -175,12 +181,13 @@ def _list_level(folder: Path, shown: str, *, top: bool) -> tuple[list[Path], lis
         elif suffix in ACTUALS_SUFFIXES:  # even a folder named x.csv: reading it says what it is (KC003)
             files.append(path)
         elif _is_folder(path):
-            if top and year_folder(name) is not None:
-                inner, found = _list_level(path, place, top=False)
+            if read_below((*within, name)):
+                inner, found = _list_level(path, place, (*within, name))
                 files += inner
                 problems += found
             else:
-                problems.append(Problem(place, None, None, "KC117", _folder_message(top), Severity.WARNING))
+                message = _folder_message(top=not within)
+                problems.append(Problem(place, None, None, "KC117", message, Severity.WARNING))
     return files, problems
 
 

@@ -19,6 +19,7 @@ from kpicheck.inputs import (
     anchored,
     list_actuals,
     loose_files,
+    read_below,
     year_folder,
 )
 from kpicheck.kinds.registry import KINDS
@@ -87,17 +88,18 @@ def _refusal(parts: tuple[str, ...]) -> tuple[str, str] | None:
         return None
     if parts[0] != "actuals" or len(parts) < 3:
         return "KC304", NOT_DATA
-    if len(parts) > 4:
+    folders = parts[2:-1]
+    if not read_below(folders) and year_folder(folders[0]) is not None:
         return (
             "KC117",
             "年度フォルダの中のフォルダのファイルは読みません（読むのは市町村のフォルダと年度フォルダの直下です）",
         )
-    suffix = Path(parts[-1]).suffix.lower()
-    if len(parts) == 4 and year_folder(parts[2]) is None:
+    if not read_below(folders):
         return (
             "KC117",
-            f"フォルダ {parts[2]} は年度（2026年度、R8、令和8年度 など）ではないため、この中のファイルは読みません",
+            f"フォルダ {folders[0]} は年度（2026年度、R8、令和8年度 など）ではないため、この中のファイルは読みません",
         )
+    suffix = Path(parts[-1]).suffix.lower()
     if suffix in ACTUALS_SUFFIXES or suffix in REFUSED_SUFFIXES:  # a refused kind: KC005 from the listing
         return None
     return "KC304", NOT_DATA
