@@ -412,9 +412,20 @@ def summary_command(
             help="画面ではなくファイル（.txt、.json、.csv）に書き出します（targets/ と actuals/ の外）。",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j",
+            "--jobs",
+            min=1,
+            metavar="<数>",
+            help="同時に使うプロセスの数（既定: CPU のコア数、最大 8。市町村が 100 未満なら 1）。結果は同じです。",
+        ),
+    ] = None,
 ) -> None:
     """すべての市町村の状況を 1 行ずつ集計します: 状況ごとの指標数と達成率（エラーのある市町村も 1 行）。"""
     from kpicheck.output import check_output, write_files  # noqa: PLC0415 - see the imports above
+    from kpicheck.parallel import default_jobs  # noqa: PLC0415 - only this command
     from kpicheck.render_summary import (  # noqa: PLC0415 - only this command
         csv_header,
         csv_row,
@@ -435,7 +446,7 @@ def summary_command(
 
     def rows() -> Iterator[dict[str, Any]]:
         """Each city's row as it is made; only the totals and the failed cities are kept."""
-        for row in summarize(selection, fiscal_year, when):
+        for row in summarize(selection, fiscal_year, when, jobs or default_jobs()):
             totals.add(row)
             progress.step(row["city"])
             if row["state"] == ERROR:

@@ -18,6 +18,7 @@ from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.grading import achievement, achievement_share, grade_counts, scale_grades
 from kpicheck.models import Report, Status
 from kpicheck.outlook import outlook_counts
+from kpicheck.parallel import ordered_map
 from kpicheck.periods import wareki
 from kpicheck.rules import evaluate
 from kpicheck.workspace import City, city_ids, city_problems, load_city, pick_plan
@@ -101,25 +102,38 @@ def _other_row(city: str, city_name: str | None, state: str, problems: list[Prob
     }
 
 
-def summarize(selection: Selection, year: int, as_of: date) -> Iterator[dict[str, Any]]:
-    """One row per city, in order, each city loaded only while its row is built."""
-    for city in selection.cities:
-        if city in selection.unreadable:
-            yield _other_row(city, None, ERROR, selection.unreadable[city])
-            continue
-        try:
-            # rows of later years are not read: they cannot change this year's figures (validate reads them)
-            loaded: City = load_city(selection.root, city, year, rows_until=year)
-        except KpicheckError as exc:
-            errors = [p for p in exc.problems if p.severity is Severity.ERROR]
-            yield _other_row(city, None, ERROR, errors)
-            continue
-        try:
-            plan = pick_plan(loaded.plans, year, None)
-        except KpicheckError as exc:  # KC302: no plan of this city covers the year
-            yield _other_row(city, loaded.name, NO_PLAN, exc.problems)
-            continue
-        yield city_row(evaluate(plan, loaded.actuals, year, as_of))
+def summarize(selection: Selection, year: int, as_of: date, jobs: int = 1) -> Iterator[dict[str, Any]]:
+    """One row per city, in order, each city loaded only while its row is built; with `jobs` > 1 the cities
+    of a large run are shared among that many worker processes (parallel.py), the rows the same."""
+    return ordered_map(_city_row, selection.cities, jobs, _start, (selection, year, as_of))
+
+
+# What every city's row is made against: set once per process (parallel.py's `start`).
+_run: tuple[Selection, int, date] | None = None
+
+
+def _start(selection: Selection, year: int, as_of: date) -> None:
+    global _run  # noqa: PLW0603 - one run's settings in each worker process
+    _run = (selection, year, as_of)
+
+
+def _city_row(city: str) -> dict[str, Any]:
+    """One city's row: evaluated, or saying why not."""
+    assert _run is not None
+    selection, year, as_of = _run
+    if city in selection.unreadable:
+        return _other_row(city, None, ERROR, selection.unreadable[city])
+    try:
+        # rows of later years are not read: they cannot change this year's figures (validate reads them)
+        loaded: City = load_city(selection.root, city, year, rows_until=year)
+    except KpicheckError as exc:
+        errors = [p for p in exc.problems if p.severity is Severity.ERROR]
+        return _other_row(city, None, ERROR, errors)
+    try:
+        plan = pick_plan(loaded.plans, year, None)
+    except KpicheckError as exc:  # KC302: no plan of this city covers the year
+        return _other_row(city, loaded.name, NO_PLAN, exc.problems)
+    return city_row(evaluate(plan, loaded.actuals, year, as_of))
 
 
 def unreadable(row: dict[str, Any]) -> bool:

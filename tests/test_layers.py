@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "draft_marks", "plan_head", "targets"),
     ("rules", "workspace"),  # the engine, and a data root's cities
     # what the commands share: the year and plan chosen, problems printed, typer's own words in Japanese
-    ("selection", "console", "click_ja"),
+    ("selection", "console", "click_ja", "parallel"),
     ("kpi_table",),  # kpicheck import: the table, its rows, the draft
     ("kpi_rows",),
     ("draft",),
