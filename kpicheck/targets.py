@@ -7,7 +7,6 @@ cells mean is schedule.py's; finding the line a key stands on is toml_reader.py'
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -34,7 +33,7 @@ from kpicheck.plan_head import phase_words, settings
 from kpicheck.plan_rows import RowReader
 from kpicheck.quantities import Baseline, read_baseline
 from kpicheck.schedule import due_target, every_year, scheduled_work, settle
-from kpicheck.toml_reader import Reader, syntax_error_place
+from kpicheck.toml_reader import Reader, TOMLDecodeError, loads, syntax_error_place
 
 SINGLE_METRIC = "value"
 SCHEMA = 1
@@ -91,8 +90,8 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
 def read_plan(source: str, shown: str) -> tuple[Plan | None, list[Problem]]:
     """Read a plan from its TOML text (`kpicheck import` checks its draft through this, as validate reads files)."""
     try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
+        data = loads(source)
+    except TOMLDecodeError as exc:
         line, column = syntax_error_place(exc)
         message = str(exc).split(" (at line")[0]
         return None, [Problem(shown, line, column, "KC201", f"TOML の構文エラー: {message}")]
