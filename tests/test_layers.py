@@ -43,7 +43,18 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "actuals",
     ),  # readers: actuals
     # readers: a plan's TOML and its cells
-    ("qualifiers", "cells", "quantities", "phrases", "schedule", "toml_reader", "draft_marks", "plan_head", "targets"),
+    (
+        "qualifiers",
+        "cells",
+        "quantities",
+        "phrases",
+        "schedule",
+        "plan_rows",
+        "toml_reader",
+        "draft_marks",
+        "plan_head",
+        "targets",
+    ),
     ("rules", "workspace"),  # the engine, and a data root's cities
     # what the commands share: the year and plan chosen, problems printed, typer's own words in Japanese
     ("selection", "console", "click_ja", "parallel"),
