@@ -148,7 +148,7 @@ def plan_head(path: Path, shown: str) -> Head | None:
         return None
 
     def parse() -> Head | None:
-        import tomllib  # noqa: PLC0415 - only to read a file afresh
+        from kpicheck.toml_reader import TOMLDecodeError, loads  # noqa: PLC0415 - only to read a file afresh
 
         try:
             text = raw.decode("utf-8-sig")
@@ -159,8 +159,8 @@ def plan_head(path: Path, shown: str) -> Head | None:
         cut = _FIRST_ARRAY_TABLE.search(text)
         for part in ([text[: cut.start()]] if cut else []) + [text]:
             try:
-                head = tomllib.loads(part).get("plan")
-            except (tomllib.TOMLDecodeError, RecursionError):
+                head = loads(part).get("plan")
+            except (TOMLDecodeError, RecursionError):
                 continue
             if isinstance(head, dict):
                 break
