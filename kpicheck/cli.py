@@ -9,7 +9,7 @@ What the commands share (the app, the error boundary, the options) is in cli_bas
 import gc
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -76,7 +76,7 @@ def status(
     ] = False,
 ) -> None:
     """年度ごとに計画の各指標の状況を表示します。"""
-    from kpicheck.render import render_csv, render_json, render_table, use_color  # noqa: PLC0415 - see the imports
+    from kpicheck.render import json_chunks, render_csv, render_json, render_table, use_color  # noqa: PLC0415
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
     wanted, when = year_option(year), as_of_option(as_of)
@@ -90,21 +90,24 @@ def status(
     fmt = output_format("status", output, out)
     colored = out is None and fmt is OutputFormat.table and use_color(color, sys.stdout)
     if fmt is OutputFormat.json:
-        text: str | bytes = render_json(report)
+        # Written a part at a time, each indicator as it is made: a large city's document is never whole.
+        parts: Iterable[str | bytes] = json_chunks(report) if out is None else [render_json(report)]
     elif fmt is OutputFormat.csv:
-        text = render_csv(report, outlook)  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
+        parts = [render_csv(report, outlook)]  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
     else:
         # The terminal's width (COLUMNS if set); 80 when the output is not a terminal or is a file.
         columns = shutil.get_terminal_size((80, 24)).columns if out is None else 80
-        text = render_table(report, colored, columns, outlook)
+        parts = [render_table(report, colored, columns, outlook)]
     if out is not None:
         from kpicheck.output import write_files  # noqa: PLC0415 - see the imports above
 
+        (text,) = parts
         written = write_files(out, {out: text}, root)
         typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
     else:
-        # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
-        typer.echo(text, nl=False, color=colored)
+        for part in parts:
+            # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
+            typer.echo(part, nl=False, color=colored)
     say_not_yet_known(chosen, loaded.actuals, when, [fiscal_year])
     exit_on_errors(loaded.errors)
     if fail_on is not None:

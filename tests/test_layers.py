@@ -25,7 +25,7 @@ KIND_MAY_IMPORT = {"kinds", "kinds.base", "kinds.pace", "models", "periods"}
 # within a layer. Kept in the order data flows (README: "How the code is laid out").
 LAYERS: tuple[tuple[str, ...], ...] = (
     # records and how statuses show
-    ("kpicheck", "errors", "ids", "periods", "models", "statuses", "sheet_columns", "bidi"),
+    ("kpicheck", "errors", "ids", "periods", "models", "statuses", "sheet_columns", "bidi", "json_text"),
     ("kinds",),  # the package's docstring
     ("kinds.base",),
     ("kinds.pace",),
