@@ -527,4 +527,18 @@ def main() -> None:
     # cycles: collecting every 700 allocations walks them again and again (validate of 100,000
     # rows: 3.1 s with the default, 2.6 s with this; benchmarks/rows.py).
     gc.set_threshold(100_000, 50, 100)
-    app()
+    # typer builds every command's options (signatures, annotations, click parameters) before it runs
+    # one: where the first argument names a command, only that command is built (about 5 ms of
+    # every command line; benchmarks/startup.py). Its usage, help and errors are the same.
+    every = app.registered_commands
+    typed = sys.argv[1] if len(sys.argv) > 1 else None
+    app.registered_commands = [info for info in every if _name(info) == typed] or every
+    try:
+        app()
+    finally:
+        app.registered_commands = every
+
+
+def _name(info: typer.models.CommandInfo) -> str:
+    """The name a command is typed by, as typer gives it."""
+    return info.name or typer.main.get_command_name(info.callback.__name__ if info.callback else "")
