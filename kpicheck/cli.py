@@ -76,22 +76,32 @@ def status(
     ] = False,
 ) -> None:
     """年度ごとに計画の各指標の状況を表示します。"""
-    from kpicheck.render import json_chunks, render_csv, render_json, render_table, use_color  # noqa: PLC0415
+    from kpicheck.render import render_csv, render_json, render_table, use_color  # noqa: PLC0415 - see the imports
     from kpicheck.rules import evaluate  # noqa: PLC0415 - see the imports above
 
     wanted, when = year_option(year), as_of_option(as_of)
     loaded, chosen, fiscal_year = choose_plan(root, city, wanted, plan, when, keep_going=True)
-    report = evaluate(chosen, loaded.actuals, fiscal_year, when, loaded.errors)
-    if department is not None:
-        from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
+    # To the screen, the JSON is written as each indicator is evaluated: a large city's evaluations and
+    # document are never held whole (status_json.py).
+    streamed = None
+    if output is OutputFormat.json and out is None:
+        from kpicheck.status_json import evaluate_to_json, json_parts  # noqa: PLC0415 - see the imports above
 
-        report = for_department(report, department)
+        streamed = evaluate_to_json(chosen, loaded.actuals, fiscal_year, when, loaded.errors, department)
+        report = streamed.counted
+    else:
+        report = evaluate(chosen, loaded.actuals, fiscal_year, when, loaded.errors)
+        if department is not None:
+            from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
+
+            report = for_department(report, department)
     echo_problems(loaded.warnings, limit=0, marked=False)
     fmt = output_format("status", output, out)
     colored = out is None and fmt is OutputFormat.table and use_color(color, sys.stdout)
-    if fmt is OutputFormat.json:
-        # Written a part at a time, each indicator as it is made: a large city's document is never whole.
-        parts: Iterable[str | bytes] = json_chunks(report) if out is None else [render_json(report)]
+    if streamed is not None:
+        parts: Iterable[str | bytes] = json_parts(streamed)
+    elif fmt is OutputFormat.json:
+        parts = [render_json(report)]
     elif fmt is OutputFormat.csv:
         parts = [render_csv(report, outlook)]  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
     else:

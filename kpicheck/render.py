@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -190,27 +190,41 @@ def render_json(report: Report) -> str:
 
 
 CHUNK = 1 << 16  # characters of JSON gathered before they are handed on: one write each, not one per indicator
+ITEM_SEPARATOR = ",\n    "  # between two indicators in "indicators", as indented_json lays them out
 
 
-def json_chunks(report: Report) -> Iterator[str]:
+def indicator_json(evaluation: Evaluation) -> str:
+    """One indicator's part of the contract as it stands in the "indicators" list (two levels in)."""
+    return indented_json(_indicator_dict(evaluation), 2)
+
+
+def json_chunks(report: Report, body: Iterable[str] | None = None) -> Iterator[str]:
     """render_json's text a part at a time, each indicator written as it is made and then let go: a
     large city's document and its dicts are never held whole (issue 23: status's memory). The parts
-    joined are indented_json(to_dict(report)) + "\n", byte for byte."""
+    joined are indented_json(to_dict(report)) + "\n", byte for byte.
+
+    `body`: the indicators' text already made (indicator_json, joined by ITEM_SEPARATOR), in pieces of any
+    size (status_json keeps it compressed); by default made here from the report's evaluations.
+    """
     text = indented_json({**_head(report), "indicators": []})
     empty = "[]\n}"  # "indicators" is the last key: the text ends with its empty list and the closing brace
     if not report.evaluations:
         yield text + "\n"
         return
     parts, size = [text[: -len(empty)], "[\n    "], 0
-    for n, e in enumerate(report.evaluations):
-        part = indented_json(_indicator_dict(e), 2)  # an item of a list one level in, as indented_json lays it
-        parts += [",\n    ", part] if n else [part]
-        size += len(part)
+    for piece in _items(report) if body is None else body:
+        parts.append(piece)
+        size += len(piece)
         if size >= CHUNK:
             yield "".join(parts)
             parts, size = [], 0
     parts.append("\n  ]\n}\n")
     yield "".join(parts)
+
+
+def _items(report: Report) -> Iterator[str]:
+    for n, evaluation in enumerate(report.evaluations):
+        yield (ITEM_SEPARATOR if n else "") + indicator_json(evaluation)
 
 
 # The CSV is for people in Excel: Japanese headers and labels (the JSON keys stay English: they

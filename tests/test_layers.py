@@ -53,7 +53,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sheet", "sheet_xlsx", "render", "validate", "importer", "summary"),  # commands' cores
     ("report_outlook",),  # the report's 見込み column and chart
     ("report_context", "render_summary"),
-    ("report",),
+    ("report", "status_json"),  # status_json filters by --department as the report does
     ("cli_base",),  # the app, the error boundary and the options every command takes
     ("cli", "__main__"),
 )
