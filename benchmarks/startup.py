@@ -59,8 +59,9 @@ def main() -> None:
         ratio = results[name].ratio
         print(f"{name} / import typer: {ratio:.2f}x (goal: <= {goal}x{'' if ratio <= goal else ', NOT MET'})")
     if options.against is not None:
-        # Both as `python -m kpicheck`, so the two differ only in the code on PYTHONPATH.
-        module = [sys.executable, "-m", "kpicheck", *JSON[1:]]
+        # Both as `python -P -m kpicheck`, so the two differ only in the code on PYTHONPATH: without -P
+        # the current folder comes first, and run from a checkout both would time that checkout's code.
+        module = [sys.executable, "-P", "-m", "kpicheck", *JSON[1:]]
         this = ["env", f"PYTHONPATH={ROOT}", *module]
         # A cache of its own: the plan cache keeps one entry per plan file, so two versions of the code
         # sharing one would each find the other's entry and read the plan afresh on every run.

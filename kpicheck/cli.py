@@ -9,7 +9,7 @@ What the commands share (the app, the error boundary, the options) is in cli_bas
 import gc
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,30 +81,43 @@ def status(
 
     wanted, when = year_option(year), as_of_option(as_of)
     loaded, chosen, fiscal_year = choose_plan(root, city, wanted, plan, when, keep_going=True)
-    report = evaluate(chosen, loaded.actuals, fiscal_year, when, loaded.errors)
-    if department is not None:
-        from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
+    # To the screen, the JSON is written as each indicator is evaluated: a large city's evaluations and
+    # document are never held whole (status_json.py).
+    streamed = None
+    if output is OutputFormat.json and out is None:
+        from kpicheck.status_json import evaluate_to_json, json_parts  # noqa: PLC0415 - see the imports above
 
-        report = for_department(report, department)
+        streamed = evaluate_to_json(chosen, loaded.actuals, fiscal_year, when, loaded.errors, department)
+        report = streamed.counted
+    else:
+        report = evaluate(chosen, loaded.actuals, fiscal_year, when, loaded.errors)
+        if department is not None:
+            from kpicheck.report import for_department  # noqa: PLC0415 - see the imports above
+
+            report = for_department(report, department)
     echo_problems(loaded.warnings, limit=0, marked=False)
     fmt = output_format("status", output, out)
     colored = out is None and fmt is OutputFormat.table and use_color(color, sys.stdout)
-    if fmt is OutputFormat.json:
-        text: str | bytes = render_json(report)
+    if streamed is not None:
+        parts: Iterable[str | bytes] = json_parts(streamed)
+    elif fmt is OutputFormat.json:
+        parts = [render_json(report)]
     elif fmt is OutputFormat.csv:
-        text = render_csv(report, outlook)  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
+        parts = [render_csv(report, outlook)]  # UTF-8 with a BOM whatever the console's encoding: Excel reads it
     else:
         # The terminal's width (COLUMNS if set); 80 when the output is not a terminal or is a file.
         columns = shutil.get_terminal_size((80, 24)).columns if out is None else 80
-        text = render_table(report, colored, columns, outlook)
+        parts = [render_table(report, colored, columns, outlook)]
     if out is not None:
         from kpicheck.output import write_files  # noqa: PLC0415 - see the imports above
 
+        (text,) = parts
         written = write_files(out, {out: text}, root)
         typer.echo("書き出しました: " + ", ".join(str(p) for p in written), err=True)
     else:
-        # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
-        typer.echo(text, nl=False, color=colored)
+        for part in parts:
+            # click strips ANSI codes off a non-terminal unless told otherwise; --color means colour anyway.
+            typer.echo(part, nl=False, color=colored)
     say_not_yet_known(chosen, loaded.actuals, when, [fiscal_year])
     exit_on_errors(loaded.errors)
     if fail_on is not None:
@@ -535,4 +548,18 @@ def main() -> None:
     # cycles: collecting every 700 allocations walks them again and again (validate of 100,000
     # rows: 3.1 s with the default, 2.6 s with this; benchmarks/rows.py).
     gc.set_threshold(100_000, 50, 100)
-    app()
+    # typer builds every command's options (signatures, annotations, click parameters) before it runs
+    # one: where the first argument names a command, only that command is built (about 5 ms of
+    # every command line; benchmarks/startup.py). Its usage, help and errors are the same.
+    every = app.registered_commands
+    typed = sys.argv[1] if len(sys.argv) > 1 else None
+    app.registered_commands = [info for info in every if _name(info) == typed] or every
+    try:
+        app()
+    finally:
+        app.registered_commands = every
+
+
+def _name(info: typer.models.CommandInfo) -> str:
+    """The name a command is typed by, as typer gives it."""
+    return info.name or typer.main.get_command_name(info.callback.__name__ if info.callback else "")

@@ -10,27 +10,32 @@ from fractions import Fraction
 
 JST = timezone(timedelta(hours=9), "JST")
 
+
+@functools.cache
+def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern compiled when first used, then kept: compiling this module's patterns at import cost
+    every command line about 1.5 ms (issue 23), most of which never reads a date or an odd id."""
+    return re.compile(pattern, flags)
+
+
 # First Gregorian year of each era: 令和元年 = 2019, 平成元年 = 1989.
 ERAS: dict[str, int] = {"令和": 2019, "R": 2019, "平成": 1989, "H": 1989}
 
-_YEAR = re.compile(
-    r"""^(?:
+_YEAR = r"""^(?:
         (?:FY|fy)?\s*(?P<western>\d{4})\s*(?:年度|年)?
       | (?P<era>令和|平成|R|H|r|h)\s*(?P<num>\d{1,2}|元)\s*(?:年度|年)?
-    )$""",
-    re.VERBOSE,
-)
+    )$"""
 
 # Western dates as staff type them or Excel writes them: 2027-09-30, 2027/9/30, 2027.9.30, 2027年9月30日,
 # 2027-09-30 00:00:00. A four-digit year first, always (dateutil alone would take 9/30 as this year).
-# Compiled when first used (re caches it), not by every start-up: _WESTERN only past the plain forms,
-# _DUE only when a plan is read afresh.
+# Every pattern here is compiled when first used (`compiled`), not by every start-up: _WESTERN only past
+# the plain forms, _DUE only when a plan is read afresh.
 _WESTERN = r"^\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
 
 # The same without a time: read here, without dateutil (2027/9/30, 2027.9.30, 2027-9-30, 2027年9月30日).
 _PLAIN_WESTERN = (
-    re.compile(r"^(\d{4})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{1,2})$"),
-    re.compile(r"^(\d{4})\s*(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),
+    r"^(\d{4})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{1,2})$",
+    r"^(\d{4})\s*(年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$",
 )
 
 _DUE = r"^(?P<year>.+?)(?P<end>末|度末|年度末)?(?:時点|まで)?$"
@@ -48,25 +53,25 @@ def normalize(text: str) -> str:
 # department name must not reach a terminal, nor U+0001 an SVG, nor NUL an HTML page. A line
 # break stays a line break (\n: a note may have several lines; each output escapes it); a tab is
 # a space.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+_CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+_BREAKS = "\r\n?|[\u2028\u2029]"
 
 
 def clean(text: str) -> str:
     """Text as every output may show it: control characters removed, line breaks as \n, tabs as spaces."""
     if text.isprintable():  # no control character, no line break: nothing to do (most text)
         return text
-    return _CONTROLS.sub("", _BREAKS.sub("\n", text).replace("\t", " "))
+    return compiled(_CONTROLS).sub("", compiled(_BREAKS).sub("\n", text).replace("\t", " "))
 
 
 # Ids are compared (KC204) and written by import in one form, so that twins that only look alike are caught:
 # 1-1-1 typed with a minus (U+2212), an en dash or a full-width hyphen, or copied with a zero-width space.
 # Every dash and minus becomes "-". The katakana long mark ー (U+30FC; ｰ after NFKC) is a dash only where
 # it follows no kana: in 1ー1ー1 it is an IME's dash, in データ a vowel mark, kept.
-_ID_DASHES = re.compile("[\u2010-\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]|(?<![\u3041-\u30fa\u30fc])\u30fc")
+_ID_DASHES = "[\u2010-\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]|(?<![\u3041-\u30fa\u30fc])\u30fc"
 # Removed: controls (C0, DEL, C1), format characters (zero-width space and joiners U+200B-U+200D, word
 # joiner U+2060, BOM U+FEFF, soft hyphen U+00AD, bidi controls) and variation selectors: invisible in an id.
-_ID_INVISIBLE = re.compile(
+_ID_INVISIBLE = (
     "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff"
     "\U000e0000-\U000e0fff]"
 )
@@ -78,7 +83,7 @@ def canonical_id(text: str) -> str:
     if text.isascii() and text.isprintable():  # 1-1-1, abashiri-v2: already canonical but for spaces
         return text.strip()
     text = unicodedata.normalize("NFKC", text)
-    return _ID_INVISIBLE.sub("", _ID_DASHES.sub("-", text)).strip()
+    return compiled(_ID_INVISIBLE).sub("", compiled(_ID_DASHES).sub("-", text)).strip()
 
 
 def id_flaw(text: str) -> str | None:
@@ -104,7 +109,7 @@ def fiscal_year_of(day: date) -> int:
 @functools.lru_cache(maxsize=1024)  # a file of actuals repeats a few years on every row
 def parse_year(text: str) -> int:
     """Read a fiscal year: 2027, 2027年度, FY2027, R9, 令和9年度, 令和元年度, H30. ValueError if not."""
-    match = _YEAR.match(normalize(text))
+    match = compiled(_YEAR, re.VERBOSE).match(normalize(text))
     if not match:
         raise ValueError(f"{text!r} を年度として読めません（例: 2027, 2027年度, FY2027, R9, 令和9年度）")
     if match["western"]:
@@ -150,7 +155,7 @@ def parse_date(text: str) -> date:
             return date.fromisoformat(cleaned)
         except ValueError:
             raise ValueError(f"{text!r} は存在しない日付です") from None
-    plain = _PLAIN_WESTERN[0].match(cleaned) or _PLAIN_WESTERN[1].match(cleaned)
+    plain = compiled(_PLAIN_WESTERN[0]).match(cleaned) or compiled(_PLAIN_WESTERN[1]).match(cleaned)
     if plain:  # most typed dates: without dateutil's 10 ms import
         try:
             return date(int(plain[1]), int(plain[3]), int(plain[4]))

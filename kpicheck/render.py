@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, TextIO
 
 from kpicheck.bidi import visible_bidi
 from kpicheck.grading import grade_counts, scale_grades
+from kpicheck.json_text import indented_json
 from kpicheck.kinds.registry import describe
 from kpicheck.models import (
     CHANGE_LABELS,
@@ -162,6 +162,11 @@ def previous_text(evaluation: Evaluation) -> str:
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The JSON contract: see README 'JSON output'."""
+    return {**_head(report), "indicators": [_indicator_dict(e) for e in report.evaluations]}
+
+
+def _head(report: Report) -> dict[str, Any]:
+    """The contract's keys before "indicators" (the last key), in their order."""
     plan = report.plan
     scale = plan.grading
     return {
@@ -177,109 +182,49 @@ def to_dict(report: Report) -> dict[str, Any]:
         "grading": None if scale is None else {"name": scale.name, "grades": scale_grades(scale)},
         "grades": grade_counts(scale, report.evaluations) if scale else None,
         "reduction_rate": plan.reduction_rate.value,  # how an upper bound's achievement_rate was computed
-        "indicators": [_indicator_dict(e) for e in report.evaluations],
     }
 
 
 def render_json(report: Report) -> str:
-    return indented_json(to_dict(report)) + "\n"
+    return "".join(json_chunks(report))
 
 
-# `json.dumps(indent=2)` runs Python's pure-Python encoder (the C one knows no indent before 3.14),
-# 3-4x slower on a large city. The C encoder's item separator may be any text, so one made of a comma,
-# a line break and the depth's spaces lays out every container whose items are all scalars exactly as
-# indent=2 would (its strings never hold a raw line break: they are escaped). The C encoder is called
-# directly: JSONEncoder.encode builds a new one on every call, which costs more than small dicts do.
-_ENCODERS: dict[int, Callable[[Any], str]] = {}
-_NESTED = (dict, list, tuple)
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+CHUNK = 1 << 16  # characters of JSON gathered before they are handed on: one write each, not one per indicator
+ITEM_SEPARATOR = ",\n    "  # between two indicators in "indicators", as indented_json lays them out
 
 
-def _encoder(depth: int) -> Callable[[Any], str]:
-    encode = _ENCODERS.get(depth)
-    if encode is None:
-        separator = ",\n" + "  " * (depth + 1)
-        make = getattr(json.encoder, "c_make_encoder", None)
-        if make is None:  # a Python without the C accelerator: the same text, slower
-            encode = json.JSONEncoder(ensure_ascii=False, separators=(separator, ": ")).encode
-        else:
-            c_encode = make(None, _unserializable, json.encoder.encode_basestring, None, ": ", separator,
-                            False, False, True)  # fmt: skip
-            encode = functools.partial(_joined, c_encode)
-        _ENCODERS[depth] = encode
-    return encode
+def indicator_json(evaluation: Evaluation) -> str:
+    """One indicator's part of the contract as it stands in the "indicators" list (two levels in)."""
+    return indented_json(_indicator_dict(evaluation), 2)
 
 
-def _joined(c_encode: Callable[[Any, int], tuple[str, ...]], value: Any) -> str:
-    return "".join(c_encode(value, 0))
+def json_chunks(report: Report, body: Iterable[str] | None = None) -> Iterator[str]:
+    """render_json's text a part at a time, each indicator written as it is made and then let go: a
+    large city's document and its dicts are never held whole (issue 23: status's memory). The parts
+    joined are indented_json(to_dict(report)) + "\n", byte for byte.
 
-
-def _unserializable(value: object) -> Any:
-    return json.JSONEncoder().default(value)  # raises TypeError, as json.dumps does
-
-
-def indented_json(value: Any, depth: int = 0) -> str:
-    """Exactly `json.dumps(value, ensure_ascii=False, indent=2)` of acyclic data, `depth` levels in, in C
-    where it counts.
-
-    A container's scalar items are written by the C encoder in one call, each non-empty container
-    among them standing in as a marker string that is then replaced by its own text, written the same
-    way one level in. Where a marker's text could also come from the data, the slower exact way runs.
+    `body`: the indicators' text already made (indicator_json, joined by ITEM_SEPARATOR), in pieces of any
+    size (status_json keeps it compressed); by default made here from the report's evaluations.
     """
-    encode = _encoder(depth)
-    if not isinstance(value, _NESTED) or not value:
-        return encode(value)
-    pad = "  " * depth
-    is_dict = isinstance(value, dict)
-    pairs = value.items() if isinstance(value, dict) else enumerate(value)
-    # Most items are exactly str, int, float, bool or None: one look-up each rules them out.
-    nested = [key for key, v in pairs if type(v) not in _SCALARS and isinstance(v, _NESTED) and v]
-    if not nested:
-        text = encode(value)
-    elif not is_dict and len(nested) == len(value):  # a list of containers: nothing to stand in
-        text = "[" + (",\n  " + pad).join([indented_json(v, depth + 1) for v in value]) + "]"
-    else:
-        flat: Any = dict(value) if is_dict else list(value)
-        for n, key in enumerate(nested):
-            flat[key] = f"{_MARK}{n}"
-        text = encode(flat)
-        if text.count(_MARK_TEXT) != len(nested) or (is_dict and not all(isinstance(k, str) for k in nested)):
-            return _indented_slowly(value, depth)
-        parts, rest = [], text
-        for n, key in enumerate(nested):
-            head, _, rest = rest.partition(f'"{_MARK_TEXT}{n}"')
-            parts += [head, indented_json(value[key], depth + 1)]
-        text = "".join([*parts, rest])
-    return f"{text[0]}\n{pad}  {text[1:-1]}\n{pad}{text[-1]}"
+    text = indented_json({**_head(report), "indicators": []})
+    empty = "[]\n}"  # "indicators" is the last key: the text ends with its empty list and the closing brace
+    if not report.evaluations:
+        yield text + "\n"
+        return
+    parts, size = [text[: -len(empty)], "[\n    "], 0
+    for piece in _items(report) if body is None else body:
+        parts.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield "".join(parts)
+            parts, size = [], 0
+    parts.append("\n  ]\n}\n")
+    yield "".join(parts)
 
 
-_MARK = "\x00kpicheck\x00"  # a container's stand-in; _MARK_TEXT is how the C encoder writes it
-_MARK_TEXT = json.dumps(_MARK)[1:-1]
-
-
-def _indented_slowly(value: dict[Any, Any] | list[Any] | tuple[Any, ...], depth: int) -> str:
-    """indented_json where a marker could be mistaken for data: runs of scalars in one C call each."""
-    encode, pad = _encoder(depth), "  " * depth
-    is_dict = isinstance(value, dict)
-    parts: list[str] = []
-    run: dict[Any, Any] = {}
-    for key, v in value.items() if isinstance(value, dict) else enumerate(value):
-        if not isinstance(v, _NESTED) or not v:
-            run[key] = v
-            continue
-        if run:
-            parts.append(encode(run if is_dict else list(run.values()))[1:-1])
-            run = {}
-        if not is_dict:
-            parts.append(indented_json(v, depth + 1))
-        elif isinstance(key, str):
-            parts.append(f"{encode(key)}: {indented_json(v, depth + 1)}")
-        else:  # json.dumps turns 1 into "1": leave such keys to it
-            return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
-    if run:
-        parts.append(encode(run if is_dict else list(run.values()))[1:-1])
-    text = (",\n  " + pad).join(parts)
-    return f"{{\n{pad}  {text}\n{pad}}}" if is_dict else f"[\n{pad}  {text}\n{pad}]"
+def _items(report: Report) -> Iterator[str]:
+    for n, evaluation in enumerate(report.evaluations):
+        yield (ITEM_SEPARATOR if n else "") + indicator_json(evaluation)
 
 
 # The CSV is for people in Excel: Japanese headers and labels (the JSON keys stay English: they

@@ -39,6 +39,7 @@ from kpicheck.bidi import visible_bidi
 from kpicheck.cache import jinja_cache
 from kpicheck.errors import KpicheckError, Problem, usage_error
 from kpicheck.models import (
+    Evaluation,
     Plan,
     Report,
 )
@@ -76,12 +77,17 @@ def for_department(report: Report, department: str | None) -> Report:
     if department is None:
         return report
     wanted = normalize(department)
-    shown = tuple(e for e in report.evaluations if wanted in {normalize(d) for d in e.indicator.departments})
+    shown = tuple(e for e in report.evaluations if in_department(e, wanted))
     if not shown:
         known = "、".join(departments(report.plan)) or "なし"
         message = f"--department {department!r}: {report.plan.id} にこの担当の指標はありません（あるもの: {known}）"
         raise usage_error("KC304", message)
     return report._replace(evaluations=shown)
+
+
+def in_department(evaluation: Evaluation, wanted: str) -> bool:
+    """Whether the indicator's 担当 includes the department `wanted` (normalised)."""
+    return wanted in {normalize(d) for d in evaluation.indicator.departments}
 
 
 _RANGE = re.compile(r"^(?P<first>.+?)\s*[-~〜–—]\s*(?P<last>.+)$")

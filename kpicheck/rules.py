@@ -3,7 +3,7 @@ the parts of an indicator combined, last year's row compared."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -209,8 +209,17 @@ def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date, problems: Seq
     `problems`: errors that concern one indicator (a target cell or an actuals row kpicheck could not
     use, `City.errors`); that indicator is 評価不能 with the problem in its reason, every other is judged.
     """
+    return Report(
+        plan=plan, year=year, as_of=as_of, evaluations=tuple(evaluations(plan, actuals, year, as_of, problems))
+    )
+
+
+def evaluations(
+    plan: Plan, actuals: Actuals, year: int, as_of: date, problems: Sequence[Problem] = ()
+) -> Iterator[Evaluation]:
+    """evaluate's evaluations one at a time, in the plan's order: a caller that writes each as it comes
+    need not hold them all (status --format json on a large city)."""
     broken = _broken(plan, year, problems) if problems else {}
-    evaluations = []
     for indicator in plan.indicators:
         evaluation = evaluate_indicator(plan, indicator, year, as_of, actuals)
         if indicator.id in broken:
@@ -218,8 +227,7 @@ def evaluate(plan: Plan, actuals: Actuals, year: int, as_of: date, problems: Seq
             seen = OutlookResult(Outlook.INSUFFICIENT_DATA, "目標または実績のセルを読めないため、傾向を判定できない")
         else:
             seen = outlook_of(plan, evaluation, actuals, year, as_of)
-        evaluations.append(figures(plan, evaluation)._replace(outlook=seen))
-    return Report(plan=plan, year=year, as_of=as_of, evaluations=tuple(evaluations))
+        yield figures(plan, evaluation)._replace(outlook=seen)
 
 
 def _broken(plan: Plan, year: int, problems: Sequence[Problem]) -> dict[str, list[Problem]]:

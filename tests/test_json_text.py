@@ -1,5 +1,6 @@
 """render.indented_json writes what json.dumps(indent=2, ensure_ascii=False) writes, byte for byte
-(issue 23: the JSON is written faster, its bytes unchanged)."""
+(issue 23: the JSON is written faster, its bytes unchanged), and status's JSON written a part at a
+time (render.json_chunks) is that same text."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, invoke
-from kpicheck.render import _MARK, indented_json, render_json, to_dict
+from kpicheck import render
+from kpicheck.json_text import _MARK
+from kpicheck.render import indented_json, json_chunks, render_json, to_dict
 from kpicheck.rules import evaluate
 from kpicheck.selection import choose_plan
 
@@ -73,3 +76,34 @@ def test_status_json_of_the_demo_is_json_dumps_indent_2(city: str, year: int) ->
     result = invoke("status", "--root", str(REPO), "--city", city, "--year", str(year), "--as-of", f"{year}-12-31",
                     "--format", "json")  # fmt: skip
     assert result.stdout == reference(to_dict(report)) + "\n"
+
+
+WHOLE = render.CHUNK  # as shipped
+
+
+@pytest.mark.parametrize("chunk", [1, 700, WHOLE])
+@pytest.mark.parametrize(("city", "year"), [("abashiri", 2027), ("hyuga", 2025)])
+def test_the_streamed_json_is_the_whole_document(
+    city: str, year: int, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Joined, the parts are json.dumps of the whole contract; a small CHUNK hands on many parts (one per
+    indicator at 1), so the document is written as it is made rather than built whole."""
+    monkeypatch.setattr(render, "CHUNK", chunk)
+    as_of = date(year, 12, 31)
+    loaded, plan, fiscal_year = choose_plan(REPO, city, year, None, as_of, keep_going=True)
+    report = evaluate(plan, loaded.actuals, fiscal_year, as_of, loaded.errors)
+    parts = list(json_chunks(report))
+    assert "".join(parts) == reference(to_dict(report)) + "\n"
+    if chunk == 1:
+        assert len(parts) == len(report.evaluations) + 1
+    elif chunk == WHOLE:
+        assert len(parts) == 1  # a small city: one write, as before
+
+
+def test_the_streamed_json_of_a_report_without_indicators() -> None:
+    """A department with no indicator (status --department) writes "indicators": [] as json.dumps does."""
+    loaded, plan, fiscal_year = choose_plan(REPO, "abashiri", 2027, None, date(2027, 12, 31), keep_going=True)
+    report = evaluate(plan, loaded.actuals, fiscal_year, date(2027, 12, 31))._replace(evaluations=())
+    text = "".join(json_chunks(report))
+    assert text == reference(to_dict(report)) + "\n"
+    assert '"indicators": []' in text

@@ -25,7 +25,7 @@ KIND_MAY_IMPORT = {"kinds", "kinds.base", "kinds.pace", "models", "periods"}
 # within a layer. Kept in the order data flows (README: "How the code is laid out").
 LAYERS: tuple[tuple[str, ...], ...] = (
     # records and how statuses show
-    ("kpicheck", "errors", "ids", "periods", "models", "statuses", "sheet_columns", "bidi"),
+    ("kpicheck", "errors", "ids", "periods", "models", "statuses", "sheet_columns", "bidi", "json_text"),
     ("kinds",),  # the package's docstring
     ("kinds.base",),
     ("kinds.pace",),
@@ -64,7 +64,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sheet", "sheet_xlsx", "render", "validate", "importer", "summary"),  # commands' cores
     ("report_outlook",),  # the report's 見込み column and chart
     ("report_context", "render_summary"),
-    ("report",),
+    ("report", "status_json"),  # status_json filters by --department as the report does
     ("cli_base",),  # the app, the error boundary and the options every command takes
     ("cli", "__main__"),
 )
