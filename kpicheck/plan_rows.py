@@ -10,6 +10,10 @@ indicator's own lines.
 
 A one-metric indicator's name and match words count only where a cell contains one of them (as in
 phrases._unnamed, per cell), so rows printed under indicators of different names are read once.
+
+The rows read are kept for the next plan of the same years and words (a summary reads a plan of each
+city in one process, and plans share cells such as 運用継続), up to KEEP rows: the reading is a function
+of the key alone, whichever plan it was met in.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ class Row(NamedTuple):
     faults: tuple[str, ...]  # KC203 of settle, said after the indicator's name
 
 
+KEEP = 10_000  # rows kept from one plan for the next (a plan's own rows are all kept while it is read)
+_kept: list[tuple[tuple[CellContext, int, int], dict[tuple[object, ...], Row]]] = []  # the last plan's, if any
+
+
 class RowReader:
     """Reads the yearly rows of one plan, each distinct row once."""
 
@@ -48,7 +56,14 @@ class RowReader:
         self.last = last
         self.years = tuple(str(year) for year in range(first, last + 1))
         self._rows: dict[tuple[object, ...], Row] = {}
-        self._texts: dict[str, tuple[str, str]] = {}  # a cell as in the TOML -> (cleaned, normalised)
+        context = (base, first, last)
+        if _kept and _kept[0][0] == context and len(_kept[0][1]) < KEEP:
+            self._rows = _kept[0][1]  # the same years and words: the rows read before read the same
+        else:
+            _kept[:] = [(context, self._rows)]
+        # The text a one-metric row's words are looked for in: its cells cleaned and normalised, \0 between
+        # (no cell nor word holds \0: clean removes it), so a word is in it only where it is in one cell.
+        self._hay: dict[tuple[object, ...], str] = {}
 
     def read(
         self, cells: dict[str, object], metrics: tuple[Metric, ...], ends: int, part: int | None, missing: bool
@@ -59,13 +74,14 @@ class RowReader:
             return row, row.settled
         # Decimal("1.0") == Decimal("1") as keys, but each prints as written: the baselines' text is in the key.
         written = tuple(str(m.baseline) for m in metrics)
-        nameless = self._nameless(cells, metrics, part)
+        items = tuple(cells.items())
+        nameless = self._nameless(items, metrics, part)
         shape: tuple[tuple[object, ...], ...]
         if nameless:
             shape = tuple((m.id, m.unit, m.counts, m.kind, m.counts_declared, *m[7:]) for m in metrics)
         else:
             shape = tuple(tuple(m) for m in metrics)
-        key = (tuple(cells.items()), shape, written, ends, part, missing)
+        key = (items, shape, written, ends, part, missing)
         found = self._rows.get(key)
         if found is None:
             found = self._rows[key] = self._read(cells, metrics, ends, part, missing)
@@ -74,22 +90,22 @@ class RowReader:
             return row, row.settled  # equal metrics (names too), or none settled
         return row, (_as_settled(metrics[0], row.settled[0]),)
 
-    def _nameless(self, cells: dict[str, object], metrics: tuple[Metric, ...], part: int | None) -> bool:
+    def _nameless(self, items: tuple[tuple[str, object], ...], metrics: tuple[Metric, ...], part: int | None) -> bool:
         """True when no cell of the row contains the one metric's name, a match word or a neutral word."""
         if len(metrics) != 1 or part is not None:
             return False
         metric = metrics[0]
-        words = [w for w in (metric.name, *metric.match, *self.base.neutral_words) if w]
-        for raw in cells.values():
-            assert isinstance(raw, str)
-            found = self._texts.get(raw)
-            if found is None:
+        # A word with \0 is in no cell (clean removes it), nor then in the hay.
+        words = [w for w in (metric.name, *metric.match, *self.base.neutral_words) if w and "\0" not in w]
+        hay = self._hay.get(items)
+        if hay is None:
+            texts: list[str] = []
+            for _, raw in items:
+                assert isinstance(raw, str)
                 text = clean(raw)
-                found = self._texts[raw] = (text, normalize(text))
-            text, plain = found
-            if any(word in text or word in plain for word in words):
-                return False
-        return True
+                texts += (text, normalize(text))
+            hay = self._hay[items] = "\0".join(texts)
+        return not any(word in hay for word in words)
 
     def _read(
         self, cells: dict[str, object], metrics: tuple[Metric, ...], ends: int, part: int | None, missing: bool

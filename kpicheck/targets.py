@@ -57,6 +57,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     }),
     "metric": frozenset({"id", "name", "unit", "counts", "match", "baseline"}),
 }  # fmt: skip
+COUNTS = {c.value: c for c in Counts}  # `counts = "level"` -> Counts.LEVEL
 
 
 def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list[Problem]]:
@@ -99,7 +100,7 @@ def read_plan(source: str, shown: str) -> tuple[Plan | None, list[Problem]]:
         return None, [
             Problem(shown, None, None, "KC201", "TOML の入れ子が深すぎます（配列やテーブルの中の配列やテーブル）")
         ]
-    reader = Reader(shown, source.splitlines(), nested="indicators")
+    reader = Reader(shown, source.splitlines(), nested="indicators", source=source)
     plan = _build_plan(data, reader)
     return plan, reader.problems
 
@@ -245,41 +246,34 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
         r.problem("KC202", f"{where}: metrics は空でないテーブルの配列にしてください", line)
         return ()
     metrics = []
+    nested = "metrics" in table
     for spec in specs:
         unit = spec.get("unit")
         declared = "counts" in spec
         counts_text = spec.get("counts", "level")
-        if not isinstance(counts_text, str) or counts_text not in {c.value for c in Counts}:
+        counts = COUNTS.get(counts_text) if isinstance(counts_text, str) else None
+        if counts is None:
             r.problem(
                 "KC202",
                 f"{where}: counts は per_year、level、cumulative のいずれかにしてください（{counts_text!r} は不可）",
                 line,
             )
-            counts_text = "level"
+            counts_text, counts = "level", COUNTS["level"]
         if unit is not None and not isinstance(unit, str):
             r.problem("KC202", f"{where}: unit は文字列にしてください", line)
             unit = None
         kind = ValueKind.NUMBER if unit is not None else ValueKind.PHASE if phased else ValueKind.STATE
-        # A baseline's problem at its own line (a metric's: the block's first baseline), looked up only for one.
-        place, before = functools.partial(r.line_of_key, "baseline", line), len(r.problems)
-        baseline = _baseline(spec.get("baseline"), unit, r, where, line)
-        if len(r.problems) > before:
-            r.problems[before:] = [p._replace(line=place()) for p in r.problems[before:]]
-        if baseline and baseline.counts and declared and baseline.counts != counts_text:
-            r.problem(
-                "KC202",
-                f"{where}: 基準値 {spec['baseline']['value']!r} は{COUNTS_LABELS[baseline.counts]}ですが、"
-                f"counts = {counts_text!r} です（どちらかを直してください）",
-                place(),
-            )
-        if "metrics" in table:
+        baseline = None
+        if "baseline" in spec:
+            baseline = _metric_baseline(spec, unit, counts_text, declared, r, where, line)
+        if nested:
             r.unknown_keys(spec, KNOWN_KEYS["metric"], f"{where} の項目", line)
         metrics.append(
             Metric(
                 id=r.ident(spec, f"{where} の項目", line),
                 name=r.text(spec, "name", where, line),
                 unit=unit,
-                counts=Counts(counts_text),
+                counts=counts,
                 match=r.texts(spec, "match", where, line),
                 kind=kind,
                 counts_declared=declared,
@@ -288,8 +282,27 @@ def _metrics(table: dict[str, Any], r: Reader, where: str, line: int | None, pha
                 baseline_counts=baseline.counts if baseline else None,
             )
         )
-    _unique(r, f"{where} の項目", ((m.id, line) for m in metrics))
+    if len(metrics) > 1:
+        _unique(r, f"{where} の項目", ((m.id, line) for m in metrics))
     return tuple(metrics)
+
+
+def _metric_baseline(
+    spec: dict[str, Any], unit: str | None, counts_text: str, declared: bool, r: Reader, where: str, line: int | None
+) -> Baseline | None:
+    """A metric's baseline, its problems at its own line (a metric's: the block's first baseline)."""
+    place, before = functools.partial(r.line_of_key, "baseline", line), len(r.problems)
+    baseline = _baseline(spec.get("baseline"), unit, r, where, line)
+    if len(r.problems) > before:
+        r.problems[before:] = [p._replace(line=place()) for p in r.problems[before:]]
+    if baseline and baseline.counts and declared and baseline.counts != counts_text:
+        r.problem(
+            "KC202",
+            f"{where}: 基準値 {spec['baseline']['value']!r} は{COUNTS_LABELS[baseline.counts]}ですが、"
+            f"counts = {counts_text!r} です（どちらかを直してください）",
+            place(),
+        )
+    return baseline
 
 
 def _baseline(spec: object, unit: str | None, r: Reader, where: str, line: int | None) -> Baseline | None:

@@ -29,6 +29,10 @@ def loads(source: str) -> dict[str, Any]:
 
 
 _ID_LINE = re.compile(r"""^\s*id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# The same over the whole text at once, each part kept within its line (\s but a line's end; no " or ' across
+# one), for a text whose only line ends are \n and \r\n: there, its lines are str.splitlines' lines.
+_ID_LINES = re.compile(r"""^[^\S\r\n]*id[^\S\r\n]*=[^\S\r\n]*(?:"([^"\r\n]*)"|'([^'\r\n]*)')""", re.MULTILINE)
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what else splitlines ends a line at
 
 
 def syntax_error_place(exc: TOMLDecodeError) -> tuple[int | None, int | None]:
@@ -53,13 +57,30 @@ class Reader:
     nested: str
     problems: list[Problem] = field(default_factory=list)
     id_lines: dict[str, list[int]] = field(default_factory=dict)
+    # The text the lines are of (optional): the id lines are then found in one pass over it.
+    source: str | None = field(default=None, repr=False)
     _headers: list[int] | None = field(default=None, init=False, repr=False)  # lines of [...] that end a block
+    _canonical: dict[str, str] = field(default_factory=dict, init=False, repr=False)  # canonical_id, once per text
 
     def __post_init__(self) -> None:
+        if self.source is not None and not _OTHER_BREAKS.search(self.source):
+            number, at, text = 1, 0, self.source
+            for each in _ID_LINES.finditer(text):
+                number += text.count("\n", at, each.start())
+                at = each.start()
+                self.id_lines.setdefault(self.canonical(each[1] or each[2] or ""), []).append(number)
+            return
         for number, line in enumerate(self.lines, 1):
             found = _ID_LINE.match(line)
             if found:
-                self.id_lines.setdefault(canonical_id(found[1] or found[2] or ""), []).append(number)
+                self.id_lines.setdefault(self.canonical(found[1] or found[2] or ""), []).append(number)
+
+    def canonical(self, text: str) -> str:
+        """canonical_id(text), worked out once per text (an indicator's id is looked up, then read)."""
+        found = self._canonical.get(text)
+        if found is None:
+            found = self._canonical[text] = canonical_id(text)
+        return found
 
     def block_end(self, start: int) -> int:
         """The last line of the table that starts at line `start` (before the next [[...]] or [...])."""
@@ -90,11 +111,12 @@ class Reader:
         self, table: dict[str, Any], known: frozenset[str], where: str, line: int | None, *, top: bool = False
     ) -> None:
         """KC210 (a warning) for each key not in `known`, with the nearest known one; `top`: the file's own keys."""
+        unknown = [key for key in table if key not in known]
+        if not unknown:
+            return
         import difflib  # noqa: PLC0415 - only files with a typo need it
 
-        for key in table:
-            if key in known:
-                continue
+        for key in unknown:
             near = difflib.get_close_matches(key, sorted(known), n=1)
             hint = f"（{near[0]!r} の誤り？）" if near else f"（使えるキー: {', '.join(sorted(known))}）"
             message = f"{where}: 不明なキー {key!r}{hint}"
@@ -113,13 +135,15 @@ class Reader:
 
     def line_of_id(self, ident: object, start: int = 0) -> int | None:
         """The first `id = "..."` line for this id after `start` (ids may repeat across kinds)."""
-        numbers = self.id_lines.get(canonical_id(str(ident)), [])
+        numbers = self.id_lines.get(self.canonical(str(ident)), [])
         index = bisect.bisect_right(numbers, start)
         return numbers[index] if index < len(numbers) else None
 
     def ident(self, table: dict[str, Any], where: str, line: int | None) -> str:
         """An id: a non-empty string in canonical form (ＡＢ−１ -> AB-1), so look-alike twins are KC204."""
         value = table.get("id")
+        if isinstance(value, str) and value.isascii() and value.isprintable() and value.strip():
+            return self.canonical(value)  # 1-1-1: normalised and without a flaw as written (most ids)
         if value is None:
             self.problem("KC202", f"{where}: キー 'id' がありません", line)
             return ""
@@ -130,7 +154,7 @@ class Reader:
         if flaw:
             self.problem("KC212", f"{where}: {flaw}", line)
             return ""
-        return canonical_id(value)
+        return self.canonical(value)
 
     def problem(self, code: str, message: str, line: int | None = None) -> None:
         if len(message) > 400:  # a 5,000-character cell is still one readable line
@@ -149,7 +173,9 @@ class Reader:
         return clean(value)
 
     def texts(self, table: dict[str, Any], key: str, where: str, line: int | None) -> tuple[str, ...]:
-        value = table.get(key, [])
+        value = table.get(key)
+        if value is None:
+            return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem("KC202", f"{where}: {key!r} は文字列の配列にしてください", line)
             return ()
