@@ -78,7 +78,8 @@ class RowReader:
         nameless = self._nameless(items, metrics, part)
         shape: tuple[tuple[object, ...], ...]
         if nameless:
-            shape = tuple((m.id, m.unit, m.counts, m.kind, m.counts_declared, *m[7:]) for m in metrics)
+            # every field but the name and match words, whatever fields Metric gains
+            shape = tuple(tuple(m._replace(name="", match=())) for m in metrics)
         else:
             shape = tuple(tuple(m) for m in metrics)
         key = (items, shape, written, ends, part, missing)
