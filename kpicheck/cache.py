@@ -112,6 +112,13 @@ def cache_home(avoid: tuple[Path, ...] = ()) -> Path | None:
     return home
 
 
+def prepare(avoid: tuple[Path, ...] = ()) -> None:
+    """Check the cache folder now, before worker processes start (summary --jobs): a forked worker
+    inherits what was found, so a refused folder is said once, not once by each worker. (A worker
+    started afresh, as on Windows, checks it again and may say it again.)"""
+    _usable_home(avoid)
+
+
 def _with_roots(avoid: tuple[Path, ...]) -> tuple[Path, ...]:
     """A data root's targets/ and actuals/, and the root itself (their parent)."""
     return tuple(dict.fromkeys((*avoid, *(folder.parent for folder in avoid))))

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kpicheck import cache
 from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.grading import achievement, achievement_share, grade_counts, scale_grades
 from kpicheck.models import Report, Status
@@ -105,6 +106,8 @@ def _other_row(city: str, city_name: str | None, state: str, problems: list[Prob
 def summarize(selection: Selection, year: int, as_of: date, jobs: int = 1) -> Iterator[dict[str, Any]]:
     """One row per city, in order, each city loaded only while its row is built; with `jobs` > 1 the cities
     of a large run are shared among that many worker processes (parallel.py), the rows the same."""
+    if jobs > 1:
+        cache.prepare((selection.root / "targets", selection.root / "actuals"))
     return ordered_map(_city_row, selection.cities, jobs, _start, (selection, year, as_of))
 
 

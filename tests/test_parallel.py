@@ -134,3 +134,16 @@ def test_summary_in_spawned_workers(tmp_path: Path) -> None:
     ]
     assert runs[0].stdout == runs[1].stdout
     assert json.loads(runs[1].stdout)[7]["state"] == "error"
+
+
+def test_a_refused_cache_folder_is_said_once_not_once_a_worker(tmp_path: Path) -> None:
+    """The cache folder is checked before workers start: its one warning is one line for the run."""
+    root = write_root(tmp_path / "root", {f"c{n:03d}": f"第{n}市" for n in range(PARALLEL_FROM + 5)})
+    cache_home = tmp_path / "cache"
+    (cache_home / "kpicheck").mkdir(parents=True)
+    (cache_home / "kpicheck").chmod(0o770)  # others may write: refused (KC501), the run goes on uncached
+    args = [sys.executable, "-m", "kpicheck", "summary", "--root", str(root), "--year", "2027"]
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    done = subprocess.run([*args, "--format", "json", "-j", "2"], capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr.decode().count("KC501") == 1
