@@ -127,22 +127,22 @@ def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
     return sorted(set(problems + found), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code, p.message))
 
 
-def _used(indicator: Indicator, metric: str, year: int, last_year: int) -> bool:
-    """Whether a verdict reads this row: its own year's target (the metric's, or another metric's that
-    takes it as an input), or a later year's that looks back to it (growth, a level's start, a 累計)."""
-    own = target_for(indicator, year)
-    if own is not None and any(
-        (r.metric == metric and KINDS[r.kind].reads) or metric in KINDS[r.kind].inputs for r in own.rules
-    ):
-        return True
+def _used_years(indicator: Indicator, metric: str, years: range) -> frozenset[int]:
+    """The years of `years` whose row a verdict reads: its own year's target (the metric's, or another
+    metric's that takes it as an input), or a later year's that looks back to it (growth, a level's
+    start, a 累計). All years at once: a city's rows are one per indicator, metric and year."""
+    used: set[int] = set()
     counts = next((m.counts for m in indicator.metrics if m.id == metric), None)
-    for later in range(year + 1, last_year + 1):
-        target = target_for(indicator, later)
+    for year in years:
+        target = target_for(indicator, year)
         for rule in target.rules if target else ():
-            back = KINDS[rule.kind].lookback(rule, counts) if rule.metric == metric else 0
-            if back is None or later - year <= back:
-                return True
-    return False
+            kind = KINDS[rule.kind]
+            if (rule.metric == metric and kind.reads) or metric in kind.inputs:
+                used.add(year)
+            if rule.metric == metric:
+                back = kind.lookback(rule, counts)
+                used.update(range(years.start if back is None else max(years.start, year - back), year))
+    return frozenset(used)
 
 
 PlansOf = Callable[[str], tuple[list[Plan], list[Problem]]]
@@ -182,13 +182,18 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
     if named is not None:
         # Files not named first, so a duplicate row is reported in the file being committed.
         files = [f for f in files if anchored(f) not in named] + [f for f in files if anchored(f) in named]
-    loaded = load_actuals(files, plans, root)
+    loaded = load_actuals(files, plans, root, lean=True)  # no Actual records: validate only checks
     problems += loaded.problems
     by_id = {p.id: p for p in plans}
-    for (plan_id, indicator_id, metric, year), actual in loaded.actuals.items():
-        indicator = by_id[plan_id].indicator(indicator_id)
-        if indicator is not None and not _used(indicator, metric, year, by_id[plan_id].last_year):
-            place = actual.place
+    used: dict[tuple[str, str, str], frozenset[int]] = {}  # the years read, per plan, indicator and metric
+    with_rows: set[str] = set()
+    for (plan_id, indicator_id, metric, year), place in loaded.kept.items() if loaded.kept else ():
+        with_rows.add(place.path)
+        plan, triple = by_id[plan_id], (plan_id, indicator_id, metric)
+        indicator = plan.indicator(indicator_id)
+        if indicator is not None and triple not in used:
+            used[triple] = _used_years(indicator, metric, range(plan.first_year - 1, plan.last_year + 1))
+        if indicator is not None and year not in used[triple]:
             problems.append(
                 Problem(
                     place.path,
@@ -199,7 +204,6 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
                     Severity.WARNING,
                 )
             )
-    with_rows = {a.place.path for a in loaded.actuals.values()}
     with_problems = {p.path for p in problems}
     for path in files:
         shown = display_path(path, root)
