@@ -125,8 +125,9 @@ class Kept:
             self.files.append(shown)
         return self._file[shown]
 
-    def has(self, plan: Plan, slot: int) -> bool:
-        return self._where[plan.id][slot] != 0
+    def arrays(self, plan: Plan) -> tuple[array[int], list[str | None]]:
+        """The plan's slots (file index << 40 | line, 0 if empty) and texts, for the row path to fill."""
+        return self._where[plan.id], self._texts[plan.id]
 
     def put(self, plan: Plan, slot: int, text: str, place: Place, key: Key | None = None) -> None:
         """Keep an actual's text and place (`key` for a 前年度実績's, whose place has a column)."""
@@ -155,19 +156,50 @@ class Kept:
 
     def items(self) -> Iterator[tuple[Key, Place]]:
         """Every actual kept: its key and place."""
-        for plan, first, _span in self._plans.values():
+        for plan, indicator, metric, found in self.groups():
+            for year, place in found:
+                yield (plan.id, indicator.id, metric, year), place
+
+    def groups(self) -> Iterator[tuple[Plan, Indicator, str, list[tuple[int, Place]]]]:
+        """The actuals kept per plan, indicator and metric: (plan, indicator, metric id, [(year, place)])."""
+        files, places = self.files, self.places
+        for plan, first, span in self._plans.values():
             where = self._where[plan.id]
+            years = range(plan.first_year - 1, plan.last_year + 1)
             for indicator_id, base in first.items():
                 indicator = plan.indicator(indicator_id)
-                slot = base
-                for metric in indicator.metrics if indicator else ():
-                    for year in range(plan.first_year - 1, plan.last_year + 1):
-                        found = where[slot]
-                        slot += 1
-                        if found:
-                            key = (plan.id, indicator_id, metric.id, year)
-                            place = self.places.get(key) or Place(self.files[found >> 40], found & (1 << 40) - 1)
-                            yield key, place
+                for index, metric in enumerate(indicator.metrics if indicator else ()):
+                    start = base + index * span - years.start
+                    found = [(year, where[start + year]) for year in years if where[start + year]]
+                    if indicator is None or not found:
+                        continue
+                    yield (
+                        plan,
+                        indicator,
+                        metric.id,
+                        [
+                            (
+                                year,
+                                (places and places.get((plan.id, indicator_id, metric.id, year)))
+                                or Place(files[at >> 40], at & (1 << 40) - 1),
+                            )
+                            for year, at in found
+                        ],
+                    )
+
+
+_Year = tuple[int, Plan, dict[str, "date | bool | None"], dict[str, "_Metric | None"]]
+
+
+class _Metric(NamedTuple):
+    """A row's metric as the row path needs it: its values memo and, in lean mode, its slots."""
+
+    indicator: Indicator
+    metric: Metric | None  # None: the indicator has several metrics and the row must name one
+    values: dict[str, tuple[Value, str] | None]  # 実績 cell -> value and text (None: the loader reports it)
+    base: int  # lean mode: the slot of year 0
+    where: array[int] | None  # lean mode: the plan's slots
+    texts: list[str | None] | None
 
 
 def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call per cell is the cost it saves
@@ -181,19 +213,27 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
 ) -> None:
     """Read a file's data rows: each ordinary row stored here, every other handed to `slow`."""
     i_id, i_year, i_value, i_metric, i_as_of, i_plan, i_previous = columns[:7]
-    remarks = columns[7:]
+    i_note, i_analysis, i_issues, i_direction = columns[7:]
     kept = store if isinstance(store, Kept) else None
     actuals = store if isinstance(store, dict) else {}
     file = kept.file(shown) << 40 if kept is not None else 0
-    years: dict[str | tuple[str, str], tuple[int, Plan] | None] = {}
-    ids: dict[tuple[str, str], tuple[Indicator, Metric | None] | None] = {}
-    metrics: dict[tuple[str, str], Metric | None] = {}
-    values: dict[tuple[str, str | None, object, str], tuple[Value, str] | None] = {}
-    dates: dict[tuple[str, int], date | bool | None] = {}  # False: a 基準日 the loader reports
+    # per year cell (and plan cell): the year, its plan, its 基準日 memo and the plan's ids memo
+    years: dict[str | tuple[str, str], _Year | None] = {}
+    plan_ids: dict[str, dict[str, _Metric | None]] = {}
+    value_memos: dict[tuple[str | None, object, str], dict[str, tuple[Value, str] | None]] = {}
+    metrics: dict[tuple[str, str, str], _Metric | None] = {}
     previous_blank: dict[str, bool] = {}
-    slots: dict[tuple[str, str, str], int] = {}
-    # ids and (indicator, metric) slots: as many as the plans' indicators, each met once per year
-    size = MEMO_SIZE + 2 * sum(len(plan.indicators) for plan in lookups.plans)
+    size = MEMO_SIZE + 2 * sum(len(plan.indicators) for plan in lookups.plans)  # ids: a plan's, each once a year
+
+    def lane(plan: Plan, indicator: Indicator, metric: Metric | None) -> _Metric:
+        if metric is None:
+            return _Metric(indicator, None, {}, 0, None, None)
+        memo = value_memos.setdefault((metric.unit, metric.kind, plan.id), {})
+        if kept is None:
+            return _Metric(indicator, metric, memo, 0, None, None)
+        base = kept.base(plan, indicator, metric)
+        return _Metric(indicator, metric, memo, base, *kept.arrays(plan))
+
     for line, row in rows:
         if len(row) != width:
             if any(row):
@@ -205,42 +245,46 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
             got = years[year_key]
         except KeyError:
             _bound(years)
-            got = years[year_key] = lookups.year(raw_year, row[i_plan] if i_plan is not None else "")
+            found = lookups.year(raw_year, row[i_plan] if i_plan is not None else "")
+            got = years[year_key] = found and (*found, {}, plan_ids.setdefault(found[1].id, {}))
         if got is None:
             slow(row, line)
             continue
-        year, plan = got
-        id_key = (plan.id, row[i_id])
+        year, plan, dates, ids = got
+        raw_id = row[i_id]
         try:
-            found = ids[id_key]
+            entry = ids[raw_id]
         except KeyError:
             _bound(ids, size)
-            indicator_found = lookups.indicator(plan, row[i_id])
-            single = indicator_found.metrics[0] if indicator_found and len(indicator_found.metrics) == 1 else None
-            found = ids[id_key] = (indicator_found, single) if indicator_found is not None else None
-        if found is None:
+            indicator = lookups.indicator(plan, raw_id)
+            single = indicator.metrics[0] if indicator and len(indicator.metrics) == 1 else None
+            entry = ids[raw_id] = lane(plan, indicator, single) if indicator is not None else None
+        if entry is None:
             slow(row, line)
             continue
-        indicator, metric = found
         if i_metric is not None and row[i_metric]:
-            metric_key = (indicator.id, row[i_metric])
+            metric_key = (plan.id, entry.indicator.id, row[i_metric])
+            named = entry
             try:
-                chosen = metrics[metric_key]
+                entry = metrics[metric_key]
             except KeyError:
-                _bound(metrics)
+                _bound(metrics, size)
                 given = cell_text(row[i_metric])
-                chosen = metrics[metric_key] = lookups.metric(indicator, given) if given else metric
-            metric = chosen
+                chosen = lookups.metric(named.indicator, given) if given else named.metric
+                entry = metrics[metric_key] = None if chosen is None else lane(plan, named.indicator, chosen)
+            if entry is None:
+                slow(row, line)
+                continue
+        indicator, metric, values, base, where, texts = entry  # one unpacking, no attribute lookups
         if metric is None:
             slow(row, line)
             continue
         raw_value = row[i_value]
-        value_key = (raw_value, metric.unit, metric.kind, plan.id)
         try:
-            read = values[value_key]
+            read = values[raw_value]
         except KeyError:
             _bound(values)
-            read = values[value_key] = _value(raw_value, metric, plan)
+            read = values[raw_value] = _value(raw_value, metric, plan)
         if read is None:
             slow(row, line)
             continue
@@ -256,43 +300,48 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
                 continue
         as_of: date | None = None
         if i_as_of is not None:
-            date_key = (row[i_as_of], year)
+            raw = row[i_as_of]
             try:
-                when = dates[date_key]
+                when = dates[raw]
             except KeyError:
                 _bound(dates)
-                when = dates[date_key] = lookups.as_of(cell_text(row[i_as_of]), year)
-            if isinstance(when, bool):
+                when = dates[raw] = lookups.as_of(cell_text(raw), year)
+            if isinstance(when, bool):  # False: a 基準日 the loader reports
                 slow(row, line)
                 continue
             as_of = when
         direction = ""
-        if remarks[3] is not None:
-            direction = remark(row[remarks[3]], direction=True)
-            said = cell_text(row[remarks[3]]).strip()
+        if i_direction is not None:
+            direction = remark(row[i_direction], direction=True)
+            said = cell_text(row[i_direction]).strip()
             if said and said not in plan.directions:
                 slow(row, line)
                 continue
         value, text = read
-        if kept is not None:
-            triple = (plan.id, indicator.id, metric.id)
-            try:
-                base = slots[triple]
-            except KeyError:
-                _bound(slots, size)
-                base = slots[triple] = kept.base(plan, indicator, metric)
-            if kept.has(plan, base + year):
+        if where is not None and texts is not None:  # lean mode
+            slot = base + year
+            if where[slot]:
                 slow(row, line)
                 continue
-            kept.mark(plan, base + year, text, file | line)
+            where[slot] = file | line
+            texts[slot] = text
             continue
         key = (plan.id, indicator.id, metric.id, year)
         if key in actuals:
             slow(row, line)
             continue
-        note, analysis, issues = (remark(row[i]) if i is not None else "" for i in remarks[:3])
         actuals[key] = Actual(
-            indicator.id, metric.id, year, value, text, as_of, note, Place(shown, line), analysis, issues, direction
+            indicator.id,
+            metric.id,
+            year,
+            value,
+            text,
+            as_of,
+            remark(row[i_note]) if i_note is not None else "",
+            Place(shown, line),
+            remark(row[i_analysis]) if i_analysis is not None else "",
+            remark(row[i_issues]) if i_issues is not None else "",
+            direction,
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
-import io
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from typing import Literal, Protocol
 from kpicheck.actual_rows import BLANK_VALUES, Columns, Kept, Lookups, cell_text, remark, stream
 from kpicheck.actual_rows import read_cell as _read_cell  # noqa: F401 - the loader's reading, as tests name it
 from kpicheck.actual_values import cut, parse_value
-from kpicheck.decoding import DecodeError, decode
+from kpicheck.decoding import DecodeError, text_lines
 from kpicheck.errors import Problem, Severity, display_path, place_text
 from kpicheck.inputs import SAVE_AS_XLSX, WORKBOOK_SUFFIXES, InputError, read_input
 from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan
@@ -130,8 +130,14 @@ def load_actuals(
     what checking needs, the place and text of each (plan, indicator, metric, year) read.
     """
     result = ActualsResult(skip=skip, until=until, kept=Kept() if lean else None)
-    for path in files:
-        _load_file(path, display_path(path, root), plans, result)
+    collecting = gc.isenabled()
+    gc.disable()  # rows make no cycles: a collection would only walk the plans' objects again (half the time)
+    try:
+        for path in files:
+            _load_file(path, display_path(path, root), plans, result)
+    finally:
+        if collecting:
+            gc.enable()
     result.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
     return result
 
@@ -159,7 +165,7 @@ def _read_file(
         if what is not None:
             result.problems.append(Problem(shown, None, None, "KC005", f"{what}。{SAVE_AS_XLSX}"))
             return
-        rows = read_rows(data, _is_header, notes) if workbook else _csv_rows(decode(data), shown, result)
+        rows = read_rows(data, _is_header, notes) if workbook else _csv_rows(text_lines(data), shown, result)
     except InputError as exc:
         result.problems.append(Problem(shown, getattr(exc, "line", None), None, exc.code, str(exc)))
         return
@@ -244,9 +250,9 @@ def _is_header(row: list[str]) -> bool:
     return all(name in names for name in REQUIRED)
 
 
-def _csv_rows(text: str, shown: str, result: ActualsResult) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(lines: Iterable[str], shown: str, result: ActualsResult) -> Iterator[tuple[int, list[str]]]:
     """(first line, cells) per CSV record; a record that cannot be parsed ends the file with KC113."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     line = 1
     while True:
         try:

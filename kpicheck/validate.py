@@ -184,23 +184,20 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
         files = [f for f in files if anchored(f) not in named] + [f for f in files if anchored(f) in named]
     loaded = load_actuals(files, plans, root, lean=True)  # no Actual records: validate only checks
     problems += loaded.problems
-    by_id = {p.id: p for p in plans}
-    used: dict[tuple[str, str, str], frozenset[int]] = {}  # the years read, per plan, indicator and metric
     with_rows: set[str] = set()
-    for (plan_id, indicator_id, metric, year), place in loaded.kept.items() if loaded.kept else ():
-        with_rows.add(place.path)
-        plan, triple = by_id[plan_id], (plan_id, indicator_id, metric)
-        indicator = plan.indicator(indicator_id)
-        if indicator is not None and triple not in used:
-            used[triple] = _used_years(indicator, metric, range(plan.first_year - 1, plan.last_year + 1))
-        if indicator is not None and year not in used[triple]:
+    for plan, indicator, metric, found in loaded.kept.groups() if loaded.kept else ():
+        with_rows.update(place.path for _, place in found)
+        used = _used_years(indicator, metric, range(plan.first_year - 1, plan.last_year + 1))
+        for year, place in found:
+            if year in used:
+                continue
             problems.append(
                 Problem(
                     place.path,
                     place.line,
                     None,
                     "KC111",
-                    f"{indicator_id} には {year}年度の目標がありません（値は保持しますが判定しません）",
+                    f"{indicator.id} には {year}年度の目標がありません（値は保持しますが判定しません）",
                     Severity.WARNING,
                 )
             )
