@@ -137,10 +137,14 @@ def _used_years(indicator: Indicator, metric: str, years: range) -> frozenset[in
         target = target_for(indicator, year)
         for rule in target.rules if target else ():
             kind = KINDS[rule.kind]
-            if (rule.metric == metric and kind.reads) or metric in kind.inputs:
+            if rule.metric != metric:
+                if metric in kind.inputs:
+                    used.add(year)
+                continue
+            if kind.reads or metric in kind.inputs:
                 used.add(year)
-            if rule.metric == metric:
-                back = kind.lookback(rule, counts)
+            back = kind.lookback(rule, counts)
+            if back != 0:
                 used.update(range(years.start if back is None else max(years.start, year - back), year))
     return frozenset(used)
 
