@@ -59,6 +59,16 @@ def remark(raw: str, direction: bool = False) -> str:
     return normalize(text) if direction else text
 
 
+# A short remark once per distinct text: 備考 such as 済, 見込み or a 課's name repeat, and each row's
+# own copy of the text would be kept in its Actual.
+_cached_remark = functools.lru_cache(maxsize=65536)(remark)
+
+
+def short_remark(raw: str) -> str:
+    """remark, through the cache for short cells (the same text, one object)."""
+    return _cached_remark(raw) if len(raw) <= SHORT_CELL else remark(raw)
+
+
 class Columns(NamedTuple):
     """A file's columns by position (None: the header lacks it), bound once per file."""
 
@@ -337,10 +347,10 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
             value,
             text,
             as_of,
-            remark(row[i_note]) if i_note is not None else "",
+            short_remark(row[i_note]) if i_note is not None else "",
             Place(shown, line),
-            remark(row[i_analysis]) if i_analysis is not None else "",
-            remark(row[i_issues]) if i_issues is not None else "",
+            short_remark(row[i_analysis]) if i_analysis is not None else "",
+            short_remark(row[i_issues]) if i_issues is not None else "",
             direction,
         )
 
