@@ -12,7 +12,9 @@ and text of the one actual read, in arrays the size of the plan, not an Actual r
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -67,6 +69,19 @@ _cached_remark = functools.lru_cache(maxsize=65536)(remark)
 def short_remark(raw: str) -> str:
     """remark, through the cache for short cells (the same text, one object)."""
     return _cached_remark(raw) if len(raw) <= SHORT_CELL else remark(raw)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: reading rows makes no cycles, and each collection would only
+    walk the plans' objects again (a 20,000-indicator plan is millions; half a full load's time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class Columns(NamedTuple):
@@ -160,19 +175,20 @@ class Kept:
         if not where:
             return None
         text = self._texts[plan.id][slot] or ""
-        place = self.places.get(key) or Place(self.files[where >> 40], where & (1 << 40) - 1)
+        place = self.places.get(key) or Place(*self.line_of(where))
         value = parse_value(text, metric, plan, normalized=True)  # as read before: no error now
         return Actual(indicator.id, metric.id, key[3], value, text, None, "", place)
 
     def items(self) -> Iterator[tuple[Key, Place]]:
         """Every actual kept: its key and place."""
         for plan, indicator, metric, found in self.groups():
-            for year, place in found:
-                yield (plan.id, indicator.id, metric, year), place
+            for year, at in found:
+                key = (plan.id, indicator.id, metric, year)
+                yield key, self.places.get(key) or Place(*self.line_of(at))
 
-    def groups(self) -> Iterator[tuple[Plan, Indicator, str, list[tuple[int, Place]]]]:
-        """The actuals kept per plan, indicator and metric: (plan, indicator, metric id, [(year, place)])."""
-        files, places = self.files, self.places
+    def groups(self) -> Iterator[tuple[Plan, Indicator, str, list[tuple[int, int]]]]:
+        """The actuals kept per plan, indicator and metric: (plan, indicator, metric id, [(year, at)]), `at`
+        the file index << 40 | line (`line_of` reads it; no Place made per row)."""
         for plan, first, span in self._plans.values():
             where = self._where[plan.id]
             years = range(plan.first_year - 1, plan.last_year + 1)
@@ -181,21 +197,12 @@ class Kept:
                 for index, metric in enumerate(indicator.metrics if indicator else ()):
                     start = base + index * span - years.start
                     found = [(year, where[start + year]) for year in years if where[start + year]]
-                    if indicator is None or not found:
-                        continue
-                    yield (
-                        plan,
-                        indicator,
-                        metric.id,
-                        [
-                            (
-                                year,
-                                (places and places.get((plan.id, indicator_id, metric.id, year)))
-                                or Place(files[at >> 40], at & (1 << 40) - 1),
-                            )
-                            for year, at in found
-                        ],
-                    )
+                    if indicator is not None and found:
+                        yield plan, indicator, metric.id, found
+
+    def line_of(self, at: int) -> tuple[str, int]:
+        """The file and line of a slot's `at` (a 前年度実績's line is its row's)."""
+        return self.files[at >> 40], at & (1 << 40) - 1
 
 
 _Year = tuple[int, Plan, dict[str, "date | bool | None"], dict[str, "_Metric | None"]]

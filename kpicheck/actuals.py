@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
-import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, Protocol
 
-from kpicheck.actual_rows import BLANK_VALUES, Columns, Kept, Lookups, cell_text, remark, stream
+from kpicheck.actual_rows import BLANK_VALUES, Columns, Kept, Lookups, cell_text, gc_paused, remark, stream
 from kpicheck.actual_rows import read_cell as _read_cell  # noqa: F401 - the loader's reading, as tests name it
 from kpicheck.actual_values import cut, parse_value
 from kpicheck.decoding import DecodeError, text_lines
@@ -130,14 +129,9 @@ def load_actuals(
     what checking needs, the place and text of each (plan, indicator, metric, year) read.
     """
     result = ActualsResult(skip=skip, until=until, kept=Kept() if lean else None)
-    collecting = gc.isenabled()
-    gc.disable()  # rows make no cycles: a collection would only walk the plans' objects again (half the time)
-    try:
+    with gc_paused():
         for path in files:
             _load_file(path, display_path(path, root), plans, result)
-    finally:
-        if collecting:
-            gc.enable()
     result.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
     return result
 

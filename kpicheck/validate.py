@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpicheck.actual_rows import Kept
 from kpicheck.actuals import load_actuals
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import (
@@ -188,26 +189,33 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
         files = [f for f in files if anchored(f) not in named] + [f for f in files if anchored(f) in named]
     loaded = load_actuals(files, plans, root, lean=True)  # no Actual records: validate only checks
     problems += loaded.problems
-    with_rows: set[str] = set()
-    for plan, indicator, metric, found in loaded.kept.groups() if loaded.kept else ():
-        with_rows.update(place.path for _, place in found)
-        used = _used_years(indicator, metric, range(plan.first_year - 1, plan.last_year + 1))
-        for year, place in found:
-            if year in used:
-                continue
-            problems.append(
-                Problem(
-                    place.path,
-                    place.line,
-                    None,
-                    "KC111",
-                    f"{indicator.id} には {year}年度の目標がありません（値は保持しますが判定しません）",
-                    Severity.WARNING,
-                )
-            )
+    with_rows = _unread(loaded.kept, problems)
     with_problems = {p.path for p in problems}
     for path in files:
         shown = display_path(path, root)
         if shown not in with_rows and shown not in with_problems:
             problems.append(Problem(shown, None, None, "KC112", "データ行がありません", Severity.WARNING))
     return problems
+
+
+def _unread(kept: Kept | None, problems: list[Problem]) -> set[str]:
+    """KC111 for each actual no verdict reads, appended to `problems`; the files that gave actuals."""
+    files: set[int] = set()
+    for plan, indicator, metric, found in kept.groups() if kept else ():
+        files.update(at >> 40 for _, at in found)
+        used = _used_years(indicator, metric, range(plan.first_year - 1, plan.last_year + 1))
+        for year, at in found:
+            if year in used or kept is None:
+                continue
+            path, line = kept.line_of(at)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    None,
+                    "KC111",
+                    f"{indicator.id} には {year}年度の目標がありません（値は保持しますが判定しません）",
+                    Severity.WARNING,
+                )
+            )
+    return {kept.files[index] for index in files} if kept else set()

@@ -3,13 +3,14 @@ the same places and says the same problems as the full mode."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
 from kpicheck import actuals as loader
-from kpicheck.actual_rows import MEMO_SIZE, Columns, Lookups
+from kpicheck.actual_rows import MEMO_SIZE, Columns, Lookups, gc_paused
 from kpicheck.actuals import ActualsResult, load_actuals
 from kpicheck.models import Actuals, Place
 from kpicheck.validate import validate
@@ -142,3 +143,16 @@ def test_memos_start_again_past_their_size(make_root: Callable[..., Path]) -> No
 def test_columns_name_every_column_the_loader_knows() -> None:
     assert set(Columns._fields) == set(loader.HEADER_ALIASES.values())
     assert Lookups._fields == ("year", "indicator", "metric", "plans", "as_of")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_paused_restores_the_collector_as_it_was(enabled: bool) -> None:
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(ValueError, match="inside"), gc_paused():
+            assert not gc.isenabled()
+            raise ValueError("inside")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
