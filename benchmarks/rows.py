@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,6 +29,32 @@ BIN = Path(sys.executable).parent
 CSV_READ = (
     "import csv, sys\nwith open(sys.argv[1], newline='', encoding='utf-8') as f:\n    for row in csv.reader(f): pass\n"
 )
+
+# validate's memory in parts (tracemalloc, in one process with the plan cache filled): the plans, and
+# the actuals loaded as validate loads them (lean: no Actual records) and as status does (full).
+PARTS = """
+import gc, sys, tracemalloc
+from pathlib import Path
+from kpicheck.actuals import load_actuals
+from kpicheck.inputs import list_actuals
+from kpicheck.workspace import load_plans
+root = Path(sys.argv[1])
+files, _ = list_actuals(root / "actuals" / "bench", "actuals/bench")
+tracemalloc.start()
+plans, _ = load_plans(root, "bench")
+size, peak = tracemalloc.get_traced_memory()
+print(f"plans: {size / 2**20:.1f} MiB kept, {peak / 2**20:.1f} MiB peak")
+for lean in (True, False):
+    gc.collect()
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    loaded = load_actuals(files, plans, root, lean=lean)
+    size, peak = tracemalloc.get_traced_memory()
+    name = "validate (lean)" if lean else "status (full)"
+    kept, most = (size - before) / 2**20, (peak - before) / 2**20
+    print(f"actuals as {name} loads them: {kept:.1f} MiB kept, {most:.1f} MiB peak")
+    del loaded
+"""
 
 # Issue 23's goals at 100,000 rows: (command, × csv at most, peak MB at most, KB a row at most).
 GOAL_ROWS = 100_000
@@ -85,6 +112,10 @@ def main() -> None:
                 )
             if written >= GOAL_ROWS:
                 print_goals(results, written)
+                parts = subprocess.run(
+                    [sys.executable, "-c", PARTS, str(root)], env=env, capture_output=True, text=True, check=True
+                )
+                print("  memory in parts (tracemalloc):", parts.stdout.strip().replace("\n", "; "))
             shutil.rmtree(root)
 
 

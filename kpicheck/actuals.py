@@ -9,22 +9,22 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
-import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal, Protocol
 
-from kpicheck.actual_values import cut, parse_value, unquote
-from kpicheck.decoding import DecodeError, decode
+from kpicheck.actual_rows import BLANK_VALUES, Columns, Kept, Lookups, cell_text, gc_paused, remark, stream
+from kpicheck.actual_rows import read_cell as _read_cell  # noqa: F401 - the loader's reading, as tests name it
+from kpicheck.actual_values import cut, parse_value
+from kpicheck.decoding import DecodeError, text_lines
 from kpicheck.errors import Problem, Severity, display_path, place_text
 from kpicheck.inputs import SAVE_AS_XLSX, WORKBOOK_SUFFIXES, InputError, read_input
 from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan
 from kpicheck.periods import (
     canonical_id,
-    clean,
     fiscal_year_end,
     fiscal_year_start,
     id_flaw,
@@ -52,9 +52,6 @@ HEADER_ALIASES: dict[str, str] = {
 REMARK_COLUMNS = ("note", "analysis", "issues", "direction")
 REQUIRED = ("indicator", "year", "value")
 REQUIRED_NAMES = {"indicator": "指標", "year": "年度", "value": "実績"}
-# A 実績 cell that says "nothing yet": the row is skipped, not an error (a half-filled sheet from one
-# 課 must not block the council report).
-BLANK_VALUES = frozenset({"", "-", "未入力", "未定", "―", "—", "ー", "－"})
 
 # Problems kept per file: a file of a million bad rows is one cause, and a million Problem records
 # would take gigabytes. The rest are counted (KC115).
@@ -70,20 +67,9 @@ class ActualsResult:
     plan_of: dict[tuple[int, str], Plan | None] = field(default_factory=dict)  # (year, plan column) -> plan
     # Actuals read from a 前年度実績 cell: a row of that year with the same value replaces one silently.
     previous: set[tuple[str, str, str, int]] = field(default_factory=set)
-
-
-# Cells up to this length go through _cell_text's cache: ids, years, metrics and values repeat on
-# every row, while a 備考 or 要因分析 differs on each and would only fill the cache.
-SHORT_CELL = 32
-
-
-def _read_cell(raw: str) -> str:
-    """A cell as the loader reads it: NFKC, trimmed, Excel's ="…" removed."""
-    return unquote(normalize(raw))
-
-
-# _read_cell once per distinct short text: a file repeats its ids, years, metrics and blanks on every row.
-_cell_text = functools.lru_cache(maxsize=65536)(_read_cell)
+    # validate's lean mode: the actuals are not kept as records (`actuals` stays empty), only their
+    # keys' places and texts (actual_rows.Kept)
+    kept: Kept | None = None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -133,15 +119,19 @@ def load_actuals(
     root: Path | None = None,
     skip: frozenset[str] = frozenset(),
     until: int | None = None,
+    *,
+    lean: bool = False,
 ) -> ActualsResult:
     """Read and merge CSV files for one city's plans; every problem is collected, none is fatal.
 
     Rows that belong to a plan in `skip` (by the plan column or their year), or whose fiscal year is
-    after `until`, are passed over unread.
+    after `until`, are passed over unread. `lean` (validate) keeps no Actual records: `kept` holds
+    what checking needs, the place and text of each (plan, indicator, metric, year) read.
     """
-    result = ActualsResult(skip=skip, until=until)
-    for path in files:
-        _load_file(path, display_path(path, root), plans, result)
+    result = ActualsResult(skip=skip, until=until, kept=Kept() if lean else None)
+    with gc_paused():
+        for path in files:
+            _load_file(path, display_path(path, root), plans, result)
     result.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
     return result
 
@@ -169,29 +159,25 @@ def _read_file(
         if what is not None:
             result.problems.append(Problem(shown, None, None, "KC005", f"{what}。{SAVE_AS_XLSX}"))
             return
-        rows = read_rows(data, _is_header, notes) if workbook else _csv_rows(decode(data), shown, result)
+        rows = read_rows(data, _is_header, notes) if workbook else _csv_rows(text_lines(data), shown, result)
     except InputError as exc:
         result.problems.append(Problem(shown, getattr(exc, "line", None), None, exc.code, str(exc)))
         return
     except DecodeError as exc:
         result.problems.append(Problem(shown, exc.line, exc.column, "KC001", str(exc)))
         return
-    first_problem, unlisted = len(result.problems), 0
+    unlisted = 0
     header: dict[str, int] | None = None
-    width = 0
+    rows = iter(rows)
     try:
         for start, row in rows:
-            if not any(row) or (header is None and not any(cell.strip() for cell in row)):
-                continue  # a data row of spaces only is a blank 実績 (and skipped as one in _row)
-            if header is None:
-                header, width = _header(row, shown, start, result), len(row)
-                if header is None:
-                    return
+            if not any(cell.strip() for cell in row):
                 continue
-            _row(row, header, width, shown, start, plans, result)
-            if len(result.problems) - first_problem > MAX_FILE_PROBLEMS:  # keep counting, stop keeping
-                unlisted += len(result.problems) - first_problem - MAX_FILE_PROBLEMS
-                del result.problems[first_problem + MAX_FILE_PROBLEMS :]
+            header = _header(row, shown, start, result)
+            if header is None:
+                return
+            unlisted = _data_rows(rows, header, len(row), shown, plans, result)
+            break
     except WorkbookError as exc:  # a workbook that cannot be read, with the row where reading stopped
         result.problems.append(Problem(shown, exc.line, None, "KC001", str(exc)))
         return
@@ -205,15 +191,62 @@ def _read_file(
         result.problems.append(Problem(shown, None, None, "KC115", message))
 
 
+def _data_rows(
+    rows: Iterable[tuple[int, list[str]]],
+    header: dict[str, int],
+    width: int,
+    shown: str,
+    plans: list[Plan],
+    result: ActualsResult,
+) -> int:
+    """Read the rows after the header: the ordinary ones on actual_rows' path, the rest here (_row).
+    Returns the problems counted but not kept (past MAX_FILE_PROBLEMS)."""
+    first_problem, unlisted = len(result.problems), 0
+
+    def slow(row: list[str], start: int) -> None:
+        nonlocal unlisted
+        if not any(row):  # an empty row: passed over
+            return
+        _row(row, header, width, shown, start, plans, result)
+        if len(result.problems) - first_problem > MAX_FILE_PROBLEMS:  # keep counting, stop keeping
+            unlisted += len(result.problems) - first_problem - MAX_FILE_PROBLEMS
+            del result.problems[first_problem + MAX_FILE_PROBLEMS :]
+
+    def year(raw: str, plan_cell: str) -> tuple[int, Plan] | None:
+        try:
+            found = parse_year(cell_text(raw))
+        except ValueError:
+            return None
+        if result.until is not None and found > result.until:
+            return None
+        plan_id = cell_text(plan_cell)
+        if plan_id and all(p.id != plan_id for p in plans):
+            return None
+        plan = _row_plan(found, plan_id, plans, result, _quiet)
+        return None if plan is None else (found, plan)
+
+    def as_of(text: str, year: int) -> date | bool | None:
+        return _as_of(text, year, _quiet)
+
+    columns = Columns(*(header.get(name) for name in Columns._fields))  # type: ignore[arg-type]
+    store = result.kept if result.kept is not None else result.actuals
+    stream(rows, columns, width, shown, Lookups(year, _known_indicator, _find_metric, plans, as_of), store, slow)
+    return unlisted
+
+
+def _quiet(name: str, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
+    """A problem sink that keeps nothing: for deciding without reporting (the row path's memos)."""
+
+
 def _is_header(row: list[str]) -> bool:
     """Whether a row is the actuals' header: it names the indicator, year and value columns."""
     names = {HEADER_ALIASES.get(normalize(cell).lower()) for cell in row}
     return all(name in names for name in REQUIRED)
 
 
-def _csv_rows(text: str, shown: str, result: ActualsResult) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(lines: Iterable[str], shown: str, result: ActualsResult) -> Iterator[tuple[int, list[str]]]:
     """(first line, cells) per CSV record; a record that cannot be parsed ends the file with KC113."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     line = 1
     while True:
         try:
@@ -278,7 +311,7 @@ def _read_row(
     """Store the row's actual (and its 前年度実績) or report why not; the (indicator, year) the row is for,
     once both are known. With `only_previous` only the 前年度実績 is stored (summary of the year before)."""
     # short cells (ids, years, values) through the cache; a long note is normalised without being kept
-    cells = [_cell_text(c) if len(c) <= SHORT_CELL else _read_cell(c) for c in row]
+    cells = [cell_text(c) for c in row]
     size = len(cells)
     named = {name: cells[index] for name, index in header.items() if index < size}  # a column per name, once
 
@@ -361,7 +394,7 @@ def _store(
         )
         return
     key = (plan.id, indicator.id, metric.id, year)
-    earlier = result.actuals.get(key)
+    earlier = _earlier(result, key, subject)
     if earlier is not None and not (key in result.previous and earlier.value == value):
         where = _where(earlier.place)
         if key in result.previous:
@@ -372,8 +405,12 @@ def _store(
         problem("indicator", "KC107", f"指標 {indicator.id}{which} の {year} 年度の実績は {said}")
         return
     result.previous.discard(key)  # the year's own row, with its 基準日 and remarks, replaces an equal 前年度実績
-    remarks = [_remark(row, header, name) if name in header else "" for name in REMARK_COLUMNS]
     text = named.get("value", "")
+    if result.kept is not None:
+        result.kept.forget(key)
+        result.kept.put(plan, result.kept.base(plan, indicator, metric) + year, text, place)
+        return
+    remarks = [_remark(row, header, name) if name in header else "" for name in REMARK_COLUMNS]
     result.actuals[key] = Actual(indicator.id, metric.id, year, value, text, as_of, remarks[0], place, *remarks[1:])
 
 
@@ -406,7 +443,7 @@ def _previous(
         problem("previous", "KC106", f"{indicator.id}{item} 前年度実績: {exc}")
         return
     key = (plan.id, indicator.id, metric.id, year)
-    earlier = result.actuals.get(key)
+    earlier = _earlier(result, key, subject)
     if earlier is not None:
         if earlier.value != value:
             problem(
@@ -416,8 +453,20 @@ def _previous(
                 f" {_where(earlier.place)} の {cut(earlier.text)!r} と違います",
             )
         return
-    result.actuals[key] = Actual(indicator.id, metric.id, year, value, text, fiscal_year_end(year), "", place)
+    if result.kept is not None:
+        result.kept.put(plan, result.kept.base(plan, indicator, metric) + year, text, place, key)
+    else:
+        result.actuals[key] = Actual(indicator.id, metric.id, year, value, text, fiscal_year_end(year), "", place)
     result.previous.add(key)
+
+
+def _earlier(
+    result: ActualsResult, key: tuple[str, str, str, int], subject: tuple[Plan, Indicator, Metric]
+) -> Actual | None:
+    """The actual already read for `key` (in lean mode, as far as its value, text and place), or None."""
+    if result.kept is not None:
+        return result.kept.get(key, *subject)
+    return result.actuals.get(key)
 
 
 def _where(place: Place) -> str:
@@ -429,7 +478,7 @@ def _where(place: Place) -> str:
 def _later(row: list[str], index: int, until: int) -> bool:
     """Whether the row's fiscal year is after `until` (a year that cannot be read is not: it is reported)."""
     try:
-        return index < len(row) and parse_year(_cell_text(row[index])) > until
+        return index < len(row) and parse_year(cell_text(row[index])) > until
     except ValueError:
         return False
 
@@ -470,8 +519,7 @@ def _remark(row: list[str], header: dict[str, int], name: str) -> str:
     index = header.get(name)
     if index is None or index >= len(row):
         return ""
-    text = clean(row[index]).strip()
-    return normalize(text) if name == "direction" else text
+    return remark(row[index], direction=name == "direction")
 
 
 def _row_plan(year: int, plan_id: str, plans: list[Plan], result: ActualsResult, problem: ProblemSink) -> Plan | None:
@@ -511,6 +559,16 @@ def _indicator(plan: Plan, raw: str, given: str, problem: ProblemSink) -> Indica
     return indicator
 
 
+def _known_indicator(plan: Plan, raw: str) -> Indicator | None:
+    """_indicator without a problem: the plan's indicator a raw id cell names, None where _indicator reports."""
+    return None if id_flaw(raw) else plan.indicator(canonical_id(cell_text(raw)))
+
+
+def _find_metric(indicator: Indicator, given: str) -> Metric | None:
+    """The indicator's metric a metric cell (read, not blank) names by id or name, or None."""
+    return next((m for m in indicator.metrics if given in (m.id, normalize(m.name))), None)
+
+
 def _metric(indicator: Indicator, given: str, problem: ProblemSink) -> Metric | None:
     if not given:
         if len(indicator.metrics) == 1:
@@ -522,7 +580,7 @@ def _metric(indicator: Indicator, given: str, problem: ProblemSink) -> Metric | 
             f"{indicator.id} には複数の項目があります。項目列に {names} のどれかを書いてください",
         )
         return None
-    found = next((m for m in indicator.metrics if given in (m.id, normalize(m.name))), None)
+    found = _find_metric(indicator, given)
     if found is None:
         hint = difflib.get_close_matches(given, [m.name or m.id for m in indicator.metrics], n=1)
         did_you = f"（{hint[0]!r} の誤り？）" if hint else ""

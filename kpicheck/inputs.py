@@ -74,7 +74,10 @@ def read_input(path: Path) -> bytes:
         )
     try:
         with path.open("rb") as stream:
-            data = stream.read(limit + 1)  # the file may have grown since stat
+            # the file may have grown since stat; read(limit + 1) alone would reserve the whole cap
+            data = stream.read(min(info.st_size, limit) + 1)
+            if len(data) > info.st_size:
+                data += stream.read(limit + 1 - len(data))
     except OSError as exc:
         raise InputError("KC002", f"読めません: {exc.strerror or exc}") from None
     if len(data) > limit:

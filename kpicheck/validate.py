@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpicheck.actual_rows import Kept
 from kpicheck.actuals import load_actuals
 from kpicheck.errors import Problem, Severity, display_path
 from kpicheck.inputs import (
@@ -127,22 +128,26 @@ def validate(root: Path, files: list[Path] | None = None) -> list[Problem]:
     return sorted(set(problems + found), key=lambda p: (p.path, p.line or 0, p.column or 0, p.code, p.message))
 
 
-def _used(indicator: Indicator, metric: str, year: int, last_year: int) -> bool:
-    """Whether a verdict reads this row: its own year's target (the metric's, or another metric's that
-    takes it as an input), or a later year's that looks back to it (growth, a level's start, a 累計)."""
-    own = target_for(indicator, year)
-    if own is not None and any(
-        (r.metric == metric and KINDS[r.kind].reads) or metric in KINDS[r.kind].inputs for r in own.rules
-    ):
-        return True
+def _used_years(indicator: Indicator, metric: str, years: range) -> frozenset[int]:
+    """The years of `years` whose row a verdict reads: its own year's target (the metric's, or another
+    metric's that takes it as an input), or a later year's that looks back to it (growth, a level's
+    start, a 累計). All years at once: a city's rows are one per indicator, metric and year."""
+    used: set[int] = set()
     counts = next((m.counts for m in indicator.metrics if m.id == metric), None)
-    for later in range(year + 1, last_year + 1):
-        target = target_for(indicator, later)
+    for year in years:
+        target = target_for(indicator, year)
         for rule in target.rules if target else ():
-            back = KINDS[rule.kind].lookback(rule, counts) if rule.metric == metric else 0
-            if back is None or later - year <= back:
-                return True
-    return False
+            kind = KINDS[rule.kind]
+            if rule.metric != metric:
+                if metric in kind.inputs:
+                    used.add(year)
+                continue
+            if kind.reads or metric in kind.inputs:
+                used.add(year)
+            back = kind.lookback(rule, counts)
+            if back != 0:
+                used.update(range(years.start if back is None else max(years.start, year - back), year))
+    return frozenset(used)
 
 
 PlansOf = Callable[[str], tuple[list[Plan], list[Problem]]]
@@ -182,27 +187,35 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
     if named is not None:
         # Files not named first, so a duplicate row is reported in the file being committed.
         files = [f for f in files if anchored(f) not in named] + [f for f in files if anchored(f) in named]
-    loaded = load_actuals(files, plans, root)
+    loaded = load_actuals(files, plans, root, lean=True)  # no Actual records: validate only checks
     problems += loaded.problems
-    by_id = {p.id: p for p in plans}
-    for (plan_id, indicator_id, metric, year), actual in loaded.actuals.items():
-        indicator = by_id[plan_id].indicator(indicator_id)
-        if indicator is not None and not _used(indicator, metric, year, by_id[plan_id].last_year):
-            place = actual.place
-            problems.append(
-                Problem(
-                    place.path,
-                    place.line,
-                    None,
-                    "KC111",
-                    f"{indicator_id} には {year}年度の目標がありません（値は保持しますが判定しません）",
-                    Severity.WARNING,
-                )
-            )
-    with_rows = {a.place.path for a in loaded.actuals.values()}
+    with_rows = _unread(loaded.kept, problems)
     with_problems = {p.path for p in problems}
     for path in files:
         shown = display_path(path, root)
         if shown not in with_rows and shown not in with_problems:
             problems.append(Problem(shown, None, None, "KC112", "データ行がありません", Severity.WARNING))
     return problems
+
+
+def _unread(kept: Kept | None, problems: list[Problem]) -> set[str]:
+    """KC111 for each actual no verdict reads, appended to `problems`; the files that gave actuals."""
+    files: set[int] = set()
+    for plan, indicator, metric, found in kept.groups() if kept else ():
+        files.update(at >> 40 for _, at in found)
+        used = _used_years(indicator, metric, range(plan.first_year - 1, plan.last_year + 1))
+        for year, at in found:
+            if year in used or kept is None:
+                continue
+            path, line = kept.line_of(at)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    None,
+                    "KC111",
+                    f"{indicator.id} には {year}年度の目標がありません（値は保持しますが判定しません）",
+                    Severity.WARNING,
+                )
+            )
+    return {kept.files[index] for index in files} if kept else set()

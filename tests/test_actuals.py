@@ -157,12 +157,12 @@ def test_a_bug_in_row_handling_is_not_reported_as_an_undecodable_file(
     """Only a file that cannot be read is KC001; a ValueError from our own row code reaches the boundary (KC399)."""
 
     def broken(*_: object) -> None:
-        raise ValueError("a bug in _row")
+        raise ValueError("a bug in the row path")
 
-    monkeypatch.setattr("kpicheck.actuals._row", broken)
+    monkeypatch.setattr("kpicheck.actuals.stream", broken)  # actual_rows.stream: every data row goes through it
     root = make_root({"a.csv": JAPANESE.encode("utf-8")})
     plans, _ = load_plans(root, "mini")
-    with pytest.raises(ValueError, match="a bug in _row"):
+    with pytest.raises(ValueError, match="a bug in the row path"):
         load_actuals([root / "actuals" / "mini" / "a.csv"], plans, root)
 
 

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "workbook",
         "decoding",
         "actual_values",
+        "actual_rows",
         "actuals",
     ),  # readers: actuals
     # readers: a plan's TOML and its cells
