@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from kpicheck.inputs import MAX_COLUMNS
-from kpicheck.workbook_limits import check
 
 
 class WorkbookError(ValueError):
@@ -64,6 +63,8 @@ def read_rows(
     parses any of it (workbook_limits.py); WorkbookError while iterating for anything openpyxl cannot
     read, never another exception.
     """
+    from kpicheck.workbook_limits import check  # noqa: PLC0415 - zipfile and expat only when a workbook is read
+
     lasts = check(data)
     return _read(data, is_header, notes, lasts)
 
