@@ -34,6 +34,7 @@ from kpicheck.models import (
     Change,
     Evaluation,
     MetricResult,
+    OutlookResult,
     Plan,
     ReductionRate,
     Report,
@@ -375,33 +376,35 @@ def indicator_change(evaluation: Evaluation) -> Change | None:
 # ------------------------------------------------------------------------------------------ figures
 
 
-def figures(plan: Plan, evaluation: Evaluation) -> Evaluation:
+def figures(plan: Plan, evaluation: Evaluation, outlook: OutlookResult | None = None) -> Evaluation:
     """The evaluation with its figures filled in: each metric's 達成率, 目安比, 進捗率 and grade under the
     plan's scale, and the indicator's (its metrics' lowest rates, the grade of its decisive parts and the
     目安比 it was read from, its change since last year).
 
     rules.evaluate calls this once per indicator, so the table, JSON, CSV, reports and summary all read
-    the same figures from the records and none computes them again.
+    the same figures from the records and none computes them again. `outlook`: its 見込み, set in the
+    same copy (None: the evaluation's own).
     """
     scale = plan.grading
     metrics = tuple(_metric_figures(scale, plan.reduction_rate, m) for m in evaluation.metrics)
     if len(metrics) == 1:  # the usual case, and the cheap one (summary evaluates every city's indicators)
         (only,) = metrics
         rate, pace, progress = only.achievement_rate, only.pace_rate, only.progress_rate
+        change = only.change  # indicator_change of one part: its own
     else:
         rate = _lowest([m.achievement_rate for m in metrics])
         pace = _lowest([m.pace_rate for m in metrics])
         progress = _lowest([m.progress_rate for m in metrics])
+        change = indicator_change(evaluation)
     grade = None if scale is None else _indicator_grade(scale, evaluation.status, metrics)
-    return evaluation._replace(
-        metrics=metrics,
-        achievement_rate=rate,
-        pace_rate=pace,
-        progress_rate=progress,
-        grade=grade,
-        change=indicator_change(evaluation),
-        grade_pace=None if scale is None else _grade_pace(scale, evaluation.status, metrics, grade),
-    )
+    e = evaluation
+    return Evaluation(  # one copy (not _replace), positional in the record's order: the words, then the figures
+        e.indicator, e.area_name, e.initiative_name, e.target, e.target_shown, e.status, e.reason, metrics,
+        e.note, e.analysis, e.issues, e.direction,
+        rate, pace, progress, grade, change,
+        None if scale is None else _grade_pace(scale, e.status, metrics, grade),
+        e.outlook if outlook is None else outlook,
+    )  # fmt: skip
 
 
 def _metric_figures(scale: Scale | None, method: ReductionRate, result: MetricResult) -> MetricResult:

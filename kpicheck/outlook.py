@@ -87,6 +87,13 @@ def outlook_of(plan: Plan, evaluation: Evaluation, actuals: Actuals, year: int, 
     worst of its parts that have a final target (a part with none, such as a reduction's before/after
     inputs, says nothing)."""
     indicator = evaluation.indicator
+    if len(indicator.metrics) == 1 and len(evaluation.metrics) == 1:  # the usual case: one part, said as it is
+        (metric,), (result,) = indicator.metrics, evaluation.metrics
+        final = final_target(indicator, metric.id)
+        if final is None:
+            return NO_FINAL_TARGET
+        ctx = Context(plan, indicator, metric, year, as_of, actuals)
+        return _metric_outlook(ctx, final, result.status if result.id == metric.id else Status.NO_DATA)
     statuses = {m.id: m.status for m in evaluation.metrics}
     found = []
     for metric in indicator.metrics:
@@ -95,7 +102,7 @@ def outlook_of(plan: Plan, evaluation: Evaluation, actuals: Actuals, year: int, 
             ctx = Context(plan, indicator, metric, year, as_of, actuals)
             found.append(_metric_outlook(ctx, final, statuses.get(metric.id, Status.NO_DATA)))
     if not found:
-        return OutlookResult(Outlook.INSUFFICIENT_DATA, "最終目標の記載がない（目標未設定・対象外のみ）")
+        return NO_FINAL_TARGET
     worst = min(found, key=lambda r: OUTLOOK_ORDER.index(r.code))
     if len(found) > 1:
         name = next(m.name for m in indicator.metrics if m.id == worst.metric)
@@ -103,11 +110,14 @@ def outlook_of(plan: Plan, evaluation: Evaluation, actuals: Actuals, year: int, 
     return worst
 
 
+NO_FINAL_TARGET = OutlookResult(Outlook.INSUFFICIENT_DATA, "最終目標の記載がない（目標未設定・対象外のみ）")
+
+
 def final_target(indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
     """The plan's final target of one metric: the latest year whose cell (or due target) sets one, and
     its rule; None where every cell is 目標未設定 or 対象外."""
     found: tuple[int, Rule] | None = None
-    cells = [*indicator.targets.values(), *([indicator.due] if indicator.due else [])]
+    cells = indicator.targets.values() if indicator.due is None else [*indicator.targets.values(), indicator.due]
     for cell in cells:
         for rule in cell.rules:
             if rule.metric != metric or KINDS[rule.kind].idle:
@@ -148,57 +158,70 @@ def _by_schedule(ctx: Context, final: tuple[int, Rule], status: Status) -> Outlo
 
 def _steps(indicator: Indicator, year: int, metric: str) -> list[Rule]:
     """The rules of one metric a year's cell sets (not 目標未設定 or 対象外)."""
-    cell = target_for(indicator, year)
+    cell = target_for(indicator, year) if indicator.due else indicator.targets.get(year)
     return [r for r in (cell.rules if cell else ()) if r.metric == metric and not KINDS[r.kind].idle]
 
 
 def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> OutlookResult:
     metric, unit = ctx.metric, ctx.metric.unit
     goal = trend.goal(rule, ctx)
-    base = OutlookResult(
-        Outlook.INSUFFICIENT_DATA, "", final_year=final_year, final=goal, unit=unit, metric=metric.id,
-        ceiling=rule.bound.ceiling,
-    )  # fmt: skip
     points, note = _points(ctx, trend, rule)
     if isinstance(points, str):
-        return base._replace(reason=points)
+        return OutlookResult(
+            Outlook.INSUFFICIENT_DATA, points, final_year=final_year, final=goal, unit=unit, metric=metric.id,
+            ceiling=rule.bound.ceiling,
+        )  # fmt: skip
     baseline = _baseline(rule, metric)
     start = baseline[1] if baseline is not None else (points[0][1] if points else None)
-    base = base._replace(points=tuple(points), start=start, targets=_yearly_targets(ctx, final_year))
-    actual = [(y, v) for y, v in points if baseline is None or y != baseline[0]]
+    targets = _yearly_targets(ctx, final_year)
+    bound = rule.bound
+
+    def result(
+        code: Outlook, reason: str, ratio: Decimal | None = None, projected: Decimal | None = None
+    ) -> OutlookResult:  # one record built once, in the record's order (code, reason, ratio, projected, …)
+        return OutlookResult(
+            code, reason, ratio, projected, final_year, goal, start, unit, metric.id, tuple(points), targets,
+            bound.ceiling,
+        )  # fmt: skip
+
+    last = points[-1] if points and (baseline is None or points[-1][0] != baseline[0]) else None
+    if last is None and points and baseline is not None:  # the baseline's year is the latest point
+        actual = [p for p in points if p[0] != baseline[0]]
+        last = actual[-1] if actual else None
     over = ctx.as_of > fiscal_year_end(final_year)
-    if over and goal is not None and actual and actual[-1][0] >= final_year:  # the final year is over: its actual
-        latest = f"最終目標年度（{final_year}年度）の実績 {quantity(actual[-1][1], unit)}"
-        target = f"{rule.bound.symbol} {quantity(goal, unit)}"
-        if rule.bound.met(actual[-1][1], goal):
-            return base._replace(code=Outlook.ON_TRACK, reason=f"{latest}で最終目標（{target}）を満たした")
-        return base._replace(code=Outlook.OFF_TRACK, reason=f"{latest}で最終目標（{target}）に届かなかった")
+    if over and goal is not None and last is not None and last[0] >= final_year:  # the final year is over
+        latest = f"最終目標年度（{final_year}年度）の実績 {quantity(last[1], unit)}"
+        target = f"{bound.symbol} {quantity(goal, unit)}"
+        if bound.met(last[1], goal):
+            return result(Outlook.ON_TRACK, f"{latest}で最終目標（{target}）を満たした")
+        return result(Outlook.OFF_TRACK, f"{latest}で最終目標（{target}）に届かなかった")
     # a level or a running total once met stays met; a count per year must be made again every year
-    keeps = metric.counts in (Counts.LEVEL, Counts.CUMULATIVE)
-    if keeps and goal is not None and actual and rule.bound.met(actual[-1][1], goal):
-        latest = f"{actual[-1][0]}年度の実績 {quantity(actual[-1][1], unit)}"
-        reason = f"{latest}で最終目標（{final_year}年度 {rule.bound.symbol} {quantity(goal, unit)}）を既に満たしている"
-        return base._replace(code=Outlook.ON_TRACK, reason=reason)
+    keeps = metric.counts in KEPT_COUNTS
+    if keeps and goal is not None and last is not None and bound.met(last[1], goal):
+        latest = f"{last[0]}年度の実績 {quantity(last[1], unit)}"
+        reason = f"{latest}で最終目標（{final_year}年度 {bound.symbol} {quantity(goal, unit)}）を既に満たしている"
+        return result(Outlook.ON_TRACK, reason)
     if len(points) < 2 or start is None:
         count = f"{len(points)}年度分で" if points else "まだなく"
-        return base._replace(reason=f"実績（基準値を含む）が{count}、傾向を判定できない（2年度分以上が必要）{note}")
+        return result(
+            Outlook.INSUFFICIENT_DATA, f"実績（基準値を含む）が{count}、傾向を判定できない（2年度分以上が必要）{note}"
+        )
     with localcontext() as exact:  # wide enough that every sum and product below is exact
         exact.prec, exact.rounding = 80, ROUND_FLOOR
         scaled, scale, slope = _fit(points, final_year)
-        shown = plain((scaled / scale).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
-        base = base._replace(projected=shown)
+        shown = plain((scaled / scale).quantize(CENTS, ROUND_HALF_EVEN))
         what = (
             f"{points[0][0]}～{points[-1][0]}年度の{len(points)}点の傾向では{final_year}年度に {quantity(shown, unit)}"
         )
         if goal is None:
             why = f"{what}。最終目標（{final_year}年度「{rule.text}」）に数値がないため、傾向と比べられない"
-            return base._replace(reason=why)
-        what += f"（最終目標 {rule.bound.symbol} {quantity(goal, unit)}、開始値 {quantity(start, unit)}）{note}"
-        sign = -1 if rule.bound.ceiling else 1
+            return result(Outlook.INSUFFICIENT_DATA, why, projected=shown)
+        what += f"（最終目標 {bound.symbol} {quantity(goal, unit)}、開始値 {quantity(start, unit)}）{note}"
+        sign = -1 if bound.ceiling else 1
         need, gain = (goal - start) * sign * scale, (scaled - start * scale) * sign  # both × scale
         if need <= 0:  # the final target is start itself, or on start's good side: met, or by the trend's sign
-            if rule.bound.met(scaled / scale, goal):
-                return base._replace(code=Outlook.ON_TRACK, reason=f"{what}: 最終目標を満たす見込み")
+            if bound.met(scaled / scale, goal):
+                return result(Outlook.ON_TRACK, f"{what}: 最終目標を満たす見込み", projected=shown)
             toward = slope * sign
             code = (
                 Outlook.NEEDS_ACCELERATION
@@ -207,12 +230,17 @@ def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> Outloo
                 if toward == 0
                 else Outlook.DETERIORATING
             )
-            return base._replace(code=code, reason=f"{what}: 最終目標に届かない見込み（傾向は{_direction(toward)}）")
-        floors = zip((Outlook.ON_TRACK, Outlook.NEEDS_ACCELERATION, Outlook.OFF_TRACK), ctx.plan.outlook, strict=True)
+            return result(code, f"{what}: 最終目標に届かない見込み（傾向は{_direction(toward)}）", projected=shown)
+        floors = zip(TREND_CODES, ctx.plan.outlook, strict=True)
         code = next((c for c, floor in floors if gain >= floor * need), Outlook.DETERIORATING)
-        ratio = plain((gain / need).quantize(Decimal("0.001")))  # down: 0.950 shown only at 0.95 or more
-    reason = f"{what}: 必要な変化の {quantity(ratio * 100, '%')}"
-    return base._replace(code=code, reason=reason, ratio=ratio)
+        ratio = plain((gain / need).quantize(MILLS))  # down: 0.950 shown only at 0.95 or more
+    return result(code, f"{what}: 必要な変化の {quantity(ratio * 100, '%')}", ratio, shown)
+
+
+# Hoisted constants of _by_trend.
+KEPT_COUNTS = (Counts.LEVEL, Counts.CUMULATIVE)
+TREND_CODES = (Outlook.ON_TRACK, Outlook.NEEDS_ACCELERATION, Outlook.OFF_TRACK)
+CENTS, MILLS = Decimal("0.01"), Decimal("0.001")
 
 
 def _points(ctx: Context, trend: Trend, rule: Rule) -> tuple[list[tuple[int, Decimal]] | str, str]:
@@ -226,11 +254,12 @@ def _points(ctx: Context, trend: Trend, rule: Rule) -> tuple[list[tuple[int, Dec
         value = trend.value(ctx, year)
         if value is None:
             continue
-        row = ctx.actual(year)
-        measured = row.as_of if row is not None and row.as_of is not None else min(ctx.as_of, fiscal_year_end(year))
-        if counted and measured < fiscal_year_end(year):  # part of a year's count is not a year's count
-            note = f"（{year}年度は年度途中の数のため線に含めない）"
-            continue
+        if counted:  # part of a year's count is not a year's count
+            row, end = ctx.actual(year), fiscal_year_end(year)
+            measured = row.as_of if row is not None and row.as_of is not None else min(ctx.as_of, end)
+            if measured < end:
+                note = f"（{year}年度は年度途中の数のため線に含めない）"
+                continue
         values[year] = value
     if metric.counts is Counts.CUMULATIVE:
         years = sorted(y for y in values if y >= plan.first_year)
@@ -252,10 +281,14 @@ def _points(ctx: Context, trend: Trend, rule: Rule) -> tuple[list[tuple[int, Dec
 def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal], ...]:
     """The number of each year's target of the metric up to the final year, for the report's chart."""
     found = []
+    indicator, metric = ctx.indicator, ctx.metric.id
     for year in range(ctx.plan.first_year, final_year + 1):
-        for rule in _steps(ctx.indicator, year, ctx.metric.id):
-            trend = KINDS[rule.kind].outlook
-            goal = trend.goal(rule, ctx) if trend is not None else None  # a goal reads named years only
+        cell = target_for(indicator, year) if indicator.due else indicator.targets.get(year)
+        for rule in cell.rules if cell else ():
+            kind = KINDS[rule.kind]
+            if rule.metric != metric or kind.idle or kind.outlook is None:
+                continue
+            goal = kind.outlook.goal(rule, ctx)  # a goal reads named years only
             if goal is not None:
                 found.append((year, goal))
                 break

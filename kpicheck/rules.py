@@ -85,36 +85,43 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         index = next(n for n, o in enumerate(outcomes) if o.status is status)
         chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
         row, last = ctx.actual(), ctx.actual(year - 1)
+        bound = rule.bound
         if row:
             rows.append(row)
         value = chosen.actual if chosen.actual is not None else (row.value if row else None)
         previous = _previous(ctx, last)
-        lower = rule.bound.ceiling if rule.kind in NUMERIC_KINDS else _lower_is_better(indicator, metric.id)
+        lower = bound.ceiling if rule.kind in NUMERIC_KINDS else _lower_is_better(indicator, metric.id)
         results.append(
             MetricResult(  # positional, in the record's order (id, name, target, actual, actual_text, …)
                 metric.id,
                 metric.name,
-                "、".join(r.text for r in rules),
+                rules[0].text if len(rules) == 1 else "、".join(r.text for r in rules),
                 value,
                 chosen.shown or show_actual(value, metric.unit),
                 status,
                 chosen.reason,
                 chosen.pace,
                 chosen.goal,
-                rule.bound.ceiling,
+                bound.ceiling,
                 rule.baseline if rule.baseline is not None else metric.baseline,
                 metric.unit,
                 previous,
                 _change(ctx, row, last, ceiling=lower) if row else None,
             )
         )
-    status = worst([m.status for m in results])
-    shown = [m for m in results if m.status is status]
-    reason = " / ".join((f"{m.name}: {m.reason}" if len(indicator.metrics) > 1 else m.reason) for m in shown)
-    if len(rows) == 1:  # the usual case: the one row's words as they are
-        words = [getattr(rows[0], name) for name in REMARKS]
+    if len(results) == 1:  # the usual case: one metric, its status and reason as they are
+        status, reason = results[0].status, results[0].reason
     else:
-        words = [_joined([getattr(row, name) for row in rows]) for name in REMARKS]
+        status = worst([m.status for m in results])
+        shown = [m for m in results if m.status is status]
+        reason = " / ".join(f"{m.name}: {m.reason}" for m in shown)
+    if len(rows) == 1:  # the usual case: the one row's words as they are
+        only = rows[0]
+        note, analysis, issues, direction = only.note, only.analysis, only.issues, only.direction  # REMARKS
+    elif not rows:
+        note = analysis = issues = direction = ""
+    else:
+        note, analysis, issues, direction = (_joined([getattr(row, name) for row in rows]) for name in REMARKS)
     return Evaluation(  # positional, in the record's order; the words are note, analysis, issues, direction
         indicator,
         plan.area_name(indicator.area),
@@ -124,7 +131,10 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         status,
         reason,
         tuple(results),
-        *words,
+        note,
+        analysis,
+        issues,
+        direction,
     )
 
 
@@ -227,7 +237,7 @@ def evaluations(
             seen = OutlookResult(Outlook.INSUFFICIENT_DATA, "目標または実績のセルを読めないため、傾向を判定できない")
         else:
             seen = outlook_of(plan, evaluation, actuals, year, as_of)
-        yield figures(plan, evaluation)._replace(outlook=seen)
+        yield figures(plan, evaluation, seen)
 
 
 def _broken(plan: Plan, year: int, problems: Sequence[Problem]) -> dict[str, list[Problem]]:

@@ -22,8 +22,8 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
         measured = ctx.measured_on(actual)
         outcome = judge(ctx, total, rule.value, start=before, window=window, measured=measured, bound=rule.bound)
         return with_gaps(ctx, outcome, ctx.year, rule.bound)
-    got = ctx.number()
-    assert got is not None
+    got = actual.value  # ctx.number(): the row just found
+    assert isinstance(got, Decimal)
     # A per-year count paces from zero and needs no baseline.
     start = level_start(rule, ctx) if ctx.metric.counts is Counts.LEVEL else None
     return yearly(ctx, rule.value, got, actual, start, rule.bound)
