@@ -122,14 +122,16 @@ class Kept:
     def __init__(self) -> None:
         self.files: list[str] = []
         self._file: dict[str, int] = {}
-        self._plans: dict[str, tuple[Plan, dict[str, int], int]] = {}  # id -> plan, first slot per indicator, span
-        self._where: dict[str, array[int]] = {}  # plan id -> per slot: file index << 40 | line, 0 if empty
-        self._texts: dict[str, list[str | None]] = {}
+        # Keyed by the plan object (id()), not its id: two files of a city may repeat a plan id (KC204),
+        # and each plan's rows keep to its own slots. The plans outlive the load, so no id() is reused.
+        self._plans: dict[int, tuple[Plan, dict[str, int], int]] = {}  # plan, first slot per indicator, span
+        self._where: dict[int, array[int]] = {}  # per slot: file index << 40 | line, 0 if empty
+        self._texts: dict[int, list[str | None]] = {}
         self.places: dict[Key, Place] = {}  # entries read from a 前年度実績 cell
 
     def base(self, plan: Plan, indicator: Indicator, metric: Metric) -> int:
         """The slot of the metric's year 0 (add the year): the plan's arrays are made on first use."""
-        if plan.id not in self._plans:
+        if id(plan) not in self._plans:
             span = plan.last_year - plan.first_year + 2
             first: dict[str, int] = {}
             size = 0
@@ -137,10 +139,10 @@ class Kept:
                 if item.id not in first:  # an id given twice is the plan's problem: one slot, as plan.indicator has
                     first[item.id] = size
                     size += len((plan.indicator(item.id) or item).metrics) * span
-            self._plans[plan.id] = (plan, first, span)
-            self._where[plan.id] = array("q", bytes(8 * size))
-            self._texts[plan.id] = [None] * size
-        _, first, span = self._plans[plan.id]
+            self._plans[id(plan)] = (plan, first, span)
+            self._where[id(plan)] = array("q", bytes(8 * size))
+            self._texts[id(plan)] = [None] * size
+        _, first, span = self._plans[id(plan)]
         index = next(n for n, m in enumerate(indicator.metrics) if m.id == metric.id)
         return first[indicator.id] + index * span - (plan.first_year - 1)
 
@@ -152,7 +154,7 @@ class Kept:
 
     def arrays(self, plan: Plan) -> tuple[array[int], list[str | None]]:
         """The plan's slots (file index << 40 | line, 0 if empty) and texts, for the row path to fill."""
-        return self._where[plan.id], self._texts[plan.id]
+        return self._where[id(plan)], self._texts[id(plan)]
 
     def put(self, plan: Plan, slot: int, text: str, place: Place, key: Key | None = None) -> None:
         """Keep an actual's text and place (`key` for a 前年度実績's, whose place has a column)."""
@@ -162,8 +164,8 @@ class Kept:
 
     def mark(self, plan: Plan, slot: int, text: str, where: int) -> None:
         """Keep an actual's text and place, the place as (file index << 40 | line)."""
-        self._where[plan.id][slot] = where
-        self._texts[plan.id][slot] = text
+        self._where[id(plan)][slot] = where
+        self._texts[id(plan)][slot] = text
 
     def forget(self, key: Key) -> None:
         self.places.pop(key, None)
@@ -171,10 +173,10 @@ class Kept:
     def get(self, key: Key, plan: Plan, indicator: Indicator, metric: Metric) -> Actual | None:
         """The actual kept for `key` as far as the loader's checks read it (value, text, place), or None."""
         slot = self.base(plan, indicator, metric) + key[3]
-        where = self._where[plan.id][slot]
+        where = self._where[id(plan)][slot]
         if not where:
             return None
-        text = self._texts[plan.id][slot] or ""
+        text = self._texts[id(plan)][slot] or ""
         place = self.places.get(key) or Place(*self.line_of(where))
         value = parse_value(text, metric, plan, normalized=True)  # as read before: no error now
         return Actual(indicator.id, metric.id, key[3], value, text, None, "", place)
@@ -190,7 +192,7 @@ class Kept:
         """The actuals kept per plan, indicator and metric: (plan, indicator, metric id, [(year, at)]), `at`
         the file index << 40 | line (`line_of` reads it; no Place made per row)."""
         for plan, first, span in self._plans.values():
-            where = self._where[plan.id]
+            where = self._where[id(plan)]
             years = range(plan.first_year - 1, plan.last_year + 1)
             for indicator_id, base in first.items():
                 indicator = plan.indicator(indicator_id)
@@ -236,16 +238,17 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
     file = kept.file(shown) << 40 if kept is not None else 0
     # per year cell (and plan cell): the year, its plan, its 基準日 memo and the plan's ids memo
     years: dict[str | tuple[str, str], _Year | None] = {}
-    plan_ids: dict[str, dict[str, _Metric | None]] = {}
-    value_memos: dict[tuple[str | None, object, str], dict[str, tuple[Value, str] | None]] = {}
-    metrics: dict[tuple[str, str, str], _Metric | None] = {}
+    # per plan object (id()), as Kept: a plan id repeated by two files (KC204) is two plans here
+    plan_ids: dict[int, dict[str, _Metric | None]] = {}
+    value_memos: dict[tuple[str | None, object, int], dict[str, tuple[Value, str] | None]] = {}
+    metrics: dict[tuple[int, str, str], _Metric | None] = {}
     previous_blank: dict[str, bool] = {}
     size = MEMO_SIZE + 2 * sum(len(plan.indicators) for plan in lookups.plans)  # ids: a plan's, each once a year
 
     def lane(plan: Plan, indicator: Indicator, metric: Metric | None) -> _Metric:
         if metric is None:
             return _Metric(indicator, None, {}, 0, None, None)
-        memo = value_memos.setdefault((metric.unit, metric.kind, plan.id), {})
+        memo = value_memos.setdefault((metric.unit, metric.kind, id(plan)), {})
         if kept is None:
             return _Metric(indicator, metric, memo, 0, None, None)
         base = kept.base(plan, indicator, metric)
@@ -263,7 +266,7 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
         except KeyError:
             _bound(years)
             found = lookups.year(raw_year, row[i_plan] if i_plan is not None else "")
-            got = years[year_key] = found and (*found, {}, plan_ids.setdefault(found[1].id, {}))
+            got = years[year_key] = found and (*found, {}, plan_ids.setdefault(id(found[1]), {}))
         if got is None:
             slow(row, line)
             continue
@@ -280,7 +283,7 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
             slow(row, line)
             continue
         if i_metric is not None and row[i_metric]:
-            metric_key = (plan.id, entry.indicator.id, row[i_metric])
+            metric_key = (id(plan), entry.indicator.id, row[i_metric])
             named = entry
             try:
                 entry = metrics[metric_key]

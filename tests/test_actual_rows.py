@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MINI_PLAN
 from kpicheck import actuals as loader
 from kpicheck.actual_rows import MEMO_SIZE, Columns, Lookups, gc_paused
 from kpicheck.actuals import ActualsResult, load_actuals
@@ -156,3 +157,25 @@ def test_gc_paused_restores_the_collector_as_it_was(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("new_id", ["newkpi", "rate"])
+def test_two_files_with_one_plan_id_are_two_plans_to_the_row_path(tmp_path: Path, new_id: str) -> None:
+    """Ver1 copied to Ver2 without changing [plan] id: validate says KC204 (never KC399), and each row is
+    held to the plan whose years it falls in, not to the other file's indicators (found by review)."""
+    later = (
+        MINI_PLAN.replace("first_year = 2026", "first_year = 2029")
+        .replace("last_year = 2028", "last_year = 2031")
+        .replace("2026 =", "2029 =")
+        .replace("2027 =", "2030 =")
+        .replace("2028 =", "2031 =")
+        .replace('id = "rate"', f'id = "{new_id}"')
+    )
+    (tmp_path / "targets" / "mini").mkdir(parents=True)
+    (tmp_path / "targets" / "mini" / "v1.toml").write_text(MINI_PLAN, encoding="utf-8")
+    (tmp_path / "targets" / "mini" / "v2.toml").write_text(later, encoding="utf-8")
+    (tmp_path / "actuals" / "mini").mkdir(parents=True)
+    rows = f"indicator,year,value\nrate,2027,65%\n{new_id},2030,70%\n"
+    (tmp_path / "actuals" / "mini" / "a.csv").write_text(rows, encoding="utf-8")
+    found = validate(tmp_path)
+    assert [(p.path, p.code) for p in found] == [("targets/mini/v2.toml", "KC204")]
