@@ -87,6 +87,7 @@ class _Run(NamedTuple):
 _runs: dict[str, _Run] = {}
 _off: dict[str, Problem] = {}  # cache homes found wrong this run: bypassed
 _said: dict[str, Problem] = {}  # the one warning given this run, per cache home
+_kept: list[tuple[str, Problem]] | None = None  # a worker's warnings, for the main process to say
 
 
 def reset() -> None:
@@ -361,6 +362,9 @@ def _warn(home: Path, problem: Problem, *, bypass: bool) -> None:
     if str(home) in _said:
         return
     _said[str(home)] = problem
+    if _kept is not None:  # a worker process: the main process says it (once for the run)
+        _kept.append((str(home), problem))
+        return
     line = f"{problem}（警告）\n"
     try:
         sys.stderr.write(line)
@@ -369,6 +373,27 @@ def _warn(home: Path, problem: Problem, *, bypass: bool) -> None:
             sys.stderr.write(line.encode("ascii", "backslashreplace").decode("ascii"))
     except (OSError, ValueError):  # stderr closed
         pass
+
+
+def keep_warnings() -> None:
+    """In a worker process (summary --jobs): keep the cache's warnings for the main process to say, so
+    that each is said once for the run, not once by each worker."""
+    global _kept  # noqa: PLW0603 - a worker's setting, for the rest of its life
+    _kept = []
+
+
+def kept_warnings() -> list[tuple[str, Problem]]:
+    """The warnings kept since the last call ((cache home, problem)); none outside a worker."""
+    if not _kept:
+        return []
+    found = list(_kept)
+    _kept.clear()
+    return found
+
+
+def say(home: str, problem: Problem) -> None:
+    """A worker's warning, said here as this process's own are: once a run for each cache folder."""
+    _warn(Path(home), problem, bypass=False)
 
 
 def warning_given(home: Path) -> Problem | None:

@@ -70,7 +70,9 @@ def ordered_map(
         except (BrokenProcessPool, OSError):  # a worker died (killed for memory, say): the rest here
             yield from _here(work, items[done:], start, start_args)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Waited for (the running chunks end, the rest are cancelled): returning while the pool's own
+        # thread still closes its pipe races Python 3.11's exit hook into an "Exception ignored" traceback.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _here(
@@ -82,8 +84,18 @@ def _here(
         yield work(item)
 
 
+_in_worker = False
+
+
+def in_worker() -> bool:
+    """Whether this process is one of ordered_map's workers (`start` may set things up differently there)."""
+    return _in_worker
+
+
 def _worker(start: Callable[..., None] | None, start_args: tuple[Any, ...]) -> None:
     """A worker leaves Ctrl-C to the main process (which stops the run), rather than each printing it."""
+    global _in_worker  # noqa: PLW0603 - set once, in the worker process only
+    _in_worker = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if start is not None:
         start(*start_args)

@@ -19,7 +19,7 @@ from kpicheck.errors import KpicheckError, Problem, Severity, usage_error
 from kpicheck.grading import achievement, achievement_share, grade_counts, scale_grades
 from kpicheck.models import Report, Status
 from kpicheck.outlook import outlook_counts
-from kpicheck.parallel import ordered_map
+from kpicheck.parallel import in_worker, ordered_map
 from kpicheck.periods import wareki
 from kpicheck.rules import evaluate
 from kpicheck.workspace import City, city_ids, city_problems, load_city, pick_plan
@@ -108,7 +108,10 @@ def summarize(selection: Selection, year: int, as_of: date, jobs: int = 1) -> It
     of a large run are shared among that many worker processes (parallel.py), the rows the same."""
     if jobs > 1:
         cache.prepare((selection.root / "targets", selection.root / "actuals"))
-    return ordered_map(_city_row, selection.cities, jobs, _start, (selection, year, as_of))
+    for row, warnings in ordered_map(_city_row, selection.cities, jobs, _start, (selection, year, as_of)):
+        for home, problem in warnings:  # a worker's cache warnings, said once for the run
+            cache.say(home, problem)
+        yield row
 
 
 # What every city's row is made against: set once per process (parallel.py's `start`).
@@ -118,9 +121,16 @@ _run: tuple[Selection, int, date] | None = None
 def _start(selection: Selection, year: int, as_of: date) -> None:
     global _run  # noqa: PLW0603 - one run's settings in each worker process
     _run = (selection, year, as_of)
+    if in_worker():
+        cache.keep_warnings()
 
 
-def _city_row(city: str) -> dict[str, Any]:
+def _city_row(city: str) -> tuple[dict[str, Any], list[tuple[str, Problem]]]:
+    """One city's row, and the cache warnings its worker kept (none in this process)."""
+    return _city_summary(city), cache.kept_warnings()
+
+
+def _city_summary(city: str) -> dict[str, Any]:
     """One city's row: evaluated, or saying why not."""
     assert _run is not None
     selection, year, as_of = _run

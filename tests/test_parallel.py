@@ -147,3 +147,21 @@ def test_a_refused_cache_folder_is_said_once_not_once_a_worker(tmp_path: Path) -
     done = subprocess.run([*args, "--format", "json", "-j", "2"], capture_output=True, env=env, check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr.decode().count("KC501") == 1
+
+
+def test_a_cache_entry_warning_from_workers_is_said_once(tmp_path: Path) -> None:
+    """Damaged entries met by both workers (KC503): the workers keep their warnings and the main process
+    says the run's one line, as one process would (found by review: one line per worker)."""
+    root = write_root(tmp_path / "root", {f"c{n:03d}": f"第{n}市" for n in range(PARALLEL_FROM + 5)})
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = [sys.executable, "-m", "kpicheck", "summary", "--root", str(root), "--year", "2027", "--format", "csv"]
+    subprocess.run([*args, "-j", "1"], capture_output=True, env=env, check=True)  # fills the cache
+    entries = list((tmp_path / "cache").rglob("*.kc2"))
+    assert len(entries) > PARALLEL_FROM
+    for entry in entries:  # one byte changed: the tag fails, the entry is removed and read afresh
+        data = bytearray(entry.read_bytes())
+        data[100] ^= 1
+        entry.write_bytes(bytes(data))
+    done = subprocess.run([*args, "-j", "2"], capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr.decode().count("KC503") == 1
