@@ -33,7 +33,7 @@ from kpicheck.plan_head import phase_words, settings
 from kpicheck.plan_rows import RowReader
 from kpicheck.quantities import Baseline, read_baseline
 from kpicheck.schedule import due_target, every_year, scheduled_work, settle
-from kpicheck.toml_reader import Reader, TOMLDecodeError, loads, syntax_error_place
+from kpicheck.toml_reader import Lines, Reader, TOMLDecodeError, loads, syntax_error_place
 
 SINGLE_METRIC = "value"
 SCHEMA = 1
@@ -100,7 +100,7 @@ def read_plan(source: str, shown: str) -> tuple[Plan | None, list[Problem]]:
         return None, [
             Problem(shown, None, None, "KC201", "TOML の入れ子が深すぎます（配列やテーブルの中の配列やテーブル）")
         ]
-    reader = Reader(shown, source.splitlines(), nested="indicators", source=source)
+    reader = Reader(shown, Lines(source), nested="indicators", source=source)
     plan = _build_plan(data, reader)
     return plan, reader.problems
 

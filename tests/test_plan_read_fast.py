@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_plan_rows import ROWS
 
-from conftest import REPO
+from conftest import REPO, examples
 from kpicheck import plan_rows, targets
-from kpicheck.toml_reader import Reader
+from kpicheck.toml_reader import Lines, Reader
 
 SHIPPED = sorted((REPO / "targets").glob("*/*.toml"))
 BAD = sorted((REPO / "tests" / "bad" / "targets").glob("*.toml"))
@@ -106,3 +108,36 @@ def test_rows_kept_up_to_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(plan_rows, "KEEP", len(kept))
     targets.read_plan(text, "plan.toml")
     assert plan_rows._kept[0][1] is not kept  # full: the next plan starts afresh
+
+
+BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(st.sampled_from(["a", "指標", " ", "\r\n", *BREAKS]), max_size=30).map("".join))
+def test_lines_are_splitlines_a_line_at_a_time(text: str) -> None:
+    lines = Lines(text)
+    assert list(iter(lines)) == text.splitlines()  # searched from the top: no list kept
+    assert lines._all is None
+    assert len(lines) == len(text.splitlines()) and list(lines) == text.splitlines()  # by number: the list
+    assert all(lines[n] == line for n, line in enumerate(text.splitlines()))
+
+
+def test_a_plan_read_without_a_problem_never_splits_every_line() -> None:
+    """The 18 MiB of a large plan's lines are not held: the reader only searched them from the top."""
+    source = (REPO / "targets" / "abashiri" / "abashiri-v2.toml").read_text(encoding="utf-8")
+    seen: list[Lines] = []
+
+    class Watched(Lines):
+        def __init__(self, text: str) -> None:
+            super().__init__(text)
+            seen.append(self)
+
+    original = targets.Lines
+    targets.Lines = Watched  # type: ignore[misc]
+    try:
+        plan, problems = targets.read_plan(source, "abashiri-v2.toml")
+    finally:
+        targets.Lines = original  # type: ignore[misc]
+    assert plan is not None and problems == []
+    assert len(seen) == 1 and seen[0]._all is None
