@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from kpicheck.actual_rows import BLANK_VALUES, Columns, Kept, Lookups, cell_text, gc_paused, remark, stream
-from kpicheck.actual_rows import read_cell as _read_cell  # noqa: F401 - the loader's reading, as tests name it
 from kpicheck.actual_values import cut, parse_value
 from kpicheck.decoding import DecodeError, text_lines
 from kpicheck.errors import Problem, Severity, display_path, place_text

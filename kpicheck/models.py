@@ -10,6 +10,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from kpicheck.periods import compiled
+
 
 class Counts(StrEnum):
     PER_YEAR = "per_year"  # a count within each fiscal year (年4回, 新規実施件数)
@@ -352,13 +354,7 @@ KANJI_GROUPS = (("兆", 10**12), ("億", 10**8), ("万", 10**4))
 
 # A printed target that writes its number in 万/億/兆 (1万5千人, 128億円); a unit that carries its
 # multiplier (10万円 read as unit 万円) is still printed as it is by kanji_quantity.
-KANJI_PRINTED = r"\d\s*[万億兆]"
-
-
-@functools.cache
-def _kanji_printed() -> re.Pattern[str]:
-    """KANJI_PRINTED compiled when first used: most command lines never print a quantity (issue 23)."""
-    return re.compile(KANJI_PRINTED)
+KANJI_PRINTED = r"\d\s*[万億兆]"  # compiled when first used (periods.compiled): most runs print none
 
 
 def quantity_as_printed(value: Decimal | None, unit: str | None, printed: str | None) -> str:
@@ -367,7 +363,7 @@ def quantity_as_printed(value: Decimal | None, unit: str | None, printed: str | 
     with commas where it writes digits before the unit (16,000名), and in 万/億 from 10,000 where it
     prints no amount of the unit (前年比3%増 of 円: 102億円)."""
     printed = printed or ""
-    if _kanji_printed().search(printed):
+    if compiled(KANJI_PRINTED).search(printed):
         return kanji_quantity(value, unit)
     if not unit or re.search(r"\d\s*" + re.escape(unit), printed):
         return quantity(value, unit)

@@ -189,6 +189,7 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
         files = [f for f in files if anchored(f) not in named] + [f for f in files if anchored(f) in named]
     loaded = load_actuals(files, plans, root, lean=True)  # no Actual records: validate only checks
     problems += loaded.problems
+    assert loaded.kept is not None  # lean mode keeps what is read there
     with_rows = _unread(loaded.kept, problems)
     with_problems = {p.path for p in problems}
     for path in files:
@@ -198,14 +199,14 @@ def _city(root: Path, city: str, named: frozenset[Path] | None, plans_of: PlansO
     return problems
 
 
-def _unread(kept: Kept | None, problems: list[Problem]) -> set[str]:
+def _unread(kept: Kept, problems: list[Problem]) -> set[str]:
     """KC111 for each actual no verdict reads, appended to `problems`; the files that gave actuals."""
     files: set[int] = set()
-    for plan, indicator, metric, found in kept.groups() if kept else ():
+    for plan, indicator, metric, found in kept.groups():
         files.update(at >> 40 for _, at in found)
         used = _used_years(indicator, metric, range(plan.first_year - 1, plan.last_year + 1))
         for year, at in found:
-            if year in used or kept is None:
+            if year in used:
                 continue
             path, line = kept.line_of(at)
             problems.append(
@@ -218,4 +219,4 @@ def _unread(kept: Kept | None, problems: list[Problem]) -> set[str]:
                     Severity.WARNING,
                 )
             )
-    return {kept.files[index] for index in files} if kept else set()
+    return {kept.files[index] for index in files}

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
+from kpicheck.actual_rows import read_cell as _read_cell
 from kpicheck.actual_values import parse_value
-from kpicheck.actuals import _read_cell
 from kpicheck.models import Counts, Metric, Plan, State, ValueKind
 
 PLAN = Plan("p", "c", "", "", 2026, 2028, (), (), (), phases=("検討", "構築", "運用"))
