@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from kpicheck.actual_values import parse_value, unquote
 from kpicheck.models import Actual, Actuals, Indicator, Metric, Place, Plan, State
@@ -103,7 +103,9 @@ class Columns(NamedTuple):
 class Lookups(NamedTuple):
     """What the loader decides without a problem, for the memos (each returns None where it would say one)."""
 
-    year: Callable[[str, str], tuple[int, Plan] | None]  # (year cell, plan cell) -> year and plan
+    # (year cell, plan cell) -> year and plan; None: the loader's path; False: a row passed over unread (a
+    # later year than the loader reads, with nothing in it for the years it does)
+    year: Callable[[str, str], tuple[int, Plan] | Literal[False] | None]
     indicator: Callable[[Plan, str], Indicator | None]  # raw id cell -> the plan's indicator
     metric: Callable[[Indicator, str], Metric | None]  # metric cell (read) -> the indicator's metric
     plans: list[Plan]  # the city's plans
@@ -237,7 +239,7 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
     actuals = store if isinstance(store, dict) else {}
     file = kept.file(shown) << 40 if kept is not None else 0
     # per year cell (and plan cell): the year, its plan, its 基準日 memo and the plan's ids memo
-    years: dict[str | tuple[str, str], _Year | None] = {}
+    years: dict[str | tuple[str, str], _Year | Literal[False] | None] = {}
     # per plan object (id()), as Kept: a plan id repeated by two files (KC204) is two plans here
     plan_ids: dict[int, dict[str, _Metric | None]] = {}
     value_memos: dict[tuple[str | None, object, int], dict[str, tuple[Value, str] | None]] = {}
@@ -267,9 +269,10 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
             _bound(years)
             found = lookups.year(raw_year, row[i_plan] if i_plan is not None else "")
             got = years[year_key] = found and (*found, {}, plan_ids.setdefault(id(found[1]), {}))
-        if got is None:
-            slow(row, line)
-            continue
+        if not got:
+            if got is None:
+                slow(row, line)
+            continue  # a later year's row (summary): the loader's path would pass it over too
         year, plan, dates, ids = got
         raw_id = row[i_id]
         try:

@@ -211,13 +211,15 @@ def _data_rows(
             unlisted += len(result.problems) - first_problem - MAX_FILE_PROBLEMS
             del result.problems[first_problem + MAX_FILE_PROBLEMS :]
 
-    def year(raw: str, plan_cell: str) -> tuple[int, Plan] | None:
+    def year(raw: str, plan_cell: str) -> tuple[int, Plan] | Literal[False] | None:
         try:
             found = parse_year(cell_text(raw))
         except ValueError:
             return None
         if result.until is not None and found > result.until:
-            return None
+            # passed over unread, as _row would (summary: every row of a later year), unless its 前年度実績
+            # may give the last year read
+            return False if "previous" not in header or found > result.until + 1 else None
         plan_id = cell_text(plan_cell)
         if plan_id and all(p.id != plan_id for p in plans):
             return None

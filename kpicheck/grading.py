@@ -407,6 +407,11 @@ def figures(plan: Plan, evaluation: Evaluation, outlook: OutlookResult | None = 
     )  # fmt: skip
 
 
+# Where a MetricResult's figures start: the last four fields, in _metric_figures' order.
+FIGURES_AT = len(MetricResult._fields) - 4
+assert MetricResult._fields[FIGURES_AT:] == ("achievement_rate", "pace_rate", "progress_rate", "grade")
+
+
 def _metric_figures(scale: Scale | None, method: ReductionRate, result: MetricResult) -> MetricResult:
     found = (
         achievement_rate(result, method),
@@ -416,8 +421,7 @@ def _metric_figures(scale: Scale | None, method: ReductionRate, result: MetricRe
     )
     if found == (result.achievement_rate, result.pace_rate, result.progress_rate, result.grade):
         return result  # usually all None (a state, a phase, no actual): no copy of the record
-    rate, pace, progress, grade = found
-    return result._replace(achievement_rate=rate, pace_rate=pace, progress_rate=progress, grade=grade)
+    return MetricResult._make((*result[:FIGURES_AT], *found))  # one copy, cheaper than _replace
 
 
 def _lowest(rates: list[Decimal | None]) -> Decimal | None:

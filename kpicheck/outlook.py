@@ -17,11 +17,12 @@ Arithmetic is exact (wide decimals, the line kept scaled), so a ratio of exactly
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
+from typing import Any, TypeVar, cast
 
-from kpicheck.kinds.base import Context, Trend
+from kpicheck.kinds.base import Context, Trend, year_value
 from kpicheck.kinds.registry import KINDS
 from kpicheck.models import (
     DEFAULT_OUTLOOK,
@@ -39,12 +40,15 @@ from kpicheck.models import (
     Plan,
     Rule,
     Status,
+    Target,
     plain,
     quantity,
     target_for,
 )
 from kpicheck.periods import fiscal_year_end, fiscal_year_of
 from kpicheck.statuses import OUTLOOK_LABELS, STATUS_LABELS
+
+T = TypeVar("T")
 
 # A year with no step of a work item: its 見込み is read from the latest year before that has one.
 IDLE_STATUSES = frozenset({Status.NOT_APPLICABLE, Status.TBD})
@@ -89,7 +93,7 @@ def outlook_of(plan: Plan, evaluation: Evaluation, actuals: Actuals, year: int, 
     indicator = evaluation.indicator
     if len(indicator.metrics) == 1 and len(evaluation.metrics) == 1:  # the usual case: one part, said as it is
         (metric,), (result,) = indicator.metrics, evaluation.metrics
-        final = final_target(indicator, metric.id)
+        final = _final(plan, indicator, metric.id)
         if final is None:
             return NO_FINAL_TARGET
         ctx = Context(plan, indicator, metric, year, as_of, actuals)
@@ -97,7 +101,7 @@ def outlook_of(plan: Plan, evaluation: Evaluation, actuals: Actuals, year: int, 
     statuses = {m.id: m.status for m in evaluation.metrics}
     found = []
     for metric in indicator.metrics:
-        final = final_target(indicator, metric.id)
+        final = _final(plan, indicator, metric.id)
         if final is not None:
             ctx = Context(plan, indicator, metric, year, as_of, actuals)
             found.append(_metric_outlook(ctx, final, statuses.get(metric.id, Status.NO_DATA)))
@@ -126,6 +130,35 @@ def final_target(indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
             if year is not None and (found is None or year > found[0]):
                 found = (year, rule)
     return found
+
+
+def _final(plan: Plan, indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
+    """final_target, once per row of `plan`."""
+    return _of_row(plan, indicator, ("final", metric), lambda: final_target(indicator, metric))
+
+
+# What an indicator's row of cells alone decides (its final target, the rules its yearly targets come
+# from), worked out once per row: indicators with equal rows share one `targets` dict (plan_rows.py),
+# so a plan's repeated rows reuse it. Keyed by the row's objects themselves (identity, not equality:
+# Decimal("1.0") == Decimal("1") prints otherwise), each entry holding them so that no id is reused
+# while it is kept; one plan's rows at a time (summary's next city starts afresh), so what is kept is
+# bounded by one plan, as plan_rows keeps the last plan's rows.
+_memo: list[tuple[Plan, dict[tuple[int, int, tuple[object, ...]], tuple[dict[int, Target], Target | None, Any]]]] = []
+
+
+def _of_row(plan: Plan, indicator: Indicator, what: tuple[object, ...], work: Callable[[], T]) -> T:
+    """`work()`, a function of `indicator`'s row of cells and `what` alone, once per row of `plan`."""
+    if not _memo or _memo[0][0] is not plan:
+        _memo[:] = [(plan, {})]
+    rows = _memo[0][1]
+    targets, due = indicator.targets, indicator.due
+    key = (id(targets), id(due), what)
+    found = rows.get(key)
+    if found is not None and found[0] is targets and found[1] is due:
+        return cast(T, found[2])
+    result = work()
+    rows[key] = (targets, due, result)
+    return result
 
 
 def _metric_outlook(ctx: Context, final: tuple[int, Rule], status: Status) -> OutlookResult:
@@ -165,13 +198,13 @@ def _steps(indicator: Indicator, year: int, metric: str) -> list[Rule]:
 def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> OutlookResult:
     metric, unit = ctx.metric, ctx.metric.unit
     goal = trend.goal(rule, ctx)
-    points, note = _points(ctx, trend, rule)
+    baseline = _baseline(rule, metric)
+    points, note = _points(ctx, trend, baseline)
     if isinstance(points, str):
         return OutlookResult(
             Outlook.INSUFFICIENT_DATA, points, final_year=final_year, final=goal, unit=unit, metric=metric.id,
             ceiling=rule.bound.ceiling,
         )  # fmt: skip
-    baseline = _baseline(rule, metric)
     start = baseline[1] if baseline is not None else (points[0][1] if points else None)
     targets = _yearly_targets(ctx, final_year)
     bound = rule.bound
@@ -243,19 +276,26 @@ TREND_CODES = (Outlook.ON_TRACK, Outlook.NEEDS_ACCELERATION, Outlook.OFF_TRACK)
 CENTS, MILLS = Decimal("0.01"), Decimal("0.001")
 
 
-def _points(ctx: Context, trend: Trend, rule: Rule) -> tuple[list[tuple[int, Decimal]] | str, str]:
+def _points(
+    ctx: Context, trend: Trend, baseline: tuple[int | None, Decimal] | None
+) -> tuple[list[tuple[int, Decimal]] | str, str]:
     """(year, value) from the baseline's year to the year judged, and a note on a year left out; or why
     no line can be drawn (a 累計 with a gap year)."""
     metric, plan = ctx.metric, ctx.plan
     counted = metric.counts is not Counts.LEVEL
     values: dict[int, Decimal] = {}
     note = ""
+    own = trend.value is year_value  # the year's own number: its row, looked up once
     for year in range(plan.first_year - 1, ctx.year + 1):
-        value = trend.value(ctx, year)
+        if own:
+            row = ctx.actual(year)
+            value = row.value if row is not None and isinstance(row.value, Decimal) else None
+        else:
+            value = trend.value(ctx, year)
         if value is None:
             continue
         if counted:  # part of a year's count is not a year's count
-            row, end = ctx.actual(year), fiscal_year_end(year)
+            row, end = (row if own else ctx.actual(year)), fiscal_year_end(year)
             measured = row.as_of if row is not None and row.as_of is not None else min(ctx.as_of, end)
             if measured < end:
                 note = f"（{year}年度は年度途中の数のため線に含めない）"
@@ -272,7 +312,6 @@ def _points(ctx: Context, trend: Trend, rule: Rule) -> tuple[list[tuple[int, Dec
             total += values[year]
             totals[year] = total
         values = totals
-    baseline = _baseline(rule, metric)
     if baseline is not None and baseline[0] is not None and baseline[0] not in values:
         values[baseline[0]] = baseline[1]
     return sorted(values.items()), note
@@ -281,18 +320,36 @@ def _points(ctx: Context, trend: Trend, rule: Rule) -> tuple[list[tuple[int, Dec
 def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal], ...]:
     """The number of each year's target of the metric up to the final year, for the report's chart."""
     found = []
-    indicator, metric = ctx.indicator, ctx.metric.id
-    for year in range(ctx.plan.first_year, final_year + 1):
-        cell = target_for(indicator, year) if indicator.due else indicator.targets.get(year)
-        for rule in cell.rules if cell else ():
-            kind = KINDS[rule.kind]
-            if rule.metric != metric or kind.idle or kind.outlook is None:
-                continue
-            goal = kind.outlook.goal(rule, ctx)  # a goal reads named years only
+    for year, goals in _target_goals(ctx.plan, ctx.indicator, ctx.metric.id, final_year):
+        for rule, goal_of in goals:
+            goal = goal_of(rule, ctx)  # a goal reads named years only
             if goal is not None:
                 found.append((year, goal))
                 break
     return tuple(found)
+
+
+Goals = tuple[tuple[int, tuple[tuple[Rule, Callable[[Rule, Context], Decimal | None]], ...]], ...]
+
+
+def _target_goals(plan: Plan, indicator: Indicator, metric: str, final_year: int) -> Goals:
+    """Per year up to the final year, the metric's rules a yearly target's number may come from (those with
+    a trend), in the cell's order, each with its kind's goal: the row's part of `_yearly_targets`, worked
+    out once per row."""
+
+    def work() -> Goals:
+        found = []
+        for year in range(plan.first_year, final_year + 1):
+            cell = target_for(indicator, year) if indicator.due else indicator.targets.get(year)
+            kinds = ((rule, KINDS[rule.kind]) for rule in (cell.rules if cell else ()) if rule.metric == metric)
+            goals = tuple(
+                (rule, kind.outlook.goal) for rule, kind in kinds if not kind.idle and kind.outlook is not None
+            )
+            if goals:
+                found.append((year, goals))
+        return tuple(found)
+
+    return _of_row(plan, indicator, ("goals", metric, final_year), work)
 
 
 def projection(found: OutlookResult) -> tuple[tuple[int, Decimal], tuple[int, Decimal]] | None:
@@ -321,10 +378,15 @@ def _fit(points: list[tuple[int, Decimal]], year: int) -> tuple[Decimal, Decimal
     (value × scale, scale, a positive multiple of the slope): with n points, S = nΣx² − (Σx)² and
     T = nΣxy − ΣxΣy, the line at X is (Σy·S + T·(nX − Σx)) ÷ (n·S). Run under a wide decimal context."""
     n = len(points)
-    sx = sum(x for x, _ in points)
-    sy = sum((y for _, y in points), Decimal(0))
-    s = n * sum(x * x for x, _ in points) - sx * sx
-    t = n * sum((x * y for x, y in points), Decimal(0)) - sx * sy
+    sx = sxx = 0
+    sy = sxy = Decimal(0)
+    for x, y in points:  # the sums in one pass, each added in the points' order
+        sx += x
+        sxx += x * x
+        sy += y
+        sxy += x * y
+    s = n * sxx - sx * sx
+    t = n * sxy - sx * sy
     return sy * s + t * (n * year - sx), Decimal(n * s), t
 
 

@@ -82,7 +82,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
             continue
         outcomes = _outcomes(rules, ctx)
         status = worst([o.status for o in outcomes])
-        index = next(n for n, o in enumerate(outcomes) if o.status is status)
+        index = 0 if len(outcomes) == 1 else next(n for n, o in enumerate(outcomes) if o.status is status)
         chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
         row, last = ctx.actual(), ctx.actual(year - 1)
         bound = rule.bound
@@ -183,10 +183,10 @@ def _change(ctx: Context, this: Actual, row: Actual | None, *, ceiling: bool) ->
         cells = [target_for(ctx.indicator, y) for y in (ctx.year, ctx.year - 1)]
         if cells[0] is None or cells[1] is None or cells[0].text != cells[1].text:
             return None
-    keys = [_order_key(ctx.plan.phases, v) for v in (now, before)]
-    if keys[0] is None or keys[1] is None:
+    key, key_before = _order_key(ctx.plan.phases, now), _order_key(ctx.plan.phases, before)
+    if key is None or key_before is None:
         return None  # a phase word against a state: no order between them
-    difference = keys[0] - keys[1]
+    difference = key - key_before
     if ceiling:
         difference = -difference
     return Change.IMPROVED if difference > 0 else Change.WORSENED if difference < 0 else Change.UNCHANGED

@@ -66,10 +66,10 @@ def _slow_only(rows: Iterable[tuple[int, list[str]]], *args: object) -> None:
         slow(row, line)
 
 
-def _load(root: Path, *, lean: bool = False) -> ActualsResult:
+def _load(root: Path, *, lean: bool = False, until: int | None = None) -> ActualsResult:
     plans, _ = load_plans(root, "mini")
     files = sorted((root / "actuals" / "mini").glob("*.csv"))
-    return load_actuals(files, plans, root, lean=lean)
+    return load_actuals(files, plans, root, until=until, lean=lean)
 
 
 def _places(actuals: Actuals) -> dict[tuple[str, str, str, int], Place]:
@@ -89,6 +89,37 @@ def test_the_row_path_reads_every_row_as_the_loaders_own_path(
     assert fast.previous == slow.previous
     assert fast.actuals[("mini", "count", "value", 2026)].text == "1.0"  # not the 1 of FY2027's row
     assert fast.actuals[("mini", "count", "value", 2027)].text == "1"
+
+
+@pytest.mark.parametrize("until", [2025, 2026, 2027])
+def test_rows_up_to_a_year_are_read_as_the_loaders_own_path(
+    make_root: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, until: int
+) -> None:
+    """summary reads the rows up to its year: the row path passes the later ones over as the loader's own
+    path does, a 前年度実績 in the year after still giving the year's actual (a.csv has the column)."""
+    root = make_root(FILES)
+    fast = _load(root, until=until)
+    monkeypatch.setattr(loader, "stream", _slow_only)
+    slow = _load(root, until=until)
+    assert fast.problems == slow.problems
+    assert fast.actuals == slow.actuals
+    assert fast.previous == slow.previous
+    assert max(key[3] for key in fast.actuals) == until
+
+
+def test_rows_of_later_years_never_reach_the_loaders_own_path(
+    make_root: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a 前年度実績 column a later year's row has nothing for the years read: passed over on the row
+    path, not handed to the loader's path one row at a time (summary: three years in five of every city)."""
+    root = make_root({"b.csv": "indicator,year,value\nrate,2026,65%\n" + "rate,2027,70%\ncount,R10,3\n" * 3})
+    handed: list[list[str]] = []
+    read_row = loader._row
+    monkeypatch.setattr(loader, "_row", lambda row, *rest: (handed.append(row), read_row(row, *rest))[1])
+    result = _load(root, until=2026)
+    assert handed == []
+    assert list(result.actuals) == [("mini", "rate", "value", 2026)]
+    assert result.problems == []
 
 
 def test_the_lean_mode_keeps_the_places_and_says_the_same_problems(make_root: Callable[..., Path]) -> None:

@@ -14,8 +14,21 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI_PLAN, invoke
-from kpicheck.models import Outlook, OutlookBands, OutlookResult
-from kpicheck.outlook import parse_bands
+from kpicheck import outlook as outlook_module
+from kpicheck.kinds.base import Context
+from kpicheck.models import (
+    Counts,
+    Indicator,
+    Metric,
+    Outlook,
+    OutlookBands,
+    OutlookResult,
+    Plan,
+    Rule,
+    RuleKind,
+    Target,
+)
+from kpicheck.outlook import final_target, parse_bands
 from kpicheck.render import to_dict
 from kpicheck.render_summary import csv_row
 from kpicheck.rules import evaluate
@@ -376,3 +389,34 @@ def test_the_report_draws_the_projection_dashed_to_the_final_year() -> None:
     assert "達成困難（比 0.444）" in row
     work = result.stdout.split('data-id="2-1-5"', 1)[1].split("</tbody>", 1)[0]
     assert "chart-outlook" not in work and "要加速" in work  # a work item: no line of words
+
+
+def _row_of(value: str, metric: str = "value") -> dict[int, Target]:
+    """A row of cells with one target, 2030's: `value`% to reach (the text printed as 65%)."""
+    rule = Rule(RuleKind.THRESHOLD, "65%", metric, Decimal(value), "%", counts=Counts.LEVEL)
+    return {2030: Target(2030, "65%", (rule,))}
+
+
+def test_a_rows_final_target_and_yearly_targets_are_its_own() -> None:
+    """What a row of cells decides is worked out once per row (indicators with equal rows share one), kept by
+    the row's own objects: rows equal as values but not the same (65 == 65.0, printed otherwise) each give
+    their own rule and number, and a shared row gives each metric its own."""
+    shared = {**_row_of("65"), 2029: _row_of("60", "other")[2030]._replace(year=2029)}
+    metrics = (Metric("value", "", "%", Counts.LEVEL), Metric("other", "", "%", Counts.LEVEL))
+    made = [
+        Indicator(name, name, "1", "1-1", (), metrics, targets)
+        for name, targets in (("a", _row_of("65")), ("b", _row_of("65.0")), ("c", shared), ("d", shared))
+    ]
+    plan = Plan("p", "mini", "", "", 2026, 2030, (), (), tuple(made))
+    for _ in range(2):  # worked out, then found
+        shown = []
+        for item in made:
+            found = outlook_module._final(plan, item, "value")
+            assert found is not None
+            year, rule = found
+            assert rule is item.targets[2030].rules[0]
+            ctx = Context(plan, item, metrics[0], 2027, date(2027, 12, 31), {})
+            shown.append((year, [str(goal) for _, goal in outlook_module._yearly_targets(ctx, year)]))
+        assert shown == [(2030, ["65"]), (2030, ["65.0"]), (2030, ["65"]), (2030, ["65"])]
+        assert outlook_module._final(plan, made[2], "other") == (2029, shared[2029].rules[0])
+        assert final_target(made[3], "other") == (2029, shared[2029].rules[0])

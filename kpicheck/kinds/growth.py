@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpicheck.kinds.base import Context, Kind, Outcome, Trend, no_data, numeric_context, tagged, unrated
+from kpicheck.kinds.base import Context, Kind, Outcome, Trend, no_data, numeric_context, reworded, tagged, unrated
 from kpicheck.kinds.pace import yearly
 from kpicheck.models import Rule, growth_factor, quantity
 
@@ -20,7 +20,7 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     outcome = yearly(ctx, target, got, actual, previous, rule.bound)
     unit = ctx.metric.unit
     basis = f"目標 {rule.bound.symbol} 前年度実績 {quantity(previous, unit)} × {growth_factor(rule.value)}"
-    return outcome._replace(reason=f"{basis}: {outcome.reason}")
+    return reworded(outcome, f"{basis}: {outcome.reason}")
 
 
 def describe(rule: Rule) -> str:

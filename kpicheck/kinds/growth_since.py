@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpicheck.kinds.base import Context, Kind, Outcome, Trend, no_data, numeric_context, tagged, unrated
+from kpicheck.kinds.base import Context, Kind, Outcome, Trend, no_data, numeric_context, reworded, tagged, unrated
 from kpicheck.kinds.pace import yearly
 from kpicheck.models import Rule, growth_factor, quantity
 
@@ -28,7 +28,7 @@ def evaluate(rule: Rule, ctx: Context) -> Outcome:
     last = ctx.number(ctx.year - 1)  # a level's year starts where last year ended, else at the named year's
     outcome = yearly(ctx, target, got, actual, before if last is None else last, rule.bound)
     basis = f"目標 {rule.bound.symbol} {source} {quantity(before, ctx.metric.unit)} × {growth_factor(rule.value)}"
-    return outcome._replace(reason=f"{basis}: {outcome.reason}")
+    return reworded(outcome, f"{basis}: {outcome.reason}")
 
 
 def goal(rule: Rule, ctx: Context) -> Decimal | None:
