@@ -74,6 +74,7 @@ KEY_NAME = "key"
 TAG_SIZE = 32
 HEADER = len(MAGIC) + TAG_SIZE  # what an entry holds starts here
 KEY_SIZE = 32
+HIGHEST = -1  # pickle's HIGHEST_PROTOCOL, as a negative protocol means
 
 
 class _Run(NamedTuple):
@@ -214,8 +215,12 @@ def cached(kind: str, name: str, source: bytes, build: Callable[[], T], avoid: t
     home = _usable_home(avoid)
     if home is None:
         return build()
-    import pickle  # noqa: PLC0415 - the modules below only when a cache is used
-    import zlib  # noqa: PLC0415
+    import zlib  # noqa: PLC0415 - the modules below only when a cache is used
+
+    try:
+        import _pickle as pickle  # noqa: PLC0415 - pickle's own C functions, without pickle.py (1.4 ms to import)
+    except ImportError:  # another Python than CPython
+        import pickle  # type: ignore[no-redef]  # noqa: PLC0415
 
     ident = name.encode("utf-8", "surrogateescape")
     entry = f"{zlib.crc32(ident):08x}{zlib.adler32(ident):08x}{SUFFIX}"
@@ -240,7 +245,7 @@ def cached(kind: str, name: str, source: bytes, build: Callable[[], T], avoid: t
                 gc.enable()
     result = build()
     try:
-        payload = pickle.dumps(check, pickle.HIGHEST_PROTOCOL) + pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(check, HIGHEST) + pickle.dumps(result, HIGHEST)
     except Exception:  # an unpicklable value: just not cached
         return result
     _guarded(home, lambda: _save(home, (kind,), entry, payload))
