@@ -205,12 +205,22 @@ def _code_stamp() -> bytes:
     return repr((FORMAT, __version__, sys.version_info[:2], entries)).encode()
 
 
-def cached(kind: str, name: str, source: bytes, build: Callable[[], T], avoid: tuple[Path, ...] = ()) -> T:
+def cached(
+    kind: str,
+    name: str,
+    source: bytes,
+    build: Callable[[], T],
+    avoid: tuple[Path, ...] = (),
+    still: Callable[[], bool] | None = None,
+) -> T:
     """build(), or what it returned before for the same `source` bytes under the same `name` (and kpicheck).
 
     An entry is named after `name` (a file's absolute path and the name problems give it) and holds
     the source bytes it was built from: it is used only when they are the same bytes, compared in
     full, and only when its tag proves kpicheck wrote it (module docstring).
+
+    `still`: where build() reads `source` afresh rather than being given it, whether what it read was
+    still `source`; when not, its result is returned but kept under no key.
     """
     home = _usable_home(avoid)
     if home is None:
@@ -244,6 +254,8 @@ def cached(kind: str, name: str, source: bytes, build: Callable[[], T], avoid: t
             if enabled:
                 gc.enable()
     result = build()
+    if still is not None and not still():  # the files changed while they were read: not this source's result
+        return result
     try:
         payload = pickle.dumps(check, HIGHEST) + pickle.dumps(result, HIGHEST)
     except Exception:  # an unpicklable value: just not cached
