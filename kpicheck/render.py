@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -237,6 +236,8 @@ CSV_HEADER = (
 def render_csv(report: Report, outlook: bool = False) -> bytes:
     """UTF-8 with a BOM and CRLF, as Excel on Japanese Windows opens it without mojibake; with `outlook`,
     見込み and its reason before the status code."""
+    import csv  # noqa: PLC0415 - only --format csv: the table and the JSON need none
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow((*CSV_HEADER[:-1], "見込み", "見込みの理由", CSV_HEADER[-1]) if outlook else CSV_HEADER)
