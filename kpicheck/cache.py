@@ -1,5 +1,6 @@
-"""kpicheck's cache in the user's cache folder: plans as read (keyed by the file's bytes) and Jinja's
-compiled templates, kept as trusted storage. KPICHECK_CACHE=off turns it off.
+"""kpicheck's cache in the user's cache folder: plans as read (keyed by the file's bytes), a small city's
+plans and actuals as read for one command line (keyed by every file's bytes: workspace.city_for) and
+Jinja's compiled templates, kept as trusted storage. KPICHECK_CACHE=off turns it off.
 
 Reading a plan (TOML, then every target cell through the phrase interpreter) costs about 60 µs a
 cell; a cached plan loads in about 5. An entry is used only for the very bytes it was read from,
