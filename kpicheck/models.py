@@ -438,6 +438,8 @@ class Initiative(NamedTuple):
 
 @dataclass(frozen=True)
 class Plan:
+    """A plan file as read: its period, areas, initiatives and indicators, and its [plan] settings."""
+
     id: str
     city: str
     city_name: str
