@@ -1,5 +1,6 @@
-"""kpicheck's cache in the user's cache folder: plans as read (keyed by the file's bytes) and Jinja's
-compiled templates, kept as trusted storage. KPICHECK_CACHE=off turns it off.
+"""kpicheck's cache in the user's cache folder: plans as read (keyed by the file's bytes), a small city's
+plans and actuals as read for one command line (keyed by every file's bytes: workspace.city_for) and
+Jinja's compiled templates, kept as trusted storage. KPICHECK_CACHE=off turns it off.
 
 Reading a plan (TOML, then every target cell through the phrase interpreter) costs about 60 µs a
 cell; a cached plan loads in about 5. An entry is used only for the very bytes it was read from,
@@ -74,6 +75,7 @@ KEY_NAME = "key"
 TAG_SIZE = 32
 HEADER = len(MAGIC) + TAG_SIZE  # what an entry holds starts here
 KEY_SIZE = 32
+HIGHEST = -1  # pickle's HIGHEST_PROTOCOL, as a negative protocol means
 
 
 class _Run(NamedTuple):
@@ -204,18 +206,32 @@ def _code_stamp() -> bytes:
     return repr((FORMAT, __version__, sys.version_info[:2], entries)).encode()
 
 
-def cached(kind: str, name: str, source: bytes, build: Callable[[], T], avoid: tuple[Path, ...] = ()) -> T:
+def cached(
+    kind: str,
+    name: str,
+    source: bytes,
+    build: Callable[[], T],
+    avoid: tuple[Path, ...] = (),
+    still: Callable[[], bool] | None = None,
+) -> T:
     """build(), or what it returned before for the same `source` bytes under the same `name` (and kpicheck).
 
     An entry is named after `name` (a file's absolute path and the name problems give it) and holds
     the source bytes it was built from: it is used only when they are the same bytes, compared in
     full, and only when its tag proves kpicheck wrote it (module docstring).
+
+    `still`: where build() reads `source` afresh rather than being given it, whether what it read was
+    still `source`; when not, its result is returned but kept under no key.
     """
     home = _usable_home(avoid)
     if home is None:
         return build()
-    import pickle  # noqa: PLC0415 - the modules below only when a cache is used
-    import zlib  # noqa: PLC0415
+    import zlib  # noqa: PLC0415 - the modules below only when a cache is used
+
+    try:
+        import _pickle as pickle  # noqa: PLC0415 - pickle's own C functions, without pickle.py (1.4 ms to import)
+    except ImportError:  # another Python than CPython
+        import pickle  # type: ignore[no-redef]  # noqa: PLC0415
 
     ident = name.encode("utf-8", "surrogateescape")
     entry = f"{zlib.crc32(ident):08x}{zlib.adler32(ident):08x}{SUFFIX}"
@@ -239,8 +255,10 @@ def cached(kind: str, name: str, source: bytes, build: Callable[[], T], avoid: t
             if enabled:
                 gc.enable()
     result = build()
+    if still is not None and not still():  # the files changed while they were read: not this source's result
+        return result
     try:
-        payload = pickle.dumps(check, pickle.HIGHEST_PROTOCOL) + pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(check, HIGHEST) + pickle.dumps(result, HIGHEST)
     except Exception:  # an unpicklable value: just not cached
         return result
     _guarded(home, lambda: _save(home, (kind,), entry, payload))

@@ -5,8 +5,16 @@ What the commands share (the app, the error boundary, the options) is in cli_bas
 
 # No `from __future__ import annotations` here: typer reads every command's annotations on every
 # run, and strings would be compiled and evaluated each time (7 ms of every command line).
+# ruff: noqa: E402 - the collector is set (below) before typer and kpicheck are imported
 
 import gc
+
+# kpicheck builds many small objects that live to the end (modules, rows, rules, results) and makes few
+# cycles: collecting every 700 allocations walks them again and again (validate of 100,000 rows: 3.1 s
+# with the default, 2.6 s with this; benchmarks/rows.py). Set before the imports below, which are
+# such objects too (typer's and kpicheck's imports: 4 ms less of every command line).
+gc.set_threshold(100_000, 50, 100)
+
 import shutil
 import sys
 from collections.abc import Iterable, Iterator
@@ -544,10 +552,6 @@ def main() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    # kpicheck builds many small objects that live to the end (rows, rules, results) and makes few
-    # cycles: collecting every 700 allocations walks them again and again (validate of 100,000
-    # rows: 3.1 s with the default, 2.6 s with this; benchmarks/rows.py).
-    gc.set_threshold(100_000, 50, 100)
     # typer builds every command's options (signatures, annotations, click parameters) before it runs
     # one: where the first argument names a command, only that command is built (about 5 ms of
     # every command line; benchmarks/startup.py). Its usage, help and errors are the same.
@@ -558,6 +562,11 @@ def main() -> None:
         app()
     finally:
         app.registered_commands = every
+        # The process ends next, and Python's last collection at exit walks every object still alive
+        # (about 14 ms of every command line, as much as status's own work on the demo data) for
+        # cycles, which kpicheck hardly makes: frozen, they are left out of it (the memory goes back
+        # with the process; in a test calling main(), they are merely never collected).
+        gc.freeze()
 
 
 def _name(info: typer.models.CommandInfo) -> str:

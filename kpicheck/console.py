@@ -5,7 +5,6 @@ Imported by the CLI on every command line: nothing here imports more than typer 
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -39,6 +38,8 @@ def echo_problems(
     """
     shown = problems[:limit] if limit else problems
     if as_json:
+        import json  # noqa: PLC0415 - only validate --format json: not every command line
+
         typer.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2), err=err)
     else:
         for problem in shown:

@@ -1,6 +1,7 @@
 """Problems (records with a place and a stable code) and the one fatal error type."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here, as in models.py: typing.NamedTuple would compile each of
+# Problem's annotations, given as strings, into a ForwardRef on every start-up.
 
 import functools
 from enum import StrEnum
@@ -202,7 +203,7 @@ class Problem(NamedTuple):
             "severity": str(self.severity),
         }
 
-    def about(self, indicator: str, year: int | None = None) -> Problem:
+    def about(self, indicator: str, year: int | None = None) -> "Problem":
         """The same problem, said to concern `indicator` (in `year`)."""
         return self._replace(indicator=indicator, year=year)
 

@@ -7,7 +7,6 @@ bytes the whole would have.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,8 @@ from typing import Any
 # a line break and the depth's spaces lays out every container whose items are all scalars exactly as
 # indent=2 would (its strings never hold a raw line break: they are escaped). The C encoder is called
 # directly: JSONEncoder.encode builds a new one on every call, which costs more than small dicts do.
+# It is taken from _json, json's C part, as json.encoder takes it: importing json itself also loads
+# its decoder, a millisecond of every `status --format json` that reads no JSON.
 _ENCODERS: dict[int, Callable[[Any], str]] = {}
 _NESTED = (dict, list, tuple)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -25,12 +26,15 @@ def _encoder(depth: int) -> Callable[[Any], str]:
     encode = _ENCODERS.get(depth)
     if encode is None:
         separator = ",\n" + "  " * (depth + 1)
-        make = getattr(json.encoder, "c_make_encoder", None)
-        if make is None:  # a Python without the C accelerator: the same text, slower
+        try:
+            from _json import encode_basestring, make_encoder  # noqa: PLC0415 - see above
+        except ImportError:  # a Python without the C accelerator: the same text, slower
+            import json  # noqa: PLC0415
+
             encode = json.JSONEncoder(ensure_ascii=False, separators=(separator, ": ")).encode
         else:
-            c_encode = make(None, _unserializable, json.encoder.encode_basestring, None, ": ", separator,
-                            False, False, True)  # fmt: skip
+            c_encode = make_encoder(None, _unserializable, encode_basestring, None, ": ", separator,
+                                    False, False, True)  # fmt: skip
             encode = functools.partial(_joined, c_encode)
         _ENCODERS[depth] = encode
     return encode
@@ -41,6 +45,8 @@ def _joined(c_encode: Callable[[Any, int], tuple[str, ...]], value: Any) -> str:
 
 
 def _unserializable(value: object) -> Any:
+    import json  # noqa: PLC0415 - only for a value JSON cannot hold
+
     return json.JSONEncoder().default(value)  # raises TypeError, as json.dumps does
 
 
@@ -80,7 +86,7 @@ def indented_json(value: Any, depth: int = 0) -> str:
 
 
 _MARK = "\x00kpicheck\x00"  # a container's stand-in; _MARK_TEXT is how the C encoder writes it
-_MARK_TEXT = json.dumps(_MARK)[1:-1]
+_MARK_TEXT = "\\u0000kpicheck\\u0000"  # json.dumps(_MARK)[1:-1] (tests/test_json_text.py holds the two together)
 
 
 def _indented_slowly(value: dict[Any, Any] | list[Any] | tuple[Any, ...], depth: int) -> str:
@@ -101,6 +107,8 @@ def _indented_slowly(value: dict[Any, Any] | list[Any] | tuple[Any, ...], depth:
         elif isinstance(key, str):
             parts.append(f"{encode(key)}: {indented_json(v, depth + 1)}")
         else:  # json.dumps turns 1 into "1": leave such keys to it
+            import json  # noqa: PLC0415 - only for such keys
+
             return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + pad)
     if run:
         parts.append(encode(run if is_dict else list(run.values()))[1:-1])

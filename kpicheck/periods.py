@@ -109,17 +109,21 @@ def fiscal_year_of(day: date) -> int:
 @functools.lru_cache(maxsize=1024)  # a file of actuals repeats a few years on every row
 def parse_year(text: str) -> int:
     """Read a fiscal year: 2027, 2027年度, FY2027, R9, 令和9年度, 令和元年度, H30. ValueError if not."""
-    match = compiled(_YEAR, re.VERBOSE).match(normalize(text))
-    if not match:
-        raise ValueError(f"{text!r} を年度として読めません（例: 2027, 2027年度, FY2027, R9, 令和9年度）")
-    if match["western"]:
-        year = int(match["western"])
+    cleaned = normalize(text)
+    if len(cleaned) == 4 and cleaned.isdecimal():  # 2027 (--year, most rows): as _YEAR reads it, not compiling it
+        year = int(cleaned)
     else:
-        era = match["era"].upper() if match["era"] in "rh" else match["era"]
-        num = 1 if match["num"] == "元" else int(match["num"])
-        if num < 1:
-            raise ValueError(f"{text!r}: 和暦の年は元年（1）から数えます")
-        year = ERAS[era] + num - 1
+        match = compiled(_YEAR, re.VERBOSE).match(cleaned)
+        if not match:
+            raise ValueError(f"{text!r} を年度として読めません（例: 2027, 2027年度, FY2027, R9, 令和9年度）")
+        if match["western"]:
+            year = int(match["western"])
+        else:
+            era = match["era"].upper() if match["era"] in "rh" else match["era"]
+            num = 1 if match["num"] == "元" else int(match["num"])
+            if num < 1:
+                raise ValueError(f"{text!r}: 和暦の年は元年（1）から数えます")
+            year = ERAS[era] + num - 1
     if not 1900 <= year <= 2200:
         raise ValueError(f"{text!r} は年度としてありえない値です")
     return year
@@ -140,6 +144,11 @@ def parse_due(text: str, plan_last_year: int) -> date:
 def parse_date(text: str) -> date:
     """Read a calendar date: 2027-09-30, 2027/9/30, 2027年9月30日, R9.9.30, 令和9年9月30日."""
     cleaned = normalize(text)
+    if _iso_shaped(cleaned):  # --as-of, the sheet: no pattern compiled (the era pattern below cannot match it)
+        try:
+            return date.fromisoformat(cleaned)
+        except ValueError:
+            raise ValueError(f"{text!r} は存在しない日付です") from None
     era = re.match(r"^(令和|平成|R|H)\s*(\d{1,2}|元)[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$", cleaned, re.IGNORECASE)
     if era:
         base = ERAS[era[1].upper() if era[1] in "rh" else era[1]]
@@ -148,11 +157,6 @@ def parse_date(text: str) -> date:
             raise ValueError(f"{text!r}: 和暦の年は元年（1）から数えます")
         try:
             return date(base + number - 1, int(era[3]), int(era[4]))
-        except ValueError:
-            raise ValueError(f"{text!r} は存在しない日付です") from None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):  # ISO (--as-of, the sheet): no need to load dateutil
-        try:
-            return date.fromisoformat(cleaned)
         except ValueError:
             raise ValueError(f"{text!r} は存在しない日付です") from None
     plain = compiled(_PLAIN_WESTERN[0]).match(cleaned) or compiled(_PLAIN_WESTERN[1]).match(cleaned)
@@ -170,6 +174,12 @@ def parse_date(text: str) -> date:
         except (ValueError, OverflowError):
             raise ValueError(f"{text!r} は存在しない日付です") from None
     raise ValueError(f"{text!r} を日付として読めません（例: 2027-09-30, 2027/9/30, 令和9年9月30日）")
+
+
+def _iso_shaped(text: str) -> bool:
+    """Whether `text` is 2027-09-30 in shape, as the pattern d{4}-d{2}-d{2} of decimal digits (re's \\d,
+    str.isdecimal) matches it whole."""
+    return len(text) == 10 and text[4] == text[7] == "-" and (text[:4] + text[5:7] + text[8:]).isdecimal()
 
 
 def share_of_period(start: date, end: date, day: date) -> Fraction:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -238,6 +236,8 @@ CSV_HEADER = (
 def render_csv(report: Report, outlook: bool = False) -> bytes:
     """UTF-8 with a BOM and CRLF, as Excel on Japanese Windows opens it without mojibake; with `outlook`,
     見込み and its reason before the status code."""
+    import csv  # noqa: PLC0415 - only --format csv: the table and the JSON need none
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow((*CSV_HEADER[:-1], "見込み", "見込みの理由", CSV_HEADER[-1]) if outlook else CSV_HEADER)
@@ -460,6 +460,8 @@ def render_plans(plans: list[Plan], output: str) -> str:
     """`kpicheck list`: cities, their plans, periods and indicator counts."""
     rows = plan_rows(plans)
     if output == "json":
+        import json  # noqa: PLC0415 - list and show only: status writes its JSON with json_text
+
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     table = [
         [r["city"], r["city_name"], r["plan"], r["title"], f"{r['first_year']}～{r['last_year']}年度", r["indicators"]]
@@ -500,6 +502,8 @@ def render_readings(plan: Plan, indicators: list[Indicator], year: int | None, o
     the id and year whole, the name, the cell and its reading wrapped by display width."""
     rows = reading_rows(plan, indicators, year)
     if output == "json":
+        import json  # noqa: PLC0415 - list and show only: status writes its JSON with json_text
+
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     fields = ("indicator", "name", "due", "target", "reading")
     table = [[visible_bidi(str((r["due"] or r["year"] or "") if f == "due" else r[f])) for f in fields] for r in rows]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from kpicheck.errors import usage_error
 from kpicheck.models import Actuals, Plan
 from kpicheck.periods import fiscal_year_of, parse_date, parse_year, today_in_japan
-from kpicheck.workspace import City, load_city, pick_plan
+from kpicheck.workspace import City, city_for, pick_plan
 
 
 def year_option(text: str | None) -> int | None:
@@ -55,10 +55,11 @@ def choose_plan(
 ) -> Chosen:
     """The plan of --year (or --plan) and its fiscal year, --year or else the as-of date's.
 
-    Only the plan the year needs is read (load_city), and only its rows of the actuals. `keep_going`:
-    see load_city (an error in one indicator or actuals row does not stop the city).
+    Only the plan the year needs is read (load_city), and only its rows of the actuals; a small city
+    comes from the cache as a whole (city_for). `keep_going`: see load_city (an error in one indicator
+    or actuals row does not stop the city).
     """
-    loaded = load_city(root, city, year, plan_id, keep_going=keep_going)
+    loaded = city_for(root, city, year, plan_id, keep_going=keep_going)
     plan = pick_plan(loaded.plans, year, plan_id)
     return Chosen(loaded, plan, year or plan_year(plan, as_of))
 

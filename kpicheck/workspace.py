@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from kpicheck.actuals import load_actuals
 from kpicheck.cache import cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
 from kpicheck.ids import ID_RULE, is_id
-from kpicheck.inputs import InputError, list_actuals, list_files, list_folders, read_input
+from kpicheck.inputs import InputError, list_actuals, list_files, list_folders, max_bytes, max_rows, read_input
 from kpicheck.models import Actuals, Plan
 from kpicheck.periods import clean
 
@@ -265,6 +264,8 @@ def load_city(
     files, unlisted = list_actuals(folder, display_path(folder, root))
     problems += unlisted
     if plans:
+        from kpicheck.actuals import load_actuals  # noqa: PLC0415 - not when the city comes from the cache (3 ms)
+
         loaded = load_actuals(files, [*plans, *skip.values()], root, frozenset(skip), rows_until)
         problems += loaded.problems
         actuals = loaded.actuals
@@ -279,6 +280,58 @@ def load_city(
         raise KpicheckError(fatal or [Problem(f"targets/{city}", None, None, "KC202", NO_PLAN_FILE)])
     warnings = tuple(p for p in problems if p.severity is not Severity.ERROR)
     return City(city, tuple(sorted(plans, key=lambda p: p.first_year)), actuals, warnings, tuple(kept))
+
+
+# A city of at most this many bytes of plans and actuals is kept whole in the cache, as read for one
+# command line (city_for): its start-up is mostly reading it (issue 23). A larger one is read afresh
+# through the plan cache, as summary and validate read every city: their time is in the rows.
+CITY_ENTRY_BYTES = 1 << 20
+
+
+def city_for(root: Path, city: str, year: int | None, plan_id: str | None, *, keep_going: bool = False) -> City:
+    """load_city of one command line (status, report, sheet), through the cache when the city is small.
+
+    The entry is keyed by every file load_city would read (each one's path, name and bytes, compared in
+    full), the arguments and the input limits: an edited plan or actuals file, a file added or removed,
+    or another kpicheck reads the city afresh. A city whose files cannot all be listed and read, or
+    with a workbook (read through openpyxl, whose version is not part of the key), is read afresh.
+    """
+    source = _city_source(root, city)
+    if source is None:
+        return load_city(root, city, year, plan_id, keep_going=keep_going)
+    name = "\0".join(str(part) for part in (root.absolute(), city, year, plan_id, keep_going, max_bytes(), max_rows()))
+    targets = (root / "targets").absolute()
+    return cached(
+        "cities",
+        name,
+        source,
+        lambda: load_city(root, city, year, plan_id, keep_going=keep_going),
+        (targets, targets.parent / "actuals"),
+        still=lambda: _city_source(root, city) == source,
+    )
+
+
+def _city_source(root: Path, city: str) -> bytes | None:
+    """Every file load_city reads for `city`: path, name and bytes, each prefixed by its length; None when
+    a folder or file has a problem to say, a file is a workbook, or the files are larger than CITY_ENTRY_BYTES."""
+    if not is_id(city):
+        return None
+    targets, actuals = root / "targets" / city, root / "actuals" / city
+    plans, listed = list_files(targets, ".toml", display_path(targets, root))
+    files, unlisted = list_actuals(actuals, display_path(actuals, root))
+    if listed or unlisted or not plans or any(path.suffix.lower() != ".csv" for path in files):
+        return None
+    parts: list[bytes] = []
+    try:
+        if sum(path.stat().st_size for path in (*plans, *files)) > CITY_ENTRY_BYTES:
+            return None
+        for path in (*plans, *files):
+            shown = display_path(path, root)
+            parts += [str(path.absolute()).encode("utf-8", "surrogateescape"), shown.encode("utf-8", "surrogateescape")]
+            parts.append(read_input(path))
+    except (OSError, InputError):
+        return None
+    return b"".join(len(part).to_bytes(8, "big") + part for part in parts)
 
 
 def _one_place(problem: Problem, plans: list[Plan]) -> bool:

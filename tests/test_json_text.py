@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO, invoke
 from kpicheck import render
-from kpicheck.json_text import _MARK
+from kpicheck.json_text import _MARK, _MARK_TEXT
 from kpicheck.render import indented_json, json_chunks, render_json, to_dict
 from kpicheck.rules import evaluate
 from kpicheck.selection import choose_plan
@@ -107,3 +107,9 @@ def test_the_streamed_json_of_a_report_without_indicators() -> None:
     text = "".join(json_chunks(report))
     assert text == reference(to_dict(report)) + "\n"
     assert '"indicators": []' in text
+
+
+def test_the_marker_is_written_as_json_writes_it() -> None:
+    """The marker's text is spelled out (json_text imports no json): it must be how the encoder writes it."""
+    assert _MARK_TEXT == json.dumps(_MARK)[1:-1] == json.dumps(_MARK, ensure_ascii=False)[1:-1]
+    assert indented_json({"a": _MARK}) == reference({"a": _MARK})

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from kpicheck import periods
 from kpicheck.periods import (
     canonical_id,
     fiscal_year_of,
@@ -161,3 +165,45 @@ def test_a_nul_in_an_id_is_a_flaw_to_report_not_a_character_to_drop() -> None:
     assert "\\x00" in flaw  # shown, so the line says where
     assert id_flaw("1−1\u200b") is None  # those canonical_id removes in silence
     assert canonical_id("1-1\x00-1") == "1-1-1"  # what the id would have become without the problem
+
+
+# The short cuts that spare a start-up its patterns (issue 23) read what the patterns read.
+DIGITS_AND_MORE = st.text(alphabet=st.sampled_from("0123456789０９٠٩²-/.年度FYRH令和元 \n"), max_size=12)
+
+
+def _year_by_pattern(text: str) -> int | str:
+    """parse_year as it read every text before the short cut: through _YEAR (the year, or the error)."""
+    match = re.compile(periods._YEAR, re.VERBOSE).match(periods.normalize(text))
+    if not match or not match["western"]:
+        try:
+            return parse_year.__wrapped__(text)
+        except ValueError as exc:
+            return str(exc)
+    year = int(match["western"])
+    return year if 1900 <= year <= 2200 else f"{text!r} は年度としてありえない値です"
+
+
+@given(DIGITS_AND_MORE)
+def test_four_digits_read_as_the_year_pattern_reads_them(text: str) -> None:
+    try:
+        found: int | str = parse_year.__wrapped__(text)
+    except ValueError as exc:
+        found = str(exc)
+    assert found == _year_by_pattern(text)
+
+
+@given(DIGITS_AND_MORE)
+def test_an_iso_date_is_told_as_the_pattern_tells_it(text: str) -> None:
+    assert periods._iso_shaped(text) == bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text))
+
+
+@pytest.mark.parametrize(
+    ("text", "year"), [("2027", 2027), ("٢٠٢٧", 2027), ("²０２７", 2027), ("1899", None), ("2201", None)]
+)
+def test_four_digit_years_and_their_errors(text: str, year: int | None) -> None:
+    try:
+        found: int | str = parse_year.__wrapped__(text)
+    except ValueError as exc:
+        found = str(exc)
+    assert found == _year_by_pattern(text)
+    assert found == year if year else "ありえない値" in str(found)
