@@ -7,6 +7,7 @@ What the commands share (the app, the error boundary, the options) is in cli_bas
 # run, and strings would be compiled and evaluated each time (7 ms of every command line).
 # ruff: noqa: E402 - the collector is set (below) before typer and kpicheck are imported
 
+import atexit
 import gc
 
 # kpicheck builds many small objects that live to the end (modules, rows, rules, results) and makes few
@@ -14,6 +15,10 @@ import gc
 # with the default, 2.6 s with this; benchmarks/rows.py). Set before the imports below, which are
 # such objects too (typer's and kpicheck's imports: 4 ms less of every command line).
 gc.set_threshold(100_000, 50, 100)
+# Python's last collection at exit walks every object still alive (about 14 ms of every command line,
+# as much as status's own work on the demo data) for cycles, which kpicheck hardly makes: frozen by an
+# exit function (they run before it), they are left out of it; the memory goes back with the process.
+atexit.register(gc.freeze)
 
 import shutil
 import sys
@@ -562,11 +567,6 @@ def main() -> None:
         app()
     finally:
         app.registered_commands = every
-        # The process ends next, and Python's last collection at exit walks every object still alive
-        # (about 14 ms of every command line, as much as status's own work on the demo data) for
-        # cycles, which kpicheck hardly makes: frozen, they are left out of it (the memory goes back
-        # with the process; in a test calling main(), they are merely never collected).
-        gc.freeze()
 
 
 def _name(info: typer.models.CommandInfo) -> str:
