@@ -33,7 +33,7 @@ from kpicheck.plan_head import phase_words, settings
 from kpicheck.plan_rows import RowReader
 from kpicheck.quantities import Baseline, read_baseline
 from kpicheck.schedule import due_target, every_year, scheduled_work, settle
-from kpicheck.toml_reader import Lines, Reader, TOMLDecodeError, loads, syntax_error_place
+from kpicheck.toml_reader import Lines, Reader, TOMLDecodeError, Unusual, by_blocks, loads, syntax_error_place
 
 SINGLE_METRIC = "value"
 SCHEMA = 1
@@ -90,6 +90,16 @@ def parse_plan(raw: bytes, shown: str) -> tuple[Plan | None, list[Problem]]:
 
 def read_plan(source: str, shown: str) -> tuple[Plan | None, list[Problem]]:
     """Read a plan from its TOML text (`kpicheck import` checks its draft through this, as validate reads files)."""
+    data = by_blocks(source, "indicators")
+    if data is not None:  # the indicators a few at a time: the parser's tables of a large plan are not all held
+        reader = Reader(shown, Lines(source), nested="indicators", source=source)
+        try:
+            plan = _build_plan(data, reader)
+            data["indicators"].finish()  # a TOML error in a block the plan did not read is still the file's
+        except Unusual:
+            pass  # a block that does not parse alone: the whole text, below, says what is wrong
+        else:
+            return plan, reader.problems
     try:
         data = loads(source)
     except TOMLDecodeError as exc:
