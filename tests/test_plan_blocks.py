@@ -20,6 +20,7 @@ from kpicheck import plan_rows, targets, toml_reader
 from kpicheck.toml_reader import Blocks, by_blocks, loads
 
 SHIPPED = sorted((REPO / "targets").glob("*/*.toml"))
+LARGE = targets.BY_BLOCKS  # the size from which a plan is read by blocks (set to 0 below, for every plan)
 BAD = sorted((REPO / "tests" / "bad" / "targets").glob("*.toml"))
 
 
@@ -32,6 +33,12 @@ def _fresh() -> None:
         for value in vars(module).values():
             if hasattr(value, "cache_clear") and getattr(value, "__module__", "").startswith("kpicheck"):
                 value.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def every_plan_by_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small plans too (only those of 256 K characters or more are read by blocks otherwise)."""
+    monkeypatch.setattr(targets, "BY_BLOCKS", 0)
 
 
 def _whole(_source: str, _name: str) -> None:
@@ -49,6 +56,9 @@ def _read(text: str, *, whole: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[s
 
 def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert _read(text, whole=False, monkeypatch=monkeypatch) == _read(text, whole=True, monkeypatch=monkeypatch)
+
+
+CLEAN = [row for row in INDICATORS if "どこかへ" not in row[1] and "ends" not in row[0]]  # rows without a problem
 
 
 def _plan(count: int, *, kinds: list[tuple[str, tuple[str, str, str]]] = INDICATORS) -> str:
@@ -74,6 +84,23 @@ def test_the_shipped_plans_are_read_by_blocks() -> None:
     """Their [[initiatives]] between the indicators too (chitose, nemuro): none is left to the whole parse."""
     for path in SHIPPED:
         assert isinstance(by_blocks(path.read_text(encoding="utf-8"), "indicators"), dict), path.name
+
+
+def test_only_a_large_plan_is_read_by_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(targets, "BY_BLOCKS", LARGE)
+    sizes: list[int] = []
+
+    def counted(source: str, name: str) -> dict[str, Any] | None:
+        sizes.append(len(source))
+        return by_blocks(source, name)
+
+    monkeypatch.setattr(targets, "by_blocks", counted)
+    for path in SHIPPED:  # under 40,000 characters: parsed at once, the faster way for a small file
+        targets.read_plan(path.read_text(encoding="utf-8"), "plan.toml")
+    large = _plan(3000, kinds=CLEAN)
+    assert len(large) >= LARGE
+    plan, _ = targets.read_plan(large, "plan.toml")
+    assert sizes == [len(large)] and plan is not None and len(plan.indicators) == 3000
 
 
 def _as_loaded(data: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +227,6 @@ def _held(text: str, *, whole: bool) -> int:
 def test_reading_by_blocks_holds_far_less() -> None:
     """The parser's tables of the whole file are never all held: a 4.4 MB plan of 20,000 indicators held
     39 MiB beyond its plan at the peak, and holds 10 MiB now (its text's lines for the ids, a chunk's tables)."""
-    clean = [row for row in INDICATORS if "どこかへ" not in row[1] and "ends" not in row[0]]  # no problem
-    text = _plan(2000, kinds=clean)
+    text = _plan(2000, kinds=CLEAN)
     blocks, whole = _held(text, whole=False), _held(text, whole=True)
     assert blocks < whole * 0.3, (blocks, whole)
