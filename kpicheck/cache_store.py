@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Callable
 from typing import NamedTuple
 
 from kpicheck.errors import Problem, Severity
@@ -233,33 +234,80 @@ def _is_link(where: str, dir_fd: int | None) -> bool:
 
 def create(folder: Folder, name: str, data: bytes) -> None:
     """A new file of the user's only (0600), never through a link; one left by a crashed run replaced."""
-    where, dir_fd = folder.at(name)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    fd = _create(folder, name)
     try:
-        fd = os.open(where, flags, 0o600, dir_fd=dir_fd)
-    except FileExistsError:
-        remove(folder, name)
-        fd = os.open(where, flags, 0o600, dir_fd=dir_fd)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        _write_all(fd, data)
     finally:
         os.close(fd)
 
 
+def _create(folder: Folder, name: str) -> int:
+    where, dir_fd = folder.at(name)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY
+    try:
+        return os.open(where, flags, 0o600, dir_fd=dir_fd)
+    except FileExistsError:
+        remove(folder, name)
+        return os.open(where, flags, 0o600, dir_fd=dir_fd)
+
+
+def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class Sink:
+    """A file being written a part at a time (pickle.dump writes its frames of 64 KiB here as each is done);
+    `size`: the bytes written so far."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self.size = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        _write_all(self._fd, data)
+        self.size += len(data)
+        return len(data)
+
+
 def write(folder: Folder, name: str, data: bytes) -> None:
     """Through a temporary file and a rename (two runs at once never see half an entry)."""
+
+    def fill(out: Sink) -> bytes:
+        out.write(data)
+        return b""
+
+    write_with(folder, name, fill)
+
+
+def write_with(folder: Folder, name: str, fill: Callable[[Sink], bytes | None]) -> None:
+    """`write` of what `fill` writes a part at a time, so that a large entry is never held whole in memory.
+    `fill` returns the bytes to put at the file's start, over the room it left there (written last: a tag
+    over what follows), or None to write nothing after all (no file is left)."""
     temp = f".{name}.{os.getpid()}{TEMP}"
+    dst, dir_fd = folder.at(name)
     try:
-        create(folder, temp, data)
-        src, dir_fd = folder.at(temp)
-        dst, _ = folder.at(name)
+        fd = _create(folder, temp)
+        try:
+            head = fill(Sink(fd))
+            if head:
+                os.lseek(fd, 0, os.SEEK_SET)
+                _write_all(fd, head)
+        finally:
+            os.close(fd)
+        if head is None:
+            remove(folder, temp)
+            return
+        src, _ = folder.at(temp)
         os.replace(src, dst, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except OSError:
         remove(folder, temp)
         if _is_folder(dst, dir_fd):  # a folder at the name (refused when read, said then): not cached
             return
+        raise
+    except BaseException:  # fill failed (an unpicklable value): no half-written file is left
+        remove(folder, temp)
         raise
 
 
