@@ -57,7 +57,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from kpicheck import __version__, cache_store
 from kpicheck.cache_store import ENTRY_REFUSED, SUFFIX, CacheError, Folder
@@ -257,11 +257,7 @@ def cached(
     result = build()
     if still is not None and not still():  # the files changed while they were read: not this source's result
         return result
-    try:
-        payload = pickle.dumps(check, HIGHEST) + pickle.dumps(result, HIGHEST)
-    except Exception:  # an unpicklable value: just not cached
-        return result
-    _guarded(home, lambda: _save(home, (kind,), entry, payload))
+    _guarded(home, lambda: _save_pickled(home, (kind,), entry, (check, result)))
     return result
 
 
@@ -461,16 +457,78 @@ def _save(home: Path, folders: tuple[str, ...], name: str, payload: bytes) -> No
     """Write an entry with its tag, through a temporary file and a rename, after pruning once a run."""
     if len(payload) + HEADER > MAX_ENTRY:
         return  # larger than any entry is read: just not cached
+    folder = _pruned(home, folders)
+    cache_store.write(folder, name, MAGIC + _tag(home, folders, name, payload) + payload)
+
+
+def _pruned(home: Path, folders: tuple[str, ...]) -> Folder:
+    """The cache's folder at `folders`, its oldest entries pruned at the first write of a run."""
     folder = _folder(home, folders)
     run = _run(home)
     if folder.path not in run.pruned:
         run.pruned.add(folder.path)
         cache_store.prune(folder)
-    cache_store.write(folder, name, MAGIC + _tag(home, folders, name, payload) + payload)
+    return folder
 
 
-def _tag(home: Path, folders: tuple[str, ...], name: str, payload: bytes | memoryview) -> bytes:
-    """Keyed BLAKE2b (a MAC by design) of where the entry is and what it holds."""
+class _Unpicklable(Exception):  # noqa: N818 - not an error: such a value is just not cached
+    pass
+
+
+class _TooLarge(Exception):  # noqa: N818 - not an error: such an entry is just not cached
+    pass
+
+
+def _save_pickled(home: Path, folders: tuple[str, ...], name: str, values: tuple[object, ...]) -> None:
+    """Write an entry of `values`, each pickled straight into the file (two pickles, each with its own memo,
+    as `cached` reads them), the tag over them written last: the pickle of a large plan and the source
+    bytes in its check are never held whole in memory (validate, the first run after a 4.4 MB plan
+    changed: 69-70 MB at the peak otherwise, 60). The rest as `_save`: pruned once a run, at most MAX_ENTRY."""
+    try:
+        import _pickle as pickle  # noqa: PLC0415 - as in `cached`
+    except ImportError:  # another Python than CPython
+        import pickle  # type: ignore[no-redef]  # noqa: PLC0415
+
+    folder = _pruned(home, folders)
+    digest = _digest(home, folders, name)
+
+    def fill(out: cache_store.Sink) -> bytes | None:
+        out.write(bytes(HEADER))  # room for MAGIC and the tag
+        tagged = _Tagged(out, digest)
+        try:
+            for value in values:
+                pickle.dump(value, tagged, HIGHEST)
+        except _TooLarge:
+            return None  # larger than any entry is read: just not cached
+        except OSError:
+            raise  # a full disk: said as the other write failures are (_guarded)
+        except Exception as exc:  # an unpicklable value: just not cached
+            raise _Unpicklable from exc
+        tag: bytes = digest.digest()
+        return MAGIC + tag
+
+    with contextlib.suppress(_Unpicklable):
+        cache_store.write_with(folder, name, fill)
+
+
+class _Tagged:
+    """Writes to `out`, each part also into the tag, up to MAX_ENTRY in all."""
+
+    def __init__(self, out: cache_store.Sink, digest: Any) -> None:
+        self._out = out
+        self._digest = digest
+        self._size = HEADER
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._size += len(data)
+        if self._size > MAX_ENTRY:
+            raise _TooLarge
+        self._digest.update(data)
+        return self._out.write(data)
+
+
+def _digest(home: Path, folders: tuple[str, ...], name: str) -> Any:
+    """The keyed BLAKE2b of an entry at this place, to be given its contents (_tag)."""
     try:
         from _blake2 import blake2b  # noqa: PLC0415 - hashlib's import loads OpenSSL (5 ms a run)
     except ImportError:  # another Python than CPython
@@ -479,8 +537,15 @@ def _tag(home: Path, folders: tuple[str, ...], name: str, payload: bytes | memor
     where = "/".join((*folders, name)).encode("utf-8", "surrogateescape")
     digest = blake2b(key=_key(home), digest_size=TAG_SIZE)
     digest.update(len(where).to_bytes(4, "big") + where)
+    return digest
+
+
+def _tag(home: Path, folders: tuple[str, ...], name: str, payload: bytes | memoryview) -> bytes:
+    """Keyed BLAKE2b (a MAC by design) of where the entry is and what it holds."""
+    digest = _digest(home, folders, name)
     digest.update(payload)
-    return digest.digest()
+    tag: bytes = digest.digest()
+    return tag
 
 
 def _same(a: bytes, b: bytes) -> bool:
