@@ -18,6 +18,8 @@ gc.set_threshold(100_000, 50, 100)
 # Python's last collection at exit walks every object still alive (about 14 ms of every command line,
 # as much as status's own work on the demo data) for cycles, which kpicheck hardly makes: frozen by an
 # exit function (they run before it), they are left out of it; the memory goes back with the process.
+# Set on import, as the threshold is (before typer's import): an embedding process gets both too. A
+# frozen object in a cycle is not finalised at exit; kpicheck writes every file inside a `with`.
 atexit.register(gc.freeze)
 
 import shutil
