@@ -4,6 +4,7 @@ start-up): the same City as read afresh, and read afresh whenever anything it wa
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -159,3 +160,30 @@ def test_a_file_changed_while_the_city_is_read_keeps_no_entry(root: Path, monkey
     actuals.write_bytes(before)
     cache.reset()
     assert city_for(root, "abashiri", 2027, None, keep_going=True) == fresh(root)
+
+
+def test_an_edit_of_the_same_size_and_time_is_read_afresh(root: Path, reads: list[str]) -> None:
+    """The key is the files' bytes, not their size and time: a digit changed within the same second."""
+    city_for(root, "abashiri", 2027, None, keep_going=True)
+    path = root / "actuals/abashiri/fy2027-sample.csv"
+    before = path.stat()
+    data = path.read_bytes()
+    index = next(i for i, byte in enumerate(data) if byte in b"123456789" and i > data.index(b"\n"))
+    path.write_bytes(data[:index] + (b"2" if data[index : index + 1] != b"2" else b"3") + data[index + 1 :])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    cache.reset()
+    again = city_for(root, "abashiri", 2027, None, keep_going=True)
+    assert reads == ["abashiri", "abashiri"]
+    assert again == fresh(root)
+
+
+def test_a_root_given_relative_or_absolute_gets_the_city_as_read_afresh(
+    root: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    absolute = city_for(root, "abashiri", 2027, None, keep_going=True)
+    monkeypatch.chdir(root.parent)
+    cache.reset()
+    relative = city_for(Path(root.name), "abashiri", 2027, None, keep_going=True)
+    assert relative == load_city(Path(root.name), "abashiri", 2027, None, keep_going=True)
+    assert absolute == fresh(root)
