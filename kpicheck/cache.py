@@ -226,13 +226,9 @@ def cached(
     home = _usable_home(avoid)
     if home is None:
         return build()
-    import zlib  # noqa: PLC0415 - the modules below only when a cache is used
+    import zlib  # noqa: PLC0415 - only when a cache is used
 
-    try:
-        import _pickle as pickle  # noqa: PLC0415 - pickle's own C functions, without pickle.py (1.4 ms to import)
-    except ImportError:  # another Python than CPython
-        import pickle  # type: ignore[no-redef]  # noqa: PLC0415
-
+    pickle = _pickle()
     ident = name.encode("utf-8", "surrogateescape")
     entry = f"{zlib.crc32(ident):08x}{zlib.adler32(ident):08x}{SUFFIX}"
     check = (_code_stamp(), name, source)
@@ -471,6 +467,17 @@ def _pruned(home: Path, folders: tuple[str, ...]) -> Folder:
     return folder
 
 
+def _pickle() -> Any:
+    """pickle's own C functions (load, dump, dumps), without pickle.py (1.4 ms to import); pickle elsewhere."""
+    try:
+        import _pickle  # noqa: PLC0415 - only when a cache is used
+    except ImportError:  # another Python than CPython
+        import pickle  # noqa: PLC0415
+
+        return pickle
+    return _pickle
+
+
 class _Unpicklable(Exception):  # noqa: N818 - not an error: such a value is just not cached
     pass
 
@@ -484,11 +491,7 @@ def _save_pickled(home: Path, folders: tuple[str, ...], name: str, values: tuple
     as `cached` reads them), the tag over them written last: the pickle of a large plan and the source
     bytes in its check are never held whole in memory (validate, the first run after a 4.4 MB plan
     changed: 69-70 MB at the peak otherwise, 60). The rest as `_save`: pruned once a run, at most MAX_ENTRY."""
-    try:
-        import _pickle as pickle  # noqa: PLC0415 - as in `cached`
-    except ImportError:  # another Python than CPython
-        import pickle  # type: ignore[no-redef]  # noqa: PLC0415
-
+    pickle = _pickle()
     folder = _pruned(home, folders)
     digest = _digest(home, folders, name)
 

@@ -72,6 +72,15 @@ def _load(root: Path, *, lean: bool = False, until: int | None = None) -> Actual
     return load_actuals(files, plans, root, until=until, lean=lean)
 
 
+def _fast_and_slow(
+    root: Path, monkeypatch: pytest.MonkeyPatch, until: int | None = None
+) -> tuple[ActualsResult, ActualsResult]:
+    """The files loaded through the row path, then with every row handed to the loader's own path."""
+    fast = _load(root, until=until)
+    monkeypatch.setattr(loader, "stream", _slow_only)
+    return fast, _load(root, until=until)
+
+
 def _places(actuals: Actuals) -> dict[tuple[str, str, str, int], Place]:
     return {key: actual.place for key, actual in actuals.items()}
 
@@ -79,10 +88,7 @@ def _places(actuals: Actuals) -> dict[tuple[str, str, str, int], Place]:
 def test_the_row_path_reads_every_row_as_the_loaders_own_path(
     make_root: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = make_root(FILES)
-    fast = _load(root)
-    monkeypatch.setattr(loader, "stream", _slow_only)
-    slow = _load(root)
+    fast, slow = _fast_and_slow(make_root(FILES), monkeypatch)
     assert len(slow.problems) > 10  # the files do go through the slow path's checks
     assert fast.problems == slow.problems
     assert fast.actuals == slow.actuals
@@ -97,10 +103,7 @@ def test_rows_up_to_a_year_are_read_as_the_loaders_own_path(
 ) -> None:
     """summary reads the rows up to its year: the row path passes the later ones over as the loader's own
     path does, a 前年度実績 in the year after still giving the year's actual (a.csv has the column)."""
-    root = make_root(FILES)
-    fast = _load(root, until=until)
-    monkeypatch.setattr(loader, "stream", _slow_only)
-    slow = _load(root, until=until)
+    fast, slow = _fast_and_slow(make_root(FILES), monkeypatch, until)
     assert fast.problems == slow.problems
     assert fast.actuals == slow.actuals
     assert fast.previous == slow.previous
