@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kpicheck.bidi import visible_bidi
+from kpicheck.json_text import indented_json
 from kpicheck.models import Outlook, Status
 from kpicheck.render import display_width, guard, wrap
 from kpicheck.statuses import OUTLOOK_LABELS, STATUS_DISPLAY, STATUS_LABELS
@@ -94,20 +94,17 @@ def _items(head: str, items: list[str], width: int) -> list[str]:
 
 
 def json_chunks(head: dict[str, Any], rows: Iterable[dict[str, Any]], totals: Totals) -> Iterator[str]:
-    """The JSON contract, written as the rows come (the same text as json.dumps of the whole, indent 2).
+    """The JSON contract, written as the rows come (the same text as json.dumps of the whole, indent 2,
+    through json_text's C encoder: the main process writes every row while the workers evaluate).
 
     `totals` is read after the last row, so it may be filled while `rows` is consumed.
     """
-
-    def dumps(value: object, indent: str) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
-
-    yield dumps(head, "")[:-2] + ',\n  "cities": ['
+    yield indented_json(head)[:-2] + ',\n  "cities": ['
     first = True
     for row in rows:
-        yield ("\n    " if first else ",\n    ") + dumps(row, "    ")
+        yield ("\n    " if first else ",\n    ") + indented_json(row, 2)
         first = False
-    yield ("\n  ]" if not first else "]") + ',\n  "totals": ' + dumps(totals.as_dict(), "  ") + "\n}\n"
+    yield ("\n  ]" if not first else "]") + ',\n  "totals": ' + indented_json(totals.as_dict(), 1) + "\n}\n"
 
 
 # One header per column: 達成 is the status count, and 達成割合 = 達成 ÷ 判定対象 (no second 達成 column).
