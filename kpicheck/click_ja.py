@@ -257,6 +257,16 @@ class _Japanese:
             option.help = HELP_OPTION
         return option
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """click's, but a usage error its option parser raises (`--year` with no value) names the command,
+        so that its line says where the help is, as every other usage error's does."""
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]
+        except click.exceptions.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """click's main, but a usage error is one coded Japanese line (exit 2); `kpicheck` alone
         prints the Japanese help."""

@@ -78,10 +78,8 @@ def test_a_mistaken_command_line_is_one_coded_japanese_line(args: list[str], sai
     (line,) = result.stderr.splitlines()
     assert line.startswith("kpicheck: KC304 "), line
     assert said in line
-    assert (
-        line.endswith(f"（使い方: root {args[0] if args[0] in COMMANDS else ''}".rstrip() + " -h）")
-        or "--city には" in line
-    ), line
+    # where the help is, also for a mistake click's option parser finds (`--city` with no value)
+    assert line.endswith(f"（使い方: root {args[0] if args[0] in COMMANDS else ''}".rstrip() + " -h）"), line
     ours = [*args, *(own_texts(GROUP.commands[args[0]]) if args[0] in GROUP.commands else [])]
     assert english_left(line, ours) == set(), line
     line.encode("cp932")
