@@ -35,6 +35,7 @@ from kpicheck.cli_base import (
     EXIT_ERROR,
     EXIT_FAIL,
     EXIT_OK,
+    YEAR_HELP,
     AsOfOption,
     CityOption,
     ColorOption,
@@ -45,11 +46,11 @@ from kpicheck.cli_base import (
     RootOption,
     YearOption,
     app,
-    as_path,
     boundary,
     command,
     exit_on_errors,
     output_format,
+    output_option,
     say_not_yet_known,
 )
 from kpicheck.console import MAX_PROBLEMS, MORE, Progress, echo_problems
@@ -82,9 +83,7 @@ def status(
     department: DepartmentOption = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "-o", "--output", parser=as_path, help="画面ではなくファイル（.txt、.json、.csv）に書き出します。"
-        ),
+        output_option("画面ではなくファイル（.txt、.json、.csv）に書き出します。"),
     ] = None,
     outlook: Annotated[
         bool, typer.Option("--outlook", help="表と CSV に見込み（最終目標に届きそうか）の列を加えます。")
@@ -154,7 +153,10 @@ class SheetEncoding(StrEnum):
 @boundary
 def sheet(
     city: CityOption,
-    out: Annotated[Path, typer.Option("-o", "--output", parser=as_path, help="書き出すシート: .xlsx か .csv。")],
+    out: Annotated[
+        Path,
+        output_option("書き出すシート: .xlsx か .csv。"),
+    ],
     year: YearOption = None,
     plan: PlanOption = None,
     as_of: AsOfOption = None,
@@ -261,6 +263,7 @@ def report_command(
         str | None,
         typer.Option(
             "--years",
+            metavar="<年度-年度|all>",
             help="複数年度を並べます: 2026-2030（計画は最初の年度か --plan で決まり、"
             "どの年度もその計画の期間内であること。--year とは併用不可）"
             "または all（計画の全期間。計画は --plan、--year、なければ基準日で決まります）。",
@@ -275,12 +278,10 @@ def report_command(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "-o",
-            "--output",
-            parser=as_path,
-            help="標準出力ではなくこのファイルに書き出します（一時ファイル経由で置き換え）。Markdown の報告書では"
-            "グラフも <name>.summary.svg などとして隣に書き出します。targets/ と actuals/ の中には書き出しません。",
+        output_option(
+            "標準出力ではなくこのファイルに書き出します（一時ファイル経由で置き換え）。Markdown の報告書では"
+            "グラフも隣に書き出します（-o が report.md なら report.summary.svg など）。"
+            "targets/ と actuals/ の中には書き出しません。"
         ),
     ] = None,
     department: DepartmentOption = None,
@@ -288,6 +289,7 @@ def report_command(
         Path | None,
         typer.Option(
             "--template",
+            metavar="<ファイル>",
             help="既定の代わりに使う Jinja テンプレート（ROOT/templates/ の同名ファイルが既定より優先されます）。",
         ),
     ] = None,
@@ -344,23 +346,28 @@ def import_command(
         Path, typer.Argument(help="計画の KPI 表: .csv（UTF-8 か CP932）、.tsv/.txt（タブ区切り）、.xlsx。")
     ],
     city: Annotated[
-        str, typer.Option("--city", help="市町村 id: targets/ の下のフォルダ名にする名前（例: hamamatsu）。")
+        str,
+        typer.Option(
+            "--city", metavar="<市町村id>", help="市町村 id: targets/ の下のフォルダ名にする名前（例: hamamatsu）。"
+        ),
     ],
-    plan: Annotated[str, typer.Option("--plan", help="新しい計画の id（すべての計画の中で重複しないもの）。")],
-    title: Annotated[str, typer.Option("--title", help="計画の名称（表紙のとおり）。")],
-    city_name: Annotated[str | None, typer.Option("--city-name", help="市町村名（例: 浜松市）。")] = None,
+    plan: Annotated[
+        str, typer.Option("--plan", metavar="<計画id>", help="新しい計画の id（すべての計画の中で重複しないもの）。")
+    ],
+    title: Annotated[str, typer.Option("--title", metavar="<計画名>", help="計画の名称（表紙のとおり）。")],
+    city_name: Annotated[
+        str | None, typer.Option("--city-name", metavar="<市町村名>", help="市町村名（例: 浜松市）。")
+    ] = None,
     issued: Annotated[
-        str | None, typer.Option("--issued", help="策定・改定の時期（計画の記載のとおり。例: 2026年4月）。")
+        str | None,
+        typer.Option("--issued", metavar="<時期>", help="策定・改定の時期（計画の記載のとおり。例: 2026年4月）。"),
     ] = None,
     root: RootOption = Path(),
     out: Annotated[
         Path | None,
-        typer.Option(
-            "-o",
-            "--output",
-            parser=as_path,
-            help="標準出力ではなくこの新しいファイルに書き出します（既存のファイルは上書きしません。"
-            "targets/ の中では targets/<市町村 id>/ の下だけ）。",
+        output_option(
+            "標準出力ではなくこの新しいファイルに書き出します（既存のファイルは上書きしません。"
+            "targets/ の中では targets/<市町村 id>/ の下だけ）。"
         ),
     ] = None,
     replace: Annotated[
@@ -421,7 +428,7 @@ def import_command(
 @command("summary")
 @boundary
 def summary_command(
-    year: Annotated[str, typer.Option("--year", help="年度: 2027, 2027年度, FY2027, R9, 令和9年度。")],
+    year: Annotated[str, typer.Option("--year", metavar="<年度>", help=YEAR_HELP)],
     as_of: AsOfOption = None,
     root: RootOption = Path(),
     output: Annotated[
@@ -429,16 +436,14 @@ def summary_command(
         typer.Option("--format", help="table、json、csv のいずれか（既定: -o の拡張子、なければ table）。"),
     ] = None,
     cities: Annotated[
-        str | None, typer.Option("--cities", help="この市町村だけ（id をカンマ区切り。例: abashiri,nemuro）。")
+        str | None,
+        typer.Option(
+            "--cities", metavar="<市町村id,…>", help="この市町村だけ（id をカンマ区切り。例: abashiri,nemuro）。"
+        ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "-o",
-            "--output",
-            parser=as_path,
-            help="画面ではなくファイル（.txt、.json、.csv）に書き出します（targets/ と actuals/ の外）。",
-        ),
+        output_option("画面ではなくファイル（.txt、.json、.csv）に書き出します（targets/ と actuals/ の外）。"),
     ] = None,
     jobs: Annotated[
         int | None,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -140,6 +140,11 @@ def as_path(value: str) -> Path:
     return Path(value)
 
 
+def output_option(text: str) -> Any:
+    """-o/--output as every command has it, with its own help: a file path as typed (as_path)."""
+    return typer.Option("-o", "--output", metavar="<ファイル>", parser=as_path, help=text)
+
+
 def _root_folder(value: Path) -> Path:
     """--root must be a folder: a file, a pipe, a missing path or a broken link is one coded line (KC304)."""
     import stat  # noqa: PLC0415 - only here
@@ -160,15 +165,31 @@ def _root_folder(value: Path) -> Path:
 
 RootOption = Annotated[
     Path,
-    typer.Option("--root", help="targets/ と actuals/ があるデータのフォルダ。", parser=as_path, callback=_root_folder),
+    typer.Option(
+        "--root",
+        metavar="<フォルダ>",
+        help="targets/ と actuals/ があるデータのフォルダ。",
+        parser=as_path,
+        callback=_root_folder,
+    ),
 ]
-CityOption = Annotated[str, typer.Option("--city", help="市町村 id: targets/ の下のフォルダ名（例: abashiri）。")]
-YearOption = Annotated[str | None, typer.Option("--year", help="年度: 2027, 2027年度, FY2027, R9, 令和9年度。")]
-PlanOption = Annotated[str | None, typer.Option("--plan", help="計画 id（--year だけでは決まらないとき）。")]
+CityOption = Annotated[
+    str, typer.Option("--city", metavar="<市町村id>", help="市町村 id: targets/ の下のフォルダ名（例: abashiri）。")
+]
+YEAR_HELP = "年度: 2027, 2027年度, FY2027, R9, 令和9年度。"
+YearOption = Annotated[str | None, typer.Option("--year", metavar="<年度>", help=YEAR_HELP)]
+PlanOption = Annotated[
+    str | None, typer.Option("--plan", metavar="<計画id>", help="計画 id（--year だけでは決まらないとき）。")
+]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="この日付時点で判定します（既定: 日本時間の今日）。例: 2027-09-30。")
+    str | None,
+    typer.Option(
+        "--as-of", metavar="<日付>", help="この日付時点で判定します（既定: 日本時間の今日）。例: 2027-09-30。"
+    ),
 ]
-DepartmentOption = Annotated[str | None, typer.Option("--department", help="担当にこの部署を含む指標だけ。")]
+DepartmentOption = Annotated[
+    str | None, typer.Option("--department", metavar="<部署>", help="担当にこの部署を含む指標だけ。")
+]
 ColorOption = Annotated[
     bool | None,
     typer.Option("--color/--no-color", help="状況に色を付けます（既定: 端末のときだけ。NO_COLOR で無効）。"),

@@ -109,6 +109,16 @@ def test_help_of_every_command_is_japanese_whole_and_fits_the_terminal(command: 
     result.stdout.encode("cp932")  # no rich box lines, whether rich is installed or not
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_what_an_option_takes_is_said_in_japanese(command: str) -> None:
+    """`--root <フォルダ>`, not the Python type or parser the value goes through (`<str>`, `<as_path>`);
+    a list of choices stays as the words to type (`<table|json|csv>`)."""
+    result = invoke(command, "--help", columns=200)
+    shown = METAVAR.findall(result.stdout)
+    assert shown, result.stdout
+    assert [m for m in shown if "|" not in m and m.isascii()] == [], result.stdout
+
+
 def test_the_notes_of_an_option_are_japanese() -> None:
     result = invoke("status", "--help", columns=80)
     assert "[必須]" in result.stdout and "[既定: .]" in result.stdout
