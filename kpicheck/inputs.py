@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from kpicheck.errors import Problem, Severity
 from kpicheck.periods import parse_year
@@ -73,16 +74,30 @@ def read_input(path: Path) -> bytes:
             "KC004", f"{info.st_size:,} バイトは上限 {_mb(limit)} を超えています（{MAX_FILE_ENV} で変更できます）"
         )
     try:
-        with path.open("rb") as stream:
+        # Unbuffered: one read of the size stat gave (a buffered file asks whether it is a terminal and
+        # where it stands first, and reads through its buffer: two plan and actuals files a city).
+        with open(path, "rb", buffering=0) as stream:  # noqa: PTH123 - io's own argument, not pathlib's
             # the file may have grown since stat; read(limit + 1) alone would reserve the whole cap
-            data = stream.read(min(info.st_size, limit) + 1)
+            data = _read_upto(stream, min(info.st_size, limit) + 1)
             if len(data) > info.st_size:
-                data += stream.read(limit + 1 - len(data))
+                data += _read_upto(stream, limit + 1 - len(data))
     except OSError as exc:
         raise InputError("KC002", f"読めません: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise InputError("KC004", f"上限 {_mb(limit)} を超えています（{MAX_FILE_ENV} で変更できます）")
     return data
+
+
+def _read_upto(stream: BinaryIO, size: int) -> bytes:
+    """`size` bytes of an unbuffered file, fewer only at its end (a raw read may return less than asked)."""
+    parts = []
+    while size > 0:
+        chunk = stream.read(size)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size -= len(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 ACTUALS_SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -177,13 +192,13 @@ def _list_level(folder: Path, shown: str, within: tuple[str, ...]) -> tuple[list
     for name in names:
         if _skipped(name):
             continue
-        path, place = folder / name, str(Path(shown) / name)
-        suffix = Path(name).suffix.lower()
+        path, suffix = folder / name, _suffix(name).lower()
         if suffix in REFUSED_SUFFIXES:  # a .numbers may be a folder (a macOS package): refused all the same
-            problems.append(Problem(place, None, None, "KC005", refused(REFUSED_SUFFIXES[suffix])))
+            problems.append(Problem(_place(shown, name), None, None, "KC005", refused(REFUSED_SUFFIXES[suffix])))
         elif suffix in ACTUALS_SUFFIXES:  # even a folder named x.csv: reading it says what it is (KC003)
             files.append(path)
         elif _is_folder(path):
+            place = _place(shown, name)
             if read_below((*within, name)):
                 inner, found = _list_level(path, place, (*within, name))
                 files += inner
@@ -192,6 +207,17 @@ def _list_level(folder: Path, shown: str, within: tuple[str, ...]) -> tuple[list
                 message = _folder_message(top=not within)
                 problems.append(Problem(place, None, None, "KC117", message, Severity.WARNING))
     return files, problems
+
+
+def _suffix(name: str) -> str:
+    """Path(name).suffix of a name as listed (no slash), without making a Path (a city's files, each run)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _place(shown: str, name: str) -> str:
+    """How problems name an entry of a listed folder (made only for a problem or a year folder)."""
+    return str(Path(shown) / name)
 
 
 def _folder_message(top: bool) -> str:
