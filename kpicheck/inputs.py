@@ -125,7 +125,21 @@ def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple
     Hidden files and Excel's lock files (~$name.xlsx, present while a workbook is open) are skipped.
     """
     names, problems = _names(folder, shown)
-    return [folder / name for name in names if name.lower().endswith(suffix) and not _skipped(name)], problems
+    return _with_suffix(folder, names, suffix), problems
+
+
+def folder_files(folder: Path, suffix: str) -> list[Path] | None:
+    """list_files of a folder that can be listed, None for one that cannot (or is no folder): a city's
+    folder is listed first, and looked at (is it a folder, a link?) only when it cannot be (one stat less)."""
+    try:
+        names = sorted(os.listdir(folder))  # noqa: PTH208 - see _names
+    except OSError:
+        return None
+    return _with_suffix(folder, names, suffix)
+
+
+def _with_suffix(folder: Path, names: list[str], suffix: str | tuple[str, ...]) -> list[Path]:
+    return [folder / name for name in names if name.lower().endswith(suffix) and not _skipped(name)]
 
 
 def _names(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
@@ -169,6 +183,12 @@ def list_actuals(folder: Path, shown: str) -> tuple[list[Path], list[Problem]]:
       such notes are common beside the data, and a warning for each on every run would be noise.
     actuals/<city> being a file is KC118.
     """
+    try:  # a folder that can be listed is one: no stat first (a national summary lists 1,741)
+        names = sorted(os.listdir(folder))  # noqa: PTH208 - see _names
+    except OSError:
+        pass
+    else:
+        return _list_level(folder, shown, (), names)
     if not folder.is_dir():
         if os.path.lexists(folder):
             message = (
@@ -186,8 +206,10 @@ def read_below(folders: tuple[str, ...]) -> bool:
     return len(folders) <= 1 and all(year_folder(name) is not None for name in folders)
 
 
-def _list_level(folder: Path, shown: str, within: tuple[str, ...]) -> tuple[list[Path], list[Problem]]:
-    names, problems = _names(folder, shown)
+def _list_level(
+    folder: Path, shown: str, within: tuple[str, ...], listed: list[str] | None = None
+) -> tuple[list[Path], list[Problem]]:
+    names, problems = (listed, []) if listed is not None else _names(folder, shown)
     files: list[Path] = []
     for name in names:
         if _skipped(name):

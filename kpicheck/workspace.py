@@ -12,7 +12,16 @@ from typing import NamedTuple
 from kpicheck.cache import cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
 from kpicheck.ids import ID_RULE, is_id
-from kpicheck.inputs import InputError, list_actuals, list_files, list_folders, max_bytes, max_rows, read_input
+from kpicheck.inputs import (
+    InputError,
+    folder_files,
+    list_actuals,
+    list_files,
+    list_folders,
+    max_bytes,
+    max_rows,
+    read_input,
+)
 from kpicheck.models import Actuals, Plan
 from kpicheck.periods import clean
 
@@ -223,6 +232,10 @@ def _plan_checks(plan: Plan | Head, city: str, earlier: list[Plan] | list[Head])
 
 def _plan_files(root: Path, city: str) -> tuple[list[Path], list[Problem]]:
     """The plan files of a city's folder (KpicheckError if it is not one), and a problem if it cannot be listed."""
+    if is_id(city):
+        files = folder_files(root / "targets" / city, ".toml")
+        if files is not None:  # listed, so a folder: nothing to say of it
+            return files, []
     folder = _city_folder(root, city)
     return list_files(folder, ".toml", display_path(folder, root))
 
