@@ -249,12 +249,12 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
 
     def lane(plan: Plan, indicator: Indicator, metric: Metric | None) -> _Metric:
         if metric is None:
-            return _Metric(indicator, None, {}, 0, None, None)
+            return _new(_Metric, (indicator, None, {}, 0, None, None))
         memo = value_memos.setdefault((metric.unit, metric.kind, id(plan)), {})
         if kept is None:
-            return _Metric(indicator, metric, memo, 0, None, None)
+            return _new(_Metric, (indicator, metric, memo, 0, None, None))
         base = kept.base(plan, indicator, metric)
-        return _Metric(indicator, metric, memo, base, *kept.arrays(plan))
+        return _new(_Metric, (indicator, metric, memo, base, *kept.arrays(plan)))
 
     for line, row in rows:
         if len(row) != width:
@@ -353,19 +353,27 @@ def stream(  # noqa: PLR0912, PLR0915 - one loop over locals on purpose: a call 
         if key in actuals:
             slow(row, line)
             continue
-        actuals[key] = Actual(
-            indicator.id,
-            metric.id,
-            year,
-            value,
-            text,
-            as_of,
-            short_remark(row[i_note]) if i_note is not None else "",
-            Place(shown, line),
-            short_remark(row[i_analysis]) if i_analysis is not None else "",
-            short_remark(row[i_issues]) if i_issues is not None else "",
-            direction,
+        # Every field given, in order: tuple.__new__ makes the record in C, as Actual(...) would through
+        # its Python-level __new__ (a call per row; test_actual_rows checks the two are the same record).
+        actuals[key] = _new(
+            Actual,
+            (
+                indicator.id,
+                metric.id,
+                year,
+                value,
+                text,
+                as_of,
+                short_remark(row[i_note]) if i_note is not None else "",
+                _new(Place, (shown, line, None)),
+                short_remark(row[i_analysis]) if i_analysis is not None else "",
+                short_remark(row[i_issues]) if i_issues is not None else "",
+                direction,
+            ),
         )
+
+
+_new = tuple.__new__  # a record from all its fields, in C (no Python-level __new__ per row)
 
 
 def _bound(memo: dict[_K, _V], size: int = MEMO_SIZE) -> None:

@@ -68,7 +68,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 CACHE_ENV = "KPICHECK_CACHE"
-FORMAT = 2  # bump when the shape of what is cached changes without a module changing
+FORMAT = 3  # bump when the shape of what is cached changes without a module changing (3: records by tuple.__new__)
 MAX_ENTRY = 256 * 1024 * 1024  # one entry (a plan of 100,000 cells is 18 MB); larger is not cached
 MAGIC = b"KPICHECK-CACHE-2"
 KEY_NAME = "key"
@@ -478,6 +478,23 @@ def _pickle() -> Any:
     return _pickle
 
 
+@functools.cache  # one class a run
+def _record_pickler(base: type) -> type:
+    """`base` (pickle's C Pickler) writing records as tuple.__new__(cls, fields): a NamedTuple pickled the
+    usual way is made again through its Python-level __new__, and a cached plan is mostly records (Rule,
+    Target, Indicator). In C, a national city's plan loads in 0.8x the time and is written in 0.85x."""
+
+    class Pickler(base):  # type: ignore[misc]  # a class given at run time
+        def reducer_override(self, obj: object) -> object:
+            cls = type(obj)
+            # A NamedTuple has no state beyond its fields; a subclass given a __dict__ is pickled as usual.
+            if isinstance(obj, tuple) and cls is not tuple and hasattr(cls, "_fields") and not hasattr(obj, "__dict__"):
+                return tuple.__new__, (cls, tuple(obj))
+            return NotImplemented
+
+    return Pickler
+
+
 class _Unpicklable(Exception):  # noqa: N818 - not an error: such a value is just not cached
     pass
 
@@ -500,7 +517,7 @@ def _save_pickled(home: Path, folders: tuple[str, ...], name: str, values: tuple
         tagged = _Tagged(out, digest)
         try:
             for value in values:
-                pickle.dump(value, tagged, HIGHEST)
+                _record_pickler(pickle.Pickler)(tagged, HIGHEST).dump(value)
         except _TooLarge:
             return None  # larger than any entry is read: just not cached
         except OSError:

@@ -4,6 +4,8 @@
 # Problem's annotations, given as strings, into a ForwardRef on every start-up.
 
 import functools
+import os
+import stat
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -239,6 +241,9 @@ def display_path(path: Path, root: Path | None) -> str:
     """A file as problems name it: relative to the data root when inside it, else as given."""
     if root is not None:
         try:
+            shown = _posix_relative(str(path), str(root)) if _POSIX else None
+            if shown is not None:
+                return shown
             # The folder resolved, the name kept: a symlink is named as itself, not as what it points to.
             return str((_resolved(path.absolute().parent) / path.name).relative_to(_resolved(root.absolute())))
         except (ValueError, OSError, RuntimeError):  # outside the root, or a loop in the folders above
@@ -249,6 +254,66 @@ def display_path(path: Path, root: Path | None) -> str:
 @functools.lru_cache(maxsize=1024)  # every file of a folder names the same folder (summary: 1,741 cities)
 def _resolved(folder: Path) -> Path:
     return folder.resolve()
+
+
+# POSIX compares names as they are, which plain string operations can do; Windows folds case (pathlib).
+_POSIX = os.name == "posix"
+
+
+def _posix_relative(path: str, root: str) -> str | None:
+    """display_path's pathlib answer by string operations (issue 23: five a city, a national summary has
+    1,741), or None where pathlib is left to decide (a path with "..", or starting with //).
+
+    The paths are pathlib's strings, so already without "." parts, doubled or trailing slashes; made
+    absolute as Path.absolute() does (the working folder before a relative path, ".." kept)."""
+    full, base = _absolute(path), _absolute(root, folder=True)
+    if full is None or base is None or any("/../" in f"{text}/" for text in (full, base)):
+        return None  # a ".." is resolved against what the folder before it really is: pathlib's work
+    folder, _, name = full.rpartition("/")
+    if not name:
+        return None
+    real = _real(folder or "/")
+    named = f"{real}/{name}" if real != "/" else f"/{name}"
+    top = _real(base)
+    if named == top:
+        return "."
+    prefix = top if top == "/" else f"{top}/"
+    if not named.startswith(prefix):
+        raise ValueError(f"{path!r} is not in {root!r}")  # outside the root: shown as given
+    return named[len(prefix) :]
+
+
+def _absolute(text: str, *, folder: bool = False) -> str | None:
+    """Path(text).absolute() as a str, or None where pathlib decides; `folder`: the root, whose "." is the
+    working folder (a path of "." has no name to keep)."""
+    if text.startswith("//"):  # POSIX leaves the meaning of // to the system: pathlib keeps it
+        return None
+    if text.startswith("/"):
+        return text
+    here = os.getcwd()  # noqa: PTH109 - a str, as Path.absolute() takes it
+    if here.startswith("//") or (text == "." and not folder):  # a path of "." has no name: pathlib's own answer
+        return None
+    if text == ".":
+        return here
+    return f"{here}/{text}" if here != "/" else f"/{text}"
+
+
+@functools.lru_cache(maxsize=1024)  # every folder above a city's is resolved once a run
+def _real(folder: str) -> str:
+    """Path(folder).resolve() of an absolute folder, a level at a time: the folder above through the
+    cache, then one lstat; a folder that is no symbolic link is its parent's real path and its name,
+    as realpath finds it. A link or the root itself is resolved by pathlib (no ".." comes here)."""
+    parent, _, name = folder.rpartition("/")
+    if not name:
+        return str(Path(folder).resolve())
+    above = _real(parent or "/")
+    try:
+        link = stat.S_ISLNK(os.lstat(folder).st_mode)
+    except OSError:  # not there, or not searchable: realpath keeps the name as it is too
+        link = False
+    if link:
+        return str(Path(folder).resolve())
+    return f"{above}/{name}" if above != "/" else f"/{name}"
 
 
 def usage_error(code: str, message: str, where: str = "kpicheck") -> KpicheckError:

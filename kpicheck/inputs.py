@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from kpicheck.errors import Problem, Severity
 from kpicheck.periods import parse_year
@@ -73,16 +74,30 @@ def read_input(path: Path) -> bytes:
             "KC004", f"{info.st_size:,} バイトは上限 {_mb(limit)} を超えています（{MAX_FILE_ENV} で変更できます）"
         )
     try:
-        with path.open("rb") as stream:
+        # Unbuffered: one read of the size stat gave (a buffered file asks whether it is a terminal and
+        # where it stands first, and reads through its buffer: two plan and actuals files a city).
+        with open(path, "rb", buffering=0) as stream:  # noqa: PTH123 - io's own argument, not pathlib's
             # the file may have grown since stat; read(limit + 1) alone would reserve the whole cap
-            data = stream.read(min(info.st_size, limit) + 1)
+            data = _read_upto(stream, min(info.st_size, limit) + 1)
             if len(data) > info.st_size:
-                data += stream.read(limit + 1 - len(data))
+                data += _read_upto(stream, limit + 1 - len(data))
     except OSError as exc:
         raise InputError("KC002", f"読めません: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise InputError("KC004", f"上限 {_mb(limit)} を超えています（{MAX_FILE_ENV} で変更できます）")
     return data
+
+
+def _read_upto(stream: BinaryIO, size: int) -> bytes:
+    """`size` bytes of an unbuffered file, fewer only at its end (a raw read may return less than asked)."""
+    parts = []
+    while size > 0:
+        chunk = stream.read(size)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size -= len(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 ACTUALS_SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -110,7 +125,21 @@ def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple
     Hidden files and Excel's lock files (~$name.xlsx, present while a workbook is open) are skipped.
     """
     names, problems = _names(folder, shown)
-    return [folder / name for name in names if name.lower().endswith(suffix) and not _skipped(name)], problems
+    return _with_suffix(folder, names, suffix), problems
+
+
+def folder_files(folder: Path, suffix: str) -> list[Path] | None:
+    """list_files of a folder that can be listed, None for one that cannot (or is no folder): a city's
+    folder is listed first, and looked at (is it a folder, a link?) only when it cannot be (one stat less)."""
+    try:
+        names = sorted(os.listdir(folder))  # noqa: PTH208 - see _names
+    except OSError:
+        return None
+    return _with_suffix(folder, names, suffix)
+
+
+def _with_suffix(folder: Path, names: list[str], suffix: str | tuple[str, ...]) -> list[Path]:
+    return [folder / name for name in names if name.lower().endswith(suffix) and not _skipped(name)]
 
 
 def _names(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
@@ -154,6 +183,12 @@ def list_actuals(folder: Path, shown: str) -> tuple[list[Path], list[Problem]]:
       such notes are common beside the data, and a warning for each on every run would be noise.
     actuals/<city> being a file is KC118.
     """
+    try:  # a folder that can be listed is one: no stat first (a national summary lists 1,741)
+        names = sorted(os.listdir(folder))  # noqa: PTH208 - see _names
+    except OSError:
+        pass
+    else:
+        return _list_level(folder, shown, (), names)
     if not folder.is_dir():
         if os.path.lexists(folder):
             message = (
@@ -171,19 +206,21 @@ def read_below(folders: tuple[str, ...]) -> bool:
     return len(folders) <= 1 and all(year_folder(name) is not None for name in folders)
 
 
-def _list_level(folder: Path, shown: str, within: tuple[str, ...]) -> tuple[list[Path], list[Problem]]:
-    names, problems = _names(folder, shown)
+def _list_level(
+    folder: Path, shown: str, within: tuple[str, ...], listed: list[str] | None = None
+) -> tuple[list[Path], list[Problem]]:
+    names, problems = (listed, []) if listed is not None else _names(folder, shown)
     files: list[Path] = []
     for name in names:
         if _skipped(name):
             continue
-        path, place = folder / name, str(Path(shown) / name)
-        suffix = Path(name).suffix.lower()
+        path, suffix = folder / name, _suffix(name).lower()
         if suffix in REFUSED_SUFFIXES:  # a .numbers may be a folder (a macOS package): refused all the same
-            problems.append(Problem(place, None, None, "KC005", refused(REFUSED_SUFFIXES[suffix])))
+            problems.append(Problem(_place(shown, name), None, None, "KC005", refused(REFUSED_SUFFIXES[suffix])))
         elif suffix in ACTUALS_SUFFIXES:  # even a folder named x.csv: reading it says what it is (KC003)
             files.append(path)
         elif _is_folder(path):
+            place = _place(shown, name)
             if read_below((*within, name)):
                 inner, found = _list_level(path, place, (*within, name))
                 files += inner
@@ -192,6 +229,17 @@ def _list_level(folder: Path, shown: str, within: tuple[str, ...]) -> tuple[list
                 message = _folder_message(top=not within)
                 problems.append(Problem(place, None, None, "KC117", message, Severity.WARNING))
     return files, problems
+
+
+def _suffix(name: str) -> str:
+    """Path(name).suffix of a name as listed (no slash), without making a Path (a city's files, each run)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _place(shown: str, name: str) -> str:
+    """How problems name an entry of a listed folder (made only for a problem or a year folder)."""
+    return str(Path(shown) / name)
 
 
 def _folder_message(top: bool) -> str:

@@ -12,7 +12,16 @@ from typing import NamedTuple
 from kpicheck.cache import cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
 from kpicheck.ids import ID_RULE, is_id
-from kpicheck.inputs import InputError, list_actuals, list_files, list_folders, max_bytes, max_rows, read_input
+from kpicheck.inputs import (
+    InputError,
+    folder_files,
+    list_actuals,
+    list_files,
+    list_folders,
+    max_bytes,
+    max_rows,
+    read_input,
+)
 from kpicheck.models import Actuals, Plan
 from kpicheck.periods import clean
 
@@ -221,11 +230,25 @@ def _plan_checks(plan: Plan | Head, city: str, earlier: list[Plan] | list[Head])
     return problems
 
 
-def load_plans(root: Path, city: str) -> tuple[list[Plan], list[Problem]]:
-    """Every plan of a city, and the problems found in its target files (including overlaps)."""
+def _plan_files(root: Path, city: str) -> tuple[list[Path], list[Problem]]:
+    """The plan files of a city's folder (KpicheckError if it is not one), and a problem if it cannot be listed."""
+    if is_id(city):
+        files = folder_files(root / "targets" / city, ".toml")
+        if files is not None:  # listed, so a folder: nothing to say of it
+            return files, []
     folder = _city_folder(root, city)
+    return list_files(folder, ".toml", display_path(folder, root))
+
+
+def load_plans(
+    root: Path, city: str, listed: tuple[list[Path], list[Problem]] | None = None
+) -> tuple[list[Plan], list[Problem]]:
+    """Every plan of a city, and the problems found in its target files (including overlaps).
+
+    `listed`: the city's _plan_files when already listed (load_city: a folder listed once, not twice)."""
+    files, found = listed if listed is not None else _plan_files(root, city)
     plans: list[Plan] = []
-    files, problems = list_files(folder, ".toml", display_path(folder, root))
+    problems = list(found)
     for path in files:
         plan, found = load_plan(path, display_path(path, root))
         problems += found
@@ -255,11 +278,12 @@ def load_city(
     not use is one warning line (`validate` lists it whole). With `rows_until`, rows of later fiscal
     years are not read at all (`summary`: they cannot change the year's figures).
     """
-    found = _load_for(root, city, year, plan_id) if year is not None or plan_id is not None else None
+    listed = _plan_files(root, city)
+    found = _load_for(root, city, year, plan_id, listed) if year is not None or plan_id is not None else None
     if found is not None:
         plans, problems, skip = found
     else:
-        (plans, problems), skip = load_plans(root, city), {}
+        (plans, problems), skip = load_plans(root, city, listed), {}
     folder = root / "actuals" / city
     files, unlisted = list_actuals(folder, display_path(folder, root))
     problems += unlisted
@@ -342,16 +366,16 @@ def _one_place(problem: Problem, plans: list[Plan]) -> bool:
 
 
 def _load_for(
-    root: Path, city: str, year: int | None, plan_id: str | None
+    root: Path, city: str, year: int | None, plan_id: str | None, listed: tuple[list[Path], list[Problem]]
 ) -> tuple[list[Plan], list[Problem], dict[str, Plan]] | None:
     """The one plan `year` (or `plan_id`) picks, the problems, and stand-ins for the plans left unread.
 
     None when there is a single plan, or the periods alone cannot pick one (none or several cover the
     year, a file whose [plan] cannot be read): the caller then reads every plan, as without a year.
+    `listed`: the city's _plan_files.
     """
-    folder = _city_folder(root, city)
-    files, listed = list_files(folder, ".toml", display_path(folder, root))
-    if listed or len(files) < 2:  # one plan: nothing to leave unread, so no [plan] table to read first
+    files, unlisted = listed
+    if unlisted or len(files) < 2:  # one plan: nothing to leave unread, so no [plan] table to read first
         return None
     heads = [(path, display_path(path, root)) for path in files]
     readable = [(path, head) for path, shown in heads if (head := plan_head(path, shown)) is not None]
