@@ -22,7 +22,7 @@ from kpicheck.outlook import outlook_counts
 from kpicheck.parallel import in_worker, ordered_map
 from kpicheck.periods import wareki
 from kpicheck.rules import evaluate
-from kpicheck.workspace import City, city_ids, city_problems, load_city, pick_plan
+from kpicheck.workspace import City, city_for, city_ids, city_problems, pick_plan
 
 # What a row says about its city: evaluated, no plan covering the year, or files with errors.
 OK, NO_PLAN, ERROR = "ok", "no_plan", "error"
@@ -137,8 +137,9 @@ def _city_summary(city: str) -> dict[str, Any]:
     if city in selection.unreadable:
         return _other_row(city, None, ERROR, selection.unreadable[city])
     try:
-        # rows of later years are not read: they cannot change this year's figures (validate reads them)
-        loaded: City = load_city(selection.root, city, year, rows_until=year)
+        # rows of later years are not read: they cannot change this year's figures (validate reads them);
+        # a small city unchanged since the last run comes from the cache as read then (city_for)
+        loaded: City = city_for(selection.root, city, year, None, rows_until=year)
     except KpicheckError as exc:
         errors = [p for p in exc.problems if p.severity is Severity.ERROR]
         return _other_row(city, None, ERROR, errors)

@@ -307,13 +307,23 @@ def load_city(
 
 
 # A city of at most this many bytes of plans and actuals is kept whole in the cache, as read for one
-# command line (city_for): its start-up is mostly reading it (issue 23). A larger one is read afresh
-# through the plan cache, as summary and validate read every city: their time is in the rows.
+# command line (city_for): a small city's start-up is mostly reading it, and a national summary's
+# cities are mostly small ones that did not change since the last run (issue 23). A larger one is read
+# afresh through the plan cache: its time is in the rows, and an entry would hold them all again.
 CITY_ENTRY_BYTES = 1 << 20
 
 
-def city_for(root: Path, city: str, year: int | None, plan_id: str | None, *, keep_going: bool = False) -> City:
-    """load_city of one command line (status, report, sheet), through the cache when the city is small.
+def city_for(
+    root: Path,
+    city: str,
+    year: int | None,
+    plan_id: str | None,
+    *,
+    keep_going: bool = False,
+    rows_until: int | None = None,
+) -> City:
+    """load_city of one command line (status, report, sheet) or of one city of a summary, through the cache
+    when the city is small.
 
     The entry is keyed by every file load_city would read (each one's path, name and bytes, compared in
     full), the arguments and the input limits: an edited plan or actuals file, a file added or removed,
@@ -322,14 +332,15 @@ def city_for(root: Path, city: str, year: int | None, plan_id: str | None, *, ke
     """
     source = _city_source(root, city)
     if source is None:
-        return load_city(root, city, year, plan_id, keep_going=keep_going)
-    name = "\0".join(str(part) for part in (root.absolute(), city, year, plan_id, keep_going, max_bytes(), max_rows()))
+        return load_city(root, city, year, plan_id, keep_going=keep_going, rows_until=rows_until)
+    key = (root.absolute(), city, year, plan_id, keep_going, rows_until, max_bytes(), max_rows())
+    name = "\0".join(str(part) for part in key)
     targets = (root / "targets").absolute()
     return cached(
         "cities",
         name,
         source,
-        lambda: load_city(root, city, year, plan_id, keep_going=keep_going),
+        lambda: load_city(root, city, year, plan_id, keep_going=keep_going, rows_until=rows_until),
         (targets, targets.parent / "actuals"),
         still=lambda: _city_source(root, city) == source,
     )

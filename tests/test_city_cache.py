@@ -187,3 +187,38 @@ def test_a_root_given_relative_or_absolute_gets_the_city_as_read_afresh(
     relative = city_for(Path(root.name), "abashiri", 2027, None, keep_going=True)
     assert relative == load_city(Path(root.name), "abashiri", 2027, None, keep_going=True)
     assert absolute == fresh(root)
+
+
+def test_rows_up_to_a_year_are_another_entry(root: Path, reads: list[str]) -> None:
+    """summary reads a city's rows up to the year only: that City is not the whole one."""
+    whole = city_for(root, "abashiri", 2026, None)
+    upto = city_for(root, "abashiri", 2026, None, rows_until=2026)
+    cache.reset()
+    assert city_for(root, "abashiri", 2026, None, rows_until=2026) == upto
+    assert reads == ["abashiri", "abashiri"]
+    assert upto == load_city(root, "abashiri", 2026, rows_until=2026)
+    assert len(upto.actuals) < len(whole.actuals)  # the demo's 2027 rows
+
+
+SUMMARY = ("summary", "--year", "2027", "--as-of", "2027-12-31", "--format", "json")
+
+
+def test_summary_reads_again_only_the_cities_whose_files_changed(
+    root: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national team's second run: the cities nobody touched come from the cache, as read the first time."""
+    for folder in ("targets", "actuals"):
+        shutil.copytree(REPO / folder / "nemuro", root / folder / "nemuro")
+    first = invoke(*SUMMARY, "--root", str(root))
+    cache.reset()
+    again = invoke(*SUMMARY, "--root", str(root))
+    assert reads == ["abashiri", "nemuro"]  # the first run only
+    assert (again.exit_code, again.stdout, again.stderr) == (first.exit_code, first.stdout, first.stderr)
+    edited = next((root / "actuals/nemuro").glob("*.csv"))
+    edited.write_bytes(edited.read_bytes().replace(b",", b", ", 1))
+    cache.reset()
+    after = invoke(*SUMMARY, "--root", str(root))
+    assert reads == ["abashiri", "nemuro", "nemuro"]
+    monkeypatch.setenv("KPICHECK_CACHE", "off")
+    assert after.stdout == invoke(*SUMMARY, "--root", str(root)).stdout
+    assert '"state": "ok"' in after.stdout
