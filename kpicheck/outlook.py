@@ -17,12 +17,12 @@ Arithmetic is exact (wide decimals, the line kept scaled), so a ratio of exactly
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any, TypeVar, cast
 
-from kpicheck.kinds.base import Context, Trend, year_value
+from kpicheck.kinds.base import CELL_GOALS, Context, Trend, year_value
 from kpicheck.kinds.registry import KINDS
 from kpicheck.models import (
     DEFAULT_OUTLOOK,
@@ -86,24 +86,32 @@ def parse_bands(value: object) -> tuple[OutlookBands, str]:
     return bands, ""
 
 
-def outlook_of(plan: Plan, evaluation: Evaluation, actuals: Actuals, year: int, as_of: date) -> OutlookResult:
+def outlook_of(
+    plan: Plan,
+    evaluation: Evaluation,
+    actuals: Actuals,
+    year: int,
+    as_of: date,
+    contexts: Sequence[Context] = (),
+) -> OutlookResult:
     """The indicator's 見込み to its final target year, judged in fiscal `year` as known on `as_of`: the
     worst of its parts that have a final target (a part with none, such as a reduction's before/after
-    inputs, says nothing)."""
+    inputs, says nothing). `contexts`: the evaluation's own, one per metric in the indicator's order (the
+    rows it looked up are not looked up again); none: made here."""
     indicator = evaluation.indicator
     if len(indicator.metrics) == 1 and len(evaluation.metrics) == 1:  # the usual case: one part, said as it is
         (metric,), (result,) = indicator.metrics, evaluation.metrics
         final = _final(plan, indicator, metric.id)
         if final is None:
             return NO_FINAL_TARGET
-        ctx = Context(plan, indicator, metric, year, as_of, actuals)
+        ctx = contexts[0] if contexts else Context(plan, indicator, metric, year, as_of, actuals)
         return _metric_outlook(ctx, final, result.status if result.id == metric.id else Status.NO_DATA)
     statuses = {m.id: m.status for m in evaluation.metrics}
     found = []
-    for metric in indicator.metrics:
+    for index, metric in enumerate(indicator.metrics):
         final = _final(plan, indicator, metric.id)
         if final is not None:
-            ctx = Context(plan, indicator, metric, year, as_of, actuals)
+            ctx = contexts[index] if contexts else Context(plan, indicator, metric, year, as_of, actuals)
             found.append(_metric_outlook(ctx, final, statuses.get(metric.id, Status.NO_DATA)))
     if not found:
         return NO_FINAL_TARGET
@@ -181,7 +189,7 @@ def _by_schedule(ctx: Context, final: tuple[int, Rule], status: Status) -> Outlo
         if not earlier:
             why = f"今年度までに予定された工程がない（最終目標 {final_year}年度「{rule.text}」）"
             return OutlookResult(Outlook.INSUFFICIENT_DATA, why, final_year=final_year, metric=ctx.metric.id)
-        then = ctx._replace(year=earlier[0])
+        then = ctx.with_year(earlier[0])
         found = [KINDS[r.kind].evaluate(r, then).status for r in _steps(ctx.indicator, earlier[0], ctx.metric.id)]
         status, when = min(found, key=SEVERITY_ORDER.index), f"{earlier[0]}年度の工程"
     code, why = SCHEDULE_OUTLOOKS.get(status, (Outlook.INSUFFICIENT_DATA, "工程の進み具合が分からない"))
@@ -318,10 +326,23 @@ def _points(
 
 
 def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal], ...]:
-    """The number of each year's target of the metric up to the final year, for the report's chart."""
+    """The number of each year's target of the metric up to the final year, for the report's chart; once
+    per row where every goal is the cell's own (CELL_GOALS: read from the rule, never from the actuals)."""
+    plan, indicator, metric = ctx.plan, ctx.indicator, ctx.metric.id
+    goals = _target_goals(plan, indicator, metric, final_year)
+
+    def of_row() -> tuple[tuple[int, Decimal], ...] | None:  # None: a goal reads the actuals
+        cells = all(goal_of in CELL_GOALS for _year, rules in goals for _rule, goal_of in rules)
+        return _goals_of(ctx, goals) if cells else None
+
+    found = _of_row(plan, indicator, ("targets", metric, final_year), of_row)
+    return _goals_of(ctx, goals) if found is None else found
+
+
+def _goals_of(ctx: Context, goals: Goals) -> tuple[tuple[int, Decimal], ...]:
     found = []
-    for year, goals in _target_goals(ctx.plan, ctx.indicator, ctx.metric.id, final_year):
-        for rule, goal_of in goals:
+    for year, rules in goals:
+        for rule, goal_of in rules:
             goal = goal_of(rule, ctx)  # a goal reads named years only
             if goal is not None:
                 found.append((year, goal))

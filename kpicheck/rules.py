@@ -59,11 +59,21 @@ def at_or_worse(report: Report, status: Status) -> list[Evaluation]:
 
 
 def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals) -> Evaluation:
+    return _evaluated(plan, indicator, year, as_of, actuals)[0]
+
+
+def _evaluated(
+    plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals
+) -> tuple[Evaluation, list[Context]]:
+    """evaluate_indicator, and the context of each metric (in the indicator's order) for its 見込み, which
+    reads the rows the verdict has already looked up."""
     target = target_for(indicator, year)
     results = []
     rows = []  # this year's rows, for the 課's words
+    contexts = []
     for metric in indicator.metrics:
         ctx = Context(plan, indicator, metric, year, as_of, actuals)
+        contexts.append(ctx)
         rules = [r for r in (target.rules if target else ()) if r.metric == metric.id]
         if not rules:
             reason = f"{year}年度の目標なし" if target else "目標・目標時期の記載なし"
@@ -122,7 +132,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         note = analysis = issues = direction = ""
     else:
         note, analysis, issues, direction = (_joined([getattr(row, name) for row in rows]) for name in REMARKS)
-    return Evaluation(  # positional, in the record's order; the words are note, analysis, issues, direction
+    evaluation = Evaluation(  # positional, in the record's order; the words are note, analysis, issues, direction
         indicator,
         plan.area_name(indicator.area),
         plan.initiative_name(indicator.initiative),
@@ -136,6 +146,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         issues,
         direction,
     )
+    return evaluation, contexts
 
 
 # What the 課 wrote beside its actuals, carried to the evaluation (joined where several rows say different things).
@@ -231,12 +242,12 @@ def evaluations(
     need not hold them all (status --format json on a large city)."""
     broken = _broken(plan, year, problems) if problems else {}
     for indicator in plan.indicators:
-        evaluation = evaluate_indicator(plan, indicator, year, as_of, actuals)
+        evaluation, contexts = _evaluated(plan, indicator, year, as_of, actuals)
         if indicator.id in broken:
             evaluation = _unusable(evaluation, broken[indicator.id])
             seen = OutlookResult(Outlook.INSUFFICIENT_DATA, "目標または実績のセルを読めないため、傾向を判定できない")
         else:
-            seen = outlook_of(plan, evaluation, actuals, year, as_of)
+            seen = outlook_of(plan, evaluation, actuals, year, as_of, contexts)
         yield figures(plan, evaluation, seen)
 
 
