@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from kpicheck.kinds.base import CELL_GOALS, Context, Trend, year_value
-from kpicheck.kinds.registry import KINDS
+from kpicheck.kinds.registry import IDLE_KINDS, KINDS
 from kpicheck.models import (
     DEFAULT_OUTLOOK,
     OUTLOOK_ORDER,
@@ -132,7 +132,7 @@ def final_target(indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
     cells = indicator.targets.values() if indicator.due is None else [*indicator.targets.values(), indicator.due]
     for cell in cells:
         for rule in cell.rules:
-            if rule.metric != metric or KINDS[rule.kind].idle:
+            if rule.metric != metric or rule.kind in IDLE_KINDS:
                 continue
             year = fiscal_year_of(rule.due) if rule.due else cell.year
             if year is not None and (found is None or year > found[0]):
@@ -142,7 +142,33 @@ def final_target(indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
 
 def _final(plan: Plan, indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
     """final_target, once per row of `plan`."""
-    return _of_row(plan, indicator, ("final", metric), lambda: final_target(indicator, metric))
+    return _row(plan, indicator, metric).final
+
+
+class RowOutlook(NamedTuple):
+    """What a metric's row of cells alone decides of its 見込み, worked out in one pass."""
+
+    final: tuple[int, Rule] | None  # final_target
+    goals: Goals  # per year up to the final year, the rules a yearly target's number may come from
+    targets: tuple[tuple[int, Decimal], ...] | None  # the yearly targets; None: a goal reads the actuals
+
+
+def _row(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
+    """The metric's RowOutlook, once per row of `plan` (one look-up for all of it)."""
+
+    def work() -> RowOutlook:
+        if indicator.due is not None:  # a due target joins every year's cell (target_for): read as such
+            final = final_target(indicator, metric)
+            goals = _target_goals(plan, indicator, metric, final[0]) if final is not None else ()
+        else:
+            final, goals = _final_and_goals(plan, indicator, metric)
+        if final is None:
+            return RowOutlook(None, (), ())
+        cells = all(goal_of in CELL_GOALS for _year, rules in goals for _rule, goal_of in rules)
+        # a goal of CELL_GOALS reads the rule alone: no context to give it
+        return RowOutlook(final, goals, _goals_of(cast(Context, None), goals) if cells else None)
+
+    return _of_row(plan, indicator, ("row", metric), work)
 
 
 # What an indicator's row of cells alone decides (its final target, the rules its yearly targets come
@@ -326,17 +352,12 @@ def _points(
 
 
 def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal], ...]:
-    """The number of each year's target of the metric up to the final year, for the report's chart; once
-    per row where every goal is the cell's own (CELL_GOALS: read from the rule, never from the actuals)."""
-    plan, indicator, metric = ctx.plan, ctx.indicator, ctx.metric.id
-    goals = _target_goals(plan, indicator, metric, final_year)
-
-    def of_row() -> tuple[tuple[int, Decimal], ...] | None:  # None: a goal reads the actuals
-        cells = all(goal_of in CELL_GOALS for _year, rules in goals for _rule, goal_of in rules)
-        return _goals_of(ctx, goals) if cells else None
-
-    found = _of_row(plan, indicator, ("targets", metric, final_year), of_row)
-    return _goals_of(ctx, goals) if found is None else found
+    """The number of each year's target of the metric up to the final year, for the report's chart: the
+    row's own where every goal is the cell's (CELL_GOALS: read from the rule, never from the actuals)."""
+    row = _row(ctx.plan, ctx.indicator, ctx.metric.id)
+    if row.final is None or row.final[0] != final_year:  # not the row's final year: worked out here
+        return _goals_of(ctx, _target_goals(ctx.plan, ctx.indicator, ctx.metric.id, final_year))
+    return _goals_of(ctx, row.goals) if row.targets is None else row.targets
 
 
 def _goals_of(ctx: Context, goals: Goals) -> tuple[tuple[int, Decimal], ...]:
@@ -353,24 +374,47 @@ def _goals_of(ctx: Context, goals: Goals) -> tuple[tuple[int, Decimal], ...]:
 Goals = tuple[tuple[int, tuple[tuple[Rule, Callable[[Rule, Context], Decimal | None]], ...]], ...]
 
 
+def _final_and_goals(plan: Plan, indicator: Indicator, metric: str) -> tuple[tuple[int, Rule] | None, Goals]:
+    """final_target and _target_goals to it of a row without a due target, in one pass over its cells."""
+    final: tuple[int, Rule] | None = None
+    by_year = {}
+    for year, cell in indicator.targets.items():
+        goals = []
+        for rule in cell.rules:
+            if rule.metric != metric or rule.kind in IDLE_KINDS:
+                continue
+            at = fiscal_year_of(rule.due) if rule.due else cell.year
+            if at is not None and (final is None or at > final[0]):
+                final = (at, rule)
+            goal = TREND_GOALS.get(rule.kind)
+            if goal is not None:
+                goals.append((rule, goal))
+        if goals and year >= plan.first_year:
+            by_year[year] = tuple(goals)
+    if final is None:
+        return None, ()
+    return final, tuple((year, by_year[year]) for year in sorted(by_year) if year <= final[0])
+
+
 def _target_goals(plan: Plan, indicator: Indicator, metric: str, final_year: int) -> Goals:
     """Per year up to the final year, the metric's rules a yearly target's number may come from (those with
-    a trend), in the cell's order, each with its kind's goal: the row's part of `_yearly_targets`, worked
-    out once per row."""
+    a trend), in the cell's order, each with its kind's goal: the row's part of `_yearly_targets`."""
+    found = []
+    targets, due = indicator.targets, indicator.due
+    for year in range(plan.first_year, final_year + 1):
+        cell = target_for(indicator, year) if due else targets.get(year)
+        if cell is None:
+            continue
+        goals = [
+            (rule, TREND_GOALS[rule.kind]) for rule in cell.rules if rule.metric == metric and rule.kind in TREND_GOALS
+        ]
+        if goals:
+            found.append((year, tuple(goals)))
+    return tuple(found)
 
-    def work() -> Goals:
-        found = []
-        for year in range(plan.first_year, final_year + 1):
-            cell = target_for(indicator, year) if indicator.due else indicator.targets.get(year)
-            kinds = ((rule, KINDS[rule.kind]) for rule in (cell.rules if cell else ()) if rule.metric == metric)
-            goals = tuple(
-                (rule, kind.outlook.goal) for rule, kind in kinds if not kind.idle and kind.outlook is not None
-            )
-            if goals:
-                found.append((year, goals))
-        return tuple(found)
 
-    return _of_row(plan, indicator, ("goals", metric, final_year), work)
+# The goal of each kind a yearly target's number may come from: a kind with a trend, not idle.
+TREND_GOALS = {kind: row.outlook.goal for kind, row in KINDS.items() if row.outlook is not None and not row.idle}
 
 
 def projection(found: OutlookResult) -> tuple[tuple[int, Decimal], tuple[int, Decimal]] | None:
