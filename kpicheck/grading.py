@@ -318,6 +318,8 @@ def metric_grade(scale: Scale, result: MetricResult, method: ReductionRate = Red
 
 def _decisive(status: Status, metrics: tuple[MetricResult, ...]) -> tuple[MetricResult, ...]:
     """The parts that decided the indicator's `status` (its worst): those with that status."""
+    if len(metrics) == 1:  # the usual case: the one part, whatever its status
+        return metrics
     return tuple(m for m in metrics if m.status is status) or metrics
 
 
@@ -386,12 +388,13 @@ def figures(plan: Plan, evaluation: Evaluation, outlook: OutlookResult | None = 
     same copy (None: the evaluation's own).
     """
     scale = plan.grading
-    metrics = tuple(_metric_figures(scale, plan.reduction_rate, m) for m in evaluation.metrics)
-    if len(metrics) == 1:  # the usual case, and the cheap one (summary evaluates every city's indicators)
-        (only,) = metrics
+    if len(evaluation.metrics) == 1:  # the usual case, and the cheap one (summary evaluates every city's indicators)
+        only = _metric_figures(scale, plan.reduction_rate, evaluation.metrics[0])
+        metrics: tuple[MetricResult, ...] = (only,)
         rate, pace, progress = only.achievement_rate, only.pace_rate, only.progress_rate
         change = only.change  # indicator_change of one part: its own
     else:
+        metrics = tuple(_metric_figures(scale, plan.reduction_rate, m) for m in evaluation.metrics)
         rate = _lowest([m.achievement_rate for m in metrics])
         pace = _lowest([m.pace_rate for m in metrics])
         progress = _lowest([m.progress_rate for m in metrics])

@@ -101,18 +101,18 @@ def outlook_of(
     indicator = evaluation.indicator
     if len(indicator.metrics) == 1 and len(evaluation.metrics) == 1:  # the usual case: one part, said as it is
         (metric,), (result,) = indicator.metrics, evaluation.metrics
-        final = _final(plan, indicator, metric.id)
-        if final is None:
+        row = _row(plan, indicator, metric.id)
+        if row.final is None:
             return NO_FINAL_TARGET
         ctx = contexts[0] if contexts else Context(plan, indicator, metric, year, as_of, actuals)
-        return _metric_outlook(ctx, final, result.status if result.id == metric.id else Status.NO_DATA)
+        return _metric_outlook(ctx, row, result.status if result.id == metric.id else Status.NO_DATA)
     statuses = {m.id: m.status for m in evaluation.metrics}
     found = []
     for index, metric in enumerate(indicator.metrics):
-        final = _final(plan, indicator, metric.id)
-        if final is not None:
+        row = _row(plan, indicator, metric.id)
+        if row.final is not None:
             ctx = contexts[index] if contexts else Context(plan, indicator, metric, year, as_of, actuals)
-            found.append(_metric_outlook(ctx, final, statuses.get(metric.id, Status.NO_DATA)))
+            found.append(_metric_outlook(ctx, row, statuses.get(metric.id, Status.NO_DATA)))
     if not found:
         return NO_FINAL_TARGET
     worst = min(found, key=lambda r: OUTLOOK_ORDER.index(r.code))
@@ -195,12 +195,16 @@ def _of_row(plan: Plan, indicator: Indicator, what: tuple[object, ...], work: Ca
     return result
 
 
-def _metric_outlook(ctx: Context, final: tuple[int, Rule], status: Status) -> OutlookResult:
+def _metric_outlook(ctx: Context, row: RowOutlook, status: Status) -> OutlookResult:
+    final = row.final
+    assert final is not None
     final_year, rule = final
     trend = KINDS[rule.kind].outlook
     if trend is None:
         return _by_schedule(ctx, final, status)
-    return _by_trend(ctx, rule, trend, final_year)
+    # the row's yearly targets, for the report's chart
+    targets = _goals_of(ctx, row.goals) if row.targets is None else row.targets
+    return _by_trend(ctx, rule, trend, final_year, targets)
 
 
 def _by_schedule(ctx: Context, final: tuple[int, Rule], status: Status) -> OutlookResult:
@@ -229,7 +233,9 @@ def _steps(indicator: Indicator, year: int, metric: str) -> list[Rule]:
     return [r for r in (cell.rules if cell else ()) if r.metric == metric and not KINDS[r.kind].idle]
 
 
-def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> OutlookResult:
+def _by_trend(
+    ctx: Context, rule: Rule, trend: Trend, final_year: int, targets: tuple[tuple[int, Decimal], ...]
+) -> OutlookResult:
     metric, unit = ctx.metric, ctx.metric.unit
     goal = trend.goal(rule, ctx)
     baseline = _baseline(rule, metric)
@@ -240,7 +246,6 @@ def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> Outloo
             ceiling=rule.bound.ceiling,
         )  # fmt: skip
     start = baseline[1] if baseline is not None else (points[0][1] if points else None)
-    targets = _yearly_targets(ctx, final_year)
     bound = rule.bound
 
     def result(

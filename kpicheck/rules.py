@@ -100,7 +100,8 @@ def _evaluated(
             rows.append(row)
         value = chosen.actual if chosen.actual is not None else (row.value if row else None)
         previous = _previous(ctx, last)
-        lower = bound.ceiling if rule.kind in NUMERIC_KINDS else _lower_is_better(indicator, metric.id)
+        if row:  # lower is better: the rule's bound, or for a word any year's numeric cell (read only here)
+            lower = bound.ceiling if rule.kind in NUMERIC_KINDS else _lower_is_better(indicator, metric.id)
         results.append(
             MetricResult(  # positional, in the record's order (id, name, target, actual, actual_text, …)
                 metric.id,
@@ -116,7 +117,7 @@ def _evaluated(
                 rule.baseline if rule.baseline is not None else metric.baseline,
                 metric.unit,
                 previous,
-                _change(ctx, row, last, ceiling=lower) if row else None,
+                _change(ctx, row, last, ceiling=lower) if row else None,  # lower: set where row is
             )
         )
     if len(results) == 1:  # the usual case: one metric, its status and reason as they are
