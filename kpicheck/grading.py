@@ -45,6 +45,7 @@ from kpicheck.models import (
 
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 
 # Statuses with nothing to grade: no target this year, or the year has not started.
 UNGRADED = frozenset({Status.NOT_APPLICABLE, Status.UPCOMING})
@@ -177,13 +178,17 @@ def rate_of(
         return CEILING_RATES[method].rate(actual, goal, baseline)
     if goal <= 0:
         return None
-    return max(Decimal(0), actual / goal * HUNDRED)
+    return max(ZERO, actual / goal * HUNDRED)
 
 
 def _rounded_rate(result: MetricResult, against: Decimal, method: ReductionRate) -> Decimal | None:
-    assert isinstance(result.actual, Decimal)
-    found = rate_of(result.actual, against, ceiling=result.ceiling, method=method, baseline=result.baseline)
-    return None if found is None else rounded(found)
+    actual = result.actual
+    assert isinstance(actual, Decimal)
+    if result.ceiling:  # rate_of, spelled out: two of these per metric evaluated
+        found = CEILING_RATES[method].rate(actual, against, result.baseline)
+    else:
+        found = None if against <= 0 else max(ZERO, actual / against * HUNDRED)
+    return None if found is None else found.quantize(TENTH, ROUND_HALF_UP)
 
 
 def achievement_rate(result: MetricResult, method: ReductionRate = ReductionRate.MIRROR) -> Decimal | None:

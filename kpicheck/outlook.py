@@ -278,8 +278,7 @@ def _by_trend(
         return result(
             Outlook.INSUFFICIENT_DATA, f"実績（基準値を含む）が{count}、傾向を判定できない（2年度分以上が必要）{note}"
         )
-    with localcontext() as exact:  # wide enough that every sum and product below is exact
-        exact.prec, exact.rounding = 80, ROUND_FLOOR
+    with localcontext(prec=80, rounding=ROUND_FLOOR):  # wide enough that every sum and product below is exact
         scaled, scale, slope = _fit(points, final_year)
         shown = plain((scaled / scale).quantize(CENTS, ROUND_HALF_EVEN))
         what = (

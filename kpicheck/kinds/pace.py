@@ -111,28 +111,25 @@ def pace(
     if shown_got is None:
         shown_got = quantity(got, unit)
     ahead, behind = ("≦", "＞") if ceiling else ("≧", "＜")
-
-    def reached(limit: Decimal) -> bool:  # at or on the good side of `limit`
-        return got <= limit if ceiling else got >= limit
-
-    def shown(value: Decimal, *, toward_got: bool) -> str:
-        """To 0.1, rounded the way that keeps the printed comparison true."""
-        down = ceiling != toward_got
-        return quantity(value.quantize(Decimal("0.1"), ROUND_FLOOR if down else ROUND_CEILING), unit)
-
-    if not reached(start):
+    # (at or on the good side of start, expected, floor; a pace value to 0.1 rounded the way that keeps
+    # the printed comparison true: toward the actual, or away from it) spelled out inline, no closures
+    if not (got <= start if ceiling else got >= start):
         reason = f"実績 {shown_got} {behind} 年度初めの値 {quantity(start, unit)}"
-        return Outcome(Status.BEHIND, reason, got, pace=expected)
-    if reached(expected):
-        reason = f"実績 {shown_got} {ahead} {measured} 時点の目安 {shown(expected, toward_got=True)}"
-        return Outcome(Status.ON_TRACK, reason, got, pace=expected)
+        return Outcome(Status.BEHIND, reason, got, "", expected)
+    toward, away = (ROUND_CEILING, ROUND_FLOOR) if ceiling else (ROUND_FLOOR, ROUND_CEILING)
+    if got <= expected if ceiling else got >= expected:
+        reason = f"実績 {shown_got} {ahead} {measured} 時点の目安 {quantity(expected.quantize(TENTH, toward), unit)}"
+        return Outcome(Status.ON_TRACK, reason, got, "", expected)
     limit = (
-        f"{measured} 時点の目安 {shown(expected, toward_got=False)} の{quantity(share * 100, '%')}"
-        f"（{shown(floor, toward_got=False)}）"
+        f"{measured} 時点の目安 {quantity(expected.quantize(TENTH, away), unit)} の{quantity(share * 100, '%')}"
+        f"（{quantity(floor.quantize(TENTH, away), unit)}）"
     )
-    if reached(floor):
-        return Outcome(Status.ON_TRACK, f"実績 {shown_got} は {limit} の範囲内", got, pace=expected)
-    return Outcome(Status.BEHIND, f"実績 {shown_got} {behind} {limit}", got, pace=expected)
+    if got <= floor if ceiling else got >= floor:
+        return Outcome(Status.ON_TRACK, f"実績 {shown_got} は {limit} の範囲内", got, "", expected)
+    return Outcome(Status.BEHIND, f"実績 {shown_got} {behind} {limit}", got, "", expected)
+
+
+TENTH = Decimal("0.1")
 
 
 def yearly(
