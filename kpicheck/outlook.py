@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import NamedTuple, cast
 
 from kpicheck.kinds.base import CELL_GOALS, Context, Trend, year_value
 from kpicheck.kinds.registry import IDLE_KINDS, KINDS
@@ -47,8 +47,6 @@ from kpicheck.models import (
 )
 from kpicheck.periods import fiscal_year_end, fiscal_year_of
 from kpicheck.statuses import OUTLOOK_LABELS, STATUS_LABELS
-
-T = TypeVar("T")
 
 # A year with no step of a work item: its 見込み is read from the latest year before that has one.
 IDLE_STATUSES = frozenset({Status.NOT_APPLICABLE, Status.TBD})
@@ -153,22 +151,18 @@ class RowOutlook(NamedTuple):
     targets: tuple[tuple[int, Decimal], ...] | None  # the yearly targets; None: a goal reads the actuals
 
 
-def _row(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
-    """The metric's RowOutlook, once per row of `plan` (one look-up for all of it)."""
-
-    def work() -> RowOutlook:
-        if indicator.due is not None:  # a due target joins every year's cell (target_for): read as such
-            final = final_target(indicator, metric)
-            goals = _target_goals(plan, indicator, metric, final[0]) if final is not None else ()
-        else:
-            final, goals = _final_and_goals(plan, indicator, metric)
-        if final is None:
-            return RowOutlook(None, (), ())
-        cells = all(goal_of in CELL_GOALS for _year, rules in goals for _rule, goal_of in rules)
-        # a goal of CELL_GOALS reads the rule alone: no context to give it
-        return RowOutlook(final, goals, _goals_of(cast(Context, None), goals) if cells else None)
-
-    return _of_row(plan, indicator, ("row", metric), work)
+def _row_outlook(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
+    """The metric's RowOutlook, worked out."""
+    if indicator.due is not None:  # a due target joins every year's cell (target_for): read as such
+        final = final_target(indicator, metric)
+        goals = _target_goals(plan, indicator, metric, final[0]) if final is not None else ()
+    else:
+        final, goals = _final_and_goals(plan, indicator, metric)
+    if final is None:
+        return RowOutlook(None, (), ())
+    cells = all(goal_of in CELL_GOALS for _year, rules in goals for _rule, goal_of in rules)
+    # a goal of CELL_GOALS reads the rule alone: no context to give it
+    return RowOutlook(final, goals, _goals_of(cast(Context, None), goals) if cells else None)
 
 
 # What an indicator's row of cells alone decides (its final target, the rules its yearly targets come
@@ -177,20 +171,20 @@ def _row(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
 # Decimal("1.0") == Decimal("1") prints otherwise), each entry holding them so that no id is reused
 # while it is kept; one plan's rows at a time (summary's next city starts afresh), so what is kept is
 # bounded by one plan, as plan_rows keeps the last plan's rows.
-_memo: list[tuple[Plan, dict[tuple[int, int, tuple[object, ...]], tuple[dict[int, Target], Target | None, Any]]]] = []
+_memo: list[tuple[Plan, dict[tuple[int, int, str], tuple[dict[int, Target], Target | None, RowOutlook]]]] = []
 
 
-def _of_row(plan: Plan, indicator: Indicator, what: tuple[object, ...], work: Callable[[], T]) -> T:
-    """`work()`, a function of `indicator`'s row of cells and `what` alone, once per row of `plan`."""
+def _row(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
+    """The metric's RowOutlook, once per row of `plan`."""
     if not _memo or _memo[0][0] is not plan:
         _memo[:] = [(plan, {})]
     rows = _memo[0][1]
     targets, due = indicator.targets, indicator.due
-    key = (id(targets), id(due), what)
+    key = (id(targets), id(due), metric)
     found = rows.get(key)
     if found is not None and found[0] is targets and found[1] is due:
-        return cast(T, found[2])
-    result = work()
+        return found[2]
+    result = _row_outlook(plan, indicator, metric)
     rows[key] = (targets, due, result)
     return result
 
@@ -375,29 +369,33 @@ def _goals_of(ctx: Context, goals: Goals) -> tuple[tuple[int, Decimal], ...]:
     return tuple(found)
 
 
-Goals = tuple[tuple[int, tuple[tuple[Rule, Callable[[Rule, Context], Decimal | None]], ...]], ...]
+Goal = Callable[[Rule, Context], Decimal | None]
+Goals = tuple[tuple[int, tuple[tuple[Rule, Goal], ...]], ...]
 
 
 def _final_and_goals(plan: Plan, indicator: Indicator, metric: str) -> tuple[tuple[int, Rule] | None, Goals]:
     """final_target and _target_goals to it of a row without a due target, in one pass over its cells."""
     final: tuple[int, Rule] | None = None
-    by_year = {}
+    by_year: list[tuple[int, tuple[tuple[Rule, Goal], ...]]] = []
+    first, idle, trends = plan.first_year, IDLE_KINDS, TREND_GOALS
     for year, cell in indicator.targets.items():
         goals = []
         for rule in cell.rules:
-            if rule.metric != metric or rule.kind in IDLE_KINDS:
+            if rule.metric != metric or rule.kind in idle:
                 continue
             at = fiscal_year_of(rule.due) if rule.due else cell.year
             if at is not None and (final is None or at > final[0]):
                 final = (at, rule)
-            goal = TREND_GOALS.get(rule.kind)
+            goal = trends.get(rule.kind)
             if goal is not None:
                 goals.append((rule, goal))
-        if goals and year >= plan.first_year:
-            by_year[year] = tuple(goals)
+        if goals and year >= first:
+            by_year.append((year, tuple(goals)))
     if final is None:
         return None, ()
-    return final, tuple((year, by_year[year]) for year in sorted(by_year) if year <= final[0])
+    last = final[0]
+    by_year.sort()  # in the years' order, as _target_goals walks them (years are unique: goals never compared)
+    return final, tuple([item for item in by_year if item[0] <= last])
 
 
 def _target_goals(plan: Plan, indicator: Indicator, metric: str, final_year: int) -> Goals:
