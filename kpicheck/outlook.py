@@ -153,13 +153,13 @@ class RowOutlook(NamedTuple):
 
 def _row_outlook(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
     """The metric's RowOutlook, worked out."""
-    if indicator.due is not None:  # a due target joins every year's cell (target_for): read as such
-        final = final_target(indicator, metric)
-        goals = _target_goals(plan, indicator, metric, final[0]) if final is not None else ()
-    else:
-        final, goals = _final_and_goals(plan, indicator, metric)
+    if indicator.due is None:
+        return _final_and_goals(plan, indicator, metric)
+    # a due target joins every year's cell (target_for): read as such
+    final = final_target(indicator, metric)
     if final is None:
         return RowOutlook(None, (), ())
+    goals = _target_goals(plan, indicator, metric, final[0])
     cells = all(goal_of in CELL_GOALS for _year, rules in goals for _rule, goal_of in rules)
     # a goal of CELL_GOALS reads the rule alone: no context to give it
     return RowOutlook(final, goals, _goals_of(cast(Context, None), goals) if cells else None)
@@ -373,13 +373,16 @@ Goal = Callable[[Rule, Context], Decimal | None]
 Goals = tuple[tuple[int, tuple[tuple[Rule, Goal], ...]], ...]
 
 
-def _final_and_goals(plan: Plan, indicator: Indicator, metric: str) -> tuple[tuple[int, Rule] | None, Goals]:
-    """final_target and _target_goals to it of a row without a due target, in one pass over its cells."""
+def _final_and_goals(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
+    """The RowOutlook of a row without a due target in one pass over its cells: final_target, _target_goals
+    to it, and where every goal is the cell's own (CELL_GOALS) each year's number as _goals_of finds it."""
     final: tuple[int, Rule] | None = None
-    by_year: list[tuple[int, tuple[tuple[Rule, Goal], ...]]] = []
-    first, idle, trends = plan.first_year, IDLE_KINDS, TREND_GOALS
+    by_year: list[tuple[int, tuple[tuple[Rule, Goal], ...], Decimal | None]] = []
+    first, idle, trends, own = plan.first_year, IDLE_KINDS, TREND_GOALS, CELL_GOALS
+    cells = True  # every goal the cell's own
     for year, cell in indicator.targets.items():
         goals = []
+        number = None  # the year's number: the first goal's that gives one
         for rule in cell.rules:
             if rule.metric != metric or rule.kind in idle:
                 continue
@@ -389,13 +392,19 @@ def _final_and_goals(plan: Plan, indicator: Indicator, metric: str) -> tuple[tup
             goal = trends.get(rule.kind)
             if goal is not None:
                 goals.append((rule, goal))
+                if goal not in own:
+                    cells = False
+                elif number is None:
+                    number = goal(rule, cast(Context, None))  # the rule alone: no context to give it
         if goals and year >= first:
-            by_year.append((year, tuple(goals)))
+            by_year.append((year, tuple(goals), number))
     if final is None:
-        return None, ()
+        return RowOutlook(None, (), ())
     last = final[0]
-    by_year.sort()  # in the years' order, as _target_goals walks them (years are unique: goals never compared)
-    return final, tuple([item for item in by_year if item[0] <= last])
+    by_year.sort()  # in the years' order, as _target_goals walks them (years are unique: nothing else compared)
+    kept = [item for item in by_year if item[0] <= last]
+    targets = tuple((year, number) for year, _goals, number in kept if number is not None) if cells else None
+    return RowOutlook(final, tuple((year, goals) for year, goals, _number in kept), targets)
 
 
 def _target_goals(plan: Plan, indicator: Indicator, metric: str, final_year: int) -> Goals:
