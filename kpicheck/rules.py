@@ -91,9 +91,13 @@ def _evaluated(
             )  # fmt: skip
             continue
         outcomes = _outcomes(rules, ctx)
-        status = worst([o.status for o in outcomes])
-        index = 0 if len(outcomes) == 1 else next(n for n, o in enumerate(outcomes) if o.status is status)
-        chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
+        if len(outcomes) == 1:  # the usual case: one rule's verdict (or 未到来 for all)
+            chosen, rule = outcomes[0], rules[0]
+            status = chosen.status
+        else:
+            status = worst([o.status for o in outcomes])
+            index = next(n for n, o in enumerate(outcomes) if o.status is status)
+            chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
         row, last = ctx.actual(), ctx.actual(year - 1)
         bound = rule.bound
         if row:
@@ -188,8 +192,11 @@ def _change(ctx: Context, this: Actual, row: Actual | None, *, ceiling: bool) ->
     if row is None:
         return Change.NEW
     now, before = this.value, row.value
-    partial = ctx.measured_on(this) < fiscal_year_end(ctx.year)
-    if isinstance(now, Decimal) and ctx.metric.counts is not Counts.LEVEL and partial:
+    if (
+        isinstance(now, Decimal)
+        and ctx.metric.counts is not Counts.LEVEL
+        and ctx.measured_on(this) < fiscal_year_end(ctx.year)  # part of the year's count
+    ):
         return None
     if isinstance(now, State) or isinstance(before, State):
         cells = [target_for(ctx.indicator, y) for y in (ctx.year, ctx.year - 1)]
@@ -218,8 +225,10 @@ def _target_shown(target: Target | None) -> str:
     """The printed cell, or for a blank carried phase the phase it continues (→ 運用)."""
     if target is None:
         return ""
+    if target.text.strip():  # the usual case: a printed cell
+        return target.shown
     carried = [r for r in target.rules if r.carried]
-    if not target.text.strip() and carried:
+    if carried:
         rule = carried[0]
         return "→ " + (rule.reach or "・".join(rule.phases) if rule.kind is RuleKind.PHASE else "（継続）")
     return target.shown
