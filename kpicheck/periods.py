@@ -94,10 +94,13 @@ def id_flaw(text: str) -> str | None:
     return None
 
 
+# A few fiscal years, asked for on every numeric verdict: each day made once (a date is immutable).
+@functools.lru_cache(maxsize=256)
 def fiscal_year_start(year: int) -> date:
     return date(year, 4, 1)
 
 
+@functools.lru_cache(maxsize=256)
 def fiscal_year_end(year: int) -> date:
     return date(year + 1, 3, 31)
 

@@ -15,6 +15,7 @@ from kpicheck.models import (
     Counts,
     Indicator,
     Metric,
+    Place,
     Plan,
     Rule,
     State,
@@ -31,6 +32,9 @@ class Outcome(NamedTuple):
     shown: str = ""  # the actual as staff typed it, when that says more than the value (検討中)
     pace: Decimal | None = None  # the pace value on the day measured, where one was computed
     goal: Decimal | None = None  # the number the actual was held against
+
+
+UNSEEN = Actual("", "", 0, "", "", None, "", Place(""))  # a year not looked up yet (None: no row)
 
 
 class Context:
@@ -63,13 +67,13 @@ class Context:
         if year is None:
             year = self.year
         if not metric or metric == self._key[2]:
-            rows = self._rows
-            if year in rows:
-                return rows[year]
+            found = self._rows.get(year, UNSEEN)
+            if found is not UNSEEN:
+                return found
             found = self.actuals.get((*self._key, year))
             if found is not None and found.as_of is not None and found.as_of > self.as_of:
                 found = None  # not known yet on the as-of date
-            rows[year] = found
+            self._rows[year] = found
             return found
         found = self.actuals.get((self._key[0], self._key[1], metric, year))
         if found is None or (found.as_of is not None and found.as_of > self.as_of):
