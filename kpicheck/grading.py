@@ -45,6 +45,7 @@ from kpicheck.models import (
 
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 
 # Statuses with nothing to grade: no target this year, or the year has not started.
 UNGRADED = frozenset({Status.NOT_APPLICABLE, Status.UPCOMING})
@@ -177,13 +178,17 @@ def rate_of(
         return CEILING_RATES[method].rate(actual, goal, baseline)
     if goal <= 0:
         return None
-    return max(Decimal(0), actual / goal * HUNDRED)
+    return max(ZERO, actual / goal * HUNDRED)
 
 
 def _rounded_rate(result: MetricResult, against: Decimal, method: ReductionRate) -> Decimal | None:
-    assert isinstance(result.actual, Decimal)
-    found = rate_of(result.actual, against, ceiling=result.ceiling, method=method, baseline=result.baseline)
-    return None if found is None else rounded(found)
+    actual = result.actual
+    assert isinstance(actual, Decimal)
+    if result.ceiling:  # rate_of, spelled out: two of these per metric evaluated
+        found = CEILING_RATES[method].rate(actual, against, result.baseline)
+    else:
+        found = None if against <= 0 else max(ZERO, actual / against * HUNDRED)
+    return None if found is None else found.quantize(TENTH, ROUND_HALF_UP)
 
 
 def achievement_rate(result: MetricResult, method: ReductionRate = ReductionRate.MIRROR) -> Decimal | None:
@@ -318,6 +323,8 @@ def metric_grade(scale: Scale, result: MetricResult, method: ReductionRate = Red
 
 def _decisive(status: Status, metrics: tuple[MetricResult, ...]) -> tuple[MetricResult, ...]:
     """The parts that decided the indicator's `status` (its worst): those with that status."""
+    if len(metrics) == 1:  # the usual case: the one part, whatever its status
+        return metrics
     return tuple(m for m in metrics if m.status is status) or metrics
 
 
@@ -386,12 +393,13 @@ def figures(plan: Plan, evaluation: Evaluation, outlook: OutlookResult | None = 
     same copy (None: the evaluation's own).
     """
     scale = plan.grading
-    metrics = tuple(_metric_figures(scale, plan.reduction_rate, m) for m in evaluation.metrics)
-    if len(metrics) == 1:  # the usual case, and the cheap one (summary evaluates every city's indicators)
-        (only,) = metrics
+    if len(evaluation.metrics) == 1:  # the usual case, and the cheap one (summary evaluates every city's indicators)
+        only = _metric_figures(scale, plan.reduction_rate, evaluation.metrics[0])
+        metrics: tuple[MetricResult, ...] = (only,)
         rate, pace, progress = only.achievement_rate, only.pace_rate, only.progress_rate
         change = only.change  # indicator_change of one part: its own
     else:
+        metrics = tuple(_metric_figures(scale, plan.reduction_rate, m) for m in evaluation.metrics)
         rate = _lowest([m.achievement_rate for m in metrics])
         pace = _lowest([m.pace_rate for m in metrics])
         progress = _lowest([m.progress_rate for m in metrics])

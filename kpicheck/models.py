@@ -5,7 +5,9 @@
 # records); written as objects, they are only checked. Each name is therefore defined before it is used.
 
 import functools
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -35,29 +37,27 @@ class Bound(StrEnum):
     AT_MOST = "at_most"
     BELOW = "below"
 
-    @property
-    def ceiling(self) -> bool:
-        """A ceiling (15分以内, 0件): lower is better."""
-        return self is Bound.AT_MOST or self is Bound.BELOW
-
-    @property
-    def symbol(self) -> str:
-        return BOUND_SYMBOLS[self]
+    # Plain attributes of each member, set below from BOUND_SYMBOLS and CEILINGS: every numeric verdict
+    # reads them several times, where a property costs a call each.
+    ceiling: bool  # a ceiling (15分以内, 0件): lower is better
+    symbol: str
 
     def met(self, got: Decimal, target: Decimal) -> bool:
-        match self:
-            case Bound.AT_LEAST:
-                return got >= target
-            case Bound.ABOVE:
-                return got > target
-            case Bound.AT_MOST:
-                return got <= target
-            case Bound.BELOW:
-                return got < target
-        raise AssertionError(self)  # pragma: no cover - every member is matched above
+        return BOUND_TESTS[self](got, target)
 
 
 BOUND_SYMBOLS: dict[Bound, str] = {Bound.AT_LEAST: "≧", Bound.ABOVE: "＞", Bound.AT_MOST: "≦", Bound.BELOW: "＜"}
+CEILINGS = frozenset({Bound.AT_MOST, Bound.BELOW})
+# Whether `got` meets `target` under each bound: got ≧ target, got ＞ target, …
+BOUND_TESTS: dict[Bound, Callable[[Decimal, Decimal], bool]] = {
+    Bound.AT_LEAST: operator.ge,
+    Bound.ABOVE: operator.gt,
+    Bound.AT_MOST: operator.le,
+    Bound.BELOW: operator.lt,
+}
+for _bound in Bound:
+    _bound.ceiling, _bound.symbol = _bound in CEILINGS, BOUND_SYMBOLS[_bound]
+del _bound
 
 # How a number is counted, as `show` spells it beside a reading.
 COUNTS_LABELS: dict[Counts, str] = {

@@ -17,13 +17,13 @@ Arithmetic is exact (wide decimals, the line kept scaled), so a ratio of exactly
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
-from typing import Any, TypeVar, cast
+from typing import NamedTuple, cast
 
-from kpicheck.kinds.base import Context, Trend, year_value
-from kpicheck.kinds.registry import KINDS
+from kpicheck.kinds.base import CELL_GOALS, Context, Trend, year_value
+from kpicheck.kinds.registry import IDLE_KINDS, KINDS
 from kpicheck.models import (
     DEFAULT_OUTLOOK,
     OUTLOOK_ORDER,
@@ -47,8 +47,6 @@ from kpicheck.models import (
 )
 from kpicheck.periods import fiscal_year_end, fiscal_year_of
 from kpicheck.statuses import OUTLOOK_LABELS, STATUS_LABELS
-
-T = TypeVar("T")
 
 # A year with no step of a work item: its 見込み is read from the latest year before that has one.
 IDLE_STATUSES = frozenset({Status.NOT_APPLICABLE, Status.TBD})
@@ -86,25 +84,33 @@ def parse_bands(value: object) -> tuple[OutlookBands, str]:
     return bands, ""
 
 
-def outlook_of(plan: Plan, evaluation: Evaluation, actuals: Actuals, year: int, as_of: date) -> OutlookResult:
+def outlook_of(
+    plan: Plan,
+    evaluation: Evaluation,
+    actuals: Actuals,
+    year: int,
+    as_of: date,
+    contexts: Sequence[Context] = (),
+) -> OutlookResult:
     """The indicator's 見込み to its final target year, judged in fiscal `year` as known on `as_of`: the
     worst of its parts that have a final target (a part with none, such as a reduction's before/after
-    inputs, says nothing)."""
+    inputs, says nothing). `contexts`: the evaluation's own, one per metric in the indicator's order (the
+    rows it looked up are not looked up again); none: made here."""
     indicator = evaluation.indicator
     if len(indicator.metrics) == 1 and len(evaluation.metrics) == 1:  # the usual case: one part, said as it is
         (metric,), (result,) = indicator.metrics, evaluation.metrics
-        final = _final(plan, indicator, metric.id)
-        if final is None:
+        row = _row(plan, indicator, metric.id)
+        if row.final is None:
             return NO_FINAL_TARGET
-        ctx = Context(plan, indicator, metric, year, as_of, actuals)
-        return _metric_outlook(ctx, final, result.status if result.id == metric.id else Status.NO_DATA)
+        ctx = contexts[0] if contexts else Context(plan, indicator, metric, year, as_of, actuals)
+        return _metric_outlook(ctx, row, result.status if result.id == metric.id else Status.NO_DATA)
     statuses = {m.id: m.status for m in evaluation.metrics}
     found = []
-    for metric in indicator.metrics:
-        final = _final(plan, indicator, metric.id)
-        if final is not None:
-            ctx = Context(plan, indicator, metric, year, as_of, actuals)
-            found.append(_metric_outlook(ctx, final, statuses.get(metric.id, Status.NO_DATA)))
+    for index, metric in enumerate(indicator.metrics):
+        row = _row(plan, indicator, metric.id)
+        if row.final is not None:
+            ctx = contexts[index] if contexts else Context(plan, indicator, metric, year, as_of, actuals)
+            found.append(_metric_outlook(ctx, row, statuses.get(metric.id, Status.NO_DATA)))
     if not found:
         return NO_FINAL_TARGET
     worst = min(found, key=lambda r: OUTLOOK_ORDER.index(r.code))
@@ -124,7 +130,7 @@ def final_target(indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
     cells = indicator.targets.values() if indicator.due is None else [*indicator.targets.values(), indicator.due]
     for cell in cells:
         for rule in cell.rules:
-            if rule.metric != metric or KINDS[rule.kind].idle:
+            if rule.metric != metric or rule.kind in IDLE_KINDS:
                 continue
             year = fiscal_year_of(rule.due) if rule.due else cell.year
             if year is not None and (found is None or year > found[0]):
@@ -134,7 +140,29 @@ def final_target(indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
 
 def _final(plan: Plan, indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
     """final_target, once per row of `plan`."""
-    return _of_row(plan, indicator, ("final", metric), lambda: final_target(indicator, metric))
+    return _row(plan, indicator, metric).final
+
+
+class RowOutlook(NamedTuple):
+    """What a metric's row of cells alone decides of its 見込み, worked out in one pass."""
+
+    final: tuple[int, Rule] | None  # final_target
+    goals: Goals  # per year up to the final year, the rules a yearly target's number may come from
+    targets: tuple[tuple[int, Decimal], ...] | None  # the yearly targets; None: a goal reads the actuals
+
+
+def _row_outlook(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
+    """The metric's RowOutlook, worked out."""
+    if indicator.due is None:
+        return _final_and_goals(plan, indicator, metric)
+    # a due target joins every year's cell (target_for): read as such
+    final = final_target(indicator, metric)
+    if final is None:
+        return RowOutlook(None, (), ())
+    goals = _target_goals(plan, indicator, metric, final[0])
+    cells = all(goal_of in CELL_GOALS for _year, rules in goals for _rule, goal_of in rules)
+    # a goal of CELL_GOALS reads the rule alone: no context to give it
+    return RowOutlook(final, goals, _goals_of(cast(Context, None), goals) if cells else None)
 
 
 # What an indicator's row of cells alone decides (its final target, the rules its yearly targets come
@@ -143,30 +171,34 @@ def _final(plan: Plan, indicator: Indicator, metric: str) -> tuple[int, Rule] | 
 # Decimal("1.0") == Decimal("1") prints otherwise), each entry holding them so that no id is reused
 # while it is kept; one plan's rows at a time (summary's next city starts afresh), so what is kept is
 # bounded by one plan, as plan_rows keeps the last plan's rows.
-_memo: list[tuple[Plan, dict[tuple[int, int, tuple[object, ...]], tuple[dict[int, Target], Target | None, Any]]]] = []
+_memo: list[tuple[Plan, dict[tuple[int, int, str], tuple[dict[int, Target], Target | None, RowOutlook]]]] = []
 
 
-def _of_row(plan: Plan, indicator: Indicator, what: tuple[object, ...], work: Callable[[], T]) -> T:
-    """`work()`, a function of `indicator`'s row of cells and `what` alone, once per row of `plan`."""
+def _row(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
+    """The metric's RowOutlook, once per row of `plan`."""
     if not _memo or _memo[0][0] is not plan:
         _memo[:] = [(plan, {})]
     rows = _memo[0][1]
     targets, due = indicator.targets, indicator.due
-    key = (id(targets), id(due), what)
+    key = (id(targets), id(due), metric)
     found = rows.get(key)
     if found is not None and found[0] is targets and found[1] is due:
-        return cast(T, found[2])
-    result = work()
+        return found[2]
+    result = _row_outlook(plan, indicator, metric)
     rows[key] = (targets, due, result)
     return result
 
 
-def _metric_outlook(ctx: Context, final: tuple[int, Rule], status: Status) -> OutlookResult:
+def _metric_outlook(ctx: Context, row: RowOutlook, status: Status) -> OutlookResult:
+    final = row.final
+    assert final is not None
     final_year, rule = final
     trend = KINDS[rule.kind].outlook
     if trend is None:
         return _by_schedule(ctx, final, status)
-    return _by_trend(ctx, rule, trend, final_year)
+    # the row's yearly targets, for the report's chart
+    targets = _goals_of(ctx, row.goals) if row.targets is None else row.targets
+    return _by_trend(ctx, rule, trend, final_year, targets)
 
 
 def _by_schedule(ctx: Context, final: tuple[int, Rule], status: Status) -> OutlookResult:
@@ -181,7 +213,7 @@ def _by_schedule(ctx: Context, final: tuple[int, Rule], status: Status) -> Outlo
         if not earlier:
             why = f"今年度までに予定された工程がない（最終目標 {final_year}年度「{rule.text}」）"
             return OutlookResult(Outlook.INSUFFICIENT_DATA, why, final_year=final_year, metric=ctx.metric.id)
-        then = ctx._replace(year=earlier[0])
+        then = ctx.with_year(earlier[0])
         found = [KINDS[r.kind].evaluate(r, then).status for r in _steps(ctx.indicator, earlier[0], ctx.metric.id)]
         status, when = min(found, key=SEVERITY_ORDER.index), f"{earlier[0]}年度の工程"
     code, why = SCHEDULE_OUTLOOKS.get(status, (Outlook.INSUFFICIENT_DATA, "工程の進み具合が分からない"))
@@ -195,7 +227,9 @@ def _steps(indicator: Indicator, year: int, metric: str) -> list[Rule]:
     return [r for r in (cell.rules if cell else ()) if r.metric == metric and not KINDS[r.kind].idle]
 
 
-def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> OutlookResult:
+def _by_trend(
+    ctx: Context, rule: Rule, trend: Trend, final_year: int, targets: tuple[tuple[int, Decimal], ...]
+) -> OutlookResult:
     metric, unit = ctx.metric, ctx.metric.unit
     goal = trend.goal(rule, ctx)
     baseline = _baseline(rule, metric)
@@ -206,7 +240,6 @@ def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> Outloo
             ceiling=rule.bound.ceiling,
         )  # fmt: skip
     start = baseline[1] if baseline is not None else (points[0][1] if points else None)
-    targets = _yearly_targets(ctx, final_year)
     bound = rule.bound
 
     def result(
@@ -239,8 +272,7 @@ def _by_trend(ctx: Context, rule: Rule, trend: Trend, final_year: int) -> Outloo
         return result(
             Outlook.INSUFFICIENT_DATA, f"実績（基準値を含む）が{count}、傾向を判定できない（2年度分以上が必要）{note}"
         )
-    with localcontext() as exact:  # wide enough that every sum and product below is exact
-        exact.prec, exact.rounding = 80, ROUND_FLOOR
+    with localcontext(prec=80, rounding=ROUND_FLOOR):  # wide enough that every sum and product below is exact
         scaled, scale, slope = _fit(points, final_year)
         shown = plain((scaled / scale).quantize(CENTS, ROUND_HALF_EVEN))
         what = (
@@ -318,10 +350,18 @@ def _points(
 
 
 def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal], ...]:
-    """The number of each year's target of the metric up to the final year, for the report's chart."""
+    """The number of each year's target of the metric up to the final year, for the report's chart: the
+    row's own where every goal is the cell's (CELL_GOALS: read from the rule, never from the actuals)."""
+    row = _row(ctx.plan, ctx.indicator, ctx.metric.id)
+    if row.final is None or row.final[0] != final_year:  # not the row's final year: worked out here
+        return _goals_of(ctx, _target_goals(ctx.plan, ctx.indicator, ctx.metric.id, final_year))
+    return _goals_of(ctx, row.goals) if row.targets is None else row.targets
+
+
+def _goals_of(ctx: Context, goals: Goals) -> tuple[tuple[int, Decimal], ...]:
     found = []
-    for year, goals in _target_goals(ctx.plan, ctx.indicator, ctx.metric.id, final_year):
-        for rule, goal_of in goals:
+    for year, rules in goals:
+        for rule, goal_of in rules:
             goal = goal_of(rule, ctx)  # a goal reads named years only
             if goal is not None:
                 found.append((year, goal))
@@ -329,27 +369,63 @@ def _yearly_targets(ctx: Context, final_year: int) -> tuple[tuple[int, Decimal],
     return tuple(found)
 
 
-Goals = tuple[tuple[int, tuple[tuple[Rule, Callable[[Rule, Context], Decimal | None]], ...]], ...]
+Goal = Callable[[Rule, Context], Decimal | None]
+Goals = tuple[tuple[int, tuple[tuple[Rule, Goal], ...]], ...]
+
+
+def _final_and_goals(plan: Plan, indicator: Indicator, metric: str) -> RowOutlook:
+    """The RowOutlook of a row without a due target in one pass over its cells: final_target, _target_goals
+    to it, and where every goal is the cell's own (CELL_GOALS) each year's number as _goals_of finds it."""
+    final: tuple[int, Rule] | None = None
+    by_year: list[tuple[int, tuple[tuple[Rule, Goal], ...], Decimal | None]] = []
+    first, idle, trends, own = plan.first_year, IDLE_KINDS, TREND_GOALS, CELL_GOALS
+    cells = True  # every goal the cell's own
+    for year, cell in indicator.targets.items():
+        goals = []
+        number = None  # the year's number: the first goal's that gives one
+        for rule in cell.rules:
+            if rule.metric != metric or rule.kind in idle:
+                continue
+            at = fiscal_year_of(rule.due) if rule.due else cell.year
+            if at is not None and (final is None or at > final[0]):
+                final = (at, rule)
+            goal = trends.get(rule.kind)
+            if goal is not None:
+                goals.append((rule, goal))
+                if goal not in own:
+                    cells = False
+                elif number is None:
+                    number = goal(rule, cast(Context, None))  # the rule alone: no context to give it
+        if goals and year >= first:
+            by_year.append((year, tuple(goals), number))
+    if final is None:
+        return RowOutlook(None, (), ())
+    last = final[0]
+    by_year.sort()  # in the years' order, as _target_goals walks them (years are unique: nothing else compared)
+    kept = [item for item in by_year if item[0] <= last]
+    targets = tuple((year, number) for year, _goals, number in kept if number is not None) if cells else None
+    return RowOutlook(final, tuple((year, goals) for year, goals, _number in kept), targets)
 
 
 def _target_goals(plan: Plan, indicator: Indicator, metric: str, final_year: int) -> Goals:
     """Per year up to the final year, the metric's rules a yearly target's number may come from (those with
-    a trend), in the cell's order, each with its kind's goal: the row's part of `_yearly_targets`, worked
-    out once per row."""
+    a trend), in the cell's order, each with its kind's goal: the row's part of `_yearly_targets`."""
+    found = []
+    targets, due = indicator.targets, indicator.due
+    for year in range(plan.first_year, final_year + 1):
+        cell = target_for(indicator, year) if due else targets.get(year)
+        if cell is None:
+            continue
+        goals = [
+            (rule, TREND_GOALS[rule.kind]) for rule in cell.rules if rule.metric == metric and rule.kind in TREND_GOALS
+        ]
+        if goals:
+            found.append((year, tuple(goals)))
+    return tuple(found)
 
-    def work() -> Goals:
-        found = []
-        for year in range(plan.first_year, final_year + 1):
-            cell = target_for(indicator, year) if indicator.due else indicator.targets.get(year)
-            kinds = ((rule, KINDS[rule.kind]) for rule in (cell.rules if cell else ()) if rule.metric == metric)
-            goals = tuple(
-                (rule, kind.outlook.goal) for rule, kind in kinds if not kind.idle and kind.outlook is not None
-            )
-            if goals:
-                found.append((year, goals))
-        return tuple(found)
 
-    return _of_row(plan, indicator, ("goals", metric, final_year), work)
+# The goal of each kind a yearly target's number may come from: a kind with a trend, not idle.
+TREND_GOALS = {kind: row.outlook.goal for kind, row in KINDS.items() if row.outlook is not None and not row.idle}
 
 
 def projection(found: OutlookResult) -> tuple[tuple[int, Decimal], tuple[int, Decimal]] | None:

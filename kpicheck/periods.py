@@ -94,10 +94,13 @@ def id_flaw(text: str) -> str | None:
     return None
 
 
+# A few fiscal years, asked for on every numeric verdict: each day made once (a date is immutable).
+@functools.lru_cache(maxsize=256)
 def fiscal_year_start(year: int) -> date:
     return date(year, 4, 1)
 
 
+@functools.lru_cache(maxsize=256)
 def fiscal_year_end(year: int) -> date:
     return date(year + 1, 3, 31)
 
@@ -184,11 +187,17 @@ def _iso_shaped(text: str) -> bool:
 
 def share_of_period(start: date, end: date, day: date) -> Fraction:
     """Share of the days from start to end (inclusive) gone by the end of `day`, clipped to 0..1."""
+    return Fraction(*days_gone(start, end, day))
+
+
+def days_gone(start: date, end: date, day: date) -> tuple[int, int]:
+    """share_of_period unreduced, as (days gone, days): no Fraction for a caller that only multiplies by
+    it and asks whether it is all (an empty period, which loaders refuse, is all gone: (1, 1))."""
     total = (end - start).days + 1
-    if total <= 0:  # an empty period (loaders refuse one): all of it is gone
-        return Fraction(1)
+    if total <= 0:
+        return 1, 1
     gone = (day - start).days + 1
-    return Fraction(min(max(gone, 0), total), total)
+    return min(max(gone, 0), total), total
 
 
 def today_in_japan() -> date:

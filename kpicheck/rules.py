@@ -59,11 +59,21 @@ def at_or_worse(report: Report, status: Status) -> list[Evaluation]:
 
 
 def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals) -> Evaluation:
+    return _evaluated(plan, indicator, year, as_of, actuals)[0]
+
+
+def _evaluated(
+    plan: Plan, indicator: Indicator, year: int, as_of: date, actuals: Actuals
+) -> tuple[Evaluation, list[Context]]:
+    """evaluate_indicator, and the context of each metric (in the indicator's order) for its 見込み, which
+    reads the rows the verdict has already looked up."""
     target = target_for(indicator, year)
     results = []
     rows = []  # this year's rows, for the 課's words
+    contexts = []
     for metric in indicator.metrics:
         ctx = Context(plan, indicator, metric, year, as_of, actuals)
+        contexts.append(ctx)
         rules = [r for r in (target.rules if target else ()) if r.metric == metric.id]
         if not rules:
             reason = f"{year}年度の目標なし" if target else "目標・目標時期の記載なし"
@@ -81,16 +91,21 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
             )  # fmt: skip
             continue
         outcomes = _outcomes(rules, ctx)
-        status = worst([o.status for o in outcomes])
-        index = 0 if len(outcomes) == 1 else next(n for n, o in enumerate(outcomes) if o.status is status)
-        chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
+        if len(outcomes) == 1:  # the usual case: one rule's verdict (or 未到来 for all)
+            chosen, rule = outcomes[0], rules[0]
+            status = chosen.status
+        else:
+            status = worst([o.status for o in outcomes])
+            index = next(n for n, o in enumerate(outcomes) if o.status is status)
+            chosen, rule = outcomes[index], rules[min(index, len(rules) - 1)]
         row, last = ctx.actual(), ctx.actual(year - 1)
         bound = rule.bound
         if row:
             rows.append(row)
         value = chosen.actual if chosen.actual is not None else (row.value if row else None)
         previous = _previous(ctx, last)
-        lower = bound.ceiling if rule.kind in NUMERIC_KINDS else _lower_is_better(indicator, metric.id)
+        if row:  # lower is better: the rule's bound, or for a word any year's numeric cell (read only here)
+            lower = bound.ceiling if rule.kind in NUMERIC_KINDS else _lower_is_better(indicator, metric.id)
         results.append(
             MetricResult(  # positional, in the record's order (id, name, target, actual, actual_text, …)
                 metric.id,
@@ -106,7 +121,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
                 rule.baseline if rule.baseline is not None else metric.baseline,
                 metric.unit,
                 previous,
-                _change(ctx, row, last, ceiling=lower) if row else None,
+                _change(ctx, row, last, ceiling=lower) if row else None,  # lower: set where row is
             )
         )
     if len(results) == 1:  # the usual case: one metric, its status and reason as they are
@@ -122,7 +137,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         note = analysis = issues = direction = ""
     else:
         note, analysis, issues, direction = (_joined([getattr(row, name) for row in rows]) for name in REMARKS)
-    return Evaluation(  # positional, in the record's order; the words are note, analysis, issues, direction
+    evaluation = Evaluation(  # positional, in the record's order; the words are note, analysis, issues, direction
         indicator,
         plan.area_name(indicator.area),
         plan.initiative_name(indicator.initiative),
@@ -136,6 +151,7 @@ def evaluate_indicator(plan: Plan, indicator: Indicator, year: int, as_of: date,
         issues,
         direction,
     )
+    return evaluation, contexts
 
 
 # What the 課 wrote beside its actuals, carried to the evaluation (joined where several rows say different things).
@@ -176,8 +192,11 @@ def _change(ctx: Context, this: Actual, row: Actual | None, *, ceiling: bool) ->
     if row is None:
         return Change.NEW
     now, before = this.value, row.value
-    partial = ctx.measured_on(this) < fiscal_year_end(ctx.year)
-    if isinstance(now, Decimal) and ctx.metric.counts is not Counts.LEVEL and partial:
+    if (
+        isinstance(now, Decimal)
+        and ctx.metric.counts is not Counts.LEVEL
+        and ctx.measured_on(this) < fiscal_year_end(ctx.year)  # part of the year's count
+    ):
         return None
     if isinstance(now, State) or isinstance(before, State):
         cells = [target_for(ctx.indicator, y) for y in (ctx.year, ctx.year - 1)]
@@ -206,8 +225,10 @@ def _target_shown(target: Target | None) -> str:
     """The printed cell, or for a blank carried phase the phase it continues (→ 運用)."""
     if target is None:
         return ""
+    if target.text.strip():  # the usual case: a printed cell
+        return target.shown
     carried = [r for r in target.rules if r.carried]
-    if not target.text.strip() and carried:
+    if carried:
         rule = carried[0]
         return "→ " + (rule.reach or "・".join(rule.phases) if rule.kind is RuleKind.PHASE else "（継続）")
     return target.shown
@@ -231,12 +252,12 @@ def evaluations(
     need not hold them all (status --format json on a large city)."""
     broken = _broken(plan, year, problems) if problems else {}
     for indicator in plan.indicators:
-        evaluation = evaluate_indicator(plan, indicator, year, as_of, actuals)
+        evaluation, contexts = _evaluated(plan, indicator, year, as_of, actuals)
         if indicator.id in broken:
             evaluation = _unusable(evaluation, broken[indicator.id])
             seen = OutlookResult(Outlook.INSUFFICIENT_DATA, "目標または実績のセルを読めないため、傾向を判定できない")
         else:
-            seen = outlook_of(plan, evaluation, actuals, year, as_of)
+            seen = outlook_of(plan, evaluation, actuals, year, as_of, contexts)
         yield figures(plan, evaluation, seen)
 
 

@@ -15,6 +15,7 @@ from kpicheck.models import (
     Counts,
     Indicator,
     Metric,
+    Place,
     Plan,
     Rule,
     State,
@@ -33,19 +34,48 @@ class Outcome(NamedTuple):
     goal: Decimal | None = None  # the number the actual was held against
 
 
-class Context(NamedTuple):
-    """What an evaluator may look at: the plan, the indicator, the year and the actuals known by as_of."""
+UNSEEN = Actual("", "", 0, "", "", None, "", Place(""))  # a year not looked up yet (None: no row)
 
-    plan: Plan
-    indicator: Indicator
-    metric: Metric
-    year: int
-    as_of: date
-    actuals: Actuals
+
+class Context:
+    """What an evaluator may look at: the plan, the indicator, the year and the actuals known by as_of.
+
+    One per metric of an indicator evaluated, shared by its verdict, the evaluation's own columns (last
+    year, the change) and its 見込み, which read the same rows: each year's row of the metric is looked up
+    once and kept here, with the running totals made of them. What is kept is this one metric's rows of
+    one actuals mapping on one as-of date, and goes with the context (never shared with another
+    indicator or city); `with_year` starts a context of its own.
+    """
+
+    __slots__ = ("_key", "_rows", "_totals", "actuals", "as_of", "indicator", "metric", "plan", "year")
+
+    def __init__(
+        self, plan: Plan, indicator: Indicator, metric: Metric, year: int, as_of: date, actuals: Actuals
+    ) -> None:
+        self.plan, self.indicator, self.metric, self.year, self.as_of, self.actuals = (
+            plan, indicator, metric, year, as_of, actuals
+        )  # fmt: skip
+        self._key = (plan.id, indicator.id, metric.id)
+        self._rows: dict[int, Actual | None] = {}  # the metric's row of a year, known on as_of
+        self._totals: dict[int, Decimal] = {}  # known_total of a year
+
+    def with_year(self, year: int) -> Context:
+        """The same metric judged in another year (a fresh context: its own rows and totals)."""
+        return Context(self.plan, self.indicator, self.metric, year, self.as_of, self.actuals)
 
     def actual(self, year: int | None = None, metric: str | None = None) -> Actual | None:
-        key = (self.plan.id, self.indicator.id, metric or self.metric.id, self.year if year is None else year)
-        found = self.actuals.get(key)
+        if year is None:
+            year = self.year
+        if not metric or metric == self._key[2]:
+            found = self._rows.get(year, UNSEEN)
+            if found is not UNSEEN:
+                return found
+            found = self.actuals.get((*self._key, year))
+            if found is not None and found.as_of is not None and found.as_of > self.as_of:
+                found = None  # not known yet on the as-of date
+            self._rows[year] = found
+            return found
+        found = self.actuals.get((self._key[0], self._key[1], metric, year))
         if found is None or (found.as_of is not None and found.as_of > self.as_of):
             return None  # not known yet on the as-of date
         return found
@@ -70,7 +100,13 @@ class Context(NamedTuple):
     def known_total(self, year: int) -> Decimal:
         """The sum of the years entered up to `year`: a lower bound of the running total (counts are never
         negative), so a verdict it already earns (達成 of 以上, 未達成 of 以内) holds whatever the rest add."""
-        return sum((self.number(y) or Decimal(0) for y in range(self.plan.first_year, year + 1)), Decimal(0))
+        totals = self._totals
+        if year in totals:
+            return totals[year]
+        # added from the plan's first year in order, from Decimal(0), as one sum() over the years would
+        total = sum((self.number(y) or Decimal(0) for y in range(self.plan.first_year, year + 1)), Decimal(0))
+        totals[year] = total
+        return total
 
     def missing_years(self, year: int) -> list[int]:
         """The years from the plan's first to `year` without a number known on the as-of date."""
@@ -89,6 +125,16 @@ Describer = Callable[[Rule], str]
 def rule_value(rule: Rule, ctx: Context) -> Decimal | None:
     """The final target's number: the cell's own (65%, 延べ15,000名, 15分以内)."""
     return rule.value
+
+
+def no_goal(rule: Rule, ctx: Context) -> Decimal | None:
+    """No final number to project to (前年比3%増: a change on last year's actual)."""
+    return None
+
+
+# The goals that read the rule alone, never the actuals: a row's yearly targets from them are worked out
+# once per row (outlook._yearly_targets).
+CELL_GOALS = frozenset({rule_value, no_goal})
 
 
 def year_value(ctx: Context, year: int) -> Decimal | None:

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from kpicheck.kinds.base import Context, Kind, Outcome, Trend, no_data, numeric_context, reworded, tagged, unrated
+from kpicheck.kinds.base import (
+    Context,
+    Kind,
+    Outcome,
+    Trend,
+    no_data,
+    no_goal,
+    numeric_context,
+    reworded,
+    tagged,
+    unrated,
+)
 from kpicheck.kinds.pace import yearly
 from kpicheck.models import Rule, growth_factor, quantity
 
@@ -36,5 +47,5 @@ KIND = Kind(
     carries=False,
     dated=None,
     lookback=lambda *_: 1,  # last year's actual × the factor
-    outlook=Trend(goal=lambda *_: None),  # a change on last year's actual: no final number to project to
+    outlook=Trend(goal=no_goal),  # a change on last year's actual: no final number to project to
 )

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
 
 from kpicheck.kinds.base import Context, Outcome
 from kpicheck.models import Actual, Bound, Counts, Status, quantity
-from kpicheck.periods import fiscal_year_end, fiscal_year_start, share_of_period
+from kpicheck.periods import days_gone, fiscal_year_end, fiscal_year_start
 
 # The comparison that fails each bound, for reasons: 実績 60% ＜ 目標 65%.
 FAILS: dict[Bound, str] = {Bound.AT_LEAST: "＜", Bound.ABOVE: "≦", Bound.AT_MOST: "＞", Bound.BELOW: "≧"}
 
 
-def judge(ctx: Context, got: Decimal, target: Decimal, **how: Any) -> Outcome:
+def judge(
+    ctx: Context,
+    got: Decimal,
+    target: Decimal,
+    *,
+    start: Decimal | None,
+    window: tuple[date, date],
+    measured: date,
+    bound: Bound = Bound.AT_LEAST,
+) -> Outcome:
     """verdict's outcome, remembering the number the actual was held against (for 達成率 and 評価).
 
     A count under a ceiling (年10件以内) has no rate while its year runs: 6 of 10 in June says nothing
     of where the year will end.
     """
-    outcome = verdict(ctx, got, target, **how)
-    ceiling = how.get("bound", Bound.AT_LEAST).ceiling
-    if ceiling and ctx.metric.counts is not Counts.LEVEL and outcome.status is Status.ON_TRACK:
+    outcome = verdict(ctx, got, target, start=start, window=window, measured=measured, bound=bound)
+    if bound.ceiling and ctx.metric.counts is not Counts.LEVEL and outcome.status is Status.ON_TRACK:
         return outcome
     status, reason, got_back, shown, paced, _goal = outcome
     return Outcome(status, reason, got_back, shown, paced, target)  # one copy, cheaper than _replace
@@ -63,8 +70,8 @@ def verdict(
         return Outcome(
             Status.MISSED, f"{window[1]} までに目標 {bound.symbol} {shown_target} に届かず（実績 {shown_got}）", got
         )
-    share = share_of_period(window[0], window[1], measured)
-    if share == 1:  # the window's last day: the target itself, judged exactly
+    gone, days = days_gone(window[0], window[1], measured)  # share_of_period, as whole days: gone ÷ days
+    if gone == days:  # the window's last day: the target itself, judged exactly
         return Outcome(
             Status.BEHIND,
             f"実績 {shown_got} {FAILS[bound]} 目標 {shown_target}（{window[1]} が期限）",
@@ -78,42 +85,51 @@ def verdict(
             "年度途中の目安を計算できない",
             got,
         )
-    expected = start + (target - start) * Decimal(share.numerator) / Decimal(share.denominator)
+    # The same number as with the reduced fraction: gone × (target − start) is exact (at most 25 digits),
+    # and a quotient of equal values has one correctly rounded result at one ideal exponent.
+    expected = start + (target - start) * Decimal(gone) / Decimal(days)
     if counted:  # whole events: nothing is due before the first one is
         expected = start + (expected - start).to_integral_value(ROUND_FLOOR)
-    return pace(ctx, got, start, expected, measured, bound)
+    return pace(ctx, got, start, expected, measured, bound, shown_got)
 
 
-def pace(ctx: Context, got: Decimal, start: Decimal, expected: Decimal, measured: date, bound: Bound) -> Outcome:
-    """順調 or 遅れ against the pace value, with the plan's tolerance, never past where the year started."""
+def pace(
+    ctx: Context,
+    got: Decimal,
+    start: Decimal,
+    expected: Decimal,
+    measured: date,
+    bound: Bound,
+    shown_got: str | None = None,
+) -> Outcome:
+    """順調 or 遅れ against the pace value, with the plan's tolerance, never past where the year started.
+    `shown_got`: the actual as printed, where the caller has it."""
     unit = ctx.metric.unit
     ceiling = bound.ceiling
     share = (2 - ctx.plan.pace_tolerance) if ceiling else ctx.plan.pace_tolerance  # 105% above, 95% below
     floor = expected * share
-    shown_got = quantity(got, unit)
+    if shown_got is None:
+        shown_got = quantity(got, unit)
     ahead, behind = ("≦", "＞") if ceiling else ("≧", "＜")
-
-    def reached(limit: Decimal) -> bool:  # at or on the good side of `limit`
-        return got <= limit if ceiling else got >= limit
-
-    def shown(value: Decimal, *, toward_got: bool) -> str:
-        """To 0.1, rounded the way that keeps the printed comparison true."""
-        down = ceiling != toward_got
-        return quantity(value.quantize(Decimal("0.1"), ROUND_FLOOR if down else ROUND_CEILING), unit)
-
-    if not reached(start):
+    # (at or on the good side of start, expected, floor; a pace value to 0.1 rounded the way that keeps
+    # the printed comparison true: toward the actual, or away from it) spelled out inline, no closures
+    if not (got <= start if ceiling else got >= start):
         reason = f"実績 {shown_got} {behind} 年度初めの値 {quantity(start, unit)}"
-        return Outcome(Status.BEHIND, reason, got, pace=expected)
-    if reached(expected):
-        reason = f"実績 {shown_got} {ahead} {measured} 時点の目安 {shown(expected, toward_got=True)}"
-        return Outcome(Status.ON_TRACK, reason, got, pace=expected)
+        return Outcome(Status.BEHIND, reason, got, "", expected)
+    toward, away = (ROUND_CEILING, ROUND_FLOOR) if ceiling else (ROUND_FLOOR, ROUND_CEILING)
+    if got <= expected if ceiling else got >= expected:
+        reason = f"実績 {shown_got} {ahead} {measured} 時点の目安 {quantity(expected.quantize(TENTH, toward), unit)}"
+        return Outcome(Status.ON_TRACK, reason, got, "", expected)
     limit = (
-        f"{measured} 時点の目安 {shown(expected, toward_got=False)} の{quantity(share * 100, '%')}"
-        f"（{shown(floor, toward_got=False)}）"
+        f"{measured} 時点の目安 {quantity(expected.quantize(TENTH, away), unit)} の{quantity(share * 100, '%')}"
+        f"（{quantity(floor.quantize(TENTH, away), unit)}）"
     )
-    if reached(floor):
-        return Outcome(Status.ON_TRACK, f"実績 {shown_got} は {limit} の範囲内", got, pace=expected)
-    return Outcome(Status.BEHIND, f"実績 {shown_got} {behind} {limit}", got, pace=expected)
+    if got <= floor if ceiling else got >= floor:
+        return Outcome(Status.ON_TRACK, f"実績 {shown_got} は {limit} の範囲内", got, "", expected)
+    return Outcome(Status.BEHIND, f"実績 {shown_got} {behind} {limit}", got, "", expected)
+
+
+TENTH = Decimal("0.1")
 
 
 def yearly(
