@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -338,9 +338,12 @@ def _quantity(value: Decimal, unit: str | None) -> str:
     return _quantity_text(value, unit)
 
 
+CENT = Decimal("0.01")
+
+
 def _quantity_text(value: Decimal, unit: str | None) -> str:
     if value.as_tuple().exponent < -2:  # type: ignore[operator]  # shown to 0.01 (33.333…% -> 33.33%)
-        value = value.quantize(Decimal("0.01"))
+        value = value.quantize(CENT, ROUND_HALF_EVEN)  # not the caller's rounding: the text is memoised
     text = f"{value:,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -815,3 +815,24 @@ def test_yearly_targets_with_a_due_are_refused(tmp_path: Path) -> None:
     path.write_text(PLAN.replace('name = "窓口待ち時間"\n', 'name = "窓口待ち時間"\ndue = "R8末"\n'), encoding="utf-8")
     _, problems = load_plan(path)
     assert [p.code for p in problems] == ["KC202"] and "どちらか一方にしてください" in problems[0].message
+
+
+@pytest.mark.parametrize("first_inside", [True, False])
+def test_a_number_prints_the_same_whatever_context_first_printed_it(first_inside: bool) -> None:
+    """quantity keeps what it printed: a value of more than two decimals is rounded half-even to 0.01
+    whether it was first printed inside 見込み's exact context (which rounds down) or outside it."""
+    from decimal import ROUND_FLOOR, localcontext  # noqa: PLC0415
+
+    from kpicheck import models  # noqa: PLC0415
+
+    models._quantity.cache_clear()
+    value = Decimal("33.335")
+    if first_inside:
+        with localcontext(prec=80, rounding=ROUND_FLOOR):
+            inside = quantity(value, "%")
+        outside = quantity(value, "%")
+    else:
+        outside = quantity(value, "%")
+        with localcontext(prec=80, rounding=ROUND_FLOOR):
+            inside = quantity(value, "%")
+    assert inside == outside == "33.34%"
