@@ -260,6 +260,10 @@ def _resolved(folder: Path) -> Path:
 _POSIX = os.name == "posix"
 
 
+# More folders above a file than any data root has; a deeper path is named by pathlib.
+DEEPEST = 200
+
+
 def _posix_relative(path: str, root: str) -> str | None:
     """display_path's pathlib answer by string operations (issue 23: five a city, a national summary has
     1,741), or None where pathlib is left to decide (a path with "..", or starting with //).
@@ -269,6 +273,8 @@ def _posix_relative(path: str, root: str) -> str | None:
     full, base = _absolute(path), _absolute(root, folder=True)
     if full is None or base is None or any("/../" in f"{text}/" for text in (full, base)):
         return None  # a ".." is resolved against what the folder before it really is: pathlib's work
+    if full.count("/") > DEEPEST:
+        return None  # _real goes up a level per call: a folder this deep is pathlib's (no recursion limit)
     folder, _, name = full.rpartition("/")
     if not name:
         return None

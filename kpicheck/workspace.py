@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from kpicheck.cache import cached
+from kpicheck.cache import cache_home, cached
 from kpicheck.errors import KpicheckError, Problem, Severity, display_path, usage_error
 from kpicheck.ids import ID_RULE, is_id
 from kpicheck.inputs import (
@@ -330,18 +330,19 @@ def city_for(
     or another kpicheck reads the city afresh. A city whose files cannot all be listed and read, or
     with a workbook (read through openpyxl, whose version is not part of the key), is read afresh.
     """
-    source = _city_source(root, city)
+    targets = (root / "targets").absolute()
+    avoid = (targets, targets.parent / "actuals")
+    source = _city_source(root, city) if cache_home(avoid) is not None else None  # not read twice, cache off
     if source is None:
         return load_city(root, city, year, plan_id, keep_going=keep_going, rows_until=rows_until)
     key = (root.absolute(), city, year, plan_id, keep_going, rows_until, max_bytes(), max_rows())
-    name = "\0".join(str(part) for part in key)
-    targets = (root / "targets").absolute()
+    name = "\0".join(repr(part) for part in key)  # repr: --plan None is not plan_id None
     return cached(
         "cities",
         name,
         source,
         lambda: load_city(root, city, year, plan_id, keep_going=keep_going, rows_until=rows_until),
-        (targets, targets.parent / "actuals"),
+        avoid,
         still=lambda: _city_source(root, city) == source,
     )
 

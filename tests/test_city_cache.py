@@ -222,3 +222,19 @@ def test_summary_reads_again_only_the_cities_whose_files_changed(
     monkeypatch.setenv("KPICHECK_CACHE", "off")
     assert after.stdout == invoke(*SUMMARY, "--root", str(root)).stdout
     assert '"state": "ok"' in after.stdout
+
+
+def test_a_plan_named_none_is_not_no_plan(root: Path, reads: list[str]) -> None:
+    """`--plan None` is a plan id kpicheck must look for, not the entry of a city read with no --plan."""
+    city_for(root, "abashiri", 2026, None, keep_going=True)
+    city_for(root, "abashiri", 2026, "None", keep_going=True)
+    assert reads == ["abashiri", "abashiri"]
+
+
+def test_with_the_cache_off_a_city_is_read_once(root: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]) -> None:
+    monkeypatch.setenv("KPICHECK_CACHE", "off")
+    listed: list[str] = []
+    real = workspace._city_source
+    monkeypatch.setattr(workspace, "_city_source", lambda *a: listed.append("x") or real(*a))
+    assert city_for(root, "abashiri", 2027, None, keep_going=True) == fresh(root)
+    assert (reads, listed) == (["abashiri"], [])

@@ -82,7 +82,6 @@ def test_the_row_path_makes_actual_records(make_root: Callable[..., Path]) -> No
     for actual in loaded.values():
         assert type(actual) is Actual
         assert type(actual.place) is Place
-        assert Actual(*actual) == actual
         assert len(actual) == len(Actual._fields)
         assert actual.place == Place(actual.place.path, actual.place.line)
     rate = loaded[("mini", "rate", "value", 2026)]
@@ -130,3 +129,23 @@ def test_a_short_raw_read_is_read_on(tmp_path: Path) -> None:
 )
 def test_a_suffix_is_pathlibs(name: str) -> None:
     assert inputs._suffix(name) == Path(name).suffix
+
+
+def test_a_very_deep_root_is_named_as_pathlib_names_it(tmp_path: Path) -> None:
+    """Folders above a file are resolved a level per call: a root deeper than Python's recursion limit
+    allows (nearly a thousand folders, in the review of issue 23) must not fall back to the full path."""
+    root = tmp_path
+    for _ in range(1000):  # a level at a time: pathlib's mkdir(parents=True) recurses as well
+        root /= "a"
+        root.mkdir()
+    (root / "targets" / "x").mkdir(parents=True)
+    errors._real.cache_clear()
+    path = root / "targets" / "x" / "p.toml"
+    try:
+        assert errors.display_path(path, root) == _pathlib_display(path, root) == "targets/x/p.toml"
+    finally:  # removed a level at a time too: shutil.rmtree (pytest's clean-up) recurses
+        (root / "targets" / "x").rmdir()
+        (root / "targets").rmdir()
+        while root != tmp_path:
+            root.rmdir()
+            root = root.parent
