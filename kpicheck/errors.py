@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "KC005": (
         "kpicheck が読まない形式の表計算ファイル（.xls、.xlsb、.ods、.numbers、.et、または中身が .xls や"
         "テキストなのに名前が .xlsx のもの）。Excel などで .xlsx 形式で保存し直してください"
+        "（中身が .xlsx で名前だけ .xls のものは、名前を .xlsx に戻してください）"
     ),
     "KC006": (
         "展開すると大きすぎる Excel ブック（中身の合計が KPICHECK_MAX_FILE_MB 超、100 倍を超える圧縮、"

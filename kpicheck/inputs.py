@@ -119,6 +119,19 @@ def refused(kind: str) -> str:
     return f"{kind}は読めません。{SAVE_AS_XLSX}"
 
 
+# An .xlsx renamed .xls (by hand, to match an old file's name): nothing to save again, only the name.
+RENAMED_XLSX = "名前は .xls ですが、中身は Excel ブック（.xlsx）です。ファイル名の末尾を .xlsx に変えてください"
+
+
+def _zip_inside(path: Path) -> bool:
+    """Whether a file begins as a zip does (an .xlsx); False for anything that cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4) == b"PK\x03\x04"
+    except (OSError, ValueError):
+        return False
+
+
 def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple[list[Path], list[Problem]]:
     """The entries of `folder` ending in `suffix`, sorted; an unreadable folder is a problem, not a crash.
 
@@ -216,7 +229,8 @@ def _list_level(
             continue
         path, suffix = folder / name, _suffix(name).lower()
         if suffix in REFUSED_SUFFIXES:  # a .numbers may be a folder (a macOS package): refused all the same
-            problems.append(Problem(_place(shown, name), None, None, "KC005", refused(REFUSED_SUFFIXES[suffix])))
+            message = RENAMED_XLSX if suffix == ".xls" and _zip_inside(path) else refused(REFUSED_SUFFIXES[suffix])
+            problems.append(Problem(_place(shown, name), None, None, "KC005", message))
         elif suffix in ACTUALS_SUFFIXES:  # even a folder named x.csv: reading it says what it is (KC003)
             files.append(path)
         elif _is_folder(path):
