@@ -402,8 +402,7 @@ def _store(
             said = f"{where} の前年度実績 {cut(earlier.text)!r} と違います"
         else:
             said = f"{where} で入力済みです"
-        which = "" if len(indicator.metrics) == 1 else f" の項目 {metric.name or metric.id}"
-        problem("indicator", "KC107", f"指標 {indicator.id}{which} の {year} 年度の実績は {said}")
+        problem("indicator", "KC107", f"{_named(indicator, metric)} の {year} 年度の実績は {said}")
         return
     result.previous.discard(key)  # the year's own row, with its 基準日 and remarks, replaces an equal 前年度実績
     text = named.get("value", "")
@@ -446,13 +445,9 @@ def _previous(
     key = (plan.id, indicator.id, metric.id, year)
     earlier = _earlier(result, key, subject)
     if earlier is not None:
-        if earlier.value != value:
-            problem(
-                "previous",
-                "KC107",
-                f"{indicator.id} {metric.id} {year} の前年度実績 {cut(text)!r} が"
-                f" {_where(earlier.place)} の {cut(earlier.text)!r} と違います",
-            )
+        if earlier.value != value:  # named as the year's own row names it (_named)
+            said = f"{cut(text)!r} が {_where(earlier.place)} の {cut(earlier.text)!r} と違います"
+            problem("previous", "KC107", f"{_named(indicator, metric)} の {year} 年度の前年度実績 {said}")
         return
     if result.kept is not None:
         result.kept.put(plan, result.kept.base(plan, indicator, metric) + year, text, place, key)
@@ -468,6 +463,12 @@ def _earlier(
     if result.kept is not None:
         return result.kept.get(key, *subject)
     return result.actuals.get(key)
+
+
+def _named(indicator: Indicator, metric: Metric) -> str:
+    """指標 1-1-2 の項目 研修実施回数: an actual's indicator, and its metric where it has several."""
+    which = "" if len(indicator.metrics) == 1 else f" の項目 {metric.name or metric.id}"
+    return f"指標 {indicator.id}{which}"
 
 
 def _where(place: Place) -> str:

@@ -182,7 +182,7 @@ def test_a_different_value_given_elsewhere_names_both_places(make_root: Callable
     assert validate_lines(root) == (
         1,
         [
-            "actuals/mini/z.xlsx:E2: KC107 spend value 2025 の前年度実績 '990000' が"
+            "actuals/mini/z.xlsx:E2: KC107 指標 spend の 2025 年度の前年度実績 '990000' が"
             " actuals/mini/a.csv:2 の '1000000' と違います"
         ],
     )
