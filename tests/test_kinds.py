@@ -7,6 +7,7 @@ import inspect
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,3 +105,52 @@ def test_no_module_outside_the_kinds_package_chooses_among_kinds() -> None:
 def test_the_kind_knowledge_check_sees_sets_and_chains(source: str) -> None:
     """The check above can fail: each of these shapes is found."""
     assert _kind_knowledge(ast.parse(source)) == [1]
+
+
+BIG_GROWTH_PLAN = """
+schema = 1
+[plan]
+id = "big-dx"
+city = "mini"
+city_name = "大市"
+title = "計画"
+first_year = 2025
+last_year = 2026
+[[areas]]
+id = "1"
+name = "分野1"
+[[initiatives]]
+id = "1-1"
+area = "1"
+name = "取組"
+departments = ["課"]
+[[indicators]]
+id = "1-1-1"
+initiative = "1-1"
+name = "指標"
+unit = "件"
+counts = "per_year"
+[indicators.targets]
+2025 = "前年比33274763889849%増"
+2026 = "前年比3%増"
+"""
+
+
+def test_the_pace_value_is_the_exact_share_of_a_28_digit_target(make_root: Any) -> None:
+    """前年比 makes a target of previous × (1 + rate), held to Decimal's 28 digits. The pace value is that
+    target times the share of the year gone, exactly (the review of issue 23 found a share of unreduced
+    days rounding the product once more before dividing, so the floor of whole events lost one)."""
+    from fractions import Fraction  # noqa: PLC0415
+    from math import floor  # noqa: PLC0415
+
+    from kpicheck.rules import evaluate  # noqa: PLC0415
+    from kpicheck.workspace import load_city  # noqa: PLC0415
+
+    csv = "indicator,year,value,as_of\n1-1-1,2024,480529891136853,\n1-1-1,2025,5,2025-06-12\n"
+    root = make_root({"a.csv": csv}, plan=BIG_GROWTH_PLAN)
+    city = load_city(root, "mini", 2025)
+    (evaluation,) = evaluate(city.plans[0], city.actuals, 2025, date(2025, 7, 1)).evaluations
+    (metric,) = evaluation.metrics
+    assert metric.goal is not None and len(metric.goal.as_tuple().digits) == 28  # the target as kpicheck holds it
+    gone = (date(2025, 6, 12) - date(2025, 4, 1)).days + 1
+    assert metric.pace == Decimal(floor(Fraction(metric.goal) * Fraction(gone, 365)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from math import gcd
 
 from kpicheck.kinds.base import Context, Outcome
 from kpicheck.models import Actual, Bound, Counts, Status, quantity
@@ -85,9 +86,10 @@ def verdict(
             "年度途中の目安を計算できない",
             got,
         )
-    # The same number as with the reduced fraction: gone × (target − start) is exact (at most 25 digits),
-    # and a quotient of equal values has one correctly rounded result at one ideal exponent.
-    expected = start + (target - start) * Decimal(gone) / Decimal(days)
+    # The share reduced as Fraction reduced it: the product before the division is then the very number
+    # it was (a 前年比 target can have 28 digits, where a larger factor would round it once more).
+    common = gcd(gone, days)
+    expected = start + (target - start) * Decimal(gone // common) / Decimal(days // common)
     if counted:  # whole events: nothing is due before the first one is
         expected = start + (expected - start).to_integral_value(ROUND_FLOOR)
     return pace(ctx, got, start, expected, measured, bound, shown_got)
