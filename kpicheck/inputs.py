@@ -123,13 +123,29 @@ def refused(kind: str) -> str:
 RENAMED_XLSX = "名前は .xls ですが、中身は Excel ブック（.xlsx）です。ファイル名の末尾を .xlsx に変えてください"
 
 
-def _zip_inside(path: Path) -> bool:
-    """Whether a file begins as a zip does (an .xlsx); False for anything that cannot be read."""
+def _xlsx_inside(path: Path) -> bool:
+    """Whether a file is an .xlsx workbook: a zip holding xl/workbook.xml (an .ods or .xlsb is a zip too).
+    False for anything else or anything that cannot be read as one; a pipe is opened without waiting
+    for a writer, and only a regular file within the size cap is read."""
     try:
-        with path.open("rb") as stream:
-            return stream.read(4) == b"PK\x03\x04"
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except (OSError, ValueError):
         return False
+    with open(fd, "rb") as stream:  # noqa: PTH123 - a descriptor, opened without blocking
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes() or stream.read(4) != b"PK\x03\x04":
+                return False
+        except OSError:
+            return False
+        import zipfile  # noqa: PLC0415 - only for a file named .xls
+
+        try:
+            stream.seek(0)
+            with zipfile.ZipFile(stream) as book:
+                return "xl/workbook.xml" in book.namelist()
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+            return False
 
 
 def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple[list[Path], list[Problem]]:
@@ -229,7 +245,7 @@ def _list_level(
             continue
         path, suffix = folder / name, _suffix(name).lower()
         if suffix in REFUSED_SUFFIXES:  # a .numbers may be a folder (a macOS package): refused all the same
-            message = RENAMED_XLSX if suffix == ".xls" and _zip_inside(path) else refused(REFUSED_SUFFIXES[suffix])
+            message = RENAMED_XLSX if suffix == ".xls" and _xlsx_inside(path) else refused(REFUSED_SUFFIXES[suffix])
             problems.append(Problem(_place(shown, name), None, None, "KC005", message))
         elif suffix in ACTUALS_SUFFIXES:  # even a folder named x.csv: reading it says what it is (KC003)
             files.append(path)

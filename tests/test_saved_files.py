@@ -9,6 +9,7 @@ names it) and `status`.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import REPO, run, xlsx
+from kpicheck.inputs import SAVE_AS_XLSX
 from kpicheck.workspace import load_city
 
 SAVED = Path(__file__).resolve().parent / "saved_files"
@@ -384,3 +386,22 @@ def test_no_sheet_with_the_header_is_the_missing_header_code(make_root: Callable
         ["actuals/mini/実績.xlsx:", "KC119"],
         ["actuals/mini/実績.xlsx:1:", "KC101"],
     ]
+
+
+@pytest.mark.parametrize(
+    "data", [(SAVED / "libreoffice.ods").read_bytes(), b"PK\x03\x04" + b"\0" * 64], ids=["ods", "not-a-zip"]
+)
+def test_another_zip_named_xls_is_not_taken_for_an_xlsx(make_root: Callable[..., Path], data: bytes) -> None:
+    """An .ods (or .xlsb) is a zip too: renaming it .xlsx would not help, so the usual KC005 is said."""
+    root = make_root({"実績.xls": data})
+    code, found = lines(root)
+    assert code == 1 and found == [f"actuals/mini/実績.xls: KC005 古い Excel 形式（.xls）は読めません。{SAVE_AS_XLSX}"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_a_pipe_named_xls_is_refused_without_waiting_for_a_writer(make_root: Callable[..., Path]) -> None:
+    """Telling an .xlsx renamed .xls reads a file's first bytes: a pipe must not be opened to wait."""
+    root = make_root()
+    os.mkfifo(root / "actuals" / "mini" / "実績.xls")
+    code, found = lines(root)  # a hang here would stop the suite: no reader blocks on the pipe
+    assert code == 1 and found == [f"actuals/mini/実績.xls: KC005 古い Excel 形式（.xls）は読めません。{SAVE_AS_XLSX}"]
