@@ -138,11 +138,6 @@ def final_target(indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
     return found
 
 
-def _final(plan: Plan, indicator: Indicator, metric: str) -> tuple[int, Rule] | None:
-    """final_target, once per row of `plan`."""
-    return _row(plan, indicator, metric).final
-
-
 class RowOutlook(NamedTuple):
     """What a metric's row of cells alone decides of its 見込み, worked out in one pass."""
 

@@ -6,7 +6,6 @@ import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
-from fractions import Fraction
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -185,14 +184,9 @@ def _iso_shaped(text: str) -> bool:
     return len(text) == 10 and text[4] == text[7] == "-" and (text[:4] + text[5:7] + text[8:]).isdecimal()
 
 
-def share_of_period(start: date, end: date, day: date) -> Fraction:
-    """Share of the days from start to end (inclusive) gone by the end of `day`, clipped to 0..1."""
-    return Fraction(*days_gone(start, end, day))
-
-
 def days_gone(start: date, end: date, day: date) -> tuple[int, int]:
-    """share_of_period unreduced, as (days gone, days): no Fraction for a caller that only multiplies by
-    it and asks whether it is all (an empty period, which loaders refuse, is all gone: (1, 1))."""
+    """The share of the days from start to end (inclusive) gone by the end of `day`, clipped to 0..1, as
+    (days gone, days), unreduced (an empty period, which loaders refuse, is all gone: (1, 1))."""
     total = (end - start).days + 1
     if total <= 0:
         return 1, 1

@@ -411,12 +411,12 @@ def test_a_rows_final_target_and_yearly_targets_are_its_own() -> None:
     for _ in range(2):  # worked out, then found
         shown = []
         for item in made:
-            found = outlook_module._final(plan, item, "value")
+            found = outlook_module._row(plan, item, "value").final
             assert found is not None
             year, rule = found
             assert rule is item.targets[2030].rules[0]
             ctx = Context(plan, item, metrics[0], 2027, date(2027, 12, 31), {})
             shown.append((year, [str(goal) for _, goal in outlook_module._yearly_targets(ctx, year)]))
         assert shown == [(2030, ["65"]), (2030, ["65.0"]), (2030, ["65"]), (2030, ["65"])]
-        assert outlook_module._final(plan, made[2], "other") == (2029, shared[2029].rules[0])
+        assert outlook_module._row(plan, made[2], "other").final == (2029, shared[2029].rules[0])
         assert final_target(made[3], "other") == (2029, shared[2029].rules[0])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -13,12 +12,12 @@ from hypothesis import strategies as st
 from kpicheck import periods
 from kpicheck.periods import (
     canonical_id,
+    days_gone,
     fiscal_year_of,
     id_flaw,
     parse_date,
     parse_due,
     parse_year,
-    share_of_period,
     wareki,
 )
 
@@ -94,12 +93,13 @@ def test_fiscal_year_starts_in_april(day: date, year: int) -> None:
     assert fiscal_year_of(day) == year
 
 
-def test_share_of_period_counts_whole_days_and_clips() -> None:
+def test_days_gone_counts_whole_days_and_clips() -> None:
     start, end = date(2027, 4, 1), date(2028, 3, 31)  # 366 days: 2028 is a leap year
-    assert share_of_period(start, end, date(2027, 4, 1)) == Fraction(1, 366)
-    assert share_of_period(start, end, end) == 1
-    assert share_of_period(start, end, date(2026, 1, 1)) == 0
-    assert share_of_period(start, end, date(2030, 1, 1)) == 1
+    assert days_gone(start, end, date(2027, 4, 1)) == (1, 366)
+    assert days_gone(start, end, end) == (366, 366)
+    assert days_gone(start, end, date(2026, 1, 1)) == (0, 366)
+    assert days_gone(start, end, date(2030, 1, 1)) == (366, 366)
+    assert days_gone(end, start, end) == (1, 1)  # an empty period is all gone
 
 
 @pytest.mark.parametrize(("year", "label"), [(2027, "令和9年度"), (2019, "令和元年度"), (2018, "平成30年度")])

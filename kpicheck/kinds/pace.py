@@ -71,7 +71,7 @@ def verdict(
         return Outcome(
             Status.MISSED, f"{window[1]} までに目標 {bound.symbol} {shown_target} に届かず（実績 {shown_got}）", got
         )
-    gone, days = days_gone(window[0], window[1], measured)  # share_of_period, as whole days: gone ÷ days
+    gone, days = days_gone(window[0], window[1], measured)  # the share of the window gone: gone ÷ days
     if gone == days:  # the window's last day: the target itself, judged exactly
         return Outcome(
             Status.BEHIND,
