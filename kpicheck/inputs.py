@@ -125,27 +125,22 @@ RENAMED_XLSX = "名前は .xls ですが、中身は Excel ブック（.xlsx）�
 
 def _xlsx_inside(path: Path) -> bool:
     """Whether a file is an .xlsx workbook: a zip holding xl/workbook.xml (an .ods or .xlsb is a zip too).
-    False for anything else or anything that cannot be read as one; a pipe is opened without waiting
-    for a writer, and only a regular file within the size cap is read."""
+    Read as every input is (read_input: a regular file within the cap, so a pipe is never opened); False
+    for anything that cannot be read or is not one."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except (OSError, ValueError):
+        data = read_input(path)
+    except InputError:
         return False
-    with open(fd, "rb") as stream:  # noqa: PTH123 - a descriptor, opened without blocking
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes() or stream.read(4) != b"PK\x03\x04":
-                return False
-        except OSError:
-            return False
-        import zipfile  # noqa: PLC0415 - only for a file named .xls
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    import io  # noqa: PLC0415 - only for a file named .xls
+    import zipfile  # noqa: PLC0415
 
-        try:
-            stream.seek(0)
-            with zipfile.ZipFile(stream) as book:
-                return "xl/workbook.xml" in book.namelist()
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-            return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return "xl/workbook.xml" in book.namelist()
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
 
 
 def list_files(folder: Path, suffix: str | tuple[str, ...], shown: str) -> tuple[list[Path], list[Problem]]:

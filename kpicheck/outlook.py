@@ -25,6 +25,7 @@ from typing import NamedTuple, cast
 from kpicheck.kinds.base import CELL_GOALS, Context, Trend, year_value
 from kpicheck.kinds.registry import IDLE_KINDS, KINDS
 from kpicheck.models import (
+    CENT,
     DEFAULT_OUTLOOK,
     OUTLOOK_ORDER,
     OUTLOOK_PRESETS,
@@ -269,7 +270,7 @@ def _by_trend(
         )
     with localcontext(prec=80, rounding=ROUND_FLOOR):  # wide enough that every sum and product below is exact
         scaled, scale, slope = _fit(points, final_year)
-        shown = plain((scaled / scale).quantize(CENTS, ROUND_HALF_EVEN))
+        shown = plain((scaled / scale).quantize(CENT, ROUND_HALF_EVEN))
         what = (
             f"{points[0][0]}～{points[-1][0]}年度の{len(points)}点の傾向では{final_year}年度に {quantity(shown, unit)}"
         )
@@ -300,7 +301,7 @@ def _by_trend(
 # Hoisted constants of _by_trend.
 KEPT_COUNTS = (Counts.LEVEL, Counts.CUMULATIVE)
 TREND_CODES = (Outlook.ON_TRACK, Outlook.NEEDS_ACCELERATION, Outlook.OFF_TRACK)
-CENTS, MILLS = Decimal("0.01"), Decimal("0.001")
+MILLS = Decimal("0.001")
 
 
 def _points(
@@ -431,7 +432,7 @@ def projection(found: OutlookResult) -> tuple[tuple[int, Decimal], tuple[int, De
     with localcontext() as exact:
         exact.prec = 80
         scaled, scale, _slope = _fit(list(found.points), last)
-        there = plain((scaled / scale).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+        there = plain((scaled / scale).quantize(CENT, ROUND_HALF_EVEN))
     return (last, there), (found.final_year, found.projected)
 
 
