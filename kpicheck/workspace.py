@@ -352,10 +352,10 @@ def _city_source(root: Path, city: str) -> bytes | None:
     a folder or file has a problem to say, a file is a workbook, or the files are larger than CITY_ENTRY_BYTES."""
     if not is_id(city):
         return None
-    targets, actuals = root / "targets" / city, root / "actuals" / city
-    plans, listed = list_files(targets, ".toml", display_path(targets, root))
+    actuals = root / "actuals" / city
+    plans = folder_files(root / "targets" / city, ".toml")  # None: not listed (load_city says why)
     files, unlisted = list_actuals(actuals, display_path(actuals, root))
-    if listed or unlisted or not plans or any(path.suffix.lower() != ".csv" for path in files):
+    if not plans or unlisted or any(path.suffix.lower() != ".csv" for path in files):
         return None
     parts: list[bytes] = []
     try:
